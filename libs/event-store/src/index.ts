@@ -1,0 +1,2 @@
+export * from './port';
+export { SqliteEventStore } from './sqlite/sqlite-event-store';

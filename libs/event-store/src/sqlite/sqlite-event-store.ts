@@ -1,0 +1,146 @@
+import Database from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { retriedAppend } from '../idempotent-retry';
+import { pollingSubscription } from '../polling-subscription';
+import {
+  AppendOptions, AppendResult, EventHandler, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions,
+  RecordedEvent, SubscribeAllOptions, Subscription, revisionMatches, wrongRevision,
+} from '../port';
+
+interface Row {
+  position: number | bigint;
+  stream_id: string;
+  revision: number | bigint;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position  INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream_id TEXT    NOT NULL,
+  revision  INTEGER NOT NULL,
+  event_id  TEXT    NOT NULL UNIQUE,
+  type      TEXT    NOT NULL,
+  data      TEXT    NOT NULL,
+  metadata  TEXT    NOT NULL,
+  UNIQUE (stream_id, revision)
+);`;
+
+/**
+ * The embedded default: one SQLite file, WAL, synchronous=FULL so an acknowledged append survives a
+ * crash. better-sqlite3 is synchronous, so an append is one atomic transaction with no interleaving
+ * inside this process; other processes are serialized by SQLite's write lock (busy_timeout waits).
+ */
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly appended = new EventEmitter();
+  private readonly stmts;
+
+  constructor(readonly path: string, private readonly idlePollMs = 250) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.defaultSafeIntegers(true);
+    this.db.exec(SCHEMA);
+    this.appended.setMaxListeners(0);
+    this.stmts = {
+      head: this.db.prepare('SELECT MAX(revision) AS r FROM events WHERE stream_id = ?'),
+      insert: this.db.prepare(
+        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      byIds: (n: number) =>
+        this.db.prepare(
+          `SELECT * FROM events WHERE stream_id = ? AND event_id IN (${Array(n).fill('?').join(',')}) ORDER BY revision`,
+        ),
+      stream: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
+      all: this.db.prepare('SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT ?'),
+      headPosition: this.db.prepare('SELECT MAX(position) AS p FROM events'),
+    };
+  }
+
+  private readonly appendTx = (streamId: string, events: readonly NewEvent[], options: AppendOptions): AppendResult => {
+    const existing = (this.stmts.byIds(events.length).all(streamId, ...events.map((e) => e.id)) as Row[]).map(toRecorded);
+    const retried = retriedAppend(streamId, events, options.expectedRevision, existing);
+    if (retried) return retried;
+    const head = this.stmts.head.get(streamId) as { r: bigint | null };
+    const current = head.r === null ? -1n : BigInt(head.r);
+    if (!revisionMatches(options.expectedRevision, current)) {
+      throw wrongRevision(streamId, options.expectedRevision, current);
+    }
+    let revision = current;
+    let position = 0n;
+    for (const e of events) {
+      revision += 1n;
+      const info = this.stmts.insert.run(
+        streamId, revision, e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata),
+      );
+      position = BigInt(info.lastInsertRowid);
+    }
+    return { nextRevision: revision, position };
+  };
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const result = this.db.transaction(this.appendTx).immediate(streamId, events, options);
+    this.appended.emit('append');
+    return result;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const rows = this.stmts.stream.all(streamId, options.fromRevision ?? 0n, options.maxCount ?? -1) as Row[];
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const rows = this.stmts.all.all(options.fromPosition ?? 0n, options.maxCount ?? -1) as Row[];
+    return rows.map(toRecorded);
+  }
+
+  subscribeAll(options: SubscribeAllOptions, handler: EventHandler): Subscription {
+    return pollingSubscription(
+      {
+        readAll: (fromPosition, maxCount) => this.readAll({ fromPosition, maxCount }),
+        onAppend: (listener) => {
+          this.appended.on('append', listener);
+          return () => this.appended.off('append', listener);
+        },
+      },
+      { batchSize: 500, idlePollMs: this.idlePollMs },
+      options,
+      handler,
+    );
+  }
+
+  async headPosition(): Promise<bigint> {
+    const row = this.stmts.headPosition.get() as { p: bigint | null };
+    return row.p === null ? -1n : BigInt(row.p);
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toRecorded(row: Row): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    streamId: row.stream_id,
+    revision: BigInt(row.revision),
+    position: BigInt(row.position),
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+  };
+}
