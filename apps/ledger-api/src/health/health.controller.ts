@@ -1,0 +1,47 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { EventStore } from '@ledger/event-store';
+import { EVENT_STORE, ProjectionRunner, READ_MODEL_DB, ReadModelDb } from '@ledger/ledger';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  check() {
+    return this.health.check([
+      () => this.reachable('eventStore', () => this.store.ping(), { kind: this.store.kind }),
+      () => this.reachable('readModels', () => this.db.ping(), { dialect: this.db.dialect }),
+      () => this.projections(),
+    ]);
+  }
+
+  private async reachable(key: string, ping: () => Promise<void>, details: Record<string, string>) {
+    const session = this.indicators.check(key);
+    try {
+      await ping();
+      return session.up(details);
+    } catch (error) {
+      return session.down({ ...details, message: (error as Error).message });
+    }
+  }
+
+  /** Lag is shown as positions: they are opaque, so "behind" is the honest measure. */
+  private async projections() {
+    const session = this.indicators.check('projections');
+    const head = await this.store.headPosition();
+    const positions = Object.fromEntries(Object.entries(this.runner.positions()).map(([k, v]) => [k, v.toString()]));
+    const failed = this.runner.failed();
+    const details = { head: head.toString(), positions, behind: this.runner.position() < head, failed };
+    return failed.length ? session.down(details) : session.up(details);
+  }
+}

@@ -1,0 +1,65 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { DomainError, InvalidDecimal } from '@ledger/domain';
+import { IdempotencyViolation, WrongExpectedRevision } from '@ledger/event-store';
+import { Request, Response } from 'express';
+import { FieldProblem, RequestValidationFailed } from './validation';
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code?: string;
+  errors?: FieldProblem[];
+}
+
+const DOMAIN_STATUS = { rule: 422, conflict: 409, 'not-found': 404 } as const;
+
+/** The one place that turns failures into RFC 9457 problem details. */
+export function toProblem(error: unknown): ProblemDetails {
+  if (error instanceof RequestValidationFailed) {
+    return { type: 'urn:problem:validation', title: 'Invalid request', status: 400, detail: error.message, errors: error.problems };
+  }
+  if (error instanceof InvalidDecimal) {
+    return { type: 'urn:problem:validation', title: 'Invalid request', status: 400, detail: error.message,
+      errors: [{ field: error.field, message: error.message }] };
+  }
+  if (error instanceof DomainError) {
+    return { type: `urn:problem:${error.code}`, title: 'Refused by a domain rule', status: DOMAIN_STATUS[error.kind],
+      code: error.code, detail: error.message, ...(error.field ? { errors: [{ field: error.field, message: error.message }] } : {}) };
+  }
+  if (error instanceof WrongExpectedRevision || error instanceof IdempotencyViolation) {
+    return { type: 'urn:problem:concurrency-conflict', title: 'Concurrent change', status: 409,
+      detail: `${error.message}; read the resource again and retry` };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const body = error.getResponse();
+    const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? error.message);
+    return { type: 'about:blank', title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error', status, detail };
+  }
+  // body-parser failures (malformed JSON, body too large) carry the client's status.
+  const status = (error as { status?: unknown; type?: unknown })?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const parse = (error as { type?: string }).type === 'entity.parse.failed';
+    return { type: 'about:blank', title: parse ? 'Malformed JSON' : 'Bad request', status,
+      detail: parse ? 'the request body is not valid JSON' : (error as Error).message };
+  }
+  return { type: 'about:blank', title: 'Internal server error', status: 500, detail: 'an unexpected error occurred' };
+}
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(error: unknown, host: ArgumentsHost) {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const problem = { ...toProblem(error), instance: req.originalUrl };
+    if (problem.status === 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    if (problem.status === 503) res.setHeader('Retry-After', '1');
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CommandContext, PartiesQuery, RegisterPartyCommand } from '@ledger/ledger';
+import { randomUUID } from 'node:crypto';
+import { ProjectionFreshness } from '../http/min-position';
+import { RequestContext } from '../http/request-context';
+import { PartyCreatedDto, PartyDto, RegisterPartyDto } from './parties.dto';
+
+@ApiTags('parties')
+@Controller('parties')
+export class PartiesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly parties: PartiesQuery,
+    private readonly freshness: ProjectionFreshness,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: PartyCreatedDto })
+  async register(@Body() body: RegisterPartyDto, @RequestContext() ctx: CommandContext): Promise<PartyCreatedDto> {
+    const { id, position } = await this.commands.execute(new RegisterPartyCommand(randomUUID(), body.name, body.kind, ctx));
+    return { id, position: position.toString() };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: PartyDto })
+  @ApiQuery({ name: 'minPosition', required: false, description: 'wait until read models reach this position' })
+  async get(
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such party') })) id: string,
+    @Query('minPosition') minPosition?: string,
+  ): Promise<PartyDto> {
+    await this.freshness.await(minPosition);
+    const party = await this.parties.findById(id);
+    if (!party) throw new NotFoundException(`party ${id} not found`);
+    return party;
+  }
+}

@@ -1,0 +1,28 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { PARTY_KINDS, PartyKind } from '@ledger/domain';
+
+export class RegisterPartyDto {
+  @ApiProperty({ example: 'Eastlake University' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ enum: PARTY_KINDS })
+  @IsIn(PARTY_KINDS, { message: `kind must be one of: ${PARTY_KINDS.join(', ')}` })
+  kind!: PartyKind;
+}
+
+export class PartyCreatedDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'global position of the append; pass as ?minPosition= to read your write' })
+  position!: string;
+}
+
+export class PartyDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: PARTY_KINDS }) kind!: string;
+  @ApiProperty({ format: 'date-time' }) registeredAt!: string;
+}

@@ -1,0 +1,5 @@
+export * from './shared/decider';
+export * from './shared/domain-error';
+export * from './parties/party';
+export * from './money';
+export * from './licensing/royalty';

@@ -1,0 +1,133 @@
+import { Big } from '../../money/big';
+import { parseDecimal, parsePercent } from '../../money/decimal';
+import { minorUnit } from '../../money/currency';
+import { percentOf, Rounding, roundToCurrency } from '../../money/money';
+import { ReportFigures } from './net-sales';
+import { periodYear } from './period';
+import { RoyaltyTerms } from './terms';
+import { TierAmount, tierBreakdown } from './tiers';
+
+export interface WindowReport extends ReportFigures {
+  reportId: string;
+  period: string;
+}
+
+/**
+ * A window: the reports whose cumulative net sales share tier thresholds (one calendar year for
+ * 'calendar-year', the whole life for 'lifetime'), in period order.
+ */
+export interface WindowInput {
+  terms: RoyaltyTerms;
+  currency: string;
+  rounding: Rounding;
+  reports: readonly WindowReport[];
+  /** Running + sublicense royalty assessed before the window, for the lifetime cap (default 0). */
+  priorLifetimeRoyalty?: Big;
+}
+
+export interface ReportAssessment {
+  reportId: string;
+  period: string;
+  netSales: Big;
+  units: Big;
+  /** Cumulative net sales of the window after this report (the tier position). */
+  cumulativeNetSales: Big;
+  tiers: TierAmount[];
+  perUnitAmount: Big;
+  sublicenseAmount: Big;
+  /** Percentage + per-unit royalty, exact: what counts against the minimum annual royalty. */
+  runningExact: Big;
+  /** Running + sublicense royalty, exact, before caps. */
+  exactRoyalty: Big;
+  /** Cumulative exact royalty of the window after caps, through this report. */
+  cumulativeRoyalty: Big;
+  /** A cap reduced this report's royalty. */
+  capped: boolean;
+  /** The assessed royalty: round(cumulativeRoyalty) − round(previous cumulativeRoyalty). */
+  royalty: Big;
+}
+
+interface Rates {
+  perUnit: Big;
+  sublicenseShare: Big;
+  annualCap?: Big;
+  lifetimeRoom?: Big;
+}
+
+function ratesOf(input: WindowInput): Rates {
+  const { terms } = input;
+  const scale = { maxScale: minorUnit(input.currency) };
+  const lifetimeCap = terms.lifetimeCap === undefined ? undefined : parseDecimal(terms.lifetimeCap, 'royalty.lifetimeCap', scale);
+  const prior = input.priorLifetimeRoyalty ?? new Big(0);
+  return {
+    perUnit: terms.perUnit === undefined ? new Big(0) : parseDecimal(terms.perUnit, 'royalty.perUnit'),
+    sublicenseShare:
+      terms.sublicenseSharePercent === undefined ? new Big(0) : parsePercent(terms.sublicenseSharePercent, 'royalty.sublicenseSharePercent'),
+    annualCap: terms.annualCap === undefined ? undefined : parseDecimal(terms.annualCap, 'royalty.annualCap', scale),
+    lifetimeRoom: lifetimeCap === undefined ? undefined : lifetimeCap.gt(prior) ? lifetimeCap.minus(prior) : new Big(0),
+  };
+}
+
+const atMost = (value: Big, cap: Big | undefined) => (cap !== undefined && value.gt(cap) ? cap : value);
+
+/**
+ * Assesses every report of a window. The cumulative exact royalty C_i (after caps) is kept and
+ * report i is assessed round(C_i) − round(C_{i−1}): each report is rounded once, and the reports
+ * of a window always sum to the rounded total, however the sales were split into reports.
+ */
+export function assessWindow(input: WindowInput): ReportAssessment[] {
+  const { terms, reports } = input;
+  const years = new Set(reports.map((r) => periodYear(r.period)));
+  if (terms.tierBasis === 'calendar-year' && years.size > 1) {
+    throw new Error('a calendar-year window holds the reports of one calendar year');
+  }
+  const rates = ratesOf(input);
+  const round = (x: Big) => roundToCurrency(x, input.currency, input.rounding);
+
+  let cumulativeNet = new Big(0);
+  let year: number | undefined;
+  let yearUncapped = new Big(0); // exact royalty of the current year, before caps
+  let yearCapped = new Big(0);
+  let earlierYearsCapped = new Big(0); // lifetime windows only: capped totals of finished years
+  let previousCumulative = new Big(0);
+
+  return reports.map((report) => {
+    const reportYear = periodYear(report.period);
+    if (year !== undefined && reportYear !== year) {
+      earlierYearsCapped = earlierYearsCapped.plus(yearCapped);
+      yearUncapped = new Big(0);
+      yearCapped = new Big(0);
+    }
+    year = reportYear;
+
+    const tiers = tierBreakdown(terms.tiers, cumulativeNet, report.netSales);
+    cumulativeNet = cumulativeNet.plus(report.netSales);
+    const perUnitAmount = report.units.times(rates.perUnit);
+    const sublicenseAmount = percentOf(report.sublicenseIncome, rates.sublicenseShare);
+    const runningExact = tiers.reduce((sum, t) => sum.plus(t.amount), perUnitAmount);
+    const exactRoyalty = runningExact.plus(sublicenseAmount);
+
+    yearUncapped = yearUncapped.plus(exactRoyalty);
+    yearCapped = atMost(yearUncapped, rates.annualCap);
+    const cumulativeRoyalty = atMost(earlierYearsCapped.plus(yearCapped), rates.lifetimeRoom);
+    const capped = !cumulativeRoyalty.minus(previousCumulative).eq(exactRoyalty);
+    const royalty = round(cumulativeRoyalty).minus(round(previousCumulative));
+    previousCumulative = cumulativeRoyalty;
+
+    return {
+      reportId: report.reportId,
+      period: report.period,
+      netSales: report.netSales,
+      units: report.units,
+      cumulativeNetSales: cumulativeNet,
+      tiers,
+      perUnitAmount,
+      sublicenseAmount,
+      runningExact,
+      exactRoyalty,
+      cumulativeRoyalty,
+      capped,
+      royalty,
+    };
+  });
+}

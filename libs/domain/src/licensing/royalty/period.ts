@@ -1,0 +1,20 @@
+import { TierBasis } from './terms';
+
+// Periods are quarters ("2026-Q1") or months ("2026-03"), as on the wire.
+const PERIOD = /^(\d{4})-(Q[1-4]|0[1-9]|1[0-2])$/;
+
+export function isPeriod(value: unknown): value is string {
+  return typeof value === 'string' && PERIOD.test(value);
+}
+
+/** The calendar year a period belongs to. */
+export function periodYear(period: string): number {
+  const match = PERIOD.exec(period);
+  if (match === null) throw new Error(`period must look like "2026-Q1" or "2026-03", got "${period}"`);
+  return Number(match[1]); // a year, not money
+}
+
+/** Reports sharing a key share tier thresholds and are assessed together. */
+export function windowKey(period: string, tierBasis: TierBasis): string {
+  return tierBasis === 'lifetime' ? 'lifetime' : String(periodYear(period));
+}

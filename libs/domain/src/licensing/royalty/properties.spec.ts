@@ -1,0 +1,94 @@
+import Big from 'big.js';
+import fc from 'fast-check';
+import { Rounding, roundToCurrency } from '../../money/money';
+import { assessWindow, WindowInput, WindowReport } from './assess';
+import { restate, restatementDeltas } from './restatement';
+import { RoyaltyTerms } from './terms';
+import { tierBreakdown } from './tiers';
+
+// Tiers with random thresholds (ascending) and rates of up to 2 decimals.
+const termsArb: fc.Arbitrary<RoyaltyTerms> = fc
+  .tuple(
+    fc.uniqueArray(fc.integer({ min: 1, max: 5_000_000 }), { minLength: 0, maxLength: 3 }),
+    fc.array(fc.integer({ min: 0, max: 10000 }), { minLength: 4, maxLength: 4 }),
+  )
+  .map(([thresholds, rates]) => {
+    const ups = [...thresholds].sort((a, b) => a - b);
+    const rate = (i: number) => new Big(rates[i]).div(100).toFixed();
+    return {
+      tierBasis: 'calendar-year' as const,
+      tiers: [...ups.map((u, i) => ({ upTo: `${u}.00`, ratePercent: rate(i) })), { ratePercent: rate(ups.length) }],
+    };
+  });
+const currencyArb = fc.constantFrom('CNY', 'JPY', 'KWD');
+const roundingArb = fc.constantFrom<Rounding>('half-up', 'half-even');
+// Net sales as exact decimals with up to 6 places (fx-converted lines are not at the minor unit).
+const netArb = fc.tuple(fc.integer({ min: 0, max: 2_000_000 }), fc.integer({ min: 0, max: 999999 })).map(([w, f]) => new Big(`${w}.${String(f).padStart(6, '0')}`));
+const reportsOf = (nets: Big[]): WindowReport[] =>
+  nets.map((netSales, i) => ({ reportId: `r${i}`, period: `2025-${String(i + 1).padStart(2, '0')}`, netSales, units: new Big(0), sublicenseIncome: new Big(0) }));
+const sum = (xs: Big[]) => xs.reduce((a, x) => a.plus(x), new Big(0));
+const windowArb = fc.record({ terms: termsArb, currency: currencyArb, rounding: roundingArb, nets: fc.array(netArb, { minLength: 1, maxLength: 8 }) });
+const inputOf = (w: { terms: RoyaltyTerms; currency: string; rounding: Rounding; nets: Big[] }): WindowInput => ({ ...w, reports: reportsOf(w.nets) });
+
+describe('royalty engine properties', () => {
+  it('(a) any split of a year into reports sums to the rounded direct computation', () => {
+    fc.assert(
+      fc.property(windowArb, (w) => {
+        const assessed = sum(assessWindow(inputOf(w)).map((a) => a.royalty));
+        const direct = sum(tierBreakdown(w.terms.tiers, new Big(0), sum(w.nets)).map((t) => t.amount));
+        expect(assessed.eq(roundToCurrency(direct, w.currency, w.rounding))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('(b) restating a report to its own figures changes nothing', () => {
+    fc.assert(
+      fc.property(windowArb, fc.nat(), (w, pick) => {
+        const input = inputOf(w);
+        const target = input.reports[pick % input.reports.length];
+        const deltas = restatementDeltas(assessWindow(input), restate(input, target.reportId, target), target.reportId);
+        expect(deltas.map((d) => [d.reportId, d.delta.eq(0)])).toEqual([[target.reportId, true]]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('(c) a report royalty and the year total never decrease when its net sales rise', () => {
+    fc.assert(
+      fc.property(windowArb, fc.nat(), netArb, (w, pick, raise) => {
+        const input = inputOf(w);
+        const target = input.reports[pick % input.reports.length];
+        const before = assessWindow(input);
+        const after = restate(input, target.reportId, { ...target, netSales: target.netSales.plus(raise) });
+        const i = before.findIndex((a) => a.reportId === target.reportId);
+        expect(after[i].royalty.gte(before[i].royalty)).toBe(true);
+        expect(sum(after.map((a) => a.royalty)).gte(sum(before.map((a) => a.royalty)))).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('(d) tier bases of a report sum exactly to its net sales', () => {
+    fc.assert(
+      fc.property(windowArb, (w) => {
+        for (const a of assessWindow(inputOf(w))) expect(sum(a.tiers.map((t) => t.base)).eq(a.netSales)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('caps never let a window exceed the annual cap, and keep the rounded-total identity', () => {
+    fc.assert(
+      fc.property(windowArb, fc.integer({ min: 0, max: 100000 }), (w, cap) => {
+        const terms = { ...w.terms, annualCap: String(cap) };
+        const assessed = assessWindow({ ...inputOf(w), terms });
+        const total = sum(assessed.map((a) => a.royalty));
+        const uncapped = sum(assessed.map((a) => a.exactRoyalty));
+        const expected = roundToCurrency(uncapped.gt(cap) ? new Big(cap) : uncapped, w.currency, w.rounding);
+        expect(total.eq(expected)).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,54 @@
+import { Big } from './big';
+
+/** A value from the outside world that is not an acceptable decimal string. */
+export class InvalidDecimal extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InvalidDecimal';
+  }
+}
+
+export interface DecimalOptions {
+  /** Maximum digits after the point (default 20: enough for fx rates, bounds abuse). */
+  maxScale?: number;
+  /** Accept a leading '-' (default false: most inputs are amounts that cannot be negative). */
+  allowNegative?: boolean;
+}
+
+// Plain decimal notation only: no exponent, no '+', no spaces, no grouping, no leading zeros.
+const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+const MAX_INTEGER_DIGITS = 20;
+const DEFAULT_MAX_SCALE = 20;
+
+/** Parses a decimal string as it arrives on the wire or in an event; throws InvalidDecimal. */
+export function parseDecimal(value: unknown, field: string, opts: DecimalOptions = {}): Big {
+  // Numbers are refused on purpose: a JS number has already lost the exact amount.
+  if (typeof value !== 'string' || !DECIMAL.test(value)) {
+    throw new InvalidDecimal(field, `${field} must be a decimal string such as "1234.56"`);
+  }
+  const negative = value.startsWith('-');
+  if (negative && !(opts.allowNegative ?? false)) {
+    throw new InvalidDecimal(field, `${field} must not be negative`);
+  }
+  const [integerPart, fraction = ''] = (negative ? value.slice(1) : value).split('.');
+  if (integerPart.length > MAX_INTEGER_DIGITS) {
+    throw new InvalidDecimal(field, `${field} must have at most ${MAX_INTEGER_DIGITS} digits before the decimal point`);
+  }
+  const maxScale = opts.maxScale ?? DEFAULT_MAX_SCALE;
+  if (fraction.length > maxScale) {
+    throw new InvalidDecimal(field, `${field} must have at most ${maxScale} decimal places`);
+  }
+  return new Big(value);
+}
+
+/** A percent string between 0 and 100 inclusive ("3", "33.34"). */
+export function parsePercent(value: unknown, field: string): Big {
+  const percent = parseDecimal(value, field);
+  if (percent.gt(100)) {
+    throw new InvalidDecimal(field, `${field} must be a percent between 0 and 100`);
+  }
+  return percent;
+}

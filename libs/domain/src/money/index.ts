@@ -1,0 +1,5 @@
+export { Big, decimalPlaces } from './big';
+export * from './decimal';
+export * from './currency';
+export * from './money';
+export * from './allocate';

@@ -1,0 +1,18 @@
+/**
+ * A domain rule refused a command. `kind` lets the HTTP layer choose the status without knowing rules:
+ * 'rule' → 422, 'conflict' → 409 (e.g. a second report for a period), 'not-found' → 404.
+ * `field` names the offending input when there is one, so clients can point at it.
+ */
+export type DomainErrorKind = 'rule' | 'conflict' | 'not-found';
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly kind: DomainErrorKind = 'rule',
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}

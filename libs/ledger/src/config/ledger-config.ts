@@ -1,0 +1,65 @@
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+
+/**
+ * The one configuration of the product, validated at start-up by @nestjs/config. A bad value stops the
+ * process with a single line naming the variable.
+ */
+export class LedgerConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsIn(['sqlite', 'postgres', 'eventstoredb'])
+  EVENT_STORE: 'sqlite' | 'postgres' | 'eventstoredb' = 'sqlite';
+
+  @IsString()
+  @MinLength(1)
+  SQLITE_PATH = './data/ledger.sqlite';
+
+  /** Events (EVENT_STORE=postgres) and read models (postgres or eventstoredb). */
+  @ValidateIf((c: LedgerConfig) => c.EVENT_STORE !== 'sqlite' || c.DATABASE_URL !== undefined)
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL (required unless EVENT_STORE=sqlite)' })
+  DATABASE_URL?: string;
+
+  @ValidateIf((c: LedgerConfig) => c.EVENT_STORE === 'eventstoredb' || c.ESDB_CONNECTION_STRING !== undefined)
+  @Matches(/^esdb(\+discover)?:\/\/\S+$/, { message: 'ESDB_CONNECTION_STRING must be an esdb:// connection string (required when EVENT_STORE=eventstoredb)' })
+  ESDB_CONNECTION_STRING?: string;
+
+  @Type(() => Number)
+  @IsInt({ message: 'PORT must be an integer from 0 to 65535' })
+  @Min(0, { message: 'PORT must be an integer from 0 to 65535' })
+  @Max(65535, { message: 'PORT must be an integer from 0 to 65535' })
+  PORT = 3000;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(24, { message: 'LEDGER_ADMIN_TOKEN must be at least 24 characters' })
+  LEDGER_ADMIN_TOKEN?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Longest wait of a GET with ?minPosition= before it answers 503. */
+  @Type(() => Number)
+  @IsInt({ message: 'MIN_POSITION_WAIT_MS must be an integer from 0 to 60000' })
+  @Min(0, { message: 'MIN_POSITION_WAIT_MS must be an integer from 0 to 60000' })
+  @Max(60000, { message: 'MIN_POSITION_WAIT_MS must be an integer from 0 to 60000' })
+  MIN_POSITION_WAIT_MS = 5000;
+}
+
+export class InvalidConfiguration extends Error {
+  override readonly name = 'InvalidConfiguration';
+}
+
+/** For ConfigModule.forRoot({ validate }): unknown variables pass through untouched. */
+export function validateLedgerConfig(env: Record<string, unknown>): LedgerConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const config = plainToInstance(LedgerConfig, present, { exposeDefaultValues: true });
+  const errors = validateSync(config, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const message = Object.values(first.constraints ?? {})[0] ?? `${first.property} is invalid`;
+    throw new InvalidConfiguration(`Invalid configuration: ${message} (got ${JSON.stringify(present[first.property] ?? null)})`);
+  }
+  return config;
+}

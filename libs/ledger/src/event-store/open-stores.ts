@@ -1,0 +1,24 @@
+import { EventStore, SqliteEventStore } from '@ledger/event-store';
+import { LedgerConfig } from '../config/ledger-config';
+import { PostgresReadModelDb } from '../read-model/postgres-read-model-db';
+import { ReadModelDb } from '../read-model/read-model-db';
+import { SqliteReadModelDb } from '../read-model/sqlite-read-model-db';
+
+type StoreConfig = Pick<LedgerConfig, 'EVENT_STORE' | 'SQLITE_PATH' | 'DATABASE_URL' | 'ESDB_CONNECTION_STRING'>;
+
+/** The adapter named by EVENT_STORE. */
+export async function openEventStore(config: StoreConfig): Promise<EventStore> {
+  switch (config.EVENT_STORE) {
+    case 'sqlite':
+      return new SqliteEventStore(config.SQLITE_PATH);
+    default:
+      throw new Error(`EVENT_STORE=${config.EVENT_STORE} is not wired yet`);
+  }
+}
+
+/** Read models share the SQLite file in embedded mode, and live in PostgreSQL in server mode. */
+export function openReadModelDb(config: StoreConfig): ReadModelDb {
+  if (config.EVENT_STORE === 'sqlite') return new SqliteReadModelDb(config.SQLITE_PATH);
+  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required unless EVENT_STORE=sqlite');
+  return new PostgresReadModelDb(config.DATABASE_URL);
+}

@@ -1,0 +1,17 @@
+import { RecordedEvent } from '@ledger/event-store';
+import { SqlExecutor } from '../read-model/read-model-db';
+
+/**
+ * A read model fed from the global log. `apply` runs inside the runner's transaction together with
+ * the checkpoint write, so each event takes effect exactly once.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Idempotent DDL (CREATE TABLE IF NOT EXISTS …), portable between SQLite and PostgreSQL. */
+  readonly schema: readonly string[];
+  /** Tables emptied by a rebuild. */
+  readonly tables: readonly string[];
+  /** Event types it reacts to; others only move its position. */
+  readonly handles: ReadonlySet<string>;
+  apply(event: RecordedEvent, tx: SqlExecutor): Promise<void>;
+}

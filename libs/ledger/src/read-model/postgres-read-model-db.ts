@@ -1,0 +1,56 @@
+import { Pool, PoolClient } from 'pg';
+import { ReadModelDb, SqlExecutor, SqlRow } from './read-model-db';
+
+function executor(client: Pool | PoolClient): SqlExecutor {
+  return {
+    async query<T extends SqlRow>(sql: string, params: readonly unknown[] = []) {
+      return (await client.query(sql, params as unknown[])).rows as T[];
+    },
+    async execute(sql, params = []) {
+      return (await client.query(sql, params as unknown[])).rowCount ?? 0;
+    },
+  };
+}
+
+/** Read models in PostgreSQL: server mode, whichever store holds the events. */
+export class PostgresReadModelDb implements ReadModelDb {
+  readonly dialect = 'postgres' as const;
+  private readonly pool: Pool;
+  private readonly exec: SqlExecutor;
+
+  constructor(connectionString: string) {
+    this.pool = new Pool({ connectionString, max: 10 });
+    this.exec = executor(this.pool);
+  }
+
+  query<T extends SqlRow>(sql: string, params?: readonly unknown[]) {
+    return this.exec.query<T>(sql, params);
+  }
+
+  execute(sql: string, params?: readonly unknown[]) {
+    return this.exec.execute(sql, params);
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(executor(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async ping() {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close() {
+    await this.pool.end();
+  }
+}

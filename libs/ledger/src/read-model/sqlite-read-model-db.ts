@@ -1,0 +1,105 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ReadModelDb, SqlExecutor, SqlRow } from './read-model-db';
+
+/** `$n` placeholders become `?` in order of appearance; the params are reordered to match. */
+function toSqlite(sql: string): { text: string; order: number[] } {
+  const order: number[] = [];
+  const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+    order.push(Number(n) - 1);
+    return '?';
+  });
+  return { text, order };
+}
+
+function executor(db: Database.Database): SqlExecutor {
+  const cache = new Map<string, { stmt: Database.Statement; order: number[] }>();
+  const prepare = (sql: string, params: readonly unknown[]) => {
+    let entry = cache.get(sql);
+    if (!entry) {
+      const { text, order } = toSqlite(sql);
+      cache.set(sql, (entry = { stmt: db.prepare(text), order }));
+    }
+    const values = entry.order.map((i) => (typeof params[i] === 'boolean' ? Number(params[i]) : params[i]));
+    return { stmt: entry.stmt, values };
+  };
+  return {
+    async query<T extends SqlRow>(sql: string, params: readonly unknown[] = []) {
+      const { stmt, values } = prepare(sql, params);
+      return stmt.all(...values) as T[];
+    },
+    async execute(sql, params = []) {
+      const { stmt, values } = prepare(sql, params);
+      return stmt.run(...values).changes;
+    },
+  };
+}
+
+/**
+ * Read models in a SQLite file (by default the events' own file). Two connections: transactions run
+ * one at a time on the writer (they may await between statements), while queries use the reader and
+ * so never see a projection's half-applied transaction.
+ */
+export class SqliteReadModelDb implements ReadModelDb {
+  readonly dialect = 'sqlite' as const;
+  private readonly writer: Database.Database;
+  private readonly reader: Database.Database;
+  private readonly writeExec: SqlExecutor;
+  private readonly readExec: SqlExecutor;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.writer = open(path);
+    this.reader = path === ':memory:' ? this.writer : open(path);
+    this.writeExec = executor(this.writer);
+    this.readExec = executor(this.reader);
+  }
+
+  query<T extends SqlRow>(sql: string, params?: readonly unknown[]) {
+    return this.readExec.query<T>(sql, params);
+  }
+
+  /** A statement outside any projection transaction (schema set-up), queued behind running ones. */
+  execute(sql: string, params?: readonly unknown[]) {
+    return this.transaction((tx) => tx.execute(sql, params));
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const run = async () => {
+      this.writer.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.writeExec);
+        this.writer.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async ping() {
+    this.reader.prepare('SELECT 1').get();
+  }
+
+  async close() {
+    await this.queue;
+    if (this.reader !== this.writer && this.reader.open) this.reader.close();
+    if (this.writer.open) this.writer.close();
+  }
+}
+
+function open(path: string) {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // NORMAL is enough here: a read model and its checkpoint commit together, so a lost tail is simply
+  // projected again from the event log, which stays synchronous=FULL.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 10000');
+  return db;
+}
