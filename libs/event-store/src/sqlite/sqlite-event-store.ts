@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { retriedAppend } from '../idempotent-retry';
 import { pollingSubscription } from '../polling-subscription';
+import { WriteQueue, writeQueueFor } from './write-queue';
 import {
   AppendOptions, AppendResult, EventHandler, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions,
   RecordedEvent, SubscribeAllOptions, Subscription, revisionMatches, wrongRevision,
@@ -41,9 +42,12 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly appended = new EventEmitter();
   private readonly stmts;
+  private readonly writes: WriteQueue;
+  private readonly byIdsCache = new Map<number, Database.Statement>();
 
   constructor(readonly path: string, private readonly idlePollMs = 250) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.writes = writeQueueFor(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -56,10 +60,14 @@ export class SqliteEventStore implements EventStore {
       insert: this.db.prepare(
         'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      byIds: (n: number) =>
-        this.db.prepare(
-          `SELECT * FROM events WHERE stream_id = ? AND event_id IN (${Array(n).fill('?').join(',')}) ORDER BY revision`,
-        ),
+      byIds: (n: number) => {
+        let stmt = this.byIdsCache.get(n);
+        if (!stmt) {
+          const sql = `SELECT * FROM events WHERE stream_id = ? AND event_id IN (${Array(n).fill('?').join(',')}) ORDER BY revision`;
+          this.byIdsCache.set(n, (stmt = this.db.prepare(sql)));
+        }
+        return stmt;
+      },
       stream: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
       all: this.db.prepare('SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT ?'),
       headPosition: this.db.prepare('SELECT MAX(position) AS p FROM events'),
@@ -89,7 +97,7 @@ export class SqliteEventStore implements EventStore {
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const result = this.db.transaction(this.appendTx).immediate(streamId, events, options);
+    const result = await this.writes.run(() => this.db.transaction(this.appendTx).immediate(streamId, events, options));
     this.appended.emit('append');
     return result;
   }

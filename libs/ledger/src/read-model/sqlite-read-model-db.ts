@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { WriteQueue, writeQueueFor } from '@ledger/event-store';
 import { ReadModelDb, SqlExecutor, SqlRow } from './read-model-db';
 
 /** `$n` placeholders become `?` in order of appearance; the params are reordered to match. */
@@ -38,8 +39,8 @@ function executor(db: Database.Database): SqlExecutor {
 
 /**
  * Read models in a SQLite file (by default the events' own file). Two connections: transactions run
- * one at a time on the writer (they may await between statements), while queries use the reader and
- * so never see a projection's half-applied transaction.
+ * on the writer, one at a time through the file's write queue (shared with the event store, since they
+ * may await between statements), while queries use the reader and never see a half-applied transaction.
  */
 export class SqliteReadModelDb implements ReadModelDb {
   readonly dialect = 'sqlite' as const;
@@ -47,10 +48,11 @@ export class SqliteReadModelDb implements ReadModelDb {
   private readonly reader: Database.Database;
   private readonly writeExec: SqlExecutor;
   private readonly readExec: SqlExecutor;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly writes: WriteQueue;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.writes = writeQueueFor(path);
     this.writer = open(path);
     this.reader = path === ':memory:' ? this.writer : open(path);
     this.writeExec = executor(this.writer);
@@ -78,9 +80,7 @@ export class SqliteReadModelDb implements ReadModelDb {
         throw error;
       }
     };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.writes.run(run);
   }
 
   async ping() {
@@ -88,7 +88,7 @@ export class SqliteReadModelDb implements ReadModelDb {
   }
 
   async close() {
-    await this.queue;
+    await this.writes.run(() => undefined);
     if (this.reader !== this.writer && this.reader.open) this.reader.close();
     if (this.writer.open) this.writer.close();
   }
