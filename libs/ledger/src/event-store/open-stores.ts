@@ -1,4 +1,4 @@
-import { EventStore, SqliteEventStore } from '@ledger/event-store';
+import { EventStore, EventStoreDbEventStore, PostgresEventStore, SqliteEventStore } from '@ledger/event-store';
 import { LedgerConfig } from '../config/ledger-config';
 import { PostgresReadModelDb } from '../read-model/postgres-read-model-db';
 import { ReadModelDb } from '../read-model/read-model-db';
@@ -11,8 +11,12 @@ export async function openEventStore(config: StoreConfig): Promise<EventStore> {
   switch (config.EVENT_STORE) {
     case 'sqlite':
       return new SqliteEventStore(config.SQLITE_PATH);
-    default:
-      throw new Error(`EVENT_STORE=${config.EVENT_STORE} is not wired yet`);
+    case 'postgres':
+      if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required when EVENT_STORE=postgres');
+      return PostgresEventStore.open(config.DATABASE_URL);
+    case 'eventstoredb':
+      if (!config.ESDB_CONNECTION_STRING) throw new Error('ESDB_CONNECTION_STRING is required when EVENT_STORE=eventstoredb');
+      return new EventStoreDbEventStore(config.ESDB_CONNECTION_STRING);
   }
 }
 

@@ -1,0 +1,57 @@
+import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
+
+describeOnEveryStore('parties through HTTP', (kind) => {
+  let ledger: LedgerUnderTest;
+  beforeAll(async () => { ledger = await startLedger(kind); });
+  afterAll(async () => { await ledger?.close(); });
+
+  it('registers a party and reads it back from the read model at the returned position', async () => {
+    const created = await ledger.http.post('/parties').send({ name: 'Eastlake University', kind: 'university' }).expect(201);
+    expect(created.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), position: expect.stringMatching(/^\d+$/) });
+    const read = await ledger.http.get(`/parties/${created.body.id}?minPosition=${created.body.position}`).expect(200);
+    expect(read.body).toEqual({ id: created.body.id, name: 'Eastlake University', kind: 'university', registeredAt: expect.any(String) });
+  });
+
+  it('records actor, correlation and causation ids and recordedAt on the event', async () => {
+    const created = await ledger.http.post('/parties').set('X-Correlation-Id', 'onboarding-42').send({ name: 'Dr Lin', kind: 'person' }).expect(201);
+    const [event] = await ledger.store.readStream(`party-${created.body.id}`);
+    expect(event.type).toBe('PartyRegistered');
+    expect(event.metadata).toEqual({
+      actor: expect.objectContaining({ id: expect.any(String), role: expect.any(String) }),
+      correlationId: 'onboarding-42',
+      causationId: expect.any(String),
+      recordedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
+  });
+
+  it('refuses bad input with problem+json naming each field, and appends nothing', async () => {
+    const before = await eventCount(ledger.store);
+    const res = await ledger.http.post('/parties').send({ name: '', kind: 'planet', extra: true }).expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 400, title: 'Invalid request' });
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['extra', 'kind', 'name']);
+    await ledger.http.post('/parties').set('Content-Type', 'application/json').send('{"name": ').expect(400)
+      .expect('Content-Type', /problem\+json/);
+    expect(await eventCount(ledger.store)).toBe(before);
+  });
+
+  it('answers 404 for an unknown party and 400 for a malformed minPosition', async () => {
+    await ledger.http.get('/parties/00000000-0000-4000-8000-000000000000').expect(404).expect('Content-Type', /problem\+json/);
+    await ledger.http.get('/parties/not-a-uuid').expect(404);
+    const bad = await ledger.http.get('/parties/00000000-0000-4000-8000-000000000000?minPosition=abc').expect(400);
+    expect(bad.body.errors).toEqual([{ field: 'minPosition', message: expect.any(String) }]);
+  });
+
+  it('answers 503 with Retry-After when read models cannot reach minPosition in time', async () => {
+    const res = await ledger.http.get('/parties/00000000-0000-4000-8000-000000000000?minPosition=999999999').expect(503);
+    expect(res.headers['retry-after']).toBe('1');
+  });
+
+  it('serves health with the store reachable and projection lag, and the OpenAPI document', async () => {
+    const health = await ledger.http.get('/health').expect(200);
+    expect(health.body.info.eventStore).toEqual({ status: 'up', kind });
+    expect(health.body.info.projections.status).toBe('up');
+    const docs = await ledger.http.get('/docs-json').expect(200);
+    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/parties', '/parties/{id}', '/health']));
+  });
+});

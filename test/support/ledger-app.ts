@@ -1,0 +1,59 @@
+import { INestApplication } from '@nestjs/common';
+import { EventStore } from '@ledger/event-store';
+import { EVENT_STORE } from '@ledger/ledger';
+import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { createApp } from '../../apps/ledger-api/src/bootstrap';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+export interface LedgerUnderTest {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  store: EventStore;
+  kind: StoreKind;
+  close(): Promise<void>;
+}
+
+/** The real HTTP app on a throw-away store: a temp SQLite file, or a fresh PostgreSQL database. */
+export async function startLedger(kind: StoreKind, env: Record<string, string> = {}): Promise<LedgerUnderTest> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let storeEnv: Record<string, string>;
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    storeEnv = { EVENT_STORE: 'sqlite', SQLITE_PATH: join(dir, 'ledger.sqlite') };
+  } else {
+    const db = await createTestDatabase('e2e');
+    if (!db) throw new Error('PostgreSQL is unreachable');
+    cleanups.push(() => db.drop());
+    storeEnv = { EVENT_STORE: 'postgres', DATABASE_URL: db.url };
+  }
+  const app = await createApp({ LOG_LEVEL: 'silent', NODE_ENV: 'test', MIN_POSITION_WAIT_MS: '1000', ...storeEnv, ...env });
+  await app.init();
+  const http = request(app.getHttpServer());
+  return {
+    app,
+    http,
+    store: app.get<EventStore>(EVENT_STORE),
+    kind,
+    async close() {
+      await app.close();
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    },
+  };
+}
+
+/** Runs one e2e suite on every store that must pass it: sqlite always, PostgreSQL per describePostgres. */
+export function describeOnEveryStore(name: string, suite: (kind: StoreKind) => void): void {
+  describe(`${name} [sqlite]`, () => suite('sqlite'));
+  describePostgres(`${name} [postgres]`, () => suite('postgres'));
+}
+
+/** Every event in the store, for "the stream did not change" assertions. */
+export async function eventCount(store: EventStore): Promise<number> {
+  return (await store.readAll()).length;
+}
