@@ -1,0 +1,30 @@
+import { isIsoDate, periodEnd, periodsOverlap, periodStart, requirePeriod } from './calendar';
+
+describe('calendar', () => {
+  it('knows real dates, leap years included', () => {
+    expect(isIsoDate('2024-02-29')).toBe(true);
+    expect(isIsoDate('2025-02-29')).toBe(false);
+    expect(isIsoDate('1900-02-29')).toBe(false);
+    expect(isIsoDate('2000-02-29')).toBe(true);
+    expect(isIsoDate('2025-04-31')).toBe(false);
+    expect(isIsoDate('2025-4-01')).toBe(false);
+    expect(isIsoDate(20250401)).toBe(false);
+  });
+  it('gives the first and last day of quarters and months', () => {
+    expect([periodStart('2025-Q1'), periodEnd('2025-Q1')]).toEqual(['2025-01-01', '2025-03-31']);
+    expect([periodStart('2025-Q4'), periodEnd('2025-Q4')]).toEqual(['2025-10-01', '2025-12-31']);
+    expect([periodStart('2024-02'), periodEnd('2024-02')]).toEqual(['2024-02-01', '2024-02-29']);
+    expect(periodEnd('2025-06')).toBe('2025-06-30');
+  });
+  it('finds overlapping periods: same period, a month inside a quarter, and not neighbours', () => {
+    expect(periodsOverlap('2025-Q2', '2025-Q2')).toBe(true);
+    expect(periodsOverlap('2025-05', '2025-Q2')).toBe(true);
+    expect(periodsOverlap('2025-Q2', '2025-06')).toBe(true);
+    expect(periodsOverlap('2025-07', '2025-Q2')).toBe(false);
+    expect(periodsOverlap('2025-Q1', '2026-Q1')).toBe(false);
+  });
+  it('refuses malformed periods with a 422 naming the field', () => {
+    expect(() => requirePeriod('2025-13')).toThrow(expect.objectContaining({ code: 'invalid-period', field: 'period' }));
+    expect(requirePeriod('2025-12')).toBe('2025-12');
+  });
+});

@@ -1,0 +1,114 @@
+import { allocate } from '../../money/allocate';
+import { Big } from '../../money/big';
+import { minorUnit } from '../../money/currency';
+import { formatAmount } from '../../money/money';
+import { periodEnd, yearEnd } from '../calendar';
+import { ReportAssessment } from '../royalty/assess';
+import { RestatementAdjustment } from '../royalty/restatement';
+import { AdjustmentAssessment, AdjustmentLine, AllocationLine, LicenseEvent, LicenseTerms, ReportRoyaltyAssessment } from './events';
+import { ShortfallChange } from './reassess';
+import { GrantedLicense } from './state';
+
+/** Splits an assessed amount (possibly negative) between the licensors by the revenue shares. */
+export function allocateToLicensors(amount: Big, terms: Pick<LicenseTerms, 'revenueShares' | 'currency'>): AllocationLine[] {
+  const { revenueShares, currency } = terms;
+  const parts = allocate(amount, revenueShares.map((s) => new Big(s.sharePercent)), minorUnit(currency));
+  return revenueShares.map((s, i) => ({ partyId: s.partyId, amount: formatAmount(parts[i], currency) }));
+}
+
+/**
+ * Fresh assessment ids, consumed in order. When the pool is used up, further ids are derived from
+ * its first id (`${ids[0]}-1`, `-2`, …): unique as long as the pool ids are, and deterministic.
+ */
+export function idSupply(ids: readonly string[]): () => string {
+  if (ids.length === 0 || ids.some((id) => typeof id !== 'string' || id === '')) {
+    throw new Error('assessment ids must be a non-empty list of non-empty strings');
+  }
+  let next = 0;
+  return () => {
+    const id = next < ids.length ? ids[next] : `${ids[0]}-${next - ids.length + 1}`;
+    next += 1;
+    return id;
+  };
+}
+
+export function reportRoyaltyEvent(
+  license: GrantedLicense,
+  assessmentId: string,
+  a: ReportAssessment,
+  prior: Big,
+  royaltyReported?: string,
+): LicenseEvent {
+  const { currency } = license.terms;
+  const fmt = (x: Big) => formatAmount(x, currency);
+  const reported =
+    royaltyReported === undefined
+      ? {}
+      : a.royalty.eq(royaltyReported)
+        ? { royaltyReported }
+        : { royaltyReported, discrepancy: fmt(new Big(royaltyReported).minus(a.royalty)) };
+  const data: ReportRoyaltyAssessment = {
+    assessmentId,
+    kind: 'royalty',
+    reportId: a.reportId,
+    period: a.period,
+    date: periodEnd(a.period),
+    amount: fmt(a.royalty),
+    currency,
+    netSales: fmt(a.netSales),
+    cumulativeNetSales: fmt(a.cumulativeNetSales),
+    tiers: a.tiers.map((t) => ({ ...(t.upTo === undefined ? {} : { upTo: t.upTo }), ratePercent: t.ratePercent, base: fmt(t.base), amount: fmt(t.amount) })),
+    perUnitAmount: fmt(a.perUnitAmount),
+    sublicenseAmount: fmt(a.sublicenseAmount),
+    capped: a.capped,
+    priorLifetimeRoyalty: fmt(prior),
+    allocations: allocateToLicensors(a.royalty, license.terms),
+    ...reported,
+  };
+  return { type: 'RoyaltyAssessed', data };
+}
+
+export function adjustmentLines(license: GrantedLicense, adjustments: readonly RestatementAdjustment[]): AdjustmentLine[] {
+  const fmt = (x: Big) => formatAmount(x, license.terms.currency);
+  return adjustments.map((a) => ({
+    reportId: a.reportId, period: a.period, previous: fmt(a.previous), restated: fmt(a.restated), delta: fmt(a.delta),
+  }));
+}
+
+/** One RoyaltyAssessed per non-zero delta (zero deltas are only listed on the restatement). */
+export function adjustmentEvents(
+  license: GrantedLicense,
+  adjustments: readonly RestatementAdjustment[],
+  nextId: () => string,
+  cause: AdjustmentAssessment['cause'],
+): LicenseEvent[] {
+  const { currency } = license.terms;
+  return adjustments
+    .filter((a) => !a.delta.eq(0))
+    .map((a) => ({
+      type: 'RoyaltyAssessed',
+      data: {
+        assessmentId: nextId(), kind: 'adjustment', reportId: a.reportId, period: a.period, date: periodEnd(a.period),
+        amount: formatAmount(a.delta, currency), currency,
+        previous: formatAmount(a.previous, currency), restated: formatAmount(a.restated, currency),
+        cause, allocations: allocateToLicensors(a.delta, license.terms),
+      },
+    }));
+}
+
+export function shortfallAdjustmentEvents(
+  license: GrantedLicense,
+  changes: readonly ShortfallChange[],
+  nextId: () => string,
+): LicenseEvent[] {
+  const { currency } = license.terms;
+  return changes.map((c) => ({
+    type: 'RoyaltyAssessed',
+    data: {
+      assessmentId: nextId(), kind: 'shortfall-adjustment', year: c.year, date: yearEnd(c.year),
+      amount: formatAmount(c.delta, currency), currency,
+      previous: formatAmount(c.previous, currency), restated: formatAmount(c.restated, currency),
+      allocations: allocateToLicensors(c.delta, license.terms),
+    },
+  }));
+}

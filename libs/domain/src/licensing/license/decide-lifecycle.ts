@@ -1,0 +1,47 @@
+import { minorUnit } from '../../money/currency';
+import { parseDecimal } from '../../money/decimal';
+import { formatAmount } from '../../money/money';
+import { DomainError } from '../../shared/domain-error';
+import { requireDate } from '../calendar';
+import { RecordPayment, TerminateLicense } from './commands';
+import { LicenseEvent } from './events';
+import { LicenseState, requireGranted } from './state';
+
+/** A payment by the licensee, in the license currency; also accepted after termination. */
+export function decidePayment(data: RecordPayment['data'], state: LicenseState): LicenseEvent[] {
+  const license = requireGranted(state);
+  const { currency } = license.terms;
+  if (license.paymentIds.includes(data.paymentId)) {
+    throw new DomainError('payment-exists', `payment ${data.paymentId} is already recorded`, 'conflict', 'paymentId');
+  }
+  if (data.currency !== currency) {
+    throw new DomainError('currency-mismatch', `currency must be the license currency ${currency}`, 'rule', 'currency');
+  }
+  const amount = parseDecimal(data.amount, 'amount', { maxScale: minorUnit(currency) });
+  if (amount.eq(0)) throw new DomainError('amount-not-positive', 'amount must be greater than 0', 'rule', 'amount');
+  const receivedOn = requireDate(data.receivedOn, 'receivedOn');
+  const reference = typeof data.reference === 'string' ? data.reference.trim() : '';
+  return [
+    { type: 'PaymentReceived', data: { paymentId: data.paymentId, amount: formatAmount(amount, currency), currency, receivedOn, reference } },
+  ];
+}
+
+/** Ends the term early: reports for periods starting after the date and later milestones are refused. */
+export function decideTerminate(data: TerminateLicense['data'], state: LicenseState): LicenseEvent[] {
+  const license = requireGranted(state);
+  if (license.termination !== undefined) {
+    const message = `the license was already terminated on ${license.termination.effectiveOn}`;
+    throw new DomainError('license-already-terminated', message, 'conflict');
+  }
+  const effectiveOn = requireDate(data.effectiveOn, 'effectiveOn');
+  const term = license.terms;
+  if (effectiveOn < term.effectiveOn) {
+    throw new DomainError('termination-before-start', `effectiveOn must not be before the license starts on ${term.effectiveOn}`, 'rule', 'effectiveOn');
+  }
+  if (effectiveOn > term.expiresOn) {
+    throw new DomainError('termination-after-expiry', `effectiveOn must not be after the license expires on ${term.expiresOn}`, 'rule', 'effectiveOn');
+  }
+  const reason = typeof data.reason === 'string' ? data.reason.trim() : '';
+  if (reason === '') throw new DomainError('required', 'reason must not be blank', 'rule', 'reason');
+  return [{ type: 'LicenseTerminated', data: { effectiveOn, reason } }];
+}

@@ -1,0 +1,92 @@
+import { Big } from '../../money/big';
+import { formatAmount, roundToCurrency } from '../../money/money';
+import { DomainError } from '../../shared/domain-error';
+import { requireDate, yearEnd, yearStart } from '../calendar';
+import { allocateToLicensors } from './assessments';
+import { AchieveMilestone, CloseRoyaltyYear } from './commands';
+import { LicenseEvent } from './events';
+import { reassess, windowReportsOf, yearFigures } from './reassess';
+import { LicenseState, requireGranted, termEnd } from './state';
+
+/** A milestone of the terms, achieved once within the (effective) term, assessed at its amount. */
+export function decideMilestone(data: AchieveMilestone['data'], state: LicenseState): LicenseEvent[] {
+  const license = requireGranted(state);
+  const { currency, effectiveOn } = license.terms;
+  const milestone = (license.terms.royalty.milestones ?? []).find((m) => m.code === data.code);
+  if (milestone === undefined) {
+    throw new DomainError('milestone-not-found', `the license has no milestone "${data.code}"`, 'not-found', 'code');
+  }
+  const achieved = license.milestones[milestone.code];
+  if (achieved !== undefined) {
+    const message = `milestone "${milestone.code}" was already achieved on ${achieved.achievedOn}`;
+    throw new DomainError('milestone-already-achieved', message, 'conflict', 'code');
+  }
+  const achievedOn = requireDate(data.achievedOn, 'achievedOn');
+  const end = termEnd(license);
+  if (achievedOn < effectiveOn || achievedOn > end) {
+    throw new DomainError('outside-term', `achievedOn must be within the license term ${effectiveOn} to ${end}`, 'rule', 'achievedOn');
+  }
+  const amount = new Big(milestone.amount);
+  const events: LicenseEvent[] = [{ type: 'MilestoneAchieved', data: { code: milestone.code, achievedOn, amount: milestone.amount } }];
+  if (amount.gt(0)) {
+    events.push({
+      type: 'RoyaltyAssessed',
+      data: {
+        assessmentId: data.assessmentId, kind: 'milestone', milestone: milestone.code, date: achievedOn,
+        amount: formatAmount(amount, currency), currency, allocations: allocateToLicensors(amount, license.terms),
+      },
+    });
+  }
+  return events;
+}
+
+/**
+ * Closes a calendar royalty year: its running (percentage + per-unit) royalties, as currently
+ * assessed, are compared with the minimum annual royalty and a shortfall is assessed. Not prorated
+ * for a partial first or last year. A closed year accepts no new report; a restatement of one of
+ * its reports corrects the shortfall with a shortfall adjustment.
+ */
+export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseState): LicenseEvent[] {
+  const license = requireGranted(state);
+  const { currency, rounding, effectiveOn, royalty } = license.terms;
+  const { year } = data;
+  if (typeof year !== 'number' || !Number.isInteger(year) || year < 1000 || year > 9999) {
+    throw new DomainError('invalid-year', 'year must be a four-digit calendar year', 'rule', 'year');
+  }
+  const today = requireDate(data.today, 'today');
+  if (license.closedYears[String(year)] !== undefined) {
+    throw new DomainError('year-already-closed', `royalty year ${year} is already closed`, 'conflict', 'year');
+  }
+  if (yearEnd(year) >= today) {
+    throw new DomainError('year-not-ended', `royalty year ${year} has not ended yet: close it from ${year + 1}-01-01`, 'rule', 'year');
+  }
+  const end = termEnd(license);
+  if (yearEnd(year) < effectiveOn || yearStart(year) > end) {
+    throw new DomainError('year-outside-term', `${year} is outside the license term ${effectiveOn} to ${end}`, 'rule', 'year');
+  }
+  const { assessments } = reassess(license, windowReportsOf(license));
+  const { running, shortfall } = yearFigures(license, assessments, year);
+  const fmt = (x: Big) => formatAmount(x, currency);
+  const events: LicenseEvent[] = [
+    {
+      type: 'RoyaltyYearClosed',
+      data: {
+        year,
+        runningRoyalties: fmt(roundToCurrency(running, currency, rounding)),
+        minimumAnnual: fmt(new Big(royalty.minimumAnnual ?? 0)),
+        shortfall: fmt(shortfall),
+        closedOn: today,
+      },
+    },
+  ];
+  if (shortfall.gt(0)) {
+    events.push({
+      type: 'RoyaltyAssessed',
+      data: {
+        assessmentId: data.assessmentId, kind: 'shortfall', year, date: yearEnd(year), amount: fmt(shortfall), currency,
+        allocations: allocateToLicensors(shortfall, license.terms),
+      },
+    });
+  }
+  return events;
+}

@@ -1,0 +1,103 @@
+import { formatAmount } from '../../money/money';
+import { DomainError } from '../../shared/domain-error';
+import { periodEnd, periodsOverlap, periodStart, requireDate, requirePeriod } from '../calendar';
+import { periodYear } from '../royalty/period';
+import { adjustmentEvents, adjustmentLines, idSupply, reportRoyaltyEvent, shortfallAdjustmentEvents } from './assessments';
+import { RestateSalesReport, SubmitSalesReport } from './commands';
+import { LicenseEvent, ReportedFigures } from './events';
+import { reassess, royaltyAdjustments, shortfallChanges, windowReportsOf } from './reassess';
+import { checkReport, CheckedReport } from './report-lines';
+import { GrantedLicense, LicenseState, requireGranted } from './state';
+
+/** The period rules of a new report, in the order a licensee would want to hear them. */
+function checkPeriod(license: GrantedLicense, data: SubmitSalesReport['data'], period: string, today: string): void {
+  const { effectiveOn, expiresOn } = license.terms;
+  const [start, end] = [periodStart(period), periodEnd(period)];
+  const refuse = (code: string, message: string) => new DomainError(code, message, 'rule', 'period');
+  if (license.termination !== undefined && start > license.termination.effectiveOn) {
+    throw refuse('license-terminated', `the license was terminated on ${license.termination.effectiveOn}, before ${period} began`);
+  }
+  if (end >= today) throw refuse('period-not-ended', `${period} ends on ${end}: it can be reported from the next day`);
+  if (end < effectiveOn || start > expiresOn) {
+    throw refuse('period-outside-term', `${period} is outside the license term ${effectiveOn} to ${expiresOn}`);
+  }
+  if (license.reports[data.reportId] !== undefined) {
+    throw new DomainError('report-exists', `report ${data.reportId} already exists`, 'conflict', 'reportId');
+  }
+  const earlier = Object.values(license.reports).find((r) => periodsOverlap(r.period, period));
+  if (earlier !== undefined) {
+    const message = `${period} overlaps ${earlier.period}, already reported in ${earlier.reportId}: restate that report instead`;
+    throw new DomainError('period-already-reported', message, 'conflict', 'period');
+  }
+  const year = periodYear(period);
+  if (license.closedYears[String(year)] !== undefined) {
+    throw new DomainError('year-closed', `royalty year ${year} is closed: no new report can be added to it`, 'rule', 'period');
+  }
+}
+
+function figuresOf(license: GrantedLicense, reportId: string, period: string, checked: CheckedReport): ReportedFigures {
+  return {
+    reportId,
+    period,
+    lines: checked.lines,
+    sublicenseIncome: checked.sublicenseIncome,
+    netSales: formatAmount(checked.figures.netSales, license.terms.currency),
+    units: checked.figures.units.toFixed(),
+    ...(checked.royaltyReported === undefined ? {} : { royaltyReported: checked.royaltyReported }),
+  };
+}
+
+/**
+ * A report is assessed with the other reports of its window in period order. A late report for
+ * an earlier period is accepted: the later reports it moves across tiers (or under a cap) are
+ * re-assessed and their differences assessed as adjustments, exactly as a restatement would.
+ */
+export function decideSubmit(data: SubmitSalesReport['data'], state: LicenseState): LicenseEvent[] {
+  const license = requireGranted(state);
+  const period = requirePeriod(data.period);
+  const today = requireDate(data.today, 'today');
+  checkPeriod(license, data, period, today);
+  const checked = checkReport(data, license);
+  const { reportId } = data;
+  const reassessment = reassess(license, [...windowReportsOf(license), { reportId, period, ...checked.figures }]);
+  const own = reassessment.assessments.find((a) => a.reportId === reportId);
+  if (own === undefined) throw new Error(`report ${reportId} was not assessed`);
+  const nextId = idSupply([data.assessmentId, ...(data.assessmentIds ?? [])]);
+  return [
+    { type: 'SalesReportSubmitted', data: { ...figuresOf(license, reportId, period, checked), submittedOn: today } },
+    reportRoyaltyEvent(license, nextId(), own, reassessment.priorOf.get(reportId)!, checked.royaltyReported),
+    ...adjustmentEvents(license, royaltyAdjustments(license, reassessment), nextId, { kind: 'late-report', reportId }),
+    ...shortfallAdjustmentEvents(license, shortfallChanges(license, reassessment), nextId),
+  ];
+}
+
+/**
+ * A restatement replaces a report's figures (lines, sublicense income and reported royalty: an
+ * absent one means none). Every report of the license is re-assessed; each report whose royalty
+ * moved, and always the restated one, is listed on SalesReportRestated; non-zero differences are
+ * assessed as adjustments, then closed years' shortfalls are corrected.
+ */
+export function decideRestate(data: RestateSalesReport['data'], state: LicenseState): LicenseEvent[] {
+  const license = requireGranted(state);
+  const report = license.reports[data.reportId];
+  if (report === undefined) {
+    throw new DomainError('report-not-found', `report ${data.reportId} does not exist`, 'not-found', 'reportId');
+  }
+  const today = requireDate(data.today, 'today');
+  const checked = checkReport(data, license);
+  const reports = windowReportsOf(license).map((r) => (r.reportId === report.reportId ? { ...r, ...checked.figures } : r));
+  const reassessment = reassess(license, reports);
+  const adjustments = royaltyAdjustments(license, reassessment, report.reportId);
+  const nextId = idSupply(data.assessmentIds);
+  const restated = {
+    ...figuresOf(license, report.reportId, report.period, checked),
+    previousNetSales: report.netSales,
+    restatedOn: today,
+    adjustments: adjustmentLines(license, adjustments),
+  };
+  return [
+    { type: 'SalesReportRestated', data: restated },
+    ...adjustmentEvents(license, adjustments, nextId, { kind: 'restatement', reportId: report.reportId }),
+    ...shortfallAdjustmentEvents(license, shortfallChanges(license, reassessment), nextId),
+  ];
+}

@@ -1,0 +1,137 @@
+import { InvalidDecimal } from '../../money/decimal';
+import { AchieveMilestone, CloseRoyaltyYear, RecordPayment, TerminateLicense } from './commands';
+import { licenseSummary } from './summary';
+import { given, grant, history, line, refusal, stateOf, submit } from './license.test-kit';
+
+const granted = history(grant());
+const achieve = (code: string, achievedOn = '2026-06-01'): AchieveMilestone => ({ type: 'AchieveMilestone', data: { code, achievedOn, assessmentId: 'a-m' } });
+const close = (year: number, today = '2026-01-05'): CloseRoyaltyYear => ({ type: 'CloseRoyaltyYear', data: { year, assessmentId: `a-${year}`, today } });
+const pay = (data: Partial<RecordPayment['data']> = {}): RecordPayment => ({
+  type: 'RecordPayment', data: { paymentId: 'pay-1', amount: '60000.00', currency: 'CNY', receivedOn: '2025-02-01', reference: 'wire 42', ...data },
+});
+const terminate = (effectiveOn = '2026-06-30', reason = 'licensee breach'): TerminateLicense => ({ type: 'TerminateLicense', data: { effectiveOn, reason } });
+
+describe('AchieveMilestone', () => {
+  it('assesses the milestone amount on its achievement date', () => {
+    expect(given(granted).when(achieve('FDA'))()).toEqual([
+      { type: 'MilestoneAchieved', data: { code: 'FDA', achievedOn: '2026-06-01', amount: '250000.00' } },
+      {
+        type: 'RoyaltyAssessed',
+        data: {
+          assessmentId: 'a-m', kind: 'milestone', milestone: 'FDA', date: '2026-06-01', amount: '250000.00', currency: 'CNY',
+          allocations: [{ partyId: 'u', amount: '150000.00' }, { partyId: 'c', amount: '100000.00' }],
+        },
+      },
+    ]);
+  });
+
+  it('refuses an unknown milestone (404)', () => {
+    expect(refusal(given(granted).when(achieve('CE')))).toMatchObject({ code: 'milestone-not-found', kind: 'not-found', field: 'code' });
+  });
+
+  it('refuses a milestone achieved twice (409)', () => {
+    expect(refusal(given(history(grant(), achieve('FDA'))).when(achieve('FDA', '2026-07-01')))).toMatchObject({
+      code: 'milestone-already-achieved', kind: 'conflict',
+    });
+  });
+
+  it('refuses an achievement outside the term, or after a termination', () => {
+    expect(refusal(given(granted).when(achieve('FDA', '2024-12-31')))).toMatchObject({ code: 'outside-term', kind: 'rule', field: 'achievedOn' });
+    expect(refusal(given(granted).when(achieve('FDA', '2035-01-01')))).toMatchObject({ code: 'outside-term' });
+    expect(refusal(given(history(grant(), terminate())).when(achieve('FDA', '2026-07-01')))).toMatchObject({ code: 'outside-term' });
+  });
+});
+
+describe('CloseRoyaltyYear', () => {
+  it('assesses no shortfall when the running royalties reach the minimum (sublicense share does not count)', () => {
+    const royalty = { tiers: [{ ratePercent: '10' }], tierBasis: 'calendar-year' as const, minimumAnnual: '100.00', sublicenseSharePercent: '50' };
+    const stream = history(grant({ royalty }), submit('r1', '2025-Q1', [line('600.00')], { sublicenseIncome: '1000.00' }), submit('r2', '2025-Q3', [line('400.00')]));
+    expect(given(stream).when(close(2025))()).toEqual([
+      { type: 'RoyaltyYearClosed', data: { year: 2025, runningRoyalties: '100.00', minimumAnnual: '100.00', shortfall: '0.00', closedOn: '2026-01-05' } },
+    ]);
+  });
+
+  it('counts only the reports of that year on a lifetime tier basis', () => {
+    const royalty = { tiers: [{ upTo: '1000.00', ratePercent: '10' }, { ratePercent: '5' }], tierBasis: 'lifetime' as const, minimumAnnual: '200.00' };
+    const stream = history(
+      grant({ royalty }),
+      submit('r1', '2025-Q4', [line('1000.00')]),
+      submit('r2', '2026-Q1', [line('1000.00')], { today: '2026-05-01' }),
+    );
+    const [closed] = given(stream).when(close(2026, '2027-01-02'))();
+    expect(closed.data).toMatchObject({ year: 2026, runningRoyalties: '50.00', shortfall: '150.00' });
+  });
+
+  it('records a zero minimum when the license has none', () => {
+    const royalty = { tiers: [{ ratePercent: '10' }], tierBasis: 'calendar-year' as const };
+    expect(given(history(grant({ royalty }))).when(close(2025))()).toEqual([
+      { type: 'RoyaltyYearClosed', data: { year: 2025, runningRoyalties: '0.00', minimumAnnual: '0.00', shortfall: '0.00', closedOn: '2026-01-05' } },
+    ]);
+  });
+
+  it('refuses a year that has not ended', () => {
+    expect(refusal(given(granted).when(close(2025, '2025-12-31')))).toMatchObject({ code: 'year-not-ended', kind: 'rule', field: 'year' });
+  });
+
+  it('refuses a year closed twice (409)', () => {
+    expect(refusal(given(history(grant(), close(2025))).when(close(2025, '2026-02-01')))).toMatchObject({ code: 'year-already-closed', kind: 'conflict' });
+  });
+
+  it('refuses a year outside the term', () => {
+    expect(refusal(given(granted).when(close(2024)))).toMatchObject({ code: 'year-outside-term', kind: 'rule', field: 'year' });
+    expect(refusal(given(history(grant(), terminate('2025-12-31'))).when(close(2026, '2027-01-02')))).toMatchObject({ code: 'year-outside-term' });
+  });
+});
+
+describe('RecordPayment', () => {
+  it('records the payment and lowers the balance due', () => {
+    const events = given(granted).when(pay({ amount: '60000' }))();
+    expect(events).toEqual([
+      { type: 'PaymentReceived', data: { paymentId: 'pay-1', amount: '60000.00', currency: 'CNY', receivedOn: '2025-02-01', reference: 'wire 42' } },
+    ]);
+    expect(licenseSummary(stateOf([...granted, ...events])).totals).toEqual({
+      netSales: '0.00', royaltiesAssessed: '100000.00', paymentsReceived: '60000.00', balanceDue: '40000.00',
+    });
+  });
+
+  it('refuses another currency than the license currency', () => {
+    expect(refusal(given(granted).when(pay({ currency: 'USD' })))).toMatchObject({ code: 'currency-mismatch', kind: 'rule', field: 'currency' });
+  });
+
+  it('refuses a zero amount, or one finer than the minor unit', () => {
+    expect(refusal(given(granted).when(pay({ amount: '0.00' })))).toMatchObject({ code: 'amount-not-positive', field: 'amount' });
+    expect(refusal(given(granted).when(pay({ amount: '1.005' })))).toBeInstanceOf(InvalidDecimal);
+  });
+
+  it('refuses the same payment twice (409), and a license never granted (404)', () => {
+    expect(refusal(given(history(grant(), pay())).when(pay()))).toMatchObject({ code: 'payment-exists', kind: 'conflict' });
+    expect(refusal(given([]).when(pay()))).toMatchObject({ code: 'license-not-found', kind: 'not-found' });
+  });
+});
+
+describe('TerminateLicense', () => {
+  it('terminates the license', () => {
+    const events = given(granted).when(terminate())();
+    expect(events).toEqual([{ type: 'LicenseTerminated', data: { effectiveOn: '2026-06-30', reason: 'licensee breach' } }]);
+    const state = stateOf([...granted, ...events]);
+    expect(licenseSummary(state).status).toBe('terminated');
+  });
+
+  it('refuses a second termination (409)', () => {
+    expect(refusal(given(history(grant(), terminate())).when(terminate('2026-07-31')))).toMatchObject({
+      code: 'license-already-terminated', kind: 'conflict',
+    });
+  });
+
+  it('refuses a date before the license starts, or after it expires', () => {
+    expect(refusal(given(granted).when(terminate('2024-12-31')))).toMatchObject({ code: 'termination-before-start', kind: 'rule', field: 'effectiveOn' });
+    expect(refusal(given(granted).when(terminate('2035-01-01')))).toMatchObject({ code: 'termination-after-expiry', field: 'effectiveOn' });
+  });
+
+  it('still accepts restatements and payments after termination', () => {
+    const stream = history(grant(), submit('r1', '2025-Q1', [line('100.00')]), terminate('2025-03-31'));
+    const restated = given(stream).when({ type: 'RestateSalesReport', data: { reportId: 'r1', lines: [line('200.00')], assessmentIds: ['x'], today: '2026-02-01' } })();
+    expect(restated.map((e) => e.type)).toEqual(['SalesReportRestated', 'RoyaltyAssessed']);
+    expect(given(stream).when(pay())()[0].type).toBe('PaymentReceived');
+  });
+});

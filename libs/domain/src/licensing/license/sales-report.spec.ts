@@ -1,0 +1,154 @@
+import { InvalidDecimal } from '../../money/decimal';
+import { LicenseCommand } from './commands';
+import { licenseSummary } from './summary';
+import { assessments, given, grant, history, line, refusal, stateOf, submit } from './license.test-kit';
+
+const granted = history(grant());
+const close = (year: number, today = '2026-01-05'): LicenseCommand => ({ type: 'CloseRoyaltyYear', data: { year, assessmentId: `a-${year}`, today } });
+const q1 = submit('r-q1', '2025-Q1', [line('520000.00', '40000.00')]);
+
+describe('SubmitSalesReport', () => {
+  it('converts a line in another currency at its fxRate, exactly, and rounds only the royalty', () => {
+    const report = submit('r1', '2025-03', [
+      line('1000.05', '0.05', { territory: 'US', currency: 'USD', fxRate: '7.1234' }),
+      line('100.00', '0.00', { currency: 'CNY' }),
+    ]);
+    const [submitted, assessed] = given(granted).when(report)();
+    expect(submitted.data).toMatchObject({ netSales: '7223.40', units: '20' });
+    expect(assessed.data).toMatchObject({ amount: '216.70', tiers: [{ upTo: '1000000.00', ratePercent: '3', base: '7223.40', amount: '216.702' }] });
+  });
+
+  it('adds per-unit and sublicense royalties, and records a discrepancy with the reported royalty', () => {
+    const royalty = { tiers: [{ ratePercent: '2' }], tierBasis: 'calendar-year' as const, perUnit: '0.125', sublicenseSharePercent: '25' };
+    const report = submit('r1', '2025-Q1', [line('1000.00', '0.00', { units: '3' })], { sublicenseIncome: '100.00', royaltyReported: '40.00' });
+    const events = history(grant({ royalty }), report);
+    expect(assessments(events)[0]).toMatchObject({
+      kind: 'royalty', amount: '45.38', perUnitAmount: '0.375', sublicenseAmount: '25.00', royaltyReported: '40.00', discrepancy: '-5.38',
+    });
+    expect(licenseSummary(stateOf(events)).discrepancies).toEqual([
+      { reportId: 'r1', period: '2025-Q1', royaltyReported: '40.00', royaltyAssessed: '45.38', difference: '-5.38' },
+    ]);
+  });
+
+  it('rounds once per assessment, half-even when the license says so', () => {
+    const royalty = { tiers: [{ ratePercent: '3' }], tierBasis: 'calendar-year' as const };
+    const report = submit('r1', '2025-Q1', [line('1150', '0')]); // 34.5 yen
+    expect(assessments(history(grant({ currency: 'JPY', royalty }), report))[0].amount).toBe('35');
+    expect(assessments(history(grant({ currency: 'JPY', royalty, rounding: 'half-even' }), report))[0].amount).toBe('34');
+  });
+
+  describe('a late report for an earlier period (accepted; later reports are re-assessed)', () => {
+    const q2First = submit('r-q2', '2025-Q2', [line('700000.00')]);
+
+    it('assesses the late report in period order and adjusts the later report it moved across a tier', () => {
+      const events = given(history(grant(), q2First)).when({ ...q1, data: { ...q1.data, assessmentIds: ['a-late-1'] } })();
+      expect(assessments(history(grant(), q2First))[1]).toMatchObject({ reportId: 'r-q2', amount: '21000.00' });
+      expect(events.map((e) => e.type)).toEqual(['SalesReportSubmitted', 'RoyaltyAssessed', 'RoyaltyAssessed']);
+      expect(events[1].data).toMatchObject({ assessmentId: 'a-r-q1', kind: 'royalty', reportId: 'r-q1', amount: '14400.00' });
+      expect(events[2].data).toEqual({
+        assessmentId: 'a-late-1', kind: 'adjustment', reportId: 'r-q2', period: '2025-Q2', date: '2025-06-30', amount: '1800.00',
+        currency: 'CNY', previous: '21000.00', restated: '22800.00', cause: { kind: 'late-report', reportId: 'r-q1' },
+        allocations: [{ partyId: 'u', amount: '1080.00' }, { partyId: 'c', amount: '720.00' }],
+      });
+    });
+
+    it('derives further assessment ids from assessmentId when no pool is given, and keeps the window in period order', () => {
+      const events = history(grant(), q2First, q1);
+      expect(assessments(events).map((a) => a.assessmentId)).toEqual(['a-upfront', 'a-r-q2', 'a-r-q1', 'a-r-q1-1']);
+      const state = stateOf(events);
+      if (!state.granted) throw new Error('not granted');
+      expect(state.windows['2025']).toEqual(['r-q1', 'r-q2']);
+      expect(state.reports['r-q2'].royalty).toBe('22800.00');
+    });
+
+    it('emits no adjustment when the late report moves no royalty (a new year window)', () => {
+      const events = given(history(grant(), submit('r-26', '2026-01', [line('10.00')], { today: '2026-03-01' }))).when(q1)();
+      expect(events.map((e) => e.type)).toEqual(['SalesReportSubmitted', 'RoyaltyAssessed']);
+    });
+  });
+
+  describe('refuses', () => {
+    it('a report on a license that was never granted (404)', () => {
+      expect(refusal(given([]).when(q1))).toMatchObject({ code: 'license-not-found', kind: 'not-found' });
+    });
+
+    it('a period that starts after the termination date', () => {
+      const terminated = history(grant(), { type: 'TerminateLicense', data: { effectiveOn: '2025-05-15', reason: 'breach' } });
+      const error = refusal(given(terminated).when(submit('r', '2025-06', [line('1.00')])));
+      expect(error).toMatchObject({ code: 'license-terminated', kind: 'rule', field: 'period' });
+      expect(given(terminated).when(submit('r', '2025-05', [line('1.00')]))()[0].type).toBe('SalesReportSubmitted');
+    });
+
+    it('a period that has not ended yet (its last day is not before today)', () => {
+      const error = refusal(given(granted).when(submit('r', '2025-Q1', [line('1.00')], { today: '2025-03-31' })));
+      expect(error).toMatchObject({ code: 'period-not-ended', kind: 'rule', field: 'period' });
+      expect(given(granted).when(submit('r', '2025-Q1', [line('1.00')], { today: '2025-04-01' }))()).toHaveLength(2);
+    });
+
+    it('a period outside the license term', () => {
+      expect(refusal(given(granted).when(submit('r', '2024-Q4', [line('1.00')])))).toMatchObject({ code: 'period-outside-term', field: 'period' });
+      const late = submit('r', '2035-01', [line('1.00')], { today: '2035-03-01' });
+      expect(refusal(given(granted).when(late))).toMatchObject({ code: 'period-outside-term', field: 'period' });
+    });
+
+    it('a malformed period', () => {
+      expect(refusal(given(granted).when(submit('r', '2025-Q5', [line('1.00')])))).toMatchObject({ code: 'invalid-period', field: 'period' });
+    });
+
+    it('a second report for the same period, a month inside a reported quarter, or a quarter holding a reported month (409)', () => {
+      const reported = history(grant(), q1);
+      const same = refusal(given(reported).when(submit('r2', '2025-Q1', [line('1.00')])));
+      expect(same).toMatchObject({ code: 'period-already-reported', kind: 'conflict', field: 'period' });
+      expect(refusal(given(reported).when(submit('r2', '2025-02', [line('1.00')])))).toMatchObject({ code: 'period-already-reported' });
+      const monthly = history(grant(), submit('m5', '2025-05', [line('1.00')]));
+      expect(refusal(given(monthly).when(submit('r2', '2025-Q2', [line('1.00')])))).toMatchObject({ code: 'period-already-reported', kind: 'conflict' });
+      expect(given(monthly).when(submit('r2', '2025-04', [line('1.00')]))()).toHaveLength(2);
+    });
+
+    it('a report id that already exists (409)', () => {
+      expect(refusal(given(history(grant(), q1)).when(submit('r-q1', '2025-Q2', [line('1.00')])))).toMatchObject({ code: 'report-exists', kind: 'conflict' });
+    });
+
+    it('a report for a closed royalty year', () => {
+      const closed = history(grant(), q1, close(2025));
+      expect(refusal(given(closed).when(submit('r', '2025-Q2', [line('1.00')])))).toMatchObject({ code: 'year-closed', kind: 'rule', field: 'period' });
+    });
+
+    it('a territory that is not licensed, or not a territory code', () => {
+      const lines = [line('1.00'), line('1.00', '0.00', { territory: 'JP' })];
+      expect(refusal(given(granted).when(submit('r', '2025-Q1', lines)))).toMatchObject({ code: 'territory-not-licensed', field: 'lines[1].territory' });
+      const lower = [line('1.00', '0.00', { territory: 'cn' })];
+      expect(refusal(given(granted).when(submit('r', '2025-Q1', lower)))).toMatchObject({ code: 'invalid-territory', field: 'lines[0].territory' });
+    });
+
+    it('deductions larger than gross sales', () => {
+      const lines = [line('10.00'), line('10.00', '10.01')];
+      expect(refusal(given(granted).when(submit('r', '2025-Q1', lines)))).toMatchObject({ code: 'deductions-exceed-gross', field: 'lines[1].deductions' });
+    });
+
+    it('a line in another currency without a positive fxRate', () => {
+      const missing = [line('10.00', '0.00', { currency: 'USD' })];
+      expect(refusal(given(granted).when(submit('r', '2025-Q1', missing)))).toMatchObject({ code: 'fx-rate-required', field: 'lines[0].fxRate' });
+      const zero = [line('10.00', '0.00', { currency: 'USD', fxRate: '0' })];
+      expect(refusal(given(granted).when(submit('r', '2025-Q1', zero)))).toMatchObject({ code: 'fx-rate-required', field: 'lines[0].fxRate' });
+      const unknown = [line('10.00', '0.00', { currency: 'XYZ', fxRate: '1' })];
+      expect(refusal(given(granted).when(submit('r', '2025-Q1', unknown)))).toMatchObject({ code: 'unknown-currency', field: 'lines[0].currency' });
+    });
+
+    it('negative or malformed amounts and units, naming the field', () => {
+      const units = refusal(given(granted).when(submit('r', '2025-Q1', [line('10.00', '0.00', { units: '-1' })])));
+      expect(units).toBeInstanceOf(InvalidDecimal);
+      expect(units).toMatchObject({ field: 'lines[0].units' });
+      expect(refusal(given(granted).when(submit('r', '2025-Q1', [line('-10.00')])))).toMatchObject({ field: 'lines[0].grossSales' });
+      expect(refusal(given(granted).when(submit('r', '2025-Q1', [line('10.001')])))).toMatchObject({ field: 'lines[0].grossSales' });
+      const sub = refusal(given(granted).when(submit('r', '2025-Q1', [line('1.00')], { sublicenseIncome: '-5' })));
+      expect(sub).toMatchObject({ field: 'sublicenseIncome' });
+      const reported = refusal(given(granted).when(submit('r', '2025-Q1', [line('1.00')], { royaltyReported: '0.001' })));
+      expect(reported).toMatchObject({ field: 'royaltyReported' });
+    });
+
+    it('a report without lines', () => {
+      expect(refusal(given(granted).when(submit('r', '2025-Q1', [])))).toMatchObject({ code: 'lines-empty', kind: 'rule', field: 'lines' });
+    });
+  });
+});
