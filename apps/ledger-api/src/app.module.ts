@@ -6,7 +6,10 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { HealthController } from './health/health.controller';
 import { ProjectionFreshness } from './http/min-position';
+import { LicensesController } from './licensing/licenses.controller';
+import { SalesReportsController } from './licensing/sales-reports.controller';
 import { PartiesController } from './parties/parties.controller';
+import { PatentsController } from './patents/patents.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -40,7 +43,7 @@ export class AppModule {
         TerminusModule,
         LedgerModule,
       ],
-      controllers: [PartiesController, HealthController],
+      controllers: [PartiesController, PatentsController, LicensesController, SalesReportsController, HealthController],
       providers: [ProjectionFreshness],
     };
   }

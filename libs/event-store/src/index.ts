@@ -1,3 +1,5 @@
 export * from './port';
 export { SqliteEventStore } from './sqlite/sqlite-event-store';
 export { WriteQueue, writeQueueFor } from './sqlite/write-queue';
+export { PostgresEventStore } from './postgres/postgres-event-store';
+export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';

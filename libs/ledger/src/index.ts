@@ -9,3 +9,8 @@ export * from './projections/projection-runner';
 export * from './parties/register-party';
 export * from './parties/parties.query';
 export * from './ledger.module';
+export * from './command-handling/stream-facts';
+export * from './patents/patent-commands';
+export * from './patents/patents.query';
+export * from './licensing/license-commands';
+export * from './licensing/licenses.query';

@@ -8,10 +8,16 @@ import { EVENT_STORE, READ_MODEL_DB } from './event-store/tokens';
 import { PartiesQuery } from './parties/parties.query';
 import { partiesProjection } from './parties/parties.projection';
 import { RegisterPartyHandler } from './parties/register-party';
+import { GrantLicenseHandler, LicenseCommandHandler } from './licensing/license-commands';
+import { LicensesQuery } from './licensing/licenses.query';
+import { licensesProjection } from './licensing/licenses.projection';
+import { RecordPatentCostHandler, RegisterPatentHandler } from './patents/patent-commands';
+import { PatentsQuery } from './patents/patents.query';
+import { patentsProjection } from './patents/patents.projection';
 import { ProjectionRunner } from './projections/projection-runner';
 import { ReadModelDb } from './read-model/read-model-db';
 
-export const PROJECTIONS = [partiesProjection];
+export const PROJECTIONS = [partiesProjection, patentsProjection, licensesProjection];
 
 const config = (c: ConfigService<LedgerConfig, true>) => ({
   EVENT_STORE: c.get('EVENT_STORE', { infer: true }),
@@ -38,9 +44,15 @@ const config = (c: ConfigService<LedgerConfig, true>) => ({
       },
     },
     RegisterPartyHandler,
+    RegisterPatentHandler,
+    RecordPatentCostHandler,
+    GrantLicenseHandler,
+    LicenseCommandHandler,
     PartiesQuery,
+    PatentsQuery,
+    LicensesQuery,
   ],
-  exports: [CqrsModule, EVENT_STORE, READ_MODEL_DB, ProjectionRunner, PartiesQuery],
+  exports: [CqrsModule, EVENT_STORE, READ_MODEL_DB, ProjectionRunner, PartiesQuery, PatentsQuery, LicensesQuery],
 })
 export class LedgerModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(

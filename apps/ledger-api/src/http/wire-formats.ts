@@ -1,0 +1,32 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+/**
+ * The wire formats of the API contract as class-validator decorators: amounts and percents are
+ * decimal strings (never JSON numbers), dates YYYY-MM-DD, periods 2026-Q1 or 2026-03.
+ */
+const DECIMAL = /^(0|[1-9]\d{0,19})(\.\d{1,20})?$/;
+const PERCENT = /^(100(\.0+)?|[1-9]?\d(\.\d{1,10})?)$/;
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const PERIOD = /^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$/;
+
+const wire = (pattern: RegExp, describe: string, example: string, opts: ApiPropertyOptions = {}) =>
+  applyDecorators(
+    ApiProperty({ type: String, example, description: describe, ...opts } as ApiPropertyOptions),
+    IsString({ message: `$property must be ${describe}` }),
+    Matches(pattern, { message: `$property must be ${describe}` }),
+  );
+
+export const DecimalString = (example = '1234.56', opts?: ApiPropertyOptions) =>
+  wire(DECIMAL, 'a non-negative decimal string such as "1234.56"', example, opts);
+export const PercentString = (example = '60') => wire(PERCENT, 'a percent string from "0" to "100", such as "33.34"', example);
+export const IsoDate = (example = '2025-01-01') => wire(DATE, 'a date YYYY-MM-DD', example);
+export const Period = () => wire(PERIOD, 'a period such as "2026-Q1" or "2026-03"', '2025-Q1');
+export const CurrencyCode = () => wire(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as "CNY"', 'CNY');
+
+export const Text = (max = 200, example?: string) =>
+  applyDecorators(ApiProperty({ example }), IsString(), MaxLength(max));
+
+export const OptionalText = (max = 500) =>
+  applyDecorators(ApiProperty({ required: false }), IsOptional(), IsString(), MaxLength(max));

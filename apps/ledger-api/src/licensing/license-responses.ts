@@ -1,0 +1,84 @@
+import { LicenseEvent, RoyaltyAssessment } from '@ledger/domain';
+import { LicenseOutcome } from '@ledger/ledger';
+
+/** What a write answers: the decided facts, shaped by the API contract, plus the append position. */
+const assessments = (events: LicenseEvent[]): RoyaltyAssessment[] =>
+  events.flatMap((e) => (e.type === 'RoyaltyAssessed' ? [e.data] : []));
+
+const only = <T extends LicenseEvent['type']>(events: LicenseEvent[], type: T) =>
+  events.find((e): e is Extract<LicenseEvent, { type: T }> => e.type === type);
+
+const position = (outcome: LicenseOutcome) => outcome.position.toString();
+
+export function granted(outcome: LicenseOutcome) {
+  const terms = only(outcome.events, 'LicenseGranted')!.data;
+  const upfront = assessments(outcome.events).find((a) => a.kind === 'upfront');
+  return {
+    id: terms.licenseId,
+    revenueShares: terms.revenueShares,
+    ...(upfront ? { upfront: { amount: upfront.amount, allocations: upfront.allocations } } : {}),
+    position: position(outcome),
+  };
+}
+
+export function reportAssessed(outcome: LicenseOutcome) {
+  const report = only(outcome.events, 'SalesReportSubmitted')!.data;
+  const all = assessments(outcome.events);
+  const royalty = all.find((a) => a.kind === 'royalty' && a.reportId === report.reportId);
+  if (!royalty || royalty.kind !== 'royalty') throw new Error('a submitted report is always assessed');
+  const knockOn = all.filter((a) => a.kind === 'adjustment' || a.kind === 'shortfall-adjustment');
+  return {
+    reportId: report.reportId,
+    period: report.period,
+    currency: royalty.currency,
+    netSales: royalty.netSales,
+    royalty: royalty.amount,
+    tiers: royalty.tiers,
+    perUnitAmount: royalty.perUnitAmount,
+    sublicenseAmount: royalty.sublicenseAmount,
+    capped: royalty.capped,
+    allocations: royalty.allocations,
+    ...(royalty.royaltyReported !== undefined ? { royaltyReported: royalty.royaltyReported } : {}),
+    ...(royalty.discrepancy !== undefined ? { discrepancy: royalty.discrepancy } : {}),
+    ...(knockOn.length ? { adjustments: knockOn } : {}),
+    position: position(outcome),
+  };
+}
+
+export function restated(outcome: LicenseOutcome) {
+  const restatement = only(outcome.events, 'SalesReportRestated')!.data;
+  const shortfall = assessments(outcome.events).filter((a) => a.kind === 'shortfall-adjustment');
+  return {
+    reportId: restatement.reportId,
+    netSales: restatement.netSales,
+    previousNetSales: restatement.previousNetSales,
+    adjustments: restatement.adjustments,
+    ...(shortfall.length ? { shortfallAdjustments: shortfall } : {}),
+    assessments: assessments(outcome.events).map((a) => ({ assessmentId: a.assessmentId, kind: a.kind, amount: a.amount, allocations: a.allocations })),
+    position: position(outcome),
+  };
+}
+
+export function milestoneAssessed(outcome: LicenseOutcome) {
+  const achieved = only(outcome.events, 'MilestoneAchieved')!.data;
+  const assessment = assessments(outcome.events).find((a) => a.kind === 'milestone');
+  return { milestone: achieved.code, achievedOn: achieved.achievedOn, amount: achieved.amount,
+    allocations: assessment?.allocations ?? [], position: position(outcome) };
+}
+
+export function yearClosed(outcome: LicenseOutcome) {
+  const closed = only(outcome.events, 'RoyaltyYearClosed')!.data;
+  const assessment = assessments(outcome.events).find((a) => a.kind === 'shortfall');
+  return { year: closed.year, runningRoyalties: closed.runningRoyalties, minimumAnnual: closed.minimumAnnual,
+    shortfall: closed.shortfall, allocations: assessment?.allocations ?? [], position: position(outcome) };
+}
+
+export function paymentRecorded(outcome: LicenseOutcome) {
+  const payment = only(outcome.events, 'PaymentReceived')!.data;
+  return { ...payment, position: position(outcome) };
+}
+
+export function terminated(outcome: LicenseOutcome) {
+  const termination = only(outcome.events, 'LicenseTerminated')!.data;
+  return { status: 'terminated', ...termination, position: position(outcome) };
+}

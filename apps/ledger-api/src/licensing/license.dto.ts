@@ -1,0 +1,86 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsUUID, Matches, MaxLength, MinLength, ValidateNested,
+} from 'class-validator';
+import { ShareLineDto } from '../patents/patents.dto';
+import { CurrencyCode, DecimalString, IsoDate, PercentString, Text } from '../http/wire-formats';
+
+export class TierDto {
+  @DecimalString('1000000.00', { required: false }) @IsOptional() upTo?: string;
+  @PercentString('3') ratePercent!: string;
+}
+
+export class MilestoneDto {
+  @ApiProperty({ example: 'first-sale' }) @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'code must be 1-64 letters, digits, - or _' })
+  code!: string;
+  @DecimalString('50000.00') amount!: string;
+  @Text(500) @IsOptional() description?: string;
+}
+
+export class RoyaltyTermsDto {
+  @ApiProperty({ type: [TierDto] })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => TierDto)
+  tiers!: TierDto[];
+
+  @ApiProperty({ enum: ['calendar-year', 'lifetime'] })
+  @IsIn(['calendar-year', 'lifetime'], { message: 'tierBasis must be "calendar-year" or "lifetime"' })
+  tierBasis!: 'calendar-year' | 'lifetime';
+
+  @DecimalString('0.50', { required: false }) @IsOptional() perUnit?: string;
+  @DecimalString('50000.00', { required: false }) @IsOptional() minimumAnnual?: string;
+  @DecimalString('100000.00', { required: false }) @IsOptional() upfrontFee?: string;
+  @PercentString('20') @IsOptional() sublicenseSharePercent?: string;
+  @DecimalString('500000.00', { required: false }) @IsOptional() annualCap?: string;
+  @DecimalString('2000000.00', { required: false }) @IsOptional() lifetimeCap?: string;
+
+  @ApiProperty({ type: [MilestoneDto], required: false })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => MilestoneDto)
+  milestones?: MilestoneDto[];
+}
+
+export class GrantLicenseDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() licenseeId!: string;
+
+  @ApiProperty({ type: [String], format: 'uuid' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsUUID('all', { each: true })
+  patentIds!: string[];
+
+  @ApiProperty({ type: [String], example: ['CN'] })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(250)
+  @Matches(/^[A-Z]{2}$/, { each: true, message: 'territories must be ISO 3166 alpha-2 codes such as "CN"' })
+  territories!: string[];
+
+  @ApiProperty({ example: 'surgical robotics' }) @MinLength(1) @MaxLength(200) fieldOfUse!: string;
+  @ApiProperty() @IsBoolean() exclusive!: boolean;
+  @IsoDate('2025-01-01') effectiveOn!: string;
+  @IsoDate('2034-12-31') expiresOn!: string;
+  @CurrencyCode() currency!: string;
+
+  @ApiProperty({ type: [ShareLineDto], required: false })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => ShareLineDto)
+  revenueShares?: ShareLineDto[];
+
+  @ApiProperty({ enum: ['half-up', 'half-even'], required: false })
+  @IsOptional() @IsIn(['half-up', 'half-even'], { message: 'rounding must be "half-up" or "half-even"' })
+  rounding?: 'half-up' | 'half-even';
+
+  @ApiProperty({ type: RoyaltyTermsDto }) @ValidateNested() @Type(() => RoyaltyTermsDto)
+  royalty!: RoyaltyTermsDto;
+}
+
+export class PaymentDto {
+  @DecimalString('36900.00') amount!: string;
+  @CurrencyCode() currency!: string;
+  @IsoDate('2025-05-15') receivedOn!: string;
+  @Text(200, 'WIRE-2025-0042') @MinLength(1) reference!: string;
+}
+
+export class TerminationDto {
+  @IsoDate('2027-06-30') effectiveOn!: string;
+  @Text(1000, 'breach of reporting obligations') @MinLength(1) reason!: string;
+}
+
+export class MilestoneAchievementDto {
+  @IsoDate('2025-06-30') achievedOn!: string;
+}

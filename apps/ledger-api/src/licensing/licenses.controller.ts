@@ -1,0 +1,91 @@
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
+import { licenseStream } from '@ledger/domain';
+import { EventStore } from '@ledger/event-store';
+import { CommandContext, EVENT_STORE, GrantLicenseCommand, LicenseCommandMessage, LicensesQuery } from '@ledger/ledger';
+import { randomUUID } from 'node:crypto';
+import { ProjectionFreshness } from '../http/min-position';
+import { RequestContext } from '../http/request-context';
+import { RequestValidationFailed } from '../http/validation';
+import { GrantLicenseDto, MilestoneAchievementDto, PaymentDto, TerminationDto } from './license.dto';
+import { granted, milestoneAssessed, paymentRecorded, terminated, yearClosed } from './license-responses';
+
+export const licenseIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such license') });
+const today = (ctx: CommandContext) => ctx.now.slice(0, 10);
+
+@ApiTags('licenses')
+@Controller('licenses')
+export class LicensesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly licenses: LicensesQuery,
+    private readonly freshness: ProjectionFreshness,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async grant(@Body() body: GrantLicenseDto, @RequestContext() ctx: CommandContext) {
+    const request = { ...body, royalty: { ...body.royalty }, licenseId: randomUUID(), assessmentId: randomUUID() };
+    return granted(await this.commands.execute(new GrantLicenseCommand(request, ctx)));
+  }
+
+  @Get(':id')
+  async get(@Param('id', licenseIdPipe()) id: string, @Query('minPosition') minPosition?: string) {
+    await this.freshness.await(minPosition);
+    const license = await this.licenses.findById(id);
+    if (!license) throw new NotFoundException(`license ${id} not found`);
+    return license;
+  }
+
+  @Get(':id/events')
+  async events(@Param('id', licenseIdPipe()) id: string) {
+    const events = await this.store.readStream(licenseStream(id));
+    if (events.length === 0) throw new NotFoundException(`license ${id} not found`);
+    return events.map((e) => ({
+      id: e.id, type: e.type, revision: e.revision.toString(), position: e.position.toString(), data: e.data, metadata: e.metadata,
+    }));
+  }
+
+  @Get(':id/discrepancies')
+  async discrepancies(@Param('id', licenseIdPipe()) id: string, @Query('minPosition') minPosition?: string) {
+    await this.freshness.await(minPosition);
+    if (!(await this.licenses.findById(id))) throw new NotFoundException(`license ${id} not found`);
+    return this.licenses.discrepancies(id);
+  }
+
+  @Post(':id/milestones/:code/achievements')
+  @HttpCode(201)
+  async achieve(
+    @Param('id', licenseIdPipe()) id: string, @Param('code') code: string,
+    @Body() body: MilestoneAchievementDto, @RequestContext() ctx: CommandContext,
+  ) {
+    const command = { type: 'AchieveMilestone' as const, data: { code, achievedOn: body.achievedOn, assessmentId: randomUUID() } };
+    return milestoneAssessed(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)));
+  }
+
+  @Post(':id/royalty-years/:year/close')
+  @HttpCode(200)
+  async closeYear(@Param('id', licenseIdPipe()) id: string, @Param('year') year: string, @RequestContext() ctx: CommandContext) {
+    if (!/^(19|20|21)\d{2}$/.test(year)) {
+      throw new RequestValidationFailed([{ field: 'year', message: 'year must be a four-digit calendar year such as 2025' }]);
+    }
+    const command = { type: 'CloseRoyaltyYear' as const, data: { year: Number(year), assessmentId: randomUUID(), today: today(ctx) } };
+    return yearClosed(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)));
+  }
+
+  @Post(':id/payments')
+  @HttpCode(201)
+  async pay(@Param('id', licenseIdPipe()) id: string, @Body() body: PaymentDto, @RequestContext() ctx: CommandContext) {
+    const command = { type: 'RecordPayment' as const, data: { paymentId: randomUUID(), ...body } };
+    return paymentRecorded(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)));
+  }
+
+  @Post(':id/termination')
+  @HttpCode(201)
+  async terminate(@Param('id', licenseIdPipe()) id: string, @Body() body: TerminationDto, @RequestContext() ctx: CommandContext) {
+    const command = { type: 'TerminateLicense' as const, data: { ...body } };
+    return terminated(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)));
+  }
+}

@@ -1,0 +1,37 @@
+import { Body, Controller, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandContext, LicenseCommandMessage } from '@ledger/ledger';
+import { randomUUID } from 'node:crypto';
+import { RequestContext } from '../http/request-context';
+import { licenseIdPipe } from './licenses.controller';
+import { reportAssessed, restated } from './license-responses';
+import { RestatementDto, SalesReportDto } from './sales-report.dto';
+
+/** Fresh ids for the adjustments a report or restatement may cause (the domain draws them in order). */
+const idPool = (n = 16) => Array.from({ length: n }, () => randomUUID());
+
+@ApiTags('sales reports')
+@Controller('licenses/:id/sales-reports')
+export class SalesReportsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  async submit(@Param('id', licenseIdPipe()) id: string, @Body() body: SalesReportDto, @RequestContext() ctx: CommandContext) {
+    const data = { ...body, reportId: randomUUID(), assessmentId: randomUUID(), assessmentIds: idPool(), today: ctx.now.slice(0, 10) };
+    return reportAssessed(await this.commands.execute(new LicenseCommandMessage(id, { type: 'SubmitSalesReport', data }, ctx)));
+  }
+
+  @Post(':reportId/restatements')
+  @HttpCode(201)
+  async restate(
+    @Param('id', licenseIdPipe()) id: string,
+    @Param('reportId', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such sales report') })) reportId: string,
+    @Body() body: RestatementDto,
+    @RequestContext() ctx: CommandContext,
+  ) {
+    const data = { ...body, reportId, assessmentIds: idPool(), today: ctx.now.slice(0, 10) };
+    return restated(await this.commands.execute(new LicenseCommandMessage(id, { type: 'RestateSalesReport', data }, ctx)));
+  }
+}

@@ -1,0 +1,42 @@
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandContext, PatentsQuery, RecordPatentCostCommand, RegisterPatentCommand } from '@ledger/ledger';
+import { randomUUID } from 'node:crypto';
+import { ProjectionFreshness } from '../http/min-position';
+import { RequestContext } from '../http/request-context';
+import { PatentCostDto, RegisterPatentDto } from './patents.dto';
+
+const notFound = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such patent') });
+
+@ApiTags('patents')
+@Controller('patents')
+export class PatentsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly patents: PatentsQuery,
+    private readonly freshness: ProjectionFreshness,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async register(@Body() body: RegisterPatentDto, @RequestContext() ctx: CommandContext) {
+    const { id, position } = await this.commands.execute(new RegisterPatentCommand({ patentId: randomUUID(), ...body }, ctx));
+    return { id, position: position.toString() };
+  }
+
+  @Post(':id/costs')
+  @HttpCode(201)
+  async recordCost(@Param('id', notFound()) patentId: string, @Body() body: PatentCostDto, @RequestContext() ctx: CommandContext) {
+    const { id, position } = await this.commands.execute(new RecordPatentCostCommand({ patentId, costId: randomUUID(), ...body }, ctx));
+    return { costId: id, position: position.toString() };
+  }
+
+  @Get(':id')
+  async get(@Param('id', notFound()) id: string, @Query('minPosition') minPosition?: string) {
+    await this.freshness.await(minPosition);
+    const patent = await this.patents.findById(id);
+    if (!patent) throw new NotFoundException(`patent ${id} not found`);
+    return patent;
+  }
+}

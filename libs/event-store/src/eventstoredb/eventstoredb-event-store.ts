@@ -1,0 +1,212 @@
+import {
+  ANY, AllStreamResolvedEvent, AppendExpectedRevision, AppendResult as EsdbAppendResult, BACKWARDS, END, ErrorType,
+  EventStoreDBClient, FORWARDS, JSONType, NO_STREAM, Position, RecordedEvent as EsdbRecordedEvent, START,
+  STREAM_EXISTS, StreamNotFoundError, WrongExpectedVersionError, excludeSystemEvents, jsonEvent,
+} from '@eventstore/db-client';
+import {
+  AppendOptions, AppendResult, EventHandler, EventMetadata, EventStore, ExpectedRevision, NewEvent, ReadAllOptions,
+  ReadStreamOptions, RecordedEvent, SubscribeAllOptions, Subscription, WrongExpectedRevision,
+} from '../port';
+import { positionOrUnknown, toServerPosition } from './eventstoredb-position';
+
+export { decodePosition, encodePosition, toServerPosition } from './eventstoredb-position';
+
+export interface EventStoreDbOptions {
+  /** Raw events per $all page; pages continue past system events until maxCount user events are found. */
+  pageSize?: number;
+}
+
+/**
+ * EventStoreDB adapter. The server enforces expected revisions and makes same-id retries idempotent;
+ * this class maps the port's vocabulary onto the client's and the {commit, prepare} pairs onto one
+ * bigint (see ./eventstoredb-position). Stream reads carry $all positions from server 22.6 on.
+ */
+export class EventStoreDbEventStore implements EventStore {
+  readonly kind = 'eventstoredb' as const;
+  private readonly client: EventStoreDBClient;
+  private readonly pageSize: number;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(client: EventStoreDBClient | string, options: EventStoreDbOptions = {}) {
+    this.client = typeof client === 'string' ? EventStoreDBClient.connectionString(client) : client;
+    this.pageSize = Math.max(2, options.pageSize ?? 512);
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const expected = options.expectedRevision;
+    let result: EsdbAppendResult;
+    try {
+      result = await this.client.appendToStream(
+        streamId,
+        events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata: e.metadata })),
+        { expectedRevision: toEsdbExpected(expected) },
+      );
+    } catch (err) {
+      if (isWrongExpectedVersion(err)) {
+        throw new WrongExpectedRevision(streamId, expected, err.actualVersion === NO_STREAM ? 'no_stream' : BigInt(err.actualVersion));
+      }
+      throw err;
+    }
+    if (!result.success) {
+      // Only with throwOnAppendFailure=false in the connection string: nextExpectedRevision is the current one.
+      const current = result.nextExpectedRevision;
+      throw new WrongExpectedRevision(streamId, expected, current < 0n ? 'no_stream' : current);
+    }
+    return { nextRevision: result.nextExpectedRevision, position: await this.positionOfLast(streamId, result) };
+  }
+
+  /**
+   * The $all position of the append's last event, read back from the stream: the append response's
+   * position is the write's commit (not necessarily that event's $all position for a batch) and an
+   * idempotent retry may carry none. Falls back to the response's position on servers before 22.6.
+   */
+  private async positionOfLast(streamId: string, result: EsdbAppendResult): Promise<bigint> {
+    const [last] = await this.readStream(streamId, { fromRevision: result.nextExpectedRevision, maxCount: 1 });
+    if (last && last.position >= 0n) return last.position;
+    return positionOrUnknown(result.position);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (options.maxCount === 0) return [];
+    const read = this.client.readStream(streamId, {
+      fromRevision: options.fromRevision ?? START,
+      direction: FORWARDS,
+      ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+    });
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of read) if (resolved.event) events.push(toRecorded(resolved.event));
+    } catch (err) {
+      if (isStreamNotFound(err)) return [];
+      throw err;
+    }
+    return events;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const maxCount = options.maxCount ?? Infinity;
+    const events: RecordedEvent[] = [];
+    let lower = options.fromPosition !== undefined && options.fromPosition > 0n ? options.fromPosition : 0n;
+    while (events.length < maxCount) {
+      // +1: a lowered server position (see toServerPosition) may return one event before `lower`.
+      const count = Math.min(this.pageSize, maxCount - events.length + 1);
+      const page = await this.readAllPage(lower === 0n ? START : toServerPosition(lower), count, FORWARDS);
+      for (const resolved of page) {
+        const recorded = userEvent(resolved);
+        if (!recorded || recorded.position < lower) continue;
+        events.push(recorded);
+        if (events.length === maxCount) break;
+      }
+      const last = page[page.length - 1]?.event?.position;
+      if (page.length < count || !last) break;
+      lower = positionOrUnknown(last) + 1n;
+    }
+    return events;
+  }
+
+  async headPosition(): Promise<bigint> {
+    let from: Position | typeof END = END;
+    for (;;) {
+      const page = await this.readAllPage(from, this.pageSize, BACKWARDS);
+      for (const resolved of page) {
+        const recorded = userEvent(resolved);
+        if (recorded) return recorded.position;
+      }
+      const last = page[page.length - 1]?.event?.position;
+      if (page.length < this.pageSize || !last) return -1n;
+      from = last; // a backwards read from an event's position starts just before it
+    }
+  }
+
+  private async readAllPage(fromPosition: Position | typeof START | typeof END, maxCount: number, direction: typeof FORWARDS | typeof BACKWARDS) {
+    const page: AllStreamResolvedEvent[] = [];
+    for await (const resolved of this.client.readAll({ fromPosition, maxCount, direction })) page.push(resolved);
+    return page;
+  }
+
+  subscribeAll(options: SubscribeAllOptions, handler: EventHandler): Subscription {
+    const from = options.fromPosition;
+    const checkpoint = from === undefined || from === 'start' || from < 0n ? undefined : from;
+    const source = this.client.subscribeToAll({
+      fromPosition: checkpoint === undefined ? START : toServerPosition(checkpoint), // exclusive, like the port
+      filter: excludeSystemEvents(),
+    });
+    let stopped = false;
+    let unsubscribed: Promise<void> | undefined;
+    const unsubscribe = () => (unsubscribed ??= source.unsubscribe().catch(() => undefined));
+
+    const loop = async () => {
+      try {
+        for await (const resolved of source) {
+          if (stopped) break;
+          const recorded = userEvent(resolved); // also skips links whose event is gone
+          if (!recorded || (checkpoint !== undefined && recorded.position <= checkpoint)) continue;
+          await handler(recorded);
+        }
+      } catch (err) {
+        if (!stopped) throw err;
+      } finally {
+        await unsubscribe();
+      }
+      if (!stopped) throw new Error('EventStoreDB subscription to $all ended unexpectedly');
+    };
+    const done = loop();
+    const subscription: Subscription = {
+      done,
+      stop: async () => {
+        stopped = true;
+        await unsubscribe();
+        source.destroy(); // releases a pending read even if the cancelled call never ends the stream
+        await done.catch(() => undefined);
+        this.subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async ping(): Promise<void> {
+    await this.readAllPage(END, 1, BACKWARDS);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.client.dispose();
+  }
+}
+
+function toEsdbExpected(expected: ExpectedRevision): AppendExpectedRevision {
+  if (expected === 'any') return ANY;
+  if (expected === 'no_stream') return NO_STREAM;
+  if (expected === 'exists') return STREAM_EXISTS;
+  return expected;
+}
+
+function isWrongExpectedVersion(err: unknown): err is WrongExpectedVersionError {
+  return err instanceof WrongExpectedVersionError || (err as { type?: unknown })?.type === ErrorType.WRONG_EXPECTED_VERSION;
+}
+
+function isStreamNotFound(err: unknown): boolean {
+  return err instanceof StreamNotFoundError || (err as { type?: unknown })?.type === ErrorType.STREAM_NOT_FOUND;
+}
+
+/** The user event of a resolved $all entry; undefined for system events (type or stream starting with '$'). */
+function userEvent(resolved: AllStreamResolvedEvent | undefined): RecordedEvent | undefined {
+  const event = resolved?.event;
+  if (!event || event.type.startsWith('$') || event.streamId.startsWith('$')) return undefined;
+  return toRecorded(event);
+}
+
+/** jsonEvent data and metadata come back parsed by the client. */
+function toRecorded(event: EsdbRecordedEvent): RecordedEvent {
+  return {
+    id: event.id,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata as EventMetadata,
+    streamId: event.streamId,
+    revision: event.revision,
+    position: positionOrUnknown(event.position),
+  };
+}

@@ -1,0 +1,40 @@
+import { eventStoreContract, newEvent } from '../contract/event-store.contract';
+import { TestDatabase, createTestDatabase, describePostgres } from '../testing/postgres-test-db';
+import { PostgresEventStore } from './postgres-event-store';
+
+describePostgres('PostgresEventStore', () => {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => { db = await createTestDatabase('event_store'); });
+  // The contract's own afterAll (closing its store) runs first: it sits in a nested describe.
+  afterAll(async () => { await db?.drop(); });
+
+  eventStoreContract('postgres', { open: () => PostgresEventStore.open(db!.url, { idlePollMs: 100 }) });
+
+  it('creates its schema once when several processes open a fresh database at the same time', async () => {
+    const fresh = await createTestDatabase('schema_race');
+    try {
+      const stores = await Promise.all(Array.from({ length: 6 }, () => PostgresEventStore.open(fresh!.url)));
+      await stores[0].append('s-1', [newEvent()], { expectedRevision: 'no_stream' });
+      for (const s of stores) expect(await s.headPosition()).toBe(1n);
+      await Promise.all(stores.map((s) => s.close()));
+    } finally {
+      await fresh?.drop();
+    }
+  });
+
+  it('wakes a subscriber of one store when another store (another process) appends', async () => {
+    const reader = await PostgresEventStore.open(db!.url, { idlePollMs: 60_000 }); // only NOTIFY can wake it
+    const writer = await PostgresEventStore.open(db!.url);
+    const start = await reader.headPosition();
+    const seen: string[] = [];
+    const sub = reader.subscribeAll({ fromPosition: start < 0n ? 'start' : start }, (e) => { seen.push(e.id); });
+    await new Promise((r) => setTimeout(r, 200)); // the catch-up read finds nothing and sleeps
+    const e = newEvent();
+    await writer.append(`notify-${e.id}`, [e], { expectedRevision: 'no_stream' });
+    const deadline = Date.now() + 5000;
+    while (!seen.includes(e.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toContain(e.id);
+    await sub.stop();
+    await Promise.all([reader.close(), writer.close()]);
+  });
+});

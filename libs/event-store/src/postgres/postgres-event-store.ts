@@ -1,0 +1,270 @@
+import { EventEmitter } from 'node:events';
+import { Client, Pool, PoolClient } from 'pg';
+import { retriedAppend } from '../idempotent-retry';
+import { pollingSubscription } from '../polling-subscription';
+import {
+  AppendOptions, AppendResult, EventHandler, EventStore, ExpectedRevision, IdempotencyViolation, NewEvent,
+  ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeAllOptions, Subscription, revisionMatches, wrongRevision,
+} from '../port';
+
+interface Row {
+  position: string; // int8 arrives as a string: always BigInt() it, never Number()
+  stream_id: string;
+  revision: string;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+export interface PostgresEventStoreOptions {
+  /** Poll even without a NOTIFY: covers a lost listener connection. */
+  idlePollMs?: number;
+}
+
+/** Advisory lock keys (per database): one serializes schema creation, the other every append. */
+const SCHEMA_LOCK = 7_411_682_390_001;
+const APPEND_LOCK = 7_411_682_390_002;
+const CHANNEL = 'ledger_event_store_appended';
+const INSERT_CHUNK = 1000; // 6 parameters a row, well under PostgreSQL's 65535 parameter limit
+
+// data and metadata are `text` holding JSON: jsonb rejects "\u0000" and would reorder object keys.
+// CACHE 1 (the default, spelled out): a per-session sequence cache would hand out positions out of
+// commit order even under the append lock.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position  BIGINT GENERATED ALWAYS AS IDENTITY (CACHE 1) PRIMARY KEY,
+  stream_id TEXT   NOT NULL,
+  revision  BIGINT NOT NULL,
+  event_id  TEXT   NOT NULL,
+  type      TEXT   NOT NULL,
+  data      TEXT   NOT NULL,
+  metadata  TEXT   NOT NULL,
+  CONSTRAINT events_stream_revision_uq UNIQUE (stream_id, revision),
+  CONSTRAINT events_event_id_uq UNIQUE (event_id)
+);`;
+
+/**
+ * PostgreSQL adapter (server mode). The store owns its pool: close() ends it.
+ *
+ * Gap-safe global order by serialized appends: each append transaction takes
+ * pg_advisory_xact_lock(APPEND_LOCK) before its INSERT draws positions from the sequence, and
+ * PostgreSQL releases transaction locks only after the commit is visible to other sessions. So a
+ * transaction drawing position p runs after every lower position has committed (or rolled back,
+ * leaving a permanent hole): any snapshot that sees p also sees everything below it, and a reader
+ * resuming after p can never miss an event that commits later with a lower position.
+ * The price is one append at a time per database, which a royalty ledger's write rate affords.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres' as const;
+  private readonly pool: Pool;
+  private readonly idlePollMs: number;
+  private readonly appended = new EventEmitter();
+  private readonly subscriptions = new Set<Subscription>();
+  private listener?: Client;
+  private listening: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(poolOrUrl: Pool | string, options: PostgresEventStoreOptions = {}) {
+    this.pool = typeof poolOrUrl === 'string' ? new Pool({ connectionString: poolOrUrl }) : poolOrUrl;
+    // An idle client's connection error would otherwise crash the process; the pool discards it.
+    this.pool.on('error', () => undefined);
+    this.idlePollMs = options.idlePollMs ?? 250;
+    this.appended.setMaxListeners(0);
+  }
+
+  static async open(connectionString: string, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(connectionString, options);
+    try {
+      return await store.init();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+
+  /** Creates the schema; safe to call concurrently from several processes. */
+  async init(): Promise<this> {
+    await this.transaction(async (client) => {
+      await client.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`);
+      await client.query(SCHEMA);
+    });
+    return this;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    try {
+      const { result, wrote } = await this.transaction(async (client) => {
+        await client.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`); // before any position is drawn
+        return this.appendLocked(client, streamId, events, options.expectedRevision);
+      });
+      if (wrote) this.appended.emit('append');
+      return result;
+    } catch (err) {
+      throw await this.uniqueViolation(err, streamId, options.expectedRevision);
+    }
+  }
+
+  private async appendLocked(
+    client: PoolClient, streamId: string, events: readonly NewEvent[], expected: ExpectedRevision,
+  ): Promise<{ result: AppendResult; wrote: boolean }> {
+    const { rows: known } = await client.query<Row>(
+      'SELECT * FROM events WHERE stream_id = $1 AND event_id = ANY($2::text[]) ORDER BY revision',
+      [streamId, events.map((e) => e.id)],
+    );
+    const retried = retriedAppend(streamId, events, expected, known.map(toRecorded));
+    if (retried) return { result: retried, wrote: false };
+    const current = await this.streamRevision(client, streamId);
+    if (!revisionMatches(expected, current)) throw wrongRevision(streamId, expected, current);
+
+    let revision = current;
+    let position = 0n;
+    for (let start = 0; start < events.length; start += INSERT_CHUNK) {
+      const params: string[] = [];
+      const tuples = events.slice(start, start + INSERT_CHUNK).map((e) => {
+        revision += 1n;
+        params.push(streamId, String(revision), e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata));
+        const b = params.length - 6;
+        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
+      });
+      const { rows } = await client.query<{ position: string }>(
+        `INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES ${tuples.join(', ')} RETURNING position`,
+        params,
+      );
+      for (const row of rows) if (BigInt(row.position) > position) position = BigInt(row.position);
+    }
+    await client.query('SELECT pg_notify($1, $2)', [CHANNEL, String(position)]); // delivered at commit
+    return { result: { nextRevision: revision, position }, wrote: true };
+  }
+
+  /** The lock makes a racing duplicate impossible; should one slip past anyway, report it as a conflict. */
+  private async uniqueViolation(err: unknown, streamId: string, expected: ExpectedRevision): Promise<unknown> {
+    const pgErr = err as { code?: string; constraint?: string };
+    if (pgErr.code !== '23505') return err;
+    if (pgErr.constraint === 'events_event_id_uq') {
+      return new IdempotencyViolation(streamId, 'an event id is already used in another stream or position');
+    }
+    const client = await this.pool.connect();
+    try {
+      return wrongRevision(streamId, expected, await this.streamRevision(client, streamId));
+    } finally {
+      client.release();
+    }
+  }
+
+  private async streamRevision(client: PoolClient, streamId: string): Promise<bigint> {
+    const { rows } = await client.query<{ r: string | null }>(
+      'SELECT MAX(revision) AS r FROM events WHERE stream_id = $1', [streamId],
+    );
+    return rows[0].r === null ? -1n : BigInt(rows[0].r);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<Row>(
+      'SELECT * FROM events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3',
+      [streamId, String(options.fromRevision ?? 0n), options.maxCount ?? null],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<Row>(
+      'SELECT * FROM events WHERE position >= $1 ORDER BY position LIMIT $2',
+      [String(options.fromPosition ?? 0n), options.maxCount ?? null],
+    );
+    return rows.map(toRecorded);
+  }
+
+  subscribeAll(options: SubscribeAllOptions, handler: EventHandler): Subscription {
+    this.listen();
+    const sub = pollingSubscription(
+      {
+        readAll: (fromPosition, maxCount) => this.readAll({ fromPosition, maxCount }),
+        onAppend: (listener) => {
+          this.appended.on('append', listener);
+          return () => this.appended.off('append', listener);
+        },
+      },
+      { batchSize: 500, idlePollMs: this.idlePollMs },
+      options,
+      handler,
+    );
+    this.subscriptions.add(sub);
+    sub.done.then(() => this.subscriptions.delete(sub), () => this.subscriptions.delete(sub));
+    return sub;
+  }
+
+  /** One dedicated connection LISTENs for appends of every process; started by the first subscriber. */
+  private listen(): void {
+    if (this.listener || this.closed) return;
+    const client = new Client(this.pool.options);
+    this.listener = client;
+    client.on('notification', () => this.appended.emit('append'));
+    client.on('error', () => this.dropListener(client));
+    client.on('end', () => this.dropListener(client));
+    this.listening = client
+      .connect()
+      .then(() => client.query(`LISTEN ${CHANNEL}`))
+      .then(() => undefined, () => this.dropListener(client));
+  }
+
+  /** Polling covers the outage; a new listener is tried while subscriptions remain. */
+  private dropListener(client: Client): void {
+    if (this.listener !== client) return;
+    this.listener = undefined;
+    client.end().catch(() => undefined);
+    if (this.closed) return;
+    setTimeout(() => this.subscriptions.size > 0 && this.listen(), Math.max(this.idlePollMs, 1000)).unref();
+  }
+
+  async headPosition(): Promise<bigint> {
+    const { rows } = await this.pool.query<{ p: string | null }>('SELECT MAX(position) AS p FROM events');
+    return rows[0].p === null ? -1n : BigInt(rows[0].p);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    const listener = this.listener;
+    this.listener = undefined;
+    if (listener) {
+      await this.listening;
+      await listener.end().catch(() => undefined);
+    }
+    if (!this.pool.ending && !this.pool.ended) await this.pool.end();
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((rollbackErr: Error) => { broken = rollbackErr; });
+      throw err;
+    } finally {
+      client.release(broken); // a connection that cannot roll back is destroyed, not reused
+    }
+  }
+}
+
+function toRecorded(row: Row): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    streamId: row.stream_id,
+    revision: BigInt(row.revision),
+    position: BigInt(row.position),
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+  };
+}

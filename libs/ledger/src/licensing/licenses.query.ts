@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Big, LicenseTerms, OverlappingLicense, formatAmount } from '@ledger/domain';
+import { READ_MODEL_DB } from '../event-store/tokens';
+import { ReadModelDb } from '../read-model/read-model-db';
+import { GrantRequest } from './license-commands';
+import { normalizedField } from './licenses.projection';
+
+type Row = Record<string, string | null>;
+
+@Injectable()
+export class LicensesQuery {
+  constructor(@Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {}
+
+  async findById(id: string) {
+    const [row] = await this.db.query<Row>('SELECT * FROM licenses WHERE id = $1', [id]);
+    if (!row) return undefined;
+    const terms = JSON.parse(row.terms as string) as LicenseTerms;
+    const currency = row.currency as string;
+    const balanceDue = formatAmount(new Big(row.royalties_assessed as string).minus(row.payments_received as string), currency);
+    return {
+      ...terms,
+      id: terms.licenseId,
+      status: row.status,
+      ...(row.terminated_on ? { termination: { effectiveOn: row.terminated_on, reason: row.termination_reason } } : {}),
+      totals: {
+        netSales: row.net_sales, royaltiesAssessed: row.royalties_assessed, paymentsReceived: row.payments_received, balanceDue,
+      },
+      revision: row.revision,
+    };
+  }
+
+  /** Reports whose licensee-reported royalty differs from the royalty the ledger assesses now. */
+  async discrepancies(id: string) {
+    const rows = await this.db.query<Row>(
+      'SELECT * FROM license_reports WHERE license_id = $1 AND royalty_reported IS NOT NULL ORDER BY period', [id],
+    );
+    const [license] = await this.db.query<{ currency: string }>('SELECT currency FROM licenses WHERE id = $1', [id]);
+    return rows
+      .filter((r) => !new Big(r.royalty_reported as string).eq(r.royalty_assessed as string))
+      .map((r) => ({
+        reportId: r.report_id, period: r.period, royaltyReported: r.royalty_reported, royaltyAssessed: r.royalty_assessed,
+        difference: formatAmount(new Big(r.royalty_reported as string).minus(r.royalty_assessed as string), license.currency),
+      }));
+  }
+
+  /** Licenses sharing a patent, territory and field of use with `request` over an overlapping term. */
+  async overlapping(request: GrantRequest): Promise<OverlappingLicense[]> {
+    if (request.patentIds.length === 0 || request.territories.length === 0) return [];
+    const params: unknown[] = [normalizedField(request.fieldOfUse ?? ''), request.effectiveOn, request.expiresOn];
+    const list = (values: string[]) => values.map((v) => `$${params.push(v)}`).join(', ');
+    const rows = await this.db.query<{ license_id: string; exclusive: number | boolean }>(
+      `SELECT DISTINCT license_id, exclusive FROM license_scopes
+       WHERE field_of_use = $1 AND effective_on <= $3 AND ends_on >= $2
+         AND patent_id IN (${list(request.patentIds)}) AND territory IN (${list(request.territories)})`,
+      params,
+    );
+    return rows.map((r) => ({ licenseId: r.license_id, exclusive: Boolean(Number(r.exclusive)) }));
+  }
+}
