@@ -118,6 +118,7 @@ export function describePostgres(name: string, fn: () => void): void {
     });
     return;
   }
-  console.warn(`[skip] PostgreSQL unreachable at ${where}: postgres suites skipped`);
+  // Straight to stderr: jest swallows console output of a file whose tests are all skipped.
+  process.stderr.write(`[skip] PostgreSQL unreachable at ${where}: postgres suites skipped\n`);
   describe.skip(name, fn);
 }
