@@ -1,4 +1,5 @@
-import { EventHandler, RecordedEvent, SubscribeAllOptions, Subscription } from './port';
+import { EventEmitter } from 'node:events';
+import { EventHandler, ReadAllOptions, RecordedEvent, SubscribeAllOptions, Subscription } from './port';
 
 export interface PollingSource {
   /** Reads user events with position >= fromPosition, in position order. */
@@ -71,4 +72,26 @@ export function pollingSubscription(
       await done.catch(() => undefined);
     },
   };
+}
+
+/** subscribeAll of a SQL store: its own readAll in batches of 500, woken by 'append' on `appended`. */
+export function sqlStoreSubscription(
+  store: { readAll(options: ReadAllOptions): Promise<RecordedEvent[]> },
+  appended: EventEmitter,
+  idlePollMs: number,
+  options: SubscribeAllOptions,
+  handler: EventHandler,
+): Subscription {
+  return pollingSubscription(
+    {
+      readAll: (fromPosition, maxCount) => store.readAll({ fromPosition, maxCount }),
+      onAppend: (listener) => {
+        appended.on('append', listener);
+        return () => appended.off('append', listener);
+      },
+    },
+    { batchSize: 500, idlePollMs },
+    options,
+    handler,
+  );
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Client, Pool, PoolClient } from 'pg';
 import { retriedAppend } from '../idempotent-retry';
-import { pollingSubscription } from '../polling-subscription';
+import { sqlStoreSubscription } from '../polling-subscription';
 import {
   AppendOptions, AppendResult, EventHandler, EventStore, ExpectedRevision, IdempotencyViolation, NewEvent,
   ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeAllOptions, Subscription, revisionMatches, wrongRevision,
@@ -178,18 +178,7 @@ export class PostgresEventStore implements EventStore {
 
   subscribeAll(options: SubscribeAllOptions, handler: EventHandler): Subscription {
     this.listen();
-    const sub = pollingSubscription(
-      {
-        readAll: (fromPosition, maxCount) => this.readAll({ fromPosition, maxCount }),
-        onAppend: (listener) => {
-          this.appended.on('append', listener);
-          return () => this.appended.off('append', listener);
-        },
-      },
-      { batchSize: 500, idlePollMs: this.idlePollMs },
-      options,
-      handler,
-    );
+    const sub = sqlStoreSubscription(this, this.appended, this.idlePollMs, options, handler);
     this.subscriptions.add(sub);
     sub.done.then(() => this.subscriptions.delete(sub), () => this.subscriptions.delete(sub));
     return sub;

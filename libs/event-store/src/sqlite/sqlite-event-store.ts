@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { retriedAppend } from '../idempotent-retry';
-import { pollingSubscription } from '../polling-subscription';
+import { sqlStoreSubscription } from '../polling-subscription';
 import { WriteQueue, writeQueueFor } from './write-queue';
 import {
   AppendOptions, AppendResult, EventHandler, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions,
@@ -113,18 +113,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeAll(options: SubscribeAllOptions, handler: EventHandler): Subscription {
-    return pollingSubscription(
-      {
-        readAll: (fromPosition, maxCount) => this.readAll({ fromPosition, maxCount }),
-        onAppend: (listener) => {
-          this.appended.on('append', listener);
-          return () => this.appended.off('append', listener);
-        },
-      },
-      { batchSize: 500, idlePollMs: this.idlePollMs },
-      options,
-      handler,
-    );
+    return sqlStoreSubscription(this, this.appended, this.idlePollMs, options, handler);
   }
 
   async headPosition(): Promise<bigint> {
