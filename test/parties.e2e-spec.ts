@@ -55,3 +55,20 @@ describeOnEveryStore('parties through HTTP', (kind) => {
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/parties', '/parties/{id}', '/health']));
   });
 });
+
+describe('metrics', () => {
+  let ledger: LedgerUnderTest;
+  beforeAll(async () => { ledger = await startLedger('sqlite'); });
+  afterAll(async () => { await ledger?.close(); });
+
+  it('exposes HTTP latency by route, append latency and projection / process-manager lag', async () => {
+    const created = await ledger.http.post('/parties').send({ name: 'Eastlake University', kind: 'university' }).expect(201);
+    await ledger.http.get(`/parties/${created.body.id}?minPosition=${created.body.position}`).expect(200);
+    const res = await ledger.as().get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toMatch(/ledger_http_request_duration_seconds_count\{method="GET",route="\/parties\/:id",status="200"\} 1/);
+    expect(res.text).toMatch(/ledger_event_append_duration_seconds_count\{store="sqlite"\} 1/);
+    expect(res.text).toMatch(/ledger_projection_lag_positions\{projection="parties"\} 0/);
+    expect(res.text).toMatch(/ledger_process_manager_lag_positions\{process_manager="distribution"\} 0/);
+  });
+});

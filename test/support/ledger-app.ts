@@ -10,9 +10,28 @@ import { createApp } from '../../apps/ledger-api/src/bootstrap';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
+import { OFFICE_TOKEN } from './tokens';
+
+export { OFFICE_TOKEN };
+
+type Http = Pick<ReturnType<typeof request>, 'get' | 'post' | 'put' | 'delete' | 'patch'>;
+
+/** supertest with a bearer token on every request (none when token is undefined). */
+export function client(target: Parameters<typeof request>[0], token?: string): Http {
+  const agent = request(target);
+  const authed = <M extends keyof Http>(method: M) => ((path: string) => {
+    const test = agent[method](path);
+    return token ? test.set('Authorization', `Bearer ${token}`) : test;
+  }) as Http[M];
+  return { get: authed('get'), post: authed('post'), put: authed('put'), delete: authed('delete'), patch: authed('patch') };
+}
+
 export interface LedgerUnderTest {
   app: INestApplication;
-  http: ReturnType<typeof request>;
+  /** As the office (the bootstrap admin token). */
+  http: Http;
+  /** As the holder of `token`, or anonymous. */
+  as(token?: string): Http;
   store: EventStore;
   kind: StoreKind;
   close(): Promise<void>;
@@ -32,12 +51,14 @@ export async function startLedger(kind: StoreKind, env: Record<string, string> =
     cleanups.push(() => db.drop());
     storeEnv = { EVENT_STORE: 'postgres', DATABASE_URL: db.url };
   }
-  const app = await createApp({ LOG_LEVEL: 'silent', NODE_ENV: 'test', MIN_POSITION_WAIT_MS: '1000', ...storeEnv, ...env });
+  const app = await createApp({
+    LOG_LEVEL: 'silent', NODE_ENV: 'test', MIN_POSITION_WAIT_MS: '1000', LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, RATE_LIMIT_PER_MINUTE: '1000000', ...storeEnv, ...env,
+  });
   await app.init();
-  const http = request(app.getHttpServer());
   return {
     app,
-    http,
+    http: client(app.getHttpServer(), OFFICE_TOKEN),
+    as: (token) => client(app.getHttpServer(), token),
     store: app.get<EventStore>(EVENT_STORE),
     kind,
     async close() {

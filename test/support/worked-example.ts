@@ -52,3 +52,12 @@ export async function registerCast(ledger: LedgerUnderTest): Promise<Omit<Worked
 export const salesLine = (grossSales: string, deductions: string, extra: object = {}) => ({
   product: 'BP-Gripper', territory: 'CN', units: '1200', grossSales, deductions, ...extra,
 });
+
+/** Σ journal per currency is zero, and every licensor's income account has been fully distributed. */
+export async function expectBooksBalanced(ledger: LedgerUnderTest) {
+  const { StatementsQuery } = await import('@ledger/ledger');
+  const statements = ledger.app.get(StatementsQuery);
+  for (const { total } of await statements.trialBalance()) expect(total).toBe('0');
+  const undistributed = (await statements.accountBalances()).filter((a) => a.account.startsWith('income:') && a.balance !== '0.00');
+  expect(undistributed).toEqual([]);
+}

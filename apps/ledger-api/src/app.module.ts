@@ -1,20 +1,33 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { LedgerConfig, LedgerModule, validateLedgerConfig } from '@ledger/ledger';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { AccessGuard } from './auth/access.guard';
+import { ApiKeysController } from './auth/api-keys.controller';
+import { Authenticator } from './auth/authenticator';
 import { HealthController } from './health/health.controller';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsController } from './metrics/metrics.controller';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ProjectionFreshness } from './http/min-position';
+import { PerTokenThrottlerGuard, rateLimitModule } from './http/rate-limit';
 import { LicensesController } from './licensing/licenses.controller';
 import { SalesReportsController } from './licensing/sales-reports.controller';
 import { PartiesController } from './parties/parties.controller';
 import { PatentsController } from './patents/patents.controller';
+import { RevenueSharingController } from './revenue-sharing/revenue-sharing.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
+  }
+
   /** `env` overrides process.env (tests pass their own temp paths and databases). */
   static register(env: Record<string, string | undefined> = {}): DynamicModule {
     return {
@@ -41,10 +54,18 @@ export class AppModule {
           }),
         }),
         TerminusModule,
+        DiscoveryModule,
+        rateLimitModule(),
         LedgerModule,
       ],
-      controllers: [PartiesController, PatentsController, LicensesController, SalesReportsController, HealthController],
-      providers: [ProjectionFreshness],
+      controllers: [ApiKeysController, PartiesController, PatentsController, LicensesController, SalesReportsController, RevenueSharingController, HealthController, MetricsController],
+      providers: [
+        ProjectionFreshness,
+        Authenticator,
+        { provide: APP_GUARD, useClass: PerTokenThrottlerGuard },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
     };
   }
 }

@@ -6,3 +6,5 @@ export * from './licensing/royalty';
 export * from './licensing/calendar';
 export * from './licensing/license';
 export * from './patents';
+export * from './access/api-key';
+export * from './distribution';

@@ -15,9 +15,20 @@ import { RecordPatentCostHandler, RegisterPatentHandler } from './patents/patent
 import { PatentsQuery } from './patents/patents.query';
 import { patentsProjection } from './patents/patents.projection';
 import { ProjectionRunner } from './projections/projection-runner';
+import { journalProjection } from './journal/journal.projection';
+import { AllocationExplanation } from './revenue-sharing/allocation-explanation';
+import { DistributionProcessManager } from './revenue-sharing/distribution.process-manager';
+import { RecordPayoutHandler, SetDistributionPolicyHandler } from './revenue-sharing/revenue-sharing-commands';
+import { StatementsQuery } from './statements/statements.query';
+import { AccessQuery } from './access/access.query';
+import { IdempotencyStore } from './idempotency/idempotency-store';
+import { LedgerMetrics } from './observability/metrics';
+import { TimedEventStore } from './observability/timed-event-store';
+import { IssueApiKeyHandler, RevokeApiKeyHandler } from './access/api-keys';
+import { apiKeysProjection } from './access/api-keys.projection';
 import { ReadModelDb } from './read-model/read-model-db';
 
-export const PROJECTIONS = [partiesProjection, patentsProjection, licensesProjection];
+export const PROJECTIONS = [partiesProjection, patentsProjection, licensesProjection, journalProjection, apiKeysProjection];
 
 const config = (c: ConfigService<LedgerConfig, true>) => ({
   EVENT_STORE: c.get('EVENT_STORE', { infer: true }),
@@ -33,16 +44,30 @@ const config = (c: ConfigService<LedgerConfig, true>) => ({
 @Module({
   imports: [CqrsModule],
   providers: [
-    { provide: EVENT_STORE, inject: [ConfigService], useFactory: (c: ConfigService<LedgerConfig, true>) => openEventStore(config(c)) },
+    LedgerMetrics,
+    {
+      provide: EVENT_STORE,
+      inject: [ConfigService, LedgerMetrics],
+      useFactory: async (c: ConfigService<LedgerConfig, true>, metrics: LedgerMetrics) => new TimedEventStore(await openEventStore(config(c)), metrics),
+    },
     { provide: READ_MODEL_DB, inject: [ConfigService], useFactory: (c: ConfigService<LedgerConfig, true>) => openReadModelDb(config(c)) },
     {
       provide: ProjectionRunner,
-      inject: [EVENT_STORE, READ_MODEL_DB],
-      useFactory: (store: EventStore, db: ReadModelDb) => {
+      inject: [EVENT_STORE, READ_MODEL_DB, DistributionProcessManager],
+      useFactory: (store: EventStore, db: ReadModelDb, distribution: DistributionProcessManager) => {
         const logger = new Logger('Projections');
-        return new ProjectionRunner(store, db, PROJECTIONS, { warn: (m, ctx) => logger.warn({ ...ctx, msg: m }) });
+        return new ProjectionRunner(store, db, [...PROJECTIONS, distribution], { warn: (m, ctx) => logger.warn({ ...ctx, msg: m }) });
       },
     },
+    DistributionProcessManager,
+    SetDistributionPolicyHandler,
+    RecordPayoutHandler,
+    StatementsQuery,
+    AllocationExplanation,
+    AccessQuery,
+    IdempotencyStore,
+    IssueApiKeyHandler,
+    RevokeApiKeyHandler,
     RegisterPartyHandler,
     RegisterPatentHandler,
     RecordPatentCostHandler,
@@ -52,7 +77,7 @@ const config = (c: ConfigService<LedgerConfig, true>) => ({
     PatentsQuery,
     LicensesQuery,
   ],
-  exports: [CqrsModule, EVENT_STORE, READ_MODEL_DB, ProjectionRunner, PartiesQuery, PatentsQuery, LicensesQuery],
+  exports: [CqrsModule, EVENT_STORE, READ_MODEL_DB, ProjectionRunner, PartiesQuery, PatentsQuery, LicensesQuery, StatementsQuery, AllocationExplanation, AccessQuery, IdempotencyStore, LedgerMetrics],
 })
 export class LedgerModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(

@@ -3,8 +3,10 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, ProjectionRunner, READ_MODEL_DB, ReadModelDb } from '@ledger/ledger';
+import { Public } from '../auth/access-policy';
 
 @ApiTags('operations')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

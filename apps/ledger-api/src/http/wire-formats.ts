@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { isIsoDate } from '@ledger/domain';
 
 /**
  * The wire formats of the API contract as class-validator decorators: amounts and percents are
@@ -21,7 +22,12 @@ const wire = (pattern: RegExp, describe: string, example: string, opts: ApiPrope
 export const DecimalString = (example = '1234.56', opts?: ApiPropertyOptions) =>
   wire(DECIMAL, 'a non-negative decimal string such as "1234.56"', example, opts);
 export const PercentString = (example = '60') => wire(PERCENT, 'a percent string from "0" to "100", such as "33.34"', example);
-export const IsoDate = (example = '2025-01-01') => wire(DATE, 'a date YYYY-MM-DD', example);
+/** A real calendar date: 2025-02-30 is refused here, as a format error, not later by a domain rule. */
+export const IsoDate = (example = '2025-01-01') =>
+  applyDecorators(
+    wire(DATE, 'a date YYYY-MM-DD', example),
+    ValidateBy({ name: 'isCalendarDate', validator: { validate: (v) => isIsoDate(v), defaultMessage: () => '$property must be a real calendar date YYYY-MM-DD' } }),
+  );
 export const Period = () => wire(PERIOD, 'a period such as "2026-Q1" or "2026-03"', '2025-Q1');
 export const CurrencyCode = () => wire(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as "CNY"', 'CNY');
 

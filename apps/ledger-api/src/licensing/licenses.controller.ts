@@ -10,6 +10,7 @@ import { RequestContext } from '../http/request-context';
 import { RequestValidationFailed } from '../http/validation';
 import { GrantLicenseDto, MilestoneAchievementDto, PaymentDto, TerminationDto } from './license.dto';
 import { granted, milestoneAssessed, paymentRecorded, terminated, yearClosed } from './license-responses';
+import { LicenseAccess, OfficeOnly } from '../auth/access-policy';
 
 export const licenseIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such license') });
 const today = (ctx: CommandContext) => ctx.now.slice(0, 10);
@@ -26,12 +27,14 @@ export class LicensesController {
 
   @Post()
   @HttpCode(201)
+  @OfficeOnly()
   async grant(@Body() body: GrantLicenseDto, @RequestContext() ctx: CommandContext) {
     const request = { ...body, royalty: { ...body.royalty }, licenseId: randomUUID(), assessmentId: randomUUID() };
     return granted(await this.commands.execute(new GrantLicenseCommand(request, ctx)));
   }
 
   @Get(':id')
+  @LicenseAccess('licensee', 'partner')
   async get(@Param('id', licenseIdPipe()) id: string, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
     const license = await this.licenses.findById(id);
@@ -40,6 +43,7 @@ export class LicensesController {
   }
 
   @Get(':id/events')
+  @LicenseAccess('licensee', 'partner')
   async events(@Param('id', licenseIdPipe()) id: string) {
     const events = await this.store.readStream(licenseStream(id));
     if (events.length === 0) throw new NotFoundException(`license ${id} not found`);
@@ -49,6 +53,7 @@ export class LicensesController {
   }
 
   @Get(':id/discrepancies')
+  @LicenseAccess('licensee', 'partner')
   async discrepancies(@Param('id', licenseIdPipe()) id: string, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
     if (!(await this.licenses.findById(id))) throw new NotFoundException(`license ${id} not found`);
@@ -56,6 +61,7 @@ export class LicensesController {
   }
 
   @Post(':id/milestones/:code/achievements')
+  @OfficeOnly()
   @HttpCode(201)
   async achieve(
     @Param('id', licenseIdPipe()) id: string, @Param('code') code: string,
@@ -66,6 +72,7 @@ export class LicensesController {
   }
 
   @Post(':id/royalty-years/:year/close')
+  @OfficeOnly()
   @HttpCode(200)
   async closeYear(@Param('id', licenseIdPipe()) id: string, @Param('year') year: string, @RequestContext() ctx: CommandContext) {
     if (!/^(19|20|21)\d{2}$/.test(year)) {
@@ -76,6 +83,7 @@ export class LicensesController {
   }
 
   @Post(':id/payments')
+  @OfficeOnly()
   @HttpCode(201)
   async pay(@Param('id', licenseIdPipe()) id: string, @Body() body: PaymentDto, @RequestContext() ctx: CommandContext) {
     const command = { type: 'RecordPayment' as const, data: { paymentId: randomUUID(), ...body } };
@@ -83,6 +91,7 @@ export class LicensesController {
   }
 
   @Post(':id/termination')
+  @OfficeOnly()
   @HttpCode(201)
   async terminate(@Param('id', licenseIdPipe()) id: string, @Body() body: TerminationDto, @RequestContext() ctx: CommandContext) {
     const command = { type: 'TerminateLicense' as const, data: { ...body } };

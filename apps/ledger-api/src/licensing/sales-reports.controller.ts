@@ -7,11 +7,13 @@ import { RequestContext } from '../http/request-context';
 import { licenseIdPipe } from './licenses.controller';
 import { reportAssessed, restated } from './license-responses';
 import { RestatementDto, SalesReportDto } from './sales-report.dto';
+import { LicenseAccess } from '../auth/access-policy';
 
 /** Fresh ids for the adjustments a report or restatement may cause (the domain draws them in order). */
 const idPool = (n = 16) => Array.from({ length: n }, () => randomUUID());
 
 @ApiTags('sales reports')
+@LicenseAccess('licensee')
 @Controller('licenses/:id/sales-reports')
 export class SalesReportsController {
   constructor(private readonly commands: CommandBus) {}

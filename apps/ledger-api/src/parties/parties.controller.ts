@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { ProjectionFreshness } from '../http/min-position';
 import { RequestContext } from '../http/request-context';
 import { PartyCreatedDto, PartyDto, RegisterPartyDto } from './parties.dto';
+import { OfficeOnly, OwnParty } from '../auth/access-policy';
 
 @ApiTags('parties')
 @Controller('parties')
@@ -18,6 +19,7 @@ export class PartiesController {
 
   @Post()
   @HttpCode(201)
+  @OfficeOnly()
   @ApiCreatedResponse({ type: PartyCreatedDto })
   async register(@Body() body: RegisterPartyDto, @RequestContext() ctx: CommandContext): Promise<PartyCreatedDto> {
     const { id, position } = await this.commands.execute(new RegisterPartyCommand(randomUUID(), body.name, body.kind, ctx));
@@ -25,6 +27,7 @@ export class PartiesController {
   }
 
   @Get(':id')
+  @OwnParty('partner', 'licensee')
   @ApiOkResponse({ type: PartyDto })
   @ApiQuery({ name: 'minPosition', required: false, description: 'wait until read models reach this position' })
   async get(

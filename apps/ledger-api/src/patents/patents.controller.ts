@@ -6,10 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { ProjectionFreshness } from '../http/min-position';
 import { RequestContext } from '../http/request-context';
 import { PatentCostDto, RegisterPatentDto } from './patents.dto';
+import { OfficeOnly } from '../auth/access-policy';
 
 const notFound = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such patent') });
 
 @ApiTags('patents')
+@OfficeOnly()
 @Controller('patents')
 export class PatentsController {
   constructor(

@@ -10,6 +10,13 @@ export interface Handled<Event, State> {
   position: bigint;
 }
 
+export interface HandleOptions {
+  /** The stream as already read by the caller, to avoid reading it twice. */
+  loaded?: RecordedEvent[];
+  /** Deterministic ids (process managers), so a replayed append is recognised as a retry. */
+  eventId?: (index: number) => string;
+}
+
 export const toDomainEvent = <E extends DomainEvent>(e: RecordedEvent): E => ({ type: e.type, data: e.data }) as E;
 
 /**
@@ -22,8 +29,9 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   decider: Decider<Command, Event, State>,
   command: Command,
   ctx: CommandContext,
+  options: HandleOptions = {},
 ): Promise<Handled<Event, State>> {
-  const recorded = await store.readStream(streamId);
+  const recorded = options.loaded ?? (await store.readStream(streamId));
   let state = decider.initialState();
   for (const e of recorded) state = decider.evolve(state, toDomainEvent<Event>(e));
   const events = decider.decide(command, state);
@@ -34,7 +42,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   const metadata = metadataFor(ctx);
   const { nextRevision, position } = await store.append(
     streamId,
-    events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata })),
+    events.map((e, i) => ({ id: options.eventId?.(i) ?? randomUUID(), type: e.type, data: e.data, metadata })),
     { expectedRevision },
   );
   for (const e of events) state = decider.evolve(state, e);

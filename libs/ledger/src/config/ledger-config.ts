@@ -39,6 +39,12 @@ export class LedgerConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Requests per minute per bearer token (or per address without one); 429 with Retry-After beyond. */
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be a positive integer' })
+  @Min(1, { message: 'RATE_LIMIT_PER_MINUTE must be a positive integer' })
+  RATE_LIMIT_PER_MINUTE = 1200;
+
   /** Longest wait of a GET with ?minPosition= before it answers 503. */
   @Type(() => Number)
   @IsInt({ message: 'MIN_POSITION_WAIT_MS must be an integer from 0 to 60000' })
@@ -56,6 +62,9 @@ export function validateLedgerConfig(env: Record<string, unknown>): LedgerConfig
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const config = plainToInstance(LedgerConfig, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { skipMissingProperties: false });
+  if (errors.length === 0 && config.NODE_ENV !== 'development' && !config.LEDGER_ADMIN_TOKEN) {
+    throw new InvalidConfiguration(`Invalid configuration: LEDGER_ADMIN_TOKEN (24+ characters) is required when NODE_ENV=${config.NODE_ENV}`);
+  }
   if (errors.length > 0) {
     const first = errors[0];
     const message = Object.values(first.constraints ?? {})[0] ?? `${first.property} is invalid`;

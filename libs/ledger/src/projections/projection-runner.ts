@@ -1,14 +1,19 @@
 import { EventStore, RecordedEvent, Subscription } from '@ledger/event-store';
 import { ReadModelDb } from '../read-model/read-model-db';
 import { CHECKPOINT_SCHEMA, deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoints';
+import { ProcessManager } from './process-manager';
 import { Projection } from './projection';
 
 export interface RunnerLogger {
   warn(message: string, context?: Record<string, unknown>): void;
 }
 
+/** A read model, written in one transaction with its checkpoint, or a process manager. */
+export type Consumer = Projection | ProcessManager;
+const isProjection = (c: Consumer): c is Projection => 'apply' in c;
+
 interface Running {
-  projection: Projection;
+  projection: Consumer;
   /** Last position this projection has taken into account (handled or skipped). */
   position: bigint;
   subscription?: Subscription;
@@ -26,11 +31,13 @@ export class ProjectionRunner {
   private readonly waiters = new Set<() => void>();
   private readonly failures = new Map<string, string>();
   private stopping = false;
+  /** Highest position appended by a process manager: reads wait for read models to reach it too. */
+  private produced = -1n;
 
   constructor(
     private readonly store: EventStore,
     private readonly db: ReadModelDb,
-    private readonly projections: readonly Projection[],
+    private readonly projections: readonly Consumer[],
     private readonly logger: RunnerLogger = { warn: () => undefined },
     private readonly retryBaseMs = 100,
   ) {}
@@ -38,7 +45,7 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     await this.db.execute(CHECKPOINT_SCHEMA);
     for (const projection of this.projections) {
-      for (const ddl of projection.schema) await this.db.execute(ddl);
+      if (isProjection(projection)) for (const ddl of projection.schema) await this.db.execute(ddl);
       const checkpoint = await loadCheckpoint(this.db, projection.name);
       const entry: Running = { projection, position: checkpoint ?? -1n };
       this.running.set(projection.name, entry);
@@ -57,8 +64,19 @@ export class ProjectionRunner {
     return Object.fromEntries([...this.running].map(([name, r]) => [name, r.position]));
   }
 
-  /** Resolves true once every projection has reached `position`, false after `timeoutMs`. */
+  /**
+   * Resolves true once every consumer has reached `position` and every read model has also taken in
+   * what process managers appended in reaction (so a statement read after a sales report shows its
+   * allocations); false after `timeoutMs`.
+   */
   async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    if (!(await this.reach(position, timeoutMs))) return false;
+    const consequences = this.produced > position ? this.produced : position;
+    return this.reach(consequences, Math.max(0, deadline - Date.now()));
+  }
+
+  private async reach(position: bigint, timeoutMs: number): Promise<boolean> {
     if (this.position() >= position) return true;
     return new Promise((resolve) => {
       const check = () => {
@@ -78,10 +96,11 @@ export class ProjectionRunner {
   /** Empties a projection's tables and checkpoint, then projects the whole log again. */
   async rebuild(name: string): Promise<void> {
     const entry = this.running.get(name);
-    if (!entry) throw new Error(`unknown projection ${name}`);
+    if (!entry || !isProjection(entry.projection)) throw new Error(`unknown projection ${name}`);
+    const projection = entry.projection;
     await entry.subscription?.stop();
     await this.db.transaction(async (tx) => {
-      for (const table of entry.projection.tables) await tx.execute(`DELETE FROM ${table}`);
+      for (const table of projection.tables) await tx.execute(`DELETE FROM ${table}`);
       await deleteCheckpoint(tx, name);
     });
     entry.position = -1n;
@@ -91,6 +110,11 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all([...this.running.values()].map((r) => r.subscription?.stop()));
+  }
+
+  isProcessManager(name: string): boolean {
+    const consumer = this.running.get(name)?.projection;
+    return consumer !== undefined && !isProjection(consumer);
   }
 
   /** Projections whose subscription broke (store unreachable) and is being re-established. */
@@ -120,10 +144,16 @@ export class ProjectionRunner {
     if (projection.handles.has(event.type)) {
       for (let attempt = 0; ; attempt++) {
         try {
-          await this.db.transaction(async (tx) => {
-            await projection.apply(event, tx);
-            await saveCheckpoint(tx, projection.name, event.position);
-          });
+          if (isProjection(projection)) {
+            await this.db.transaction(async (tx) => {
+              await projection.apply(event, tx);
+              await saveCheckpoint(tx, projection.name, event.position);
+            });
+          } else {
+            const appended = await projection.handle(event);
+            if (appended !== undefined && appended > this.produced) this.produced = appended;
+            await this.db.transaction((tx) => saveCheckpoint(tx, projection.name, event.position));
+          }
           break;
         } catch (error) {
           if (this.stopping) throw error;

@@ -1,0 +1,50 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AccessQuery } from '@ledger/ledger';
+import { Request } from 'express';
+import { ACCESS_POLICY, AccessPolicy } from './access-policy';
+import { Authenticator, Principal } from './authenticator';
+
+export type AuthenticatedRequest = Request & { principal?: Principal; actor?: { id: string; role: string } };
+
+/**
+ * The one place access is decided: 401 without a valid token, 403 for a role the route does not admit,
+ * 404 for another party's resources (so their existence does not leak).
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly logger = new Logger('Access');
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: Authenticator,
+    private readonly access: AccessQuery,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const policy = this.reflector.getAllAndOverride<AccessPolicy>(ACCESS_POLICY, [context.getHandler(), context.getClass()]);
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!policy) {
+      this.logger.error(`${req.method} ${req.route?.path ?? req.path} declares no access policy: refused`);
+      throw new ForbiddenException('this route declares no access policy');
+    }
+    if (policy.kind === 'public') return true;
+    const principal = await this.authenticator.resolve(req.header('authorization'));
+    if (!principal) throw new UnauthorizedException('a valid bearer token is required');
+    req.principal = principal;
+    req.actor = { id: principal.keyId, role: principal.role, ...(principal.partyId ? { partyId: principal.partyId } : {}) };
+    if (principal.role === 'office') return true;
+    if (policy.kind === 'office' || !policy.roles.includes(principal.role)) {
+      throw new ForbiddenException(`the ${principal.role} role may not do this`);
+    }
+    const id = String(req.params[policy.param]);
+    if (policy.kind === 'own-party') {
+      if (principal.partyId !== id) throw new NotFoundException('not found');
+      return true;
+    }
+    const parties = await this.access.licenseParties(id);
+    const allowed = principal.role === 'licensee' ? parties?.licenseeId === principal.partyId : parties?.earners.has(principal.partyId ?? '');
+    if (!allowed) throw new NotFoundException(`license ${id} not found`);
+    return true;
+  }
+}

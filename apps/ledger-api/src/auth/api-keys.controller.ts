@@ -1,0 +1,42 @@
+import { Body, Controller, Delete, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsUUID } from 'class-validator';
+import { API_KEY_ROLES, ApiKeyRole } from '@ledger/domain';
+import { CommandContext, IssueApiKeyCommand, RevokeApiKeyCommand } from '@ledger/ledger';
+import { RequestContext } from '../http/request-context';
+import { OfficeOnly } from './access-policy';
+
+export class IssueApiKeyDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() partyId!: string;
+  @ApiProperty({ enum: API_KEY_ROLES })
+  @IsIn(API_KEY_ROLES, { message: `role must be one of: ${API_KEY_ROLES.join(', ')}` })
+  role!: ApiKeyRole;
+}
+
+@ApiTags('access')
+@ApiBearerAuth()
+@Controller('api-keys')
+export class ApiKeysController {
+  constructor(private readonly commands: CommandBus) {}
+
+  /** The token is shown once, here; the ledger keeps only its hash. */
+  @Post()
+  @HttpCode(201)
+  @OfficeOnly()
+  async issue(@Body() body: IssueApiKeyDto, @RequestContext() ctx: CommandContext) {
+    const { keyId, token, position } = await this.commands.execute(new IssueApiKeyCommand(body.partyId, body.role, ctx));
+    return { id: keyId, token, partyId: body.partyId, role: body.role, position: position.toString() };
+  }
+
+  @Delete(':keyId')
+  @HttpCode(200)
+  @OfficeOnly()
+  async revoke(
+    @Param('keyId', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such api key') })) keyId: string,
+    @RequestContext() ctx: CommandContext,
+  ) {
+    const { position } = await this.commands.execute(new RevokeApiKeyCommand(keyId, ctx));
+    return { id: keyId, revoked: true, position: position.toString() };
+  }
+}

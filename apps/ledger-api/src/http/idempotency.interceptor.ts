@@ -1,0 +1,74 @@
+import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import { DomainError } from '@ledger/domain';
+import { IdempotencyStore } from '@ledger/ledger';
+import { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
+import { Observable, from, lastValueFrom } from 'rxjs';
+import { AuthenticatedRequest } from '../auth/access.guard';
+import { RequestValidationFailed } from './validation';
+
+const KEY = /^[\x21-\x7e]{1,200}$/;
+const IN_FLIGHT_POLL_MS = 20;
+const IN_FLIGHT_WAIT_MS = 30000;
+
+/** Canonical JSON (sorted keys) so the same body hashes the same whatever its key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Idempotency-Key on every POST: the first successful response is stored with a hash of the request
+ * and replayed for the same key and body (no new events); the same key with another body is refused
+ * (422); a request arriving while the first is still running waits for its outcome.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(private readonly store: IdempotencyStore, private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest & Request>();
+    const header = req.header('idempotency-key');
+    if (req.method !== 'POST' || header === undefined) return next.handle();
+    if (!KEY.test(header)) {
+      throw new RequestValidationFailed([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1-200 visible ASCII characters' }]);
+    }
+    const key = `${req.principal?.keyId ?? 'anonymous'} ${header}`; // header has no spaces: an unambiguous join
+    const hash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${canonical(req.body)}`).digest('hex');
+    return from(this.run(key, hash, context, next));
+  }
+
+  private async run(key: string, hash: string, context: ExecutionContext, next: CallHandler): Promise<unknown> {
+    const res = context.switchToHttp().getResponse<Response>();
+    const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
+    for (;;) {
+      const claim = await this.store.claim(key, hash, new Date());
+      if (claim.kind !== 'claimed' && (claim.kind === 'in-flight' ? claim.requestHash : claim.response.requestHash) !== hash) {
+        throw new DomainError('idempotency-key-reused', 'this Idempotency-Key was used with a different request', 'rule', 'Idempotency-Key');
+      }
+      if (claim.kind === 'replay') {
+        res.status(claim.response.status).setHeader('Idempotent-Replayed', 'true');
+        return JSON.parse(claim.response.body);
+      }
+      if (claim.kind === 'claimed') break;
+      if (Date.now() > deadline) throw new DomainError('idempotency-key-in-flight', 'a request with this Idempotency-Key is still running', 'conflict');
+      await new Promise((r) => setTimeout(r, IN_FLIGHT_POLL_MS));
+    }
+    try {
+      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      // Nest applies @HttpCode after interceptors: take the status from the route, as it will.
+      const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
+      await this.store.complete(key, status, JSON.stringify(body ?? null));
+      return body;
+    } catch (error) {
+      await this.store.release(key);
+      throw error;
+    }
+  }
+}
+

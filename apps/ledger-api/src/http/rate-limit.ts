@@ -1,0 +1,27 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ConfigService } from '@nestjs/config';
+import { LedgerConfig, tokenHash } from '@ledger/ledger';
+import { Request } from 'express';
+
+/** Requests are counted per bearer token (its hash), or per client address without one. */
+@Injectable()
+export class PerTokenThrottlerGuard extends ThrottlerGuard {
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    const authorization = (req as unknown as Request).header?.('authorization');
+    return authorization ? `token:${tokenHash(authorization)}` : `ip:${(req as unknown as Request).ip}`;
+  }
+
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    const path = context.switchToHttp().getRequest<Request>().path;
+    return path === '/health' || path === '/metrics';
+  }
+}
+
+export const rateLimitModule = () =>
+  ThrottlerModule.forRootAsync({
+    inject: [ConfigService],
+    useFactory: (config: ConfigService<LedgerConfig, true>) => [
+      { name: 'default', ttl: 60_000, limit: config.get('RATE_LIMIT_PER_MINUTE', { infer: true }) },
+    ],
+  });

@@ -1,0 +1,103 @@
+import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  AllocationExplanation, CommandContext, PartiesQuery, RecordPayoutCommand, SetDistributionPolicyCommand, StatementsQuery,
+} from '@ledger/ledger';
+import { stringify } from 'csv-stringify/sync';
+import { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { ProjectionFreshness } from '../http/min-position';
+import { RequestContext } from '../http/request-context';
+import { RequestValidationFailed } from '../http/validation';
+import { DistributionPolicyDto, PayoutDto } from './revenue-sharing.dto';
+import { OfficeOnly, OwnParty } from '../auth/access-policy';
+
+const partyIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such party') });
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** asOf accepts a date (the end of that UTC day) or an ISO instant; normalised to UTC for comparison. */
+function asOfInstant(asOf: string): string {
+  const instant = DATE.test(asOf) ? `${asOf}T23:59:59.999Z` : asOf;
+  const time = new Date(instant);
+  if (!INSTANT.test(asOf) || Number.isNaN(time.getTime())) {
+    throw new RequestValidationFailed([{ field: 'asOf', message: 'asOf must be a date YYYY-MM-DD or an ISO instant' }]);
+  }
+  return time.toISOString();
+}
+
+const CSV_COLUMNS = ['date', 'kind', 'role', 'amount', 'currency', 'licenseId', 'dealId', 'allocationId', 'sourceEventId', 'reportId', 'period', 'milestone', 'policyVersion'];
+
+@ApiTags('revenue sharing')
+@Controller('parties/:id')
+export class RevenueSharingController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly statements: StatementsQuery,
+    private readonly explanation: AllocationExplanation,
+    private readonly parties: PartiesQuery,
+    private readonly freshness: ProjectionFreshness,
+  ) {}
+
+  @Put('distribution-policy')
+  @OfficeOnly()
+  @HttpCode(200)
+  async setPolicy(@Param('id', partyIdPipe()) partyId: string, @Body() body: DistributionPolicyDto, @RequestContext() ctx: CommandContext) {
+    if ((body.shares === undefined) === (body.bands === undefined)) {
+      throw new RequestValidationFailed([{ field: 'shares', message: 'give either shares or bands, not both or neither' }]);
+    }
+    const bands = body.bands ?? [{ shares: body.shares ?? [] }];
+    const { version, position } = await this.commands.execute(new SetDistributionPolicyCommand(
+      { partyId, adminFeePercent: body.adminFeePercent, recoverPatentCosts: body.recoverPatentCosts, bands }, ctx,
+    ));
+    return { partyId, version, position: position.toString() };
+  }
+
+  @Post('payouts')
+  @OfficeOnly()
+  @HttpCode(201)
+  async payout(@Param('id', partyIdPipe()) partyId: string, @Body() body: PayoutDto, @RequestContext() ctx: CommandContext) {
+    const payoutId = randomUUID();
+    const { position } = await this.commands.execute(new RecordPayoutCommand({ payoutId, partyId, ...body }, ctx));
+    return { payoutId, partyId, ...body, position: position.toString() };
+  }
+
+  @Get('statement')
+  @OwnParty('partner')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiQuery({ name: 'from', required: false }) @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'asOf', required: false }) @ApiQuery({ name: 'minPosition', required: false })
+  async statement(
+    @Param('id', partyIdPipe()) partyId: string,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('accept') accept?: string,
+    @Query('from') from?: string, @Query('to') to?: string, @Query('asOf') asOf?: string, @Query('minPosition') minPosition?: string,
+  ) {
+    for (const [field, value] of Object.entries({ from, to })) {
+      if (value !== undefined && !DATE.test(value)) throw new RequestValidationFailed([{ field, message: `${field} must be a date YYYY-MM-DD` }]);
+    }
+    await this.freshness.await(minPosition);
+    if (!(await this.parties.findById(partyId))) throw new NotFoundException(`party ${partyId} not found`);
+    const statement = await this.statements.statement(partyId, { from, to, asOf: asOf === undefined ? undefined : asOfInstant(asOf) });
+    if (!accept?.includes('text/csv')) return statement;
+    res.type('text/csv').attachment(`statement-${partyId}.csv`);
+    return stringify(
+      statement.lines.map((l) => ({ ...l, ...l.source, sourceEventId: l.source.eventId })),
+      { header: true, columns: CSV_COLUMNS },
+    );
+  }
+
+  @Get('allocations/:allocationId')
+  @OwnParty('partner')
+  async allocation(
+    @Param('id', partyIdPipe()) partyId: string,
+    @Param('allocationId', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such allocation') })) allocationId: string,
+    @Query('minPosition') minPosition?: string,
+  ) {
+    await this.freshness.await(minPosition);
+    const explained = await this.explanation.explain(partyId, allocationId);
+    if (!explained) throw new NotFoundException(`allocation ${allocationId} not found for party ${partyId}`);
+    return explained;
+  }
+}

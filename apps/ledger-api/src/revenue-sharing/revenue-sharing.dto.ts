@@ -1,0 +1,43 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, Matches, MinLength, ValidateNested } from 'class-validator';
+import { CurrencyCode, DecimalString, IsoDate, PercentString, Text } from '../http/wire-formats';
+
+const BENEFICIARY = /^(inventors|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+export class PolicyShareDto {
+  @ApiProperty({ description: '"inventors" (the patent\'s inventors by inventor share) or a party id', example: 'inventors' })
+  @Matches(BENEFICIARY, { message: 'beneficiary must be "inventors" or a party id' })
+  beneficiary!: string;
+  @PercentString('50') sharePercent!: string;
+}
+
+export class PolicyBandDto {
+  @DecimalString('200000.00', { required: false, description: 'cumulative distributable income per license up to which this band applies' })
+  @IsOptional()
+  upTo?: string;
+
+  @ApiProperty({ type: [PolicyShareDto] })
+  @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => PolicyShareDto)
+  shares!: PolicyShareDto[];
+}
+
+export class DistributionPolicyDto {
+  @PercentString('10') adminFeePercent!: string;
+  @ApiProperty() @IsBoolean() recoverPatentCosts!: boolean;
+
+  @ApiProperty({ type: [PolicyShareDto], required: false, description: 'one table for all income (or use bands)' })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => PolicyShareDto)
+  shares?: PolicyShareDto[];
+
+  @ApiProperty({ type: [PolicyBandDto], required: false, description: 'tables by band of cumulative income per license' })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => PolicyBandDto)
+  bands?: PolicyBandDto[];
+}
+
+export class PayoutDto {
+  @DecimalString('5000.00') amount!: string;
+  @CurrencyCode() currency!: string;
+  @IsoDate('2026-01-15') paidOn!: string;
+  @Text(200, 'PAYROLL-2026-01') @MinLength(1) reference!: string;
+}

@@ -1,0 +1,130 @@
+import { allocate } from '../money/allocate';
+import { Big } from '../money/big';
+import { minorUnit } from '../money/currency';
+import { DistributionState, incomeKey } from './state';
+import { AllocationSource, DistributionLine, DistributionPolicy, DistributionRole, LicensedPatentFacts, PolicyBand } from './types';
+
+export interface Split {
+  adminFee: Big;
+  costRecovery: { patentId: string; amount: Big }[];
+  lines: { role: DistributionRole; partyId: string; amount: Big; patentId?: string }[];
+}
+
+interface Context {
+  partyId: string;
+  currency: string;
+  source: AllocationSource;
+  patents: LicensedPatentFacts[];
+  state: DistributionState;
+}
+
+const ZERO = new Big(0);
+const sum = (xs: Big[]) => xs.reduce((s, x) => s.plus(x), ZERO);
+const min = (a: Big, b: Big) => (a.lt(b) ? a : b);
+
+/** Slices of [from, from + amount] falling in each band; thresholds rounded to the currency's unit. */
+export function bandSlices(bands: PolicyBand[], from: Big, amount: Big, scale: number): { band: PolicyBand; amount: Big }[] {
+  const slices: { band: PolicyBand; amount: Big }[] = [];
+  let position = from;
+  let left = amount;
+  for (const band of bands) {
+    if (left.lte(0)) break;
+    const upper = band.upTo === undefined ? undefined : new Big(band.upTo).round(scale, Big.roundHalfUp);
+    if (upper !== undefined && position.gte(upper)) continue;
+    const room = upper === undefined ? left : min(left, upper.minus(position));
+    slices.push({ band, amount: room });
+    position = position.plus(room);
+    left = left.minus(room);
+  }
+  return slices;
+}
+
+/** The inventors of the licensed patents, each weighted by the sum of their inventor shares. */
+function inventorWeights(patents: LicensedPatentFacts[]): Map<string, Big> {
+  const weights = new Map<string, Big>();
+  for (const p of patents) for (const i of p.inventors) weights.set(i.partyId, (weights.get(i.partyId) ?? ZERO).plus(i.sharePercent));
+  return weights;
+}
+
+function splitSlice(band: PolicyBand, amount: Big, scale: number, ctx: Context, inventors: Map<string, Big>): Split['lines'] {
+  const keep = new Big(100).minus(sum(band.shares.map((s) => new Big(s.sharePercent))));
+  const parts = allocate(amount, [...band.shares.map((s) => new Big(s.sharePercent)), keep], scale);
+  const lines: Split['lines'] = [];
+  band.shares.forEach((share, i) => {
+    if (share.beneficiary !== 'inventors') return lines.push({ role: 'beneficiary', partyId: share.beneficiary, amount: parts[i] });
+    if (inventors.size === 0) return lines.push({ role: 'retained', partyId: ctx.partyId, amount: parts[i] });
+    const ids = [...inventors.keys()];
+    allocate(parts[i], ids.map((id) => inventors.get(id) as Big), scale).forEach((a, j) => lines.push({ role: 'inventor', partyId: ids[j], amount: a }));
+  });
+  lines.push({ role: 'retained', partyId: ctx.partyId, amount: parts[parts.length - 1] });
+  return lines;
+}
+
+/** What the party's own costs on the patents still owe it, in this currency, patent by patent. */
+function recoverable(ctx: Context): { patentId: string; owed: Big }[] {
+  return ctx.patents.map((p) => {
+    const paid = sum(p.costs.filter((c) => c.partyId === ctx.partyId && c.currency === ctx.currency).map((c) => new Big(c.amount)));
+    return { patentId: p.patentId, owed: paid.minus(ctx.state.recovered[`${p.patentId}/${ctx.currency}`] ?? '0') };
+  });
+}
+
+/**
+ * A positive amount under a policy: admin fee off the top, then (optionally) cost recovery, then the
+ * distributable rest by band. `credit` runs the same split for a credit with nothing to reverse
+ * (measured back from the cumulative income, without touching cost recovery), then negates it.
+ */
+export function splitByPolicy(amount: Big, policy: DistributionPolicy | undefined, ctx: Context, credit = false): Split {
+  const scale = minorUnit(ctx.currency);
+  if (!policy) return { adminFee: ZERO, costRecovery: [], lines: [{ role: 'retained', partyId: ctx.partyId, amount }] };
+  const fee = new Big(policy.adminFeePercent);
+  const [adminFee, rest] = allocate(amount, [fee, new Big(100).minus(fee)], scale);
+  const costRecovery: Split['costRecovery'] = [];
+  let distributable = rest;
+  if (policy.recoverPatentCosts && !credit) {
+    for (const { patentId, owed } of recoverable(ctx)) {
+      if (owed.lte(0) || distributable.lte(0)) continue;
+      const take = min(owed, distributable);
+      costRecovery.push({ patentId, amount: take });
+      distributable = distributable.minus(take);
+    }
+  }
+  const cumulative = new Big(ctx.state.cumulative[incomeKey(ctx.source, ctx.currency)] ?? '0');
+  const from = credit ? cumulative.minus(distributable) : cumulative;
+  const inventors = inventorWeights(ctx.patents);
+  const lines: Split['lines'] = [
+    { role: 'admin-fee', partyId: ctx.partyId, amount: adminFee },
+    ...costRecovery.map((r) => ({ role: 'cost-recovery' as const, partyId: ctx.partyId, amount: r.amount, patentId: r.patentId })),
+    ...bandSlices(policy.bands, from, distributable, scale).flatMap((s) => splitSlice(s.band, s.amount, scale, ctx, inventors)),
+  ];
+  return { adminFee, costRecovery, lines };
+}
+
+/** A credit split like the net allocated so far for its source, so restating to zero reverses it exactly. */
+export function reverseProportionally(amount: Big, net: Record<string, string>, scale: number): Split | undefined {
+  const keys = Object.keys(net).filter((k) => new Big(net[k]).gt(0));
+  const total = sum(keys.map((k) => new Big(net[k])));
+  if (keys.length === 0 || amount.abs().gt(total)) return undefined;
+  const parts = allocate(amount, keys.map((k) => new Big(net[k])), scale);
+  const lines = keys.map((k, i) => {
+    const [role, partyId, patentId] = k.split('|');
+    return { role: role as DistributionRole, partyId, amount: parts[i], ...(patentId ? { patentId } : {}) };
+  });
+  return {
+    adminFee: sum(lines.filter((l) => l.role === 'admin-fee').map((l) => l.amount)),
+    costRecovery: lines.filter((l) => l.role === 'cost-recovery').map((l) => ({ patentId: l.patentId as string, amount: l.amount })),
+    lines,
+  };
+}
+
+/** Same (role, party, patent) lines summed, zero lines dropped, amounts formatted. */
+export function finalLines(split: Split, format: (x: Big) => string): DistributionLine[] {
+  const merged = new Map<string, Split['lines'][number]>();
+  for (const l of split.lines) {
+    const key = `${l.role}|${l.partyId}|${l.patentId ?? ''}`;
+    const seen = merged.get(key);
+    merged.set(key, seen ? { ...seen, amount: seen.amount.plus(l.amount) } : l);
+  }
+  return [...merged.values()].filter((l) => !l.amount.eq(0)).map((l) => ({
+    role: l.role, partyId: l.partyId, amount: format(l.amount), ...(l.patentId ? { patentId: l.patentId } : {}),
+  }));
+}

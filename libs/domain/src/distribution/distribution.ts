@@ -1,0 +1,116 @@
+import { requireDate } from '../licensing/calendar';
+import { Big } from '../money/big';
+import { isCurrencyCode, minorUnit } from '../money/currency';
+import { parseDecimal, parsePercent } from '../money/decimal';
+import { formatAmount } from '../money/money';
+import { PartyRegistered } from '../parties/party';
+import { Decider } from '../shared/decider';
+import { DomainError } from '../shared/domain-error';
+import { Split, finalLines, reverseProportionally, splitByPolicy } from './allocation';
+import { DistributionState, evolveDistribution, initialDistributionState, sourceKey } from './state';
+import { AllocateDistribution, DistributionCommand, DistributionEvent, RecordPayout, SetDistributionPolicy } from './types';
+
+function requireRegistered(state: DistributionState, partyId: string) {
+  if (!state.registered) throw new DomainError('party-not-found', `party ${partyId} not found`, 'not-found');
+}
+
+function setPolicy({ partyId, adminFeePercent, recoverPatentCosts, bands, knownParties }: SetDistributionPolicy['data'], state: DistributionState): DistributionEvent[] {
+  requireRegistered(state, partyId);
+  parsePercent(adminFeePercent, 'adminFeePercent');
+  if (bands.length === 0) throw new DomainError('bands-empty', 'a policy needs at least one band of shares', 'rule', 'bands');
+  const known = new Set(knownParties);
+  let previous: Big | undefined;
+  bands.forEach((band, i) => {
+    const last = i === bands.length - 1;
+    if (last !== (band.upTo === undefined)) {
+      throw new DomainError('band-bounds', `bands[${i}].upTo: only the last band is open-ended`, 'rule', `bands[${i}].upTo`);
+    }
+    if (band.upTo !== undefined) {
+      const upTo = parseDecimal(band.upTo, `bands[${i}].upTo`);
+      if (upTo.lte(previous ?? 0)) throw new DomainError('band-order', `bands[${i}].upTo must be above the previous band's`, 'rule', `bands[${i}].upTo`);
+      previous = upTo;
+    }
+    const seen = new Set<string>();
+    let total = new Big(0);
+    band.shares.forEach((share, j) => {
+      const field = `bands[${i}].shares[${j}]`;
+      total = total.plus(parsePercent(share.sharePercent, `${field}.sharePercent`));
+      if (seen.has(share.beneficiary)) throw new DomainError('duplicate-beneficiary', `${field}.beneficiary appears twice`, 'rule', `${field}.beneficiary`);
+      seen.add(share.beneficiary);
+      if (share.beneficiary === partyId) throw new DomainError('self-beneficiary', `${field}.beneficiary: the party keeps the remainder itself`, 'rule', `${field}.beneficiary`);
+      if (share.beneficiary !== 'inventors' && !known.has(share.beneficiary)) {
+        throw new DomainError('unknown-party', `${field}.beneficiary: party ${share.beneficiary} is not registered`, 'rule', `${field}.beneficiary`);
+      }
+    });
+    if (total.gt(100)) throw new DomainError('shares-over-100', `bands[${i}].shares sum to ${total.toFixed()} %, over 100 %`, 'rule', `bands[${i}].shares`);
+  });
+  return [{ type: 'DistributionPolicySet', data: { partyId, version: state.latestVersion + 1, adminFeePercent, recoverPatentCosts, bands } }];
+}
+
+function allocateDistribution(data: AllocateDistribution['data'], state: DistributionState): DistributionEvent[] {
+  if (state.allocated[data.source.eventId]) return []; // a replay: this source is already allocated
+  const amount = parseDecimal(data.amount, 'amount', { allowNegative: true });
+  if (amount.eq(0)) return [];
+  const scale = minorUnit(data.currency);
+  const policy = data.policyVersion === null ? undefined : state.policies[data.policyVersion];
+  if (data.policyVersion !== null && !policy) {
+    throw new DomainError('policy-version-unknown', `policy version ${data.policyVersion} is not on party ${data.partyId}'s stream`, 'rule');
+  }
+  const ctx = { partyId: data.partyId, currency: data.currency, source: data.source, patents: data.patents, state };
+  let split: Split;
+  if (amount.gt(0)) split = splitByPolicy(amount, policy, ctx);
+  else {
+    const net = state.netBySource[sourceKey(data.source)] ?? {};
+    split = reverseProportionally(amount, net, scale) ?? negate(splitByPolicy(amount.abs(), policy, ctx, true));
+  }
+  const format = (x: Big) => formatAmount(x, data.currency);
+  return [{
+    type: 'DistributionAllocated',
+    data: {
+      allocationId: data.allocationId, partyId: data.partyId, source: data.source, date: data.date, currency: data.currency,
+      amount: format(amount), policyVersion: policy ? data.policyVersion : null, adminFee: format(split.adminFee),
+      costRecovery: split.costRecovery.filter((r) => !r.amount.eq(0)).map((r) => ({ patentId: r.patentId, amount: format(r.amount) })),
+      lines: finalLines(split, format),
+    },
+  }];
+}
+
+const negate = (split: Split): Split => ({
+  adminFee: split.adminFee.times(-1),
+  costRecovery: split.costRecovery.map((r) => ({ ...r, amount: r.amount.times(-1) })),
+  lines: split.lines.map((l) => ({ ...l, amount: l.amount.times(-1) })),
+});
+
+function recordPayout(data: RecordPayout['data'], state: DistributionState): DistributionEvent[] {
+  requireRegistered(state, data.partyId);
+  if (!isCurrencyCode(data.currency)) throw new DomainError('invalid-currency', 'currency must be an ISO 4217 code', 'rule', 'currency');
+  const amount = parseDecimal(data.amount, 'amount', { maxScale: minorUnit(data.currency) });
+  if (amount.lte(0)) throw new DomainError('payout-not-positive', 'amount must be above zero', 'rule', 'amount');
+  requireDate(data.paidOn, 'paidOn');
+  const balance = new Big(data.payableBalance);
+  if (amount.gt(balance)) {
+    throw new DomainError('payout-exceeds-balance',
+      `amount ${data.amount} exceeds the payable balance of ${formatAmount(balance, data.currency)} ${data.currency}`, 'rule', 'amount');
+  }
+  const { payoutId, partyId, currency, paidOn, reference } = data;
+  return [{ type: 'PayoutRecorded', data: { payoutId, partyId, amount: formatAmount(amount, currency), currency, paidOn, reference } }];
+}
+
+/** Revenue sharing on the party stream: policy versions, allocations of what the party receives, payouts. */
+export const distributionDecider: Decider<DistributionCommand, DistributionEvent, DistributionState> = {
+  initialState: initialDistributionState,
+  decide(command, state) {
+    switch (command.type) {
+      case 'SetDistributionPolicy': return setPolicy(command.data, state);
+      case 'AllocateDistribution': return allocateDistribution(command.data, state);
+      case 'RecordPayout': return recordPayout(command.data, state);
+    }
+  },
+  evolve: (state, event) => evolveDistribution(state, event as DistributionEvent | PartyRegistered),
+};
+
+/** The policy version in force for a source event: the latest one recorded before its position. */
+export function policyInForce(policies: readonly { version: number; position: bigint }[], sourcePosition: bigint): number | null {
+  const before = policies.filter((p) => p.position < sourcePosition);
+  return before.length ? before[before.length - 1].version : null;
+}

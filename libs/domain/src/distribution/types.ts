@@ -1,0 +1,83 @@
+import { DomainEvent } from '../shared/decider';
+import { ShareLine } from '../patents/shares';
+
+/** A beneficiary of a distribution policy: the licensed patents' inventors, or a named party. */
+export interface PolicyShare {
+  beneficiary: 'inventors' | string;
+  sharePercent: string;
+}
+
+/** Shares of the distributable income up to `upTo` (cumulative per license or deal); the last band is open. */
+export interface PolicyBand {
+  upTo?: string;
+  shares: PolicyShare[];
+}
+
+export interface DistributionPolicy {
+  adminFeePercent: string;
+  recoverPatentCosts: boolean;
+  bands: PolicyBand[];
+}
+
+/** Where an allocated amount comes from: the RoyaltyAssessed (or equity proceeds) event and its provenance. */
+export interface AllocationSource {
+  eventId: string;
+  position: string;
+  licenseId?: string;
+  dealId?: string;
+  kind: string;
+  reportId?: string;
+  period?: string;
+  milestone?: string;
+  year?: number;
+}
+
+export interface LicensedPatentFacts {
+  patentId: string;
+  inventors: ShareLine[];
+  costs: { costId: string; partyId: string; amount: string; currency: string }[];
+}
+
+export type DistributionRole = 'admin-fee' | 'cost-recovery' | 'inventor' | 'beneficiary' | 'retained';
+
+export interface DistributionLine {
+  role: DistributionRole;
+  partyId: string;
+  amount: string;
+  patentId?: string;
+}
+
+export type SetDistributionPolicy = {
+  type: 'SetDistributionPolicy';
+  data: DistributionPolicy & { partyId: string; knownParties: string[] };
+};
+/** What an allocation is of: shared by the command and the event it decides. */
+export interface AllocationBasis {
+  allocationId: string;
+  partyId: string;
+  source: AllocationSource;
+  date: string;
+  currency: string;
+  /** Signed: a negative amount is a credit (a restatement lowered the royalty). */
+  amount: string;
+  /** The version in force at the source's position (chosen by the caller); null: no policy, the party keeps all. */
+  policyVersion: number | null;
+}
+
+export type AllocateDistribution = { type: 'AllocateDistribution'; data: AllocationBasis & { patents: LicensedPatentFacts[] } };
+export type RecordPayout = {
+  type: 'RecordPayout';
+  data: { payoutId: string; partyId: string; amount: string; currency: string; paidOn: string; reference: string; payableBalance: string };
+};
+export type DistributionCommand = SetDistributionPolicy | AllocateDistribution | RecordPayout;
+
+export type DistributionPolicySet = DomainEvent<'DistributionPolicySet', DistributionPolicy & { partyId: string; version: number }>;
+export type DistributionAllocated = DomainEvent<
+  'DistributionAllocated',
+  AllocationBasis & { adminFee: string; costRecovery: { patentId: string; amount: string }[]; lines: DistributionLine[] }
+>;
+export type PayoutRecorded = DomainEvent<
+  'PayoutRecorded',
+  { payoutId: string; partyId: string; amount: string; currency: string; paidOn: string; reference: string }
+>;
+export type DistributionEvent = DistributionPolicySet | DistributionAllocated | PayoutRecorded;

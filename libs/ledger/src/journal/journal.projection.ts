@@ -1,0 +1,123 @@
+import { Big, DistributionAllocated, PaymentReceived, PayoutRecorded, RoyaltyAssessed } from '@ledger/domain';
+import { RecordedEvent } from '@ledger/event-store';
+import { Projection } from '../projections/projection';
+import { SqlExecutor } from '../read-model/read-model-db';
+
+/**
+ * The double-entry journal. Each business event is one balanced entry; amounts are signed decimal
+ * strings (debit positive, credit negative), so every entry, and the whole journal per currency, sums
+ * to zero. Accounts: receivable:{license}, income:{party}, payable:{party}, cash.
+ */
+export interface JournalLine {
+  account: string;
+  amount: string;
+  role?: string;
+}
+
+interface Provenance {
+  kind: string;
+  currency: string;
+  date: string;
+  licenseId?: string;
+  dealId?: string;
+  reportId?: string;
+  period?: string;
+  milestone?: string;
+  year?: number;
+  policyVersion?: number | null;
+  allocationId?: string;
+  /** The event the amount comes from (a DistributionAllocated points at its RoyaltyAssessed). */
+  sourceEventId?: string;
+}
+
+const neg = (amount: string) => new Big(amount).times(-1).toFixed();
+/** Positions are opaque bigints; zero-padded text keeps their order in SQL. */
+export const sortablePosition = (position: bigint) => position.toString().padStart(40, '0');
+
+export const JOURNAL_SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS journal_lines (
+     entry_id TEXT NOT NULL, line_no INTEGER NOT NULL, account TEXT NOT NULL, currency TEXT NOT NULL,
+     amount TEXT NOT NULL, role TEXT, kind TEXT NOT NULL, business_date TEXT NOT NULL, recorded_at TEXT NOT NULL,
+     position TEXT NOT NULL, license_id TEXT, deal_id TEXT, report_id TEXT, period TEXT, milestone TEXT,
+     year INTEGER, policy_version INTEGER, allocation_id TEXT, source_event_id TEXT NOT NULL, PRIMARY KEY (entry_id, line_no))`,
+  'CREATE INDEX IF NOT EXISTS journal_by_account ON journal_lines (account, currency, business_date, position)',
+];
+
+async function post(tx: SqlExecutor, event: RecordedEvent, p: Provenance, lines: JournalLine[]) {
+  const total = lines.reduce((sum, l) => sum.plus(l.amount), new Big(0));
+  if (!total.eq(0)) throw new Error(`unbalanced journal entry for ${event.type} ${event.id}: ${total.toFixed()}`);
+  let lineNo = 0;
+  for (const line of lines) {
+    await tx.execute(
+      `INSERT INTO journal_lines (entry_id, line_no, account, currency, amount, role, kind, business_date, recorded_at, position,
+         license_id, deal_id, report_id, period, milestone, year, policy_version, allocation_id, source_event_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+       ON CONFLICT (entry_id, line_no) DO NOTHING`,
+      [event.id, lineNo++, line.account, p.currency, line.amount, line.role ?? null, p.kind, p.date, event.metadata.recordedAt,
+        sortablePosition(event.position), p.licenseId ?? null, p.dealId ?? null, p.reportId ?? null, p.period ?? null,
+        p.milestone ?? null, p.year ?? null, p.policyVersion ?? null, p.allocationId ?? null, p.sourceEventId ?? event.id],
+    );
+  }
+}
+
+export function journalEntry(event: RecordedEvent): { provenance: Provenance; lines: JournalLine[] } | undefined {
+  switch (event.type) {
+    case 'RoyaltyAssessed': {
+      const a = (event as unknown as RoyaltyAssessed).data;
+      const licenseId = event.streamId.slice('license-'.length);
+      return {
+        provenance: {
+          kind: a.kind, currency: a.currency, date: a.date, licenseId,
+          reportId: 'reportId' in a ? a.reportId : undefined, period: 'period' in a ? a.period : undefined,
+          milestone: a.kind === 'milestone' ? a.milestone : undefined, year: 'year' in a ? a.year : undefined,
+        },
+        lines: [
+          { account: `receivable:${licenseId}`, amount: a.amount },
+          ...a.allocations.map((l) => ({ account: `income:${l.partyId}`, amount: neg(l.amount), role: 'licensor' })),
+        ],
+      };
+    }
+    case 'PaymentReceived': {
+      const p = (event as unknown as PaymentReceived).data;
+      const licenseId = event.streamId.slice('license-'.length);
+      return {
+        provenance: { kind: 'payment', currency: p.currency, date: p.receivedOn, licenseId },
+        lines: [{ account: 'cash', amount: p.amount }, { account: `receivable:${licenseId}`, amount: neg(p.amount) }],
+      };
+    }
+    case 'DistributionAllocated': {
+      const d = (event as unknown as DistributionAllocated).data;
+      return {
+        provenance: {
+          kind: d.source.kind, currency: d.currency, date: d.date, licenseId: d.source.licenseId, dealId: d.source.dealId,
+          reportId: d.source.reportId, period: d.source.period, milestone: d.source.milestone, year: d.source.year,
+          policyVersion: d.policyVersion, allocationId: d.allocationId, sourceEventId: d.source.eventId,
+        },
+        lines: [
+          { account: `income:${d.partyId}`, amount: d.amount },
+          ...d.lines.map((l) => ({ account: `payable:${l.partyId}`, amount: neg(l.amount), role: l.role })),
+        ],
+      };
+    }
+    case 'PayoutRecorded': {
+      const p = (event as unknown as PayoutRecorded).data;
+      return {
+        provenance: { kind: 'payout', currency: p.currency, date: p.paidOn },
+        lines: [{ account: `payable:${p.partyId}`, amount: p.amount, role: 'payout' }, { account: 'cash', amount: neg(p.amount) }],
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+export const journalProjection: Projection = {
+  name: 'journal',
+  schema: JOURNAL_SCHEMA,
+  tables: ['journal_lines'],
+  handles: new Set(['RoyaltyAssessed', 'PaymentReceived', 'DistributionAllocated', 'PayoutRecorded']),
+  async apply(event, tx) {
+    const entry = journalEntry(event);
+    if (entry) await post(tx, event, entry.provenance, entry.lines);
+  },
+};

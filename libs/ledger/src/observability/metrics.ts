@@ -1,0 +1,44 @@
+import { Histogram, Registry, Gauge, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The ledger's Prometheus series, on one registry per application instance (tests start several).
+ * Lag is measured in positions behind the store's head: positions are opaque, so this is an upper
+ * bound on events behind, exact for the SQL stores' dense positions.
+ */
+export class LedgerMetrics {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'ledger_http_request_duration_seconds',
+    help: 'HTTP request latency by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly appendDuration = new Histogram({
+    name: 'ledger_event_append_duration_seconds',
+    help: 'Event store append latency',
+    labelNames: ['store'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  readonly projectionLag = new Gauge({
+    name: 'ledger_projection_lag_positions',
+    help: 'Positions between the store head and each projection',
+    labelNames: ['projection'] as const,
+    registers: [this.registry],
+  });
+
+  readonly processManagerLag = new Gauge({
+    name: 'ledger_process_manager_lag_positions',
+    help: 'Positions between the store head and each process manager',
+    labelNames: ['process_manager'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'ledger_' });
+  }
+}

@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DistributionAllocated, licenseStream, partyStream } from '@ledger/domain';
+import { EventStore, RecordedEvent } from '@ledger/event-store';
+import { EVENT_STORE } from '../event-store/tokens';
+import { StatementsQuery } from '../statements/statements.query';
+
+const view = (e: RecordedEvent) => ({ eventId: e.id, type: e.type, revision: e.revision.toString(), data: e.data, recordedAt: e.metadata.recordedAt });
+
+/**
+ * Explains one allocation down to its origin: the party's DistributionAllocated (policy version and
+ * every beneficiary line), the policy it applied, the license's RoyaltyAssessed (tiers, net sales),
+ * and the sales report figures in force when it was assessed.
+ */
+@Injectable()
+export class AllocationExplanation {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly statements: StatementsQuery,
+  ) {}
+
+  async explain(viewerPartyId: string, allocationId: string) {
+    const lines = await this.statements.allocationLines(allocationId);
+    const income = lines.find((l) => String(l.account).startsWith('income:'));
+    if (!income) return undefined;
+    const allocatingParty = String(income.account).slice('income:'.length);
+    const involved = lines.some((l) => l.account === `payable:${viewerPartyId}`) || allocatingParty === viewerPartyId;
+    if (!involved) return undefined; // another party's allocation: not found, so its existence does not leak
+
+    const partyEvents = await this.store.readStream(partyStream(allocatingParty));
+    const allocated = partyEvents.find((e) => e.type === 'DistributionAllocated' && (e.data as { allocationId: string }).allocationId === allocationId);
+    if (!allocated) return undefined;
+    const data = (allocated as unknown as DistributionAllocated).data;
+    const policy = partyEvents.find(
+      (e) => e.type === 'DistributionPolicySet' && (e.data as { version: number }).version === data.policyVersion,
+    );
+    const origin = data.source.licenseId ? await this.origin(data.source.licenseId, data.source.eventId, data.source.reportId) : {};
+    return {
+      allocationId,
+      partyId: viewerPartyId,
+      allocatedBy: allocatingParty,
+      allocation: view(allocated),
+      policy: policy ? view(policy) : null,
+      ...origin,
+    };
+  }
+
+  private async origin(licenseId: string, sourceEventId: string, reportId?: string) {
+    const events = await this.store.readStream(licenseStream(licenseId));
+    const assessed = events.find((e) => e.id === sourceEventId);
+    if (!assessed) return {};
+    // The report's figures as they stood when the royalty was assessed: the last submission or
+    // restatement of that report at or before the assessment.
+    const report = reportId
+      ? events
+          .filter((e) => e.revision <= assessed.revision && (e.type === 'SalesReportSubmitted' || e.type === 'SalesReportRestated'))
+          .filter((e) => (e.data as { reportId: string }).reportId === reportId)
+          .pop()
+      : undefined;
+    return { assessment: view(assessed), ...(report ? { salesReport: view(report) } : {}) };
+  }
+}

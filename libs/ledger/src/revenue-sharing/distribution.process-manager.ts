@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AllocateDistribution, LicenseGranted, RoyaltyAssessment, distributionDecider, licenseStream, partyStream, policyInForce,
+} from '@ledger/domain';
+import { EventStore, RecordedEvent } from '@ledger/event-store';
+import { v5 as uuidv5 } from 'uuid';
+import { handleCommand } from '../command-handling/handle-command';
+import { registeredPatent } from '../command-handling/stream-facts';
+import { EVENT_STORE } from '../event-store/tokens';
+import { ProcessManager } from '../projections/process-manager';
+
+/** Namespace of the deterministic allocation ids: uuidv5(sourceEventId/partyId). */
+const ALLOCATIONS = '6f1f7a2e-3b4c-5d6e-8f90-a1b2c3d4e5f6';
+const ACTOR = { id: 'distribution-process-manager', role: 'system' };
+
+type AllocationSource = AllocateDistribution['data']['source'];
+
+/**
+ * Step 2 of revenue sharing: every amount a licensor receives on a license becomes a
+ * DistributionAllocated on that party's stream, under the policy version in force at the source
+ * event's position. Replays are harmless: ids are deterministic and the party's state remembers
+ * which sources it has allocated.
+ */
+@Injectable()
+export class DistributionProcessManager implements ProcessManager {
+  readonly name = 'distribution';
+  readonly handles = new Set(['RoyaltyAssessed']);
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async handle(event: RecordedEvent): Promise<bigint | undefined> {
+    const assessment = event.data as RoyaltyAssessment;
+    const licenseId = event.streamId.slice('license-'.length);
+    const source: AllocationSource = {
+      eventId: event.id, position: event.position.toString(), licenseId, kind: assessment.kind,
+      ...('reportId' in assessment ? { reportId: assessment.reportId } : {}),
+      ...('period' in assessment ? { period: assessment.period } : {}),
+      ...(assessment.kind === 'milestone' ? { milestone: assessment.milestone } : {}),
+      ...('year' in assessment ? { year: assessment.year } : {}),
+    };
+    const patents = await this.licensedPatents(licenseId);
+    let appended: bigint | undefined;
+    for (const share of assessment.allocations) {
+      const position = await this.allocate(event, source, share.partyId, share.amount, assessment, patents);
+      if (position !== undefined) appended = position;
+    }
+    return appended;
+  }
+
+  private async allocate(
+    event: RecordedEvent, source: AllocationSource, partyId: string, amount: string,
+    assessment: RoyaltyAssessment, patents: AllocateDistribution['data']['patents'],
+  ): Promise<bigint | undefined> {
+    const stream = partyStream(partyId);
+    const loaded = await this.store.readStream(stream);
+    const policies = loaded
+      .filter((e) => e.type === 'DistributionPolicySet')
+      .map((e) => ({ version: (e.data as { version: number }).version, position: e.position }));
+    const allocationId = uuidv5(`${event.id}/${partyId}`, ALLOCATIONS);
+    const command: AllocateDistribution = {
+      type: 'AllocateDistribution',
+      data: {
+        allocationId, partyId, source, date: assessment.date, currency: assessment.currency, amount,
+        policyVersion: policyInForce(policies, event.position), patents,
+      },
+    };
+    const ctx = { actor: ACTOR, correlationId: event.metadata.correlationId, causationId: event.id, now: new Date().toISOString() };
+    const { events, position } = await handleCommand(this.store, stream, distributionDecider, command, ctx, {
+      loaded,
+      eventId: (i) => (i === 0 ? allocationId : uuidv5(`${allocationId}/${i}`, ALLOCATIONS)),
+    });
+    return events.length ? position : undefined;
+  }
+
+  /** Inventors and costs of the license's patents, read from their streams. */
+  private async licensedPatents(licenseId: string): Promise<AllocateDistribution['data']['patents']> {
+    const [granted] = await this.store.readStream(licenseStream(licenseId), { maxCount: 1 });
+    const { patentIds } = (granted as unknown as LicenseGranted).data;
+    const patents = await Promise.all(patentIds.map((id) => registeredPatent(this.store, id)));
+    return patents.flatMap((p) =>
+      p ? [{ patentId: p.patentId, inventors: p.inventors, costs: p.costs.map((c) => ({ costId: c.costId, partyId: c.partyId, amount: c.amount, currency: c.currency })) }] : [],
+    );
+  }
+}

@@ -1,0 +1,109 @@
+import { AccessPolicy } from '../apps/ledger-api/src/auth/access-policy';
+import { LedgerUnderTest, startLedger } from './support/ledger-app';
+import { Route, routeTable } from './support/route-table';
+import { party, post, registerCast, salesLine, WorkedExample, workedLicenseTerms } from './support/worked-example';
+
+type Persona = 'no token' | 'bad token' | 'office' | 'licensee of it' | 'licensee of another' | 'partner of it' | 'partner of another';
+const PERSONAS: Persona[] = ['no token', 'bad token', 'office', 'licensee of it', 'licensee of another', 'partner of it', 'partner of another'];
+type Expected = 'allowed' | 401 | 403 | 404;
+
+/** What the access policy promises each persona. */
+function expected(policy: AccessPolicy, persona: Persona): Expected {
+  if (policy.kind === 'public') return 'allowed';
+  if (persona === 'no token' || persona === 'bad token') return 401;
+  if (persona === 'office') return 'allowed';
+  if (policy.kind === 'office') return 403;
+  const role = persona.startsWith('licensee') ? 'licensee' : 'partner';
+  if (!policy.roles.includes(role)) return 403;
+  return persona.endsWith('of it') ? 'allowed' : 404;
+}
+
+describe('authorization matrix, generated from the route table', () => {
+  let ledger: LedgerUnderTest;
+  let routes: Route[];
+  let w: WorkedExample;
+  let tokens: Record<string, string>;
+  let params: Record<string, string>;
+  let otherLicensee: string;
+  let stranger: string;
+
+  beforeAll(async () => {
+    ledger = await startLedger('sqlite');
+    routes = routeTable(ledger.app);
+    const cast = await registerCast(ledger);
+    await ledger.http.put(`/parties/${cast.university}/distribution-policy`).send({
+      adminFeePercent: '10', recoverPatentCosts: false, shares: [{ beneficiary: 'inventors', sharePercent: '50' }],
+    }).expect(200);
+    const license = (await post<{ id: string }>(ledger, '/licenses', workedLicenseTerms(cast))).id;
+    w = { ...cast, license };
+    otherLicensee = await party(ledger, 'Other Licensee Ltd', 'company');
+    stranger = await party(ledger, 'Dr Stranger', 'person');
+    await post(ledger, '/licenses', { ...workedLicenseTerms(cast), licenseeId: otherLicensee, territories: ['DE'], exclusive: false });
+    const report = await post<{ reportId: string; position: string }>(ledger, `/licenses/${license}/sales-reports`, {
+      period: '2025-Q1', lines: [salesLine('520000.00', '40000.00')] });
+    const key = async (partyId: string, role: string) => post<{ token: string; position: string }>(ledger, '/api-keys', { partyId, role });
+    const keys = {
+      'licensee of it': await key(cast.brightpath, 'licensee'),
+      'licensee of another': await key(otherLicensee, 'licensee'),
+      'partner of it': await key(cast.lin, 'partner'),
+      'partner of another': await key(stranger, 'partner'),
+    };
+    const last = keys['partner of another'].position;
+    const statement = await ledger.http.get(`/parties/${cast.lin}/statement?minPosition=${Math.max(Number(last), Number(report.position))}`).expect(200);
+    tokens = { ...Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, v.token])), 'bad token': 'rlk_not-a-real-token-at-all-000000' };
+    params = { reportId: report.reportId, code: 'first-sale', year: '2025', allocationId: statement.body.lines[0].allocationId, keyId: '00000000-0000-4000-8000-000000000000' };
+  });
+  afterAll(async () => { await ledger?.close(); });
+
+  it('finds every route, and every route declares an access policy', () => {
+    expect(routes.length).toBeGreaterThanOrEqual(20);
+    expect(routes.filter((r) => !r.policy).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+
+  /** The :id a persona addresses: for own-party routes its own party ("of it") or someone else's. */
+  function pathFor(route: Route, persona: Persona): string {
+    const ownParty: Record<Persona, string> = {
+      'no token': w.lin, 'bad token': w.lin, office: w.lin, 'partner of it': w.lin, 'partner of another': w.lin,
+      'licensee of it': w.brightpath, 'licensee of another': w.brightpath,
+    };
+    const id = route.policy?.kind === 'own-party' ? ownParty[persona] : route.path.startsWith('/licenses') ? w.license : w.lin;
+    return route.path.replace(/:(\w+)/g, (_, name: string) => (name === 'id' ? id : params[name] ?? name));
+  }
+
+  it('answers every route × persona as its policy says', async () => {
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const route of routes) {
+      for (const persona of PERSONAS) {
+        const path = pathFor(route, persona);
+        const client = persona === 'office' ? ledger.http : ledger.as(persona === 'no token' ? undefined : tokens[persona]);
+        const call = client[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](path);
+        const res = route.method === 'GET' || route.method === 'DELETE' ? await call : await call.send({});
+        const want = expected(route.policy!, persona);
+        const ok = want === 'allowed' ? ![401, 403].includes(res.status) && res.status < 500 && !(res.status === 404 && persona !== 'office' && route.policy!.kind !== 'public') : res.status === want;
+        if (!ok) mismatches.push(`${route.method} ${route.path} as ${persona}: expected ${want}, got ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+        checked++;
+      }
+    }
+    console.log(`authorization matrix: ${routes.length} routes × ${PERSONAS.length} personas = ${checked} requests`);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('revokes a key: the next request with it is 401', async () => {
+    const issued = await post<{ id: string; token: string; position: string }>(ledger, '/api-keys', { partyId: stranger, role: 'partner' });
+    await ledger.http.get(`/parties/${stranger}?minPosition=${issued.position}`).expect(200);
+    await ledger.as(issued.token).get(`/parties/${stranger}`).expect(200);
+    const revoked = await ledger.http.delete(`/api-keys/${issued.id}`).expect(200);
+    await ledger.http.get(`/parties/${stranger}?minPosition=${revoked.body.position}`).expect(200);
+    await ledger.as(issued.token).get(`/parties/${stranger}`).expect(401);
+  });
+
+  it("records the acting key's id and role on every event", async () => {
+    const issued = await post<{ id: string; token: string; position: string }>(ledger, '/api-keys', { partyId: w.brightpath, role: 'licensee' });
+    await ledger.http.get(`/parties/${w.brightpath}?minPosition=${issued.position}`).expect(200);
+    await ledger.as(issued.token).post(`/licenses/${w.license}/sales-reports`).send({ period: '2026-Q1', lines: [salesLine('700000.00', '0.00')] }).expect(201); // 2025 was closed by the matrix's office calls
+    const events = await ledger.store.readStream(`license-${w.license}`);
+    expect(events[events.length - 1].metadata.actor).toEqual({ id: issued.id, role: 'licensee', partyId: w.brightpath });
+    expect(events[0].metadata.actor).toEqual({ id: 'bootstrap-admin', role: 'office' });
+  });
+});

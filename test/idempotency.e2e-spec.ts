@@ -1,0 +1,75 @@
+import { IdempotencyStore } from '@ledger/ledger';
+import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
+
+describeOnEveryStore('Idempotency-Key on POST', (kind) => {
+  let ledger: LedgerUnderTest;
+  beforeAll(async () => { ledger = await startLedger(kind); });
+  afterAll(async () => { await ledger?.close(); });
+
+  it('replays the first response for the same key and body, appending nothing', async () => {
+    const body = { name: 'Eastlake University', kind: 'university' };
+    const first = await ledger.http.post('/parties').set('Idempotency-Key', 'reg-eastlake').send(body).expect(201);
+    const count = await eventCount(ledger.store);
+    const again = await ledger.http.post('/parties').set('Idempotency-Key', 'reg-eastlake').send({ kind: 'university', name: 'Eastlake University' }).expect(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await eventCount(ledger.store)).toBe(count);
+  });
+
+  it('refuses the same key with another body (422), appending nothing', async () => {
+    await ledger.http.post('/parties').set('Idempotency-Key', 'reg-northwind').send({ name: 'Northwind', kind: 'company' }).expect(201);
+    const count = await eventCount(ledger.store);
+    const res = await ledger.http.post('/parties').set('Idempotency-Key', 'reg-northwind').send({ name: 'Southwind', kind: 'company' }).expect(422);
+    expect(res.body.errors).toEqual([{ field: 'Idempotency-Key', message: expect.any(String) }]);
+    expect(await eventCount(ledger.store)).toBe(count);
+  });
+
+  it('runs 20 concurrent requests with one key once: one set of events, one answer', async () => {
+    const count = await eventCount(ledger.store);
+    const responses = await Promise.all(Array.from({ length: 20 }, () =>
+      ledger.http.post('/parties').set('Idempotency-Key', 'burst-1').send({ name: 'Dr Lin', kind: 'person' })));
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(201));
+    expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
+    expect(await eventCount(ledger.store)).toBe(count + 1);
+  });
+
+  it('does not store failures: a refused request can be retried with the same key', async () => {
+    await ledger.http.post('/parties').set('Idempotency-Key', 'fix-me').send({ name: '', kind: 'person' }).expect(400);
+    await ledger.http.post('/parties').set('Idempotency-Key', 'fix-me').send({ name: 'Dr Chen', kind: 'person' }).expect(201);
+  });
+
+  it('scopes keys per caller and forgets them after 24 hours', async () => {
+    const store = ledger.app.get(IdempotencyStore);
+    const now = new Date('2026-01-01T00:00:00Z');
+    expect(await store.claim('caller k', 'h1', now)).toEqual({ kind: 'claimed' });
+    await store.complete('caller k', 201, '{"id":"x"}');
+    expect(await store.claim('caller k', 'h1', new Date('2026-01-01T23:59:00Z'))).toMatchObject({ kind: 'replay' });
+    expect(await store.claim('caller k', 'h2', new Date('2026-01-02T00:00:01Z'))).toEqual({ kind: 'claimed' });
+  });
+
+  it('refuses a malformed Idempotency-Key', async () => {
+    await ledger.http.post('/parties').set('Idempotency-Key', 'x'.repeat(201)).send({ name: 'A', kind: 'person' }).expect(400);
+  });
+});
+
+describe('rate limiting and security headers', () => {
+  let ledger: LedgerUnderTest;
+  beforeAll(async () => { ledger = await startLedger('sqlite', { RATE_LIMIT_PER_MINUTE: '5' }); });
+  afterAll(async () => { await ledger?.close(); });
+
+  it('answers 429 with Retry-After past the per-token limit, counting each token separately', async () => {
+    for (let i = 0; i < 5; i++) await ledger.http.get('/parties/00000000-0000-4000-8000-000000000000').expect(404);
+    const limited = await ledger.http.get('/parties/00000000-0000-4000-8000-000000000000').expect(429);
+    expect(limited.headers['content-type']).toMatch(/problem\+json/);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    await ledger.as('some-other-token-abcdefgh').get('/parties/00000000-0000-4000-8000-000000000000').expect(401);
+    await ledger.http.get('/health').expect(200);
+  });
+
+  it('sends security headers and no CORS headers', async () => {
+    const res = await ledger.http.get('/health').set('Origin', 'https://evil.example').expect(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});

@@ -1,0 +1,138 @@
+import { DistributionProcessManager } from '@ledger/ledger';
+import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
+import { expectBooksBalanced, post, registerCast, salesLine, WorkedExample, workedLicenseTerms } from './support/worked-example';
+
+type Statement = {
+  currencies: { currency: string; opening: string; earned: string; paidOut: string; closing: string }[];
+  lines: { date: string; kind: string; role: string; amount: string; allocationId?: string; policyVersion?: number; source: { reportId?: string } }[];
+};
+
+/** DESIGN.md worked example, step 2: every partner's statement to the cent, and balanced books. */
+describeOnEveryStore('revenue sharing and statements', (kind) => {
+  let ledger: LedgerUnderTest;
+  let w: WorkedExample;
+  let q1: string;
+  let position = '0';
+  let beforeRestatement = '';
+
+  const statement = async (partyId: string, query = 'from=2025-01-01&to=2025-12-31') =>
+    (await ledger.http.get(`/parties/${partyId}/statement?${query}&minPosition=${position}`).expect(200)).body as Statement;
+  const track = <T extends { position?: string }>(body: T) => {
+    if (body.position) position = body.position;
+    return body;
+  };
+
+  beforeAll(async () => {
+    ledger = await startLedger(kind);
+    const cast = await registerCast(ledger);
+    const policy = await ledger.http.put(`/parties/${cast.university}/distribution-policy`).send({
+      adminFeePercent: '10', recoverPatentCosts: false,
+      shares: [{ beneficiary: 'inventors', sharePercent: '50' }, { beneficiary: cast.school, sharePercent: '20' }],
+    }).expect(200);
+    expect(policy.body).toMatchObject({ partyId: cast.university, version: 1 });
+    const license = track(await post<{ id: string; position: string }>(ledger, '/licenses', workedLicenseTerms(cast)));
+    w = { ...cast, license: license.id };
+    q1 = track(await post<{ reportId: string; position: string }>(ledger, `/licenses/${w.license}/sales-reports`, {
+      period: '2025-Q1', lines: [salesLine('520000.00', '40000.00')] })).reportId;
+    track(await post(ledger, `/licenses/${w.license}/sales-reports`, { period: '2025-Q2', lines: [salesLine('700000.00', '0.00')] }));
+    await statement(w.lin); // allocations of everything so far are in the journal
+    await new Promise((r) => setTimeout(r, 5));
+    beforeRestatement = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    track(await post(ledger, `/licenses/${w.license}/sales-reports/${q1}/restatements`, { lines: [salesLine('490000.00', '40000.00')] }));
+    track((await ledger.http.post(`/licenses/${w.license}/royalty-years/2025/close`).send({}).expect(200)).body);
+  });
+  afterAll(async () => { await ledger?.close(); });
+
+  it("shows Dr Lin's 2025 statement line by line: 20,250.00 earned", async () => {
+    const s = await statement(w.lin);
+    expect(s.currencies).toEqual([{ currency: 'CNY', opening: '0.00', earned: '20250.00', paidOut: '0.00', closing: '20250.00' }]);
+    expect(s.lines.map((l) => [l.date, l.kind, l.role, l.amount, l.policyVersion])).toEqual([
+      ['2025-01-01', 'upfront', 'inventor', '13500.00', 1],
+      ['2025-03-31', 'royalty', 'inventor', '1944.00', 1],
+      ['2025-03-31', 'adjustment', 'inventor', '-121.50', 1],
+      ['2025-06-30', 'royalty', 'inventor', '3078.00', 1],
+      ['2025-06-30', 'adjustment', 'inventor', '-40.50', 1],
+      ['2025-12-31', 'shortfall', 'inventor', '1890.00', 1],
+    ]);
+    expect(s.lines[1].source.reportId).toBe(q1);
+  });
+
+  it('splits the university\'s 60,000.00 upfront share as the design says', async () => {
+    const upfront = async (partyId: string) => (await statement(partyId)).lines.filter((l) => l.kind === 'upfront').map((l) => [l.role, l.amount]);
+    expect(await upfront(w.university)).toEqual([['admin-fee', '6000.00'], ['retained', '16200.00']]);
+    expect(await upfront(w.chen)).toEqual([['inventor', '13500.00']]);
+    expect(await upfront(w.school)).toEqual([['beneficiary', '10800.00']]);
+    expect(await upfront(w.company)).toEqual([['retained', '40000.00']]);
+    const q1Lines = (await statement(w.university)).lines.filter((l) => l.kind === 'royalty' && l.date === '2025-03-31');
+    expect(q1Lines.map((l) => [l.role, l.amount])).toEqual([['admin-fee', '864.00'], ['retained', '2332.80']]);
+    expect((await statement(w.school)).lines.find((l) => l.date === '2025-03-31' && l.kind === 'royalty')?.amount).toBe('1555.20');
+  });
+
+  it('gives every partner its exact total, and the books balance', async () => {
+    const earned = async (partyId: string) => (await statement(partyId)).currencies[0].earned;
+    expect(await earned(w.university)).toBe('33300.00');
+    expect(await earned(w.chen)).toBe('20250.00');
+    expect(await earned(w.school)).toBe('16200.00');
+    expect(await earned(w.company)).toBe('60000.00');
+    await expectBooksBalanced(ledger);
+  });
+
+  it('allocates nothing twice when the process manager sees every assessment again (a replay)', async () => {
+    await statement(w.lin);
+    const before = await eventCount(ledger.store);
+    const manager = ledger.app.get(DistributionProcessManager);
+    for (const event of await ledger.store.readAll()) if (manager.handles.has(event.type)) await manager.handle(event);
+    expect(await eventCount(ledger.store)).toBe(before);
+  });
+
+  it('shows the statement as it was known before the restatement (asOf)', async () => {
+    const s = await statement(w.lin, `from=2025-01-01&to=2025-12-31&asOf=${encodeURIComponent(beforeRestatement)}`);
+    expect(s.currencies[0].earned).toBe('18522.00');
+    expect(s.lines.map((l) => l.kind)).toEqual(['upfront', 'royalty', 'royalty']);
+  });
+
+  it('serves the same lines as CSV', async () => {
+    const res = await ledger.http.get(`/parties/${w.lin}/statement?from=2025-01-01&to=2025-12-31`).set('Accept', 'text/csv').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    const rows = res.text.trim().split('\n');
+    expect(rows[0]).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion');
+    expect(rows).toHaveLength(7);
+    expect(rows[2]).toContain('2025-03-31,royalty,inventor,1944.00,CNY');
+  });
+
+  it('pays out up to the payable balance and refuses more', async () => {
+    track(await post(ledger, `/parties/${w.lin}/payouts`, { amount: '5000.00', currency: 'CNY', paidOn: '2026-01-15', reference: 'PAY-1' }));
+    const s = await statement(w.lin, 'from=2026-01-01&to=2026-12-31');
+    expect(s.currencies).toEqual([{ currency: 'CNY', opening: '20250.00', earned: '0.00', paidOut: '5000.00', closing: '15250.00' }]);
+    expect(s.lines.map((l) => [l.kind, l.amount])).toEqual([['payout', '-5000.00']]);
+    const before = (await ledger.store.readAll()).length;
+    const refused = await ledger.http.post(`/parties/${w.lin}/payouts`).send({ amount: '15250.01', currency: 'CNY', paidOn: '2026-02-01', reference: 'PAY-2' }).expect(422);
+    expect(refused.body.errors).toEqual([{ field: 'amount', message: expect.any(String) }]);
+    expect((await ledger.store.readAll()).length).toBe(before);
+    await expectBooksBalanced(ledger);
+  });
+
+  it('explains an allocation down to the sales lines and tiers, and hides other parties\' allocations', async () => {
+    const line = (await statement(w.lin)).lines.find((l) => l.kind === 'royalty' && l.date === '2025-03-31')!;
+    const res = await ledger.http.get(`/parties/${w.lin}/allocations/${line.allocationId}`).expect(200);
+    expect(res.body.allocation.data).toMatchObject({ amount: '8640.00', policyVersion: 1 });
+    expect(res.body.policy.data).toMatchObject({ version: 1, adminFeePercent: '10' });
+    expect(res.body.assessment.data).toMatchObject({ kind: 'royalty', amount: '14400.00', tiers: [{ base: '480000.00', amount: '14400.00' }] });
+    expect(res.body.salesReport.data.lines).toEqual([salesLine('520000.00', '40000.00')]);
+    const companyLine = (await statement(w.company)).lines[0];
+    await ledger.http.get(`/parties/${w.lin}/allocations/${companyLine.allocationId}`).expect(404);
+  });
+
+  it('applies a new policy version only to income after it; history keeps version 1', async () => {
+    await ledger.http.put(`/parties/${w.university}/distribution-policy`).send({
+      adminFeePercent: '10', recoverPatentCosts: false, shares: [{ beneficiary: 'inventors', sharePercent: '40' }],
+    }).expect(200);
+    track(await post(ledger, `/licenses/${w.license}/milestones/first-sale/achievements`, { achievedOn: '2025-03-10' }));
+    const lines = (await statement(w.lin)).lines;
+    const milestone = lines.find((l) => l.kind === 'milestone')!;
+    expect([milestone.amount, milestone.policyVersion]).toEqual(['2160.00', 2]); // 12,000 × 90 % × 40 % × 50 %
+    expect(lines.filter((l) => l.kind !== 'milestone').every((l) => l.policyVersion === 1)).toBe(true);
+    await expectBooksBalanced(ledger);
+  });
+});
