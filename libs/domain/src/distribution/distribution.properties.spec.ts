@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { Big } from '../money/big';
+import { allocation, P1, policySet, registered, run, SCHOOL, U } from './distribution.test-kit';
+import { DistributionEvent, DistributionPolicy } from './types';
+
+const cents = (min: number, max: number) => fc.integer({ min, max }).map((c) => new Big(c).div(100).toFixed(2));
+const percent = fc.integer({ min: 0, max: 100 }).map(String);
+
+/** Random policies: a fee, 1-3 bands, up to two beneficiaries whose shares sum to at most 100. */
+const policy: fc.Arbitrary<DistributionPolicy> = fc.record({
+  fee: percent,
+  recover: fc.boolean(),
+  bands: fc.array(fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 3 }),
+  step: fc.integer({ min: 1, max: 5000 }),
+}).map(({ fee, recover, bands, step }) => ({
+  adminFeePercent: fee,
+  recoverPatentCosts: recover,
+  bands: bands.map(([inventors, school], i) => ({
+    ...(i < bands.length - 1 ? { upTo: new Big(step * (i + 1)).toFixed(2) } : {}),
+    shares: [{ beneficiary: 'inventors', sharePercent: String(inventors) }, { beneficiary: SCHOOL, sharePercent: String(school) }],
+  })),
+}));
+
+const patents = [{ ...P1, costs: [{ costId: 'c', partyId: U, amount: '250.00', currency: 'CNY' }] }];
+const allocated = (events: DistributionEvent[]) => events.flatMap((e) => (e.type === 'DistributionAllocated' ? [e.data] : []));
+
+describe('distribution properties', () => {
+  it('allocates every amount exactly: the lines always sum to it', () => {
+    fc.assert(fc.property(policy, fc.array(cents(1, 5_000_000), { minLength: 1, maxLength: 6 }), (p, amounts) => {
+      const events = run([registered, policySet(p)], amounts.map((a) => allocation(a, { patents })));
+      for (const d of allocated(events)) {
+        expect(d.lines.reduce((s, l) => s.plus(l.amount), new Big(0)).eq(d.amount)).toBe(true);
+      }
+    }), { numRuns: 150 });
+  });
+
+  it('reverses exactly what a report allocated when it is restated to zero', () => {
+    fc.assert(fc.property(policy, cents(1, 5_000_000), fc.array(cents(-100_000, 100_000), { maxLength: 3 }), (p, original, moves) => {
+      const source = { licenseId: 'l1', kind: 'adjustment', reportId: 'r', period: '2025-Q1' };
+      const commands = [allocation(original, { patents, source: { ...source, eventId: 'first', position: '1', kind: 'royalty' } })];
+      let total = new Big(original);
+      moves.forEach((m, i) => {
+        if (total.plus(m).lte(0) || new Big(m).eq(0)) return;
+        total = total.plus(m);
+        commands.push(allocation(m, { patents, source: { ...source, eventId: `move${i}`, position: String(i + 2) } }));
+      });
+      commands.push(allocation(total.times(-1).toFixed(2), { patents, source: { ...source, eventId: 'to-zero', position: '99' } }));
+      const net = new Map<string, Big>();
+      for (const d of allocated(run([registered, policySet(p)], commands))) {
+        for (const l of d.lines) net.set(`${l.role}|${l.partyId}|${l.patentId ?? ''}`, (net.get(`${l.role}|${l.partyId}|${l.patentId ?? ''}`) ?? new Big(0)).plus(l.amount));
+      }
+      for (const [key, amount] of net) expect([key, amount.toFixed(2)]).toEqual([key, '0.00']);
+    }), { numRuns: 150 });
+  });
+
+  it('decides nothing new when every command is replayed over its own events (no duplicates)', () => {
+    fc.assert(fc.property(policy, fc.array(cents(-50_000, 5_000_000), { minLength: 1, maxLength: 6 }), (p, amounts) => {
+      const commands = amounts.filter((a) => a !== '0.00').map((a) => allocation(a, { patents }));
+      const history = [registered, policySet(p)];
+      const first = run(history, commands);
+      expect(run([...history, ...first], commands)).toEqual([]);
+    }), { numRuns: 100 });
+  });
+});

@@ -1,0 +1,121 @@
+import { DomainError } from '../shared/domain-error';
+import { policyInForce } from './distribution';
+import { CHEN, LIN, P1, SCHOOL, U, allocation, given, lines, policySet, registered, run, workedPolicy } from './distribution.test-kit';
+
+describe('distribution policies', () => {
+  it('versions each policy the party sets', () => {
+    expect(given([registered]).when({ type: 'SetDistributionPolicy', data: { partyId: U, ...workedPolicy, knownParties: [SCHOOL] } })())
+      .toEqual([policySet(workedPolicy, 1)]);
+    expect(given([registered, policySet()]).when({ type: 'SetDistributionPolicy', data: { partyId: U, ...workedPolicy, knownParties: [SCHOOL] } })())
+      .toEqual([policySet(workedPolicy, 2)]);
+  });
+
+  it.each([
+    ['shares over 100', { bands: [{ shares: [{ beneficiary: 'inventors', sharePercent: '60' }, { beneficiary: SCHOOL, sharePercent: '40.01' }] }] }, 'bands[0].shares'],
+    ['an unknown beneficiary', { bands: [{ shares: [{ beneficiary: 'nobody', sharePercent: '10' }] }] }, 'bands[0].shares[0].beneficiary'],
+    ['the party itself as beneficiary', { bands: [{ shares: [{ beneficiary: U, sharePercent: '10' }] }] }, 'bands[0].shares[0].beneficiary'],
+    ['a beneficiary twice', { bands: [{ shares: [{ beneficiary: 'inventors', sharePercent: '10' }, { beneficiary: 'inventors', sharePercent: '10' }] }] }, 'bands[0].shares[1].beneficiary'],
+    ['an open band before the last', { bands: [{ shares: [] }, { shares: [] }] }, 'bands[0].upTo'],
+    ['descending bands', { bands: [{ upTo: '200000.00', shares: [] }, { upTo: '100000.00', shares: [] }, { shares: [] }] }, 'bands[1].upTo'],
+    ['an admin fee over 100', { adminFeePercent: '101' }, 'adminFeePercent'],
+  ])('refuses %s, naming the field', (_, change, field) => {
+    const command = { type: 'SetDistributionPolicy' as const, data: { partyId: U, ...workedPolicy, knownParties: [SCHOOL], ...change } };
+    expect(given([registered]).when(command)).toThrow(expect.objectContaining({ field }));
+  });
+
+  it('refuses a policy for an unregistered party as not found', () => {
+    expect(given([]).when({ type: 'SetDistributionPolicy', data: { partyId: U, ...workedPolicy, knownParties: [SCHOOL] } }))
+      .toThrow(expect.objectContaining({ kind: 'not-found' }));
+  });
+
+  it('picks the version recorded before the source position', () => {
+    const versions = [{ version: 1, position: 10n }, { version: 2, position: 50n }];
+    expect(policyInForce(versions, 5n)).toBeNull();
+    expect(policyInForce(versions, 30n)).toBe(1);
+    expect(policyInForce(versions, 51n)).toBe(2);
+  });
+});
+
+describe('allocating what a licensor receives (DESIGN worked example)', () => {
+  const history = [registered, policySet()];
+
+  it('splits the upfront 60,000.00: admin 6,000.00, inventors 13,500.00 each, School 10,800.00, U keeps 16,200.00', () => {
+    expect(lines(given(history).when(allocation('60000.00', { source: { eventId: 'up', position: '1', licenseId: 'l1', kind: 'upfront' } }))()))
+      .toEqual([['admin-fee', U, '6000.00'], ['inventor', LIN, '13500.00'], ['inventor', CHEN, '13500.00'], ['beneficiary', SCHOOL, '10800.00'], ['retained', U, '16200.00']]);
+  });
+
+  it('splits Q1 8,640.00: 864.00, 1,944.00, 1,944.00, 1,555.20, 2,332.80', () => {
+    expect(lines(given(history).when(allocation('8640.00'))()))
+      .toEqual([['admin-fee', U, '864.00'], ['inventor', LIN, '1944.00'], ['inventor', CHEN, '1944.00'], ['beneficiary', SCHOOL, '1555.20'], ['retained', U, '2332.80']]);
+  });
+
+  it('gives the tie to the first listed: 0.05 split 50 / 50 → 0.03, 0.02', () => {
+    const inventorsOnly = policySet({ adminFeePercent: '0', recoverPatentCosts: false, bands: [{ shares: [{ beneficiary: 'inventors', sharePercent: '100' }] }] });
+    expect(lines(given([registered, inventorsOnly]).when(allocation('0.05'))())).toEqual([['inventor', LIN, '0.03'], ['inventor', CHEN, '0.02']]);
+  });
+
+  it('reverses a credit in proportion to what the report allocated: −540.00 → −54.00, −121.50 ×2, −97.20, −145.80', () => {
+    const [q1] = run(history, [allocation('8640.00')]);
+    const credit = allocation('-540.00', { source: { eventId: 'adj', position: '9', licenseId: 'l1', kind: 'adjustment', reportId: 'q1', period: '2025-Q1' } });
+    expect(lines(given([...history, q1]).when(credit)()))
+      .toEqual([['admin-fee', U, '-54.00'], ['inventor', LIN, '-121.50'], ['inventor', CHEN, '-121.50'], ['beneficiary', SCHOOL, '-97.20'], ['retained', U, '-145.80']]);
+  });
+
+  it('lets a party without a policy keep everything, and records no version', () => {
+    const [event] = given([registered]).when(allocation('5760.00', { policyVersion: null }))();
+    expect(event).toMatchObject({ data: { policyVersion: null, lines: [{ role: 'retained', partyId: U, amount: '5760.00' }] } });
+  });
+
+  it('allocates a source once: the same command again decides nothing', () => {
+    const command = allocation('8640.00');
+    const [first] = run(history, [command]);
+    expect(given([...history, first]).when(command)()).toEqual([]);
+  });
+});
+
+describe('bands and cost recovery', () => {
+  const banded = policySet({
+    adminFeePercent: '0', recoverPatentCosts: false,
+    bands: [{ upTo: '200000.00', shares: [{ beneficiary: 'inventors', sharePercent: '50' }] }, { shares: [{ beneficiary: 'inventors', sharePercent: '30' }] }],
+  });
+
+  it('splits an amount that crosses a band boundary at the boundary', () => {
+    // 150,000 then 100,000: the second straddles 200,000: 50,000 at 50 % and 50,000 at 30 %.
+    const events = run([registered, banded], [allocation('150000.00'), allocation('100000.00')]);
+    expect(lines(events.slice(1))).toEqual([['inventor', LIN, '20000.00'], ['inventor', CHEN, '20000.00'], ['retained', U, '60000.00']]);
+  });
+
+  it('recovers patent costs once across licenses, until fully recovered, and gives recovery back on a credit', () => {
+    const recovering = policySet({ adminFeePercent: '10', recoverPatentCosts: true, bands: workedPolicy.bands });
+    const withCosts = { ...P1, costs: [{ costId: 'c1', partyId: U, amount: '1500.00', currency: 'CNY' }, { costId: 'c2', partyId: 'other', amount: '999.00', currency: 'CNY' }] };
+    const first = allocation('1000.00', { patents: [withCosts] });
+    const second = allocation('1000.00', { patents: [withCosts], source: { eventId: 'l2', position: '3', licenseId: 'l2', kind: 'upfront' } });
+    const third = allocation('1000.00', { patents: [withCosts], source: { eventId: 'l2b', position: '4', licenseId: 'l2', kind: 'milestone', milestone: 'm' } });
+    const allocated = run([registered, recovering], [first, second, third]);
+    const recovered = allocated.map((e) => (e.type === 'DistributionAllocated' ? e.data.costRecovery : []));
+    expect(recovered).toEqual([[{ patentId: 'p1', amount: '900.00' }], [{ patentId: 'p1', amount: '600.00' }], []]);
+    const credit = allocation('-1000.00', { patents: [withCosts], source: { ...first.data.source, eventId: 'credit', kind: 'adjustment' } });
+    const [reversed] = run([registered, recovering, ...allocated], [credit]);
+    expect(reversed.type === 'DistributionAllocated' && reversed.data.costRecovery).toEqual([{ patentId: 'p1', amount: '-900.00' }]);
+  });
+});
+
+describe('payouts', () => {
+  const payout = (amount: string, payableBalance: string) => ({
+    type: 'RecordPayout' as const,
+    data: { payoutId: 'po', partyId: U, amount, currency: 'CNY', paidOn: '2026-01-15', reference: 'PAY', payableBalance },
+  });
+  it('records a payout within the payable balance', () => {
+    expect(given([registered]).when(payout('5000.00', '20250.00'))()).toEqual([
+      { type: 'PayoutRecorded', data: { payoutId: 'po', partyId: U, amount: '5000.00', currency: 'CNY', paidOn: '2026-01-15', reference: 'PAY' } },
+    ]);
+  });
+  it('refuses a payout above the balance, naming amount', () => {
+    const error = (() => { try { given([registered]).when(payout('20250.01', '20250.00'))(); } catch (e) { return e; } })() as DomainError;
+    expect(error).toMatchObject({ code: 'payout-exceeds-balance', field: 'amount', kind: 'rule' });
+  });
+  it('refuses a zero payout and a payout finer than the currency unit', () => {
+    expect(given([registered]).when(payout('0.00', '100.00'))).toThrow(expect.objectContaining({ field: 'amount' }));
+    expect(given([registered]).when(payout('1.001', '100.00'))).toThrow(expect.objectContaining({ field: 'amount' }));
+  });
+});
