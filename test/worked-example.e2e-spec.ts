@@ -1,5 +1,5 @@
 import { describeOnEveryStore, LedgerUnderTest, startLedger } from './support/ledger-app';
-import { post, registerCast, salesLine, WorkedExample, workedLicenseTerms } from './support/worked-example';
+import { expectBooksBalanced, post, registerCast, salesLine, WorkedExample, workedLicenseTerms } from './support/worked-example';
 
 /** DESIGN.md "Worked example": every number, through HTTP. */
 describeOnEveryStore('worked example', (kind) => {
@@ -99,5 +99,11 @@ describeOnEveryStore('worked example', (kind) => {
       milestone: 'first-sale', achievedOn: '2025-03-10', amount: '20000.00',
       allocations: [{ partyId: w.university, amount: '12000.00' }, { partyId: w.company, amount: '8000.00' }],
     });
+  });
+
+  it('leaves the journal balanced per currency, with every licensor income distributed', async () => {
+    const head = await ledger.store.headPosition();
+    await ledger.http.get(`/licenses/${w.license}?minPosition=${head}`).expect(200);
+    await expectBooksBalanced(ledger);
   });
 });

@@ -1,0 +1,30 @@
+import { InvalidConfiguration, validateLedgerConfig } from './ledger-config';
+
+const TOKEN = 'a-long-enough-office-token-000';
+
+describe('ledger configuration', () => {
+  it('defaults to the embedded store on port 3000 in development, without an admin token', () => {
+    expect(validateLedgerConfig({})).toMatchObject({ EVENT_STORE: 'sqlite', SQLITE_PATH: './data/ledger.sqlite', PORT: 3000, NODE_ENV: 'development' });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be an integer from 0 to 65535 (got "abc")'],
+    [{ EVENT_STORE: 'mongo' }, 'EVENT_STORE must be one of the following values: sqlite, postgres, eventstoredb (got "mongo")'],
+    [{ EVENT_STORE: 'postgres' }, 'DATABASE_URL must be a postgres:// URL'],
+    [{ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://x/y' }, 'ESDB_CONNECTION_STRING must be an esdb://'],
+    [{ LEDGER_ADMIN_TOKEN: 'short' }, 'LEDGER_ADMIN_TOKEN must be at least 24 characters'],
+    [{ NODE_ENV: 'production' }, 'LEDGER_ADMIN_TOKEN (24+ characters) is required when NODE_ENV=production'],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    const error = (() => { try { validateLedgerConfig(env); } catch (e) { return e as Error; } })();
+    expect(error).toBeInstanceOf(InvalidConfiguration);
+    expect(error?.message).toContain(message);
+    expect(error?.message).not.toContain('\n');
+  });
+
+  it('accepts a server configuration', () => {
+    expect(validateLedgerConfig({
+      NODE_ENV: 'production', LEDGER_ADMIN_TOKEN: TOKEN, EVENT_STORE: 'eventstoredb',
+      ESDB_CONNECTION_STRING: 'esdb://eventstoredb:2113?tls=false', DATABASE_URL: 'postgres://ledger:ledger@postgres:5432/ledger',
+    })).toMatchObject({ EVENT_STORE: 'eventstoredb' });
+  });
+});
