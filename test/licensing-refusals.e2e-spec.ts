@@ -1,0 +1,258 @@
+import { ProjectionRunner } from '@ledger/ledger';
+import { randomUUID } from 'node:crypto';
+import { Response } from 'supertest';
+import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
+import { post, registerCast, salesLine, WorkedExample, workedLicenseTerms } from './support/worked-example';
+
+type Cast = Omit<WorkedExample, 'license'>;
+type Expected = { field?: string; code?: string };
+
+const thisYear = new Date().getUTCFullYear();
+/** Terms of a further license on P1 that overlaps no other (its own field of use). */
+const otherLicense = (cast: Cast, fieldOfUse: string, extra: object = {}) => ({ ...workedLicenseTerms(cast), fieldOfUse, ...extra });
+
+/** DESIGN.md Domain + API: every refusal of the license stream is problem+json, names its field, and appends nothing. */
+describeOnEveryStore('licensing refusals', (kind) => {
+  let ledger: LedgerUnderTest;
+  let cast: Cast;
+  let w: WorkedExample;
+  let grantedAt: string;
+  let q1: string;
+  let terminated: string; // terminated on 2025-06-30
+  let closed: string; // royalty year 2025 closed
+  let otherlyOwned: string; // a patent owned by the university alone
+
+  const reports = (id: string) => `/licenses/${id}/sales-reports`;
+
+  /** Waits until projections and process managers are idle, so the event count is stable. */
+  async function settledCount(): Promise<number> {
+    const runner = ledger.app.get(ProjectionRunner);
+    for (;;) {
+      const all = await ledger.store.readAll();
+      const head = all.length ? all[all.length - 1].position : 0n;
+      expect(await runner.waitFor(head, 10_000)).toBe(true);
+      if ((await eventCount(ledger.store)) === all.length) return all.length;
+    }
+  }
+
+  /** Sends a request that must be refused; asserts the problem and that neither the stream nor the store grew. */
+  async function refused(licenseId: string | undefined, send: () => PromiseLike<Response>, status: number, expected: Expected = {}) {
+    const stream = licenseId === undefined ? undefined : `license-${licenseId}`;
+    const streamLength = async () => (stream === undefined ? 0 : (await ledger.store.readStream(stream)).length);
+    const [streamBefore, allBefore] = [await streamLength(), await settledCount()];
+    const res = await send();
+    expect({ status: res.status, body: res.body }).toMatchObject({ status, body: { status } });
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    if (expected.field !== undefined) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(expected.field);
+    if (expected.code !== undefined) expect(res.body.code).toBe(expected.code);
+    expect(await streamLength()).toBe(streamBefore);
+    expect(await settledCount()).toBe(allBefore);
+    return res.body as { code?: string; errors?: { field: string; message: string }[] };
+  }
+
+  const report = (id: string, body: object, status: number, expected?: Expected) =>
+    refused(id, () => ledger.http.post(reports(id)).send(body), status, expected);
+
+  beforeAll(async () => {
+    ledger = await startLedger(kind);
+    cast = await registerCast(ledger);
+    const main = await post<{ id: string; position: string }>(ledger, '/licenses', workedLicenseTerms(cast));
+    w = { ...cast, license: main.id };
+    grantedAt = main.position;
+    q1 = (await post<{ reportId: string }>(ledger, reports(w.license), { period: '2025-Q1', lines: [salesLine('520000.00', '40000.00')] })).reportId;
+    await post(ledger, `/licenses/${w.license}/milestones/first-sale/achievements`, { achievedOn: '2025-03-10' });
+
+    terminated = (await post<{ id: string }>(ledger, '/licenses', otherLicense(cast, 'veterinary robotics'))).id;
+    await post(ledger, `/licenses/${terminated}/termination`, { effectiveOn: '2025-06-30', reason: 'breach of reporting obligations' });
+
+    closed = (await post<{ id: string }>(ledger, '/licenses', otherLicense(cast, 'industrial grippers'))).id;
+    await ledger.http.post(`/licenses/${closed}/royalty-years/2025/close`).send({}).expect(200);
+
+    otherlyOwned = (await post<{ id: string }>(ledger, '/patents', {
+      title: 'Soft actuator', number: 'CN2024100002.X', jurisdiction: 'CN', filedOn: '2024-02-01', expiresOn: '2044-02-01',
+      owners: [{ partyId: cast.university, sharePercent: '100' }], inventors: [{ partyId: cast.lin, sharePercent: '100' }],
+    })).id;
+  });
+  afterAll(async () => { await ledger?.close(); });
+
+  describe('sales report periods', () => {
+    it(`refuses a period that has not ended yet (${thisYear + 1}-Q1) → 422 period`, async () => {
+      await report(w.license, { period: `${thisYear + 1}-Q1`, lines: [salesLine('1000.00', '0.00')] }, 422, { field: 'period', code: 'period-not-ended' });
+    });
+
+    it('refuses a period before the term (2024-Q4 for a license effective 2025-01-01) → 422 period', async () => {
+      await report(w.license, { period: '2024-Q4', lines: [salesLine('1000.00', '0.00')] }, 422, { field: 'period', code: 'period-outside-term' });
+    });
+
+    it('refuses a period that starts after the termination → 422 period', async () => {
+      await report(terminated, { period: '2025-Q4', lines: [salesLine('1000.00', '0.00')] }, 422, { field: 'period', code: 'license-terminated' });
+    });
+
+    it('refuses a second report for the same period → 409', async () => {
+      await report(w.license, { period: '2025-Q1', lines: [salesLine('1000.00', '0.00')] }, 409, { field: 'period', code: 'period-already-reported' });
+    });
+
+    it('refuses a monthly report inside an already-reported quarter (2025-02) → 409', async () => {
+      await report(w.license, { period: '2025-02', lines: [salesLine('1000.00', '0.00')] }, 409, { field: 'period', code: 'period-already-reported' });
+    });
+
+    it('refuses a report for a closed royalty year → 422', async () => {
+      await report(closed, { period: '2025-Q3', lines: [salesLine('1000.00', '0.00')] }, 422, { field: 'period', code: 'year-closed' });
+    });
+  });
+
+  describe('sales report lines', () => {
+    const line = (extra: object) => ({ period: '2025-Q4', lines: [salesLine('1000.00', '100.00', extra)] });
+
+    it('refuses a territory that is not licensed (US) → 422 lines[0].territory', async () => {
+      await report(w.license, line({ territory: 'US' }), 422, { field: 'lines[0].territory', code: 'territory-not-licensed' });
+    });
+
+    it('refuses deductions above gross sales → 422 lines[0].deductions', async () => {
+      await report(w.license, { period: '2025-Q4', lines: [salesLine('1000.00', '1000.01')] }, 422,
+        { field: 'lines[0].deductions', code: 'deductions-exceed-gross' });
+    });
+
+    it('refuses a line in another currency without fxRate → 422 lines[0].fxRate', async () => {
+      await report(w.license, line({ currency: 'USD' }), 422, { field: 'lines[0].fxRate' });
+    });
+
+    it('refuses fxRate "0" → 422 lines[0].fxRate', async () => {
+      await report(w.license, line({ currency: 'USD', fxRate: '0' }), 422, { field: 'lines[0].fxRate' });
+    });
+
+    const malformed: [string, object, string][] = [
+      ['grossSales "1e5"', line({ grossSales: '1e5' }), 'lines[0].grossSales'],
+      ['grossSales "1,000.00"', line({ grossSales: '1,000.00' }), 'lines[0].grossSales'],
+      ['grossSales as a JSON number', line({ grossSales: 1000 }), 'lines[0].grossSales'],
+      ['grossSales ""', line({ grossSales: '' }), 'lines[0].grossSales'],
+      ['deductions "-5.00"', line({ deductions: '-5.00' }), 'lines[0].deductions'],
+      ['grossSales "-5.00"', line({ grossSales: '-5.00' }), 'lines[0].grossSales'],
+      ['units "-5"', line({ units: '-5' }), 'lines[0].units'],
+      ['fxRate "-7.1"', line({ currency: 'USD', fxRate: '-7.1' }), 'lines[0].fxRate'],
+      ['royaltyReported as a JSON number', { ...line({}), royaltyReported: 30 }, 'royaltyReported'],
+      ['an unknown top-level field', { ...line({}), discount: '5.00' }, 'discount'],
+      ['an unknown line field', line({ colour: 'red' }), 'lines[0].colour'],
+      ['empty lines', { period: '2025-Q4', lines: [] }, 'lines'],
+      ['a malformed period', { ...line({}), period: 'Q4-2025' }, 'period'],
+    ];
+    it.each(malformed)('refuses %s → 400 naming the field', async (_, body, field) => {
+      await report(w.license, body, 400, { field });
+    });
+  });
+
+  describe('unknown resources', () => {
+    const body = { period: '2025-Q4', lines: [salesLine('1000.00', '0.00')] };
+
+    it('answers 404 for a report on an unknown license id and on a non-uuid id', async () => {
+      const unknown = randomUUID();
+      await report(unknown, body, 404, { code: 'license-not-found' });
+      await report('not-a-uuid', body, 404);
+    });
+
+    it('answers 404 for a restatement of an unknown report', async () => {
+      const restate = (reportId: string) => () =>
+        ledger.http.post(`${reports(w.license)}/${reportId}/restatements`).send({ lines: [salesLine('1000.00', '0.00')] });
+      await refused(w.license, restate(randomUUID()), 404, { field: 'reportId', code: 'report-not-found' });
+      await refused(w.license, restate('nope'), 404);
+    });
+
+    it('answers 404 for an unknown milestone code, 409 for one achieved twice', async () => {
+      const achieve = (code: string) => () => ledger.http.post(`/licenses/${w.license}/milestones/${code}/achievements`).send({ achievedOn: '2025-04-01' });
+      await refused(w.license, achieve('no-such-milestone'), 404, { field: 'code', code: 'milestone-not-found' });
+      await refused(w.license, achieve('first-sale'), 409, { field: 'code', code: 'milestone-already-achieved' });
+    });
+  });
+
+  describe('royalty years, payments, termination', () => {
+    const close = (id: string, year: number | string) => () => ledger.http.post(`/licenses/${id}/royalty-years/${year}/close`).send({});
+
+    it('refuses to close the same year twice → 409 year', async () => {
+      await refused(closed, close(closed, 2025), 409, { field: 'year', code: 'year-already-closed' });
+    });
+
+    it(`refuses to close the current year ${thisYear}, which has not ended → 422 year`, async () => {
+      await refused(w.license, close(w.license, thisYear), 422, { field: 'year', code: 'year-not-ended' });
+    });
+
+    it('refuses a payment in another currency → 422 currency', async () => {
+      const pay = () => ledger.http.post(`/licenses/${w.license}/payments`).send({ amount: '100.00', currency: 'USD', receivedOn: '2025-05-01', reference: 'W-1' });
+      await refused(w.license, pay, 422, { field: 'currency', code: 'currency-mismatch' });
+    });
+
+    it('refuses to terminate a license twice → 409', async () => {
+      const terminate = () => ledger.http.post(`/licenses/${terminated}/termination`).send({ effectiveOn: '2025-09-30', reason: 'again' });
+      await refused(terminated, terminate, 409, { code: 'license-already-terminated' });
+    });
+  });
+
+  describe('grants', () => {
+    const grant = (body: object, status: number, expected?: Expected) => refused(undefined, () => ledger.http.post('/licenses').send(body), status, expected);
+
+    it('refuses an exclusive license overlapping an exclusive one (patent, territory, field) → 422 exclusive-overlap', async () => {
+      await ledger.http.get(`/licenses/${w.license}?minPosition=${grantedAt}`).expect(200);
+      await grant(workedLicenseTerms(cast), 422, { code: 'exclusive-overlap' });
+      await grant({ ...workedLicenseTerms(cast), exclusive: false }, 422, { code: 'exclusive-overlap' });
+    });
+
+    it('accepts a non-exclusive license of the same patent and field in another territory → 201', async () => {
+      const before = await eventCount(ledger.store);
+      const res = await ledger.http.post('/licenses').send({ ...workedLicenseTerms(cast), exclusive: false, territories: ['US'] }).expect(201);
+      expect(res.body).toMatchObject({ id: expect.any(String), position: expect.stringMatching(/^\d+$/) });
+      expect(await eventCount(ledger.store)).toBeGreaterThan(before);
+    });
+
+    it('requires revenueShares when the patents have different owners → 422 revenueShares', async () => {
+      const terms = otherLicense(cast, 'prosthetics', { patentIds: [cast.patent, otherlyOwned] });
+      await grant(terms, 422, { field: 'revenueShares', code: 'revenue-shares-required' });
+    });
+
+    it('refuses revenueShares that do not sum to 100 → 422 revenueShares', async () => {
+      const terms = otherLicense(cast, 'prosthetics', {
+        patentIds: [cast.patent, otherlyOwned],
+        revenueShares: [{ partyId: cast.university, sharePercent: '70' }, { partyId: cast.company, sharePercent: '29.99' }],
+      });
+      await grant(terms, 422, { field: 'revenueShares', code: 'shares-not-100' });
+    });
+
+    it('refuses an unknown licensee → 422 licenseeId', async () => {
+      await grant(otherLicense(cast, 'prosthetics', { licenseeId: randomUUID() }), 422, { field: 'licenseeId', code: 'unknown-party' });
+    });
+
+    it('refuses tiers whose upTo decreases → 422 royalty.tiers[1].upTo', async () => {
+      const terms = otherLicense(cast, 'prosthetics');
+      const tiers = [{ upTo: '1000000.00', ratePercent: '3' }, { upTo: '500000.00', ratePercent: '4' }, { ratePercent: '5' }];
+      await grant({ ...terms, royalty: { ...terms.royalty, tiers } }, 422, { field: 'royalty.tiers[1].upTo', code: 'invalid-royalty-terms' });
+    });
+  });
+
+  describe('accepted reports', () => {
+    it("accepts a report whose royaltyReported differs from the ledger's figure and lists the discrepancy", async () => {
+      const res = await ledger.http.post(reports(w.license))
+        .send({ period: '2025-Q2', lines: [salesLine('100000.00', '0.00')], royaltyReported: '2900.00' }).expect(201);
+      expect(res.body).toMatchObject({ period: '2025-Q2', netSales: '100000.00', royalty: '3000.00', royaltyReported: '2900.00' });
+      const list = await ledger.http.get(`/licenses/${w.license}/discrepancies?minPosition=${res.body.position}`).expect(200);
+      expect(list.body).toEqual([
+        { reportId: res.body.reportId, period: '2025-Q2', royaltyReported: '2900.00', royaltyAssessed: '3000.00', difference: '-100.00' },
+      ]);
+    });
+
+    it('converts a USD line at its fxRate exactly: 900.00 USD × 7.1234 = 6411.06 CNY', async () => {
+      const res = await ledger.http.post(reports(w.license)).send({
+        period: '2025-Q3', lines: [salesLine('1000.00', '100.00', { currency: 'USD', fxRate: '7.1234' })],
+      }).expect(201);
+      // cumulative 2025 net 580,000.00 + 6,411.06 stays in the 3 % tier: 6411.06 × 3 % = 192.3318 → 192.33
+      expect(res.body).toMatchObject({ period: '2025-Q3', currency: 'CNY', netSales: '6411.06', royalty: '192.33' });
+      // Tier amounts stay exact (the explanation); only the assessed royalty is rounded, once.
+      expect(res.body.tiers).toEqual([{ upTo: '1000000.00', ratePercent: '3', base: '6411.06', amount: '192.3318' }]);
+      const events = await ledger.store.readStream(`license-${w.license}`);
+      const submitted = events.filter((e) => e.type === 'SalesReportSubmitted').pop()!;
+      expect(submitted.data).toMatchObject({ lines: [expect.objectContaining({ currency: 'USD', fxRate: '7.1234' })], netSales: '6411.06' });
+    });
+
+    it('keeps the first report untouched by all of the refusals above', async () => {
+      const events = await ledger.http.get(`/licenses/${w.license}/events`).expect(200);
+      expect(events.body.filter((e: { type: string }) => e.type === 'SalesReportSubmitted').map((e: { data: { reportId: string } }) => e.data.reportId)[0]).toBe(q1);
+    });
+  });
+});
