@@ -10,7 +10,8 @@ import { EventStoreDbEventStore } from './eventstoredb-event-store';
 const connectionString = process.env.ESDB_CONNECTION_STRING;
 
 if (!connectionString) {
-  console.log('[skip] ESDB_CONNECTION_STRING not set: EventStoreDB contract suite skipped (see README)');
+  // stderr, not console: jest hides console output of a file whose tests are all skipped.
+  process.stderr.write('[skip] ESDB_CONNECTION_STRING not set: EventStoreDB contract suite skipped (see README)\n');
 }
 
 (connectionString ? describe : describe.skip)('EventStoreDbEventStore against a live server', () => {
