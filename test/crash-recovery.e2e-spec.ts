@@ -88,4 +88,26 @@ describe('crash recovery: the service is killed mid-stream of sales reports', ()
     expect(await runner.waitFor(await ledger.store.headPosition(), 20000)).toBe(true);
     expect(await partnerTotals(statements, parties)).toEqual(live);
   }, 90000);
+
+  it('stops on SIGTERM mid-load without losing an acknowledged request', async () => {
+    const file2 = join(dir, 'graceful.sqlite');
+    const server = await startServer(file2);
+    const http = client(server.url, OFFICE_TOKEN);
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      server.child.once('exit', (code, signal) => resolve({ code, signal })));
+    const acknowledged: string[] = [];
+    await Promise.allSettled(Array.from({ length: 60 }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, i * 5));
+      if (i === 30) server.child.kill('SIGTERM');
+      const res = await http.post('/parties').send({ name: `Party ${i}`, kind: 'company' });
+      if (res.status === 201) acknowledged.push(res.body.id);
+    }));
+    const { code, signal } = await exited;
+    expect(code === 0 || signal === 'SIGTERM').toBe(true);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    await ledger?.close();
+    ledger = await startLedger('sqlite', { SQLITE_PATH: file2 });
+    const streams = new Set((await ledger.store.readAll()).map((e) => e.streamId));
+    expect(acknowledged.filter((id) => !streams.has(`party-${id}`))).toEqual([]);
+  }, 60000);
 });
