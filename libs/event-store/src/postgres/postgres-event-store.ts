@@ -1,3 +1,4 @@
+import { EventRow, toRecorded } from '../event-row';
 import { EventEmitter } from 'node:events';
 import { Client, Pool, PoolClient } from 'pg';
 import { retriedAppend } from '../idempotent-retry';
@@ -7,15 +8,6 @@ import {
   ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeAllOptions, Subscription, revisionMatches, wrongRevision,
 } from '../port';
 
-interface Row {
-  position: string; // int8 arrives as a string: always BigInt() it, never Number()
-  stream_id: string;
-  revision: string;
-  event_id: string;
-  type: string;
-  data: string;
-  metadata: string;
-}
 
 export interface PostgresEventStoreOptions {
   /** Poll even without a NOTIFY: covers a lost listener connection. */
@@ -109,7 +101,7 @@ export class PostgresEventStore implements EventStore {
   private async appendLocked(
     client: PoolClient, streamId: string, events: readonly NewEvent[], expected: ExpectedRevision,
   ): Promise<{ result: AppendResult; wrote: boolean }> {
-    const { rows: known } = await client.query<Row>(
+    const { rows: known } = await client.query<EventRow>(
       'SELECT * FROM events WHERE stream_id = $1 AND event_id = ANY($2::text[]) ORDER BY revision',
       [streamId, events.map((e) => e.id)],
     );
@@ -161,7 +153,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<EventRow>(
       'SELECT * FROM events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3',
       [streamId, String(options.fromRevision ?? 0n), options.maxCount ?? null],
     );
@@ -169,7 +161,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<EventRow>(
       'SELECT * FROM events WHERE position >= $1 ORDER BY position LIMIT $2',
       [String(options.fromPosition ?? 0n), options.maxCount ?? null],
     );
@@ -244,16 +236,4 @@ export class PostgresEventStore implements EventStore {
       client.release(broken); // a connection that cannot roll back is destroyed, not reused
     }
   }
-}
-
-function toRecorded(row: Row): RecordedEvent {
-  return {
-    id: row.event_id,
-    type: row.type,
-    streamId: row.stream_id,
-    revision: BigInt(row.revision),
-    position: BigInt(row.position),
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-  };
 }

@@ -1,3 +1,4 @@
+import { EventRow, toRecorded } from '../event-row';
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
@@ -10,15 +11,6 @@ import {
   RecordedEvent, SubscribeAllOptions, Subscription, revisionMatches, wrongRevision,
 } from '../port';
 
-interface Row {
-  position: number | bigint;
-  stream_id: string;
-  revision: number | bigint;
-  event_id: string;
-  type: string;
-  data: string;
-  metadata: string;
-}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -75,7 +67,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readonly appendTx = (streamId: string, events: readonly NewEvent[], options: AppendOptions): AppendResult => {
-    const existing = (this.stmts.byIds(events.length).all(streamId, ...events.map((e) => e.id)) as Row[]).map(toRecorded);
+    const existing = (this.stmts.byIds(events.length).all(streamId, ...events.map((e) => e.id)) as EventRow[]).map(toRecorded);
     const retried = retriedAppend(streamId, events, options.expectedRevision, existing);
     if (retried) return retried;
     const head = this.stmts.head.get(streamId) as { r: bigint | null };
@@ -103,12 +95,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const rows = this.stmts.stream.all(streamId, options.fromRevision ?? 0n, options.maxCount ?? -1) as Row[];
+    const rows = this.stmts.stream.all(streamId, options.fromRevision ?? 0n, options.maxCount ?? -1) as EventRow[];
     return rows.map(toRecorded);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const rows = this.stmts.all.all(options.fromPosition ?? 0n, options.maxCount ?? -1) as Row[];
+    const rows = this.stmts.all.all(options.fromPosition ?? 0n, options.maxCount ?? -1) as EventRow[];
     return rows.map(toRecorded);
   }
 
@@ -128,16 +120,4 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-function toRecorded(row: Row): RecordedEvent {
-  return {
-    id: row.event_id,
-    type: row.type,
-    streamId: row.stream_id,
-    revision: BigInt(row.revision),
-    position: BigInt(row.position),
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-  };
 }

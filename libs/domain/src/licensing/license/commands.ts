@@ -1,6 +1,7 @@
 import { Rounding } from '../../money/money';
 import { ShareLine } from '../../patents/shares';
-import { RoyaltyTerms, SalesLine } from '../royalty/terms';
+import { SalesLine } from '../royalty/terms';
+import { LicenseTerms } from './events';
 
 /**
  * Commands of a license stream (`license-{id}`). Each carries what the handler gathered: loaded
@@ -20,26 +21,16 @@ export interface OverlappingLicense {
   exclusive?: boolean;
 }
 
-export interface GrantLicenseData {
-  licenseId: string;
-  licenseeId: string;
-  patentIds: string[];
-  /** ISO 3166 alpha-2 codes, uppercase. */
-  territories: string[];
-  fieldOfUse: string;
-  exclusive: boolean;
-  effectiveOn: string;
-  expiresOn: string;
-  currency: string;
+/** The license terms as requested: revenue shares and rounding may be left to their defaults. */
+export type GrantLicenseData = Omit<LicenseTerms, 'revenueShares' | 'rounding'> & {
   /** Defaults to the patents' ownership shares when all licensed patents have the same owners. */
   revenueShares?: ShareLine[];
   rounding?: Rounding;
-  royalty: RoyaltyTerms;
   /** Id of the upfront-fee assessment (used only when there is an upfront fee). */
   assessmentId: string;
   patents: LicensedPatent[];
   conflictingExclusive: OverlappingLicense[];
-}
+};
 export type GrantLicense = { type: 'GrantLicense'; data: GrantLicenseData };
 
 export interface ReportFiguresInput {

@@ -7,14 +7,7 @@ import { SalesLine } from '../royalty/terms';
 import { LicenseEvent, LicenseTerms, ReportedFigures, RoyaltyAssessment } from './events';
 
 /** A report with its latest figures (restatements replace them) and its currently assessed royalty. */
-export interface ReportRecord {
-  reportId: string;
-  period: string;
-  lines: SalesLine[];
-  sublicenseIncome: string;
-  netSales: string;
-  units: string;
-  royaltyReported?: string;
+export interface ReportRecord extends ReportedFigures {
   /** Royalty assessed for the report so far: its first assessment plus every adjustment. */
   royalty: string;
   submittedOn: string;
