@@ -31,6 +31,7 @@ describe('fuzzing every POST and PUT with malformed and extreme bodies', () => {
   let samples: Record<string, object>;
   let params: Record<string, string>;
   let writes: Route[];
+  let dealId: string;
 
   beforeAll(async () => {
     ledger = await startLedger('sqlite');
@@ -39,6 +40,8 @@ describe('fuzzing every POST and PUT with malformed and extreme bodies', () => {
     w = { ...cast, license: (await post<{ id: string }>(ledger, '/licenses', workedLicenseTerms(cast))).id };
     const report = await post<{ reportId: string }>(ledger, `/licenses/${w.license}/sales-reports`, { period: '2025-Q1', lines: [salesLine('1000.00', '0.00')] });
     params = { id: w.license, reportId: report.reportId, code: 'first-sale', year: '2025' };
+    dealId = (await post<{ id: string }>(ledger, '/equity-deals', { issuerId: cast.brightpath, holderId: cast.university, shareClass: 'ordinary',
+      shares: '1000', fullyDilutedShares: '100000', pricePerShare: '1.00', currency: 'CNY' })).id;
     const reportBody = { period: '2025-Q2', lines: [salesLine('1000.00', '10.00', { currency: 'USD', fxRate: '7.1' })], sublicenseIncome: '0.00' };
     samples = {
       '/api-keys': { partyId: cast.lin, role: 'partner' },
@@ -54,13 +57,20 @@ describe('fuzzing every POST and PUT with malformed and extreme bodies', () => {
       '/licenses/:id/payments': { amount: '10.00', currency: 'CNY', receivedOn: '2025-05-01', reference: 'R' },
       '/licenses/:id/termination': { effectiveOn: '2030-01-01', reason: 'r' },
       '/parties/:id/payouts': { amount: '1.00', currency: 'CNY', paidOn: '2026-01-01', reference: 'R' },
+      '/equity-deals': { issuerId: cast.brightpath, holderId: cast.university, licenseId: w.license, shareClass: 'ordinary', shares: '1000',
+        fullyDilutedShares: '100000', pricePerShare: '1.00', currency: 'CNY' },
+      '/equity-deals/:id/funding-rounds': { newShares: '1000', pricePerShare: '2.00', closedOn: '2025-06-30' },
+      '/equity-deals/:id/liquidity-events': { holderId: cast.university, sharesSold: '10', proceeds: '100.00', currency: 'CNY', occurredOn: '2025-07-01' },
       '/parties/:id/distribution-policy': { adminFeePercent: '10', recoverPatentCosts: false, shares: [{ beneficiary: 'inventors', sharePercent: '50' }] },
     };
   });
   afterAll(async () => { await ledger?.close(); });
 
   const target = (route: Route) =>
-    route.path.replace(/:(\w+)/g, (_, name: string) => (name === 'id' && route.path.startsWith('/parties') ? w.university : params[name]));
+    route.path.replace(/:(\w+)/g, (_, name: string) => {
+      if (name !== 'id') return params[name];
+      return route.path.startsWith('/parties') ? w.university : route.path.startsWith('/equity-deals') ? dealId : w.license;
+    });
 
   /** Bodies go as raw JSON text, so bare numbers, strings and null reach the server as sent. */
   async function send(route: Route, body: unknown, raw = false) {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { AccessGuard } from './auth/access.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { Authenticator } from './auth/authenticator';
+import { EquityController } from './equity/equity.controller';
 import { HealthController } from './health/health.controller';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
@@ -58,7 +59,7 @@ export class AppModule implements NestModule {
         rateLimitModule(),
         LedgerModule,
       ],
-      controllers: [ApiKeysController, PartiesController, PatentsController, LicensesController, SalesReportsController, RevenueSharingController, HealthController, MetricsController],
+      controllers: [ApiKeysController, PartiesController, PatentsController, LicensesController, SalesReportsController, RevenueSharingController, EquityController, HealthController, MetricsController],
       providers: [
         ProjectionFreshness,
         Authenticator,

@@ -8,3 +8,4 @@ export * from './licensing/license';
 export * from './patents';
 export * from './access/api-key';
 export * from './distribution';
+export * from './equity-deals';

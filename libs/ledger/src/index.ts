@@ -24,3 +24,7 @@ export * from './access/access.query';
 export * from './access/api-keys';
 export * from './idempotency/idempotency-store';
 export * from './observability/metrics';
+export * from './equity/equity-commands';
+export * from './equity/equity.query';
+export * from './operations/event-log-transfer';
+export * from './operations/read-model-check';

@@ -1,4 +1,4 @@
-import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStore } from '@ledger/event-store';
@@ -21,6 +21,9 @@ import { DistributionProcessManager } from './revenue-sharing/distribution.proce
 import { RecordPayoutHandler, SetDistributionPolicyHandler } from './revenue-sharing/revenue-sharing-commands';
 import { StatementsQuery } from './statements/statements.query';
 import { AccessQuery } from './access/access.query';
+import { CreateEquityDealHandler, EquityCommandHandler } from './equity/equity-commands';
+import { equityHoldingsProjection } from './equity/equity.projection';
+import { EquityQuery } from './equity/equity.query';
 import { IdempotencyStore } from './idempotency/idempotency-store';
 import { LedgerMetrics } from './observability/metrics';
 import { TimedEventStore } from './observability/timed-event-store';
@@ -28,7 +31,9 @@ import { IssueApiKeyHandler, RevokeApiKeyHandler } from './access/api-keys';
 import { apiKeysProjection } from './access/api-keys.projection';
 import { ReadModelDb } from './read-model/read-model-db';
 
-export const PROJECTIONS = [partiesProjection, patentsProjection, licensesProjection, journalProjection, apiKeysProjection];
+const CONSUMERS = Symbol('LEDGER_CONSUMERS');
+
+export const PROJECTIONS = [partiesProjection, patentsProjection, licensesProjection, journalProjection, apiKeysProjection, equityHoldingsProjection];
 
 const config = (c: ConfigService<LedgerConfig, true>) => ({
   EVENT_STORE: c.get('EVENT_STORE', { infer: true }),
@@ -66,6 +71,9 @@ const config = (c: ConfigService<LedgerConfig, true>) => ({
     AllocationExplanation,
     AccessQuery,
     IdempotencyStore,
+    CreateEquityDealHandler,
+    EquityCommandHandler,
+    EquityQuery,
     IssueApiKeyHandler,
     RevokeApiKeyHandler,
     RegisterPartyHandler,
@@ -77,17 +85,23 @@ const config = (c: ConfigService<LedgerConfig, true>) => ({
     PatentsQuery,
     LicensesQuery,
   ],
-  exports: [CqrsModule, EVENT_STORE, READ_MODEL_DB, ProjectionRunner, PartiesQuery, PatentsQuery, LicensesQuery, StatementsQuery, AllocationExplanation, AccessQuery, IdempotencyStore, LedgerMetrics],
+  exports: [CqrsModule, EVENT_STORE, READ_MODEL_DB, ProjectionRunner, PartiesQuery, PatentsQuery, LicensesQuery, StatementsQuery, AllocationExplanation, AccessQuery, IdempotencyStore, LedgerMetrics, EquityQuery],
 })
 export class LedgerModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
     private readonly runner: ProjectionRunner,
+    @Optional() @Inject(CONSUMERS) private readonly consumers: 'start' | 'manual' = 'start',
   ) {}
 
+  /** For operator tools: projections and process managers start only when a command starts them. */
+  static forOperators(): DynamicModule {
+    return { module: LedgerModule, providers: [{ provide: CONSUMERS, useValue: 'manual' }] };
+  }
+
   async onApplicationBootstrap() {
-    await this.runner.start();
+    if (this.consumers === 'start') await this.runner.start();
   }
 
   async onApplicationShutdown() {

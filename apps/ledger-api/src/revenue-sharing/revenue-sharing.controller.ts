@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Par
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
-  AllocationExplanation, CommandContext, PartiesQuery, RecordPayoutCommand, SetDistributionPolicyCommand, StatementsQuery,
+  AllocationExplanation, CommandContext, EquityQuery, PartiesQuery, RecordPayoutCommand, SetDistributionPolicyCommand, StatementsQuery,
 } from '@ledger/ledger';
 import { stringify } from 'csv-stringify/sync';
 import { Response } from 'express';
@@ -38,6 +38,7 @@ export class RevenueSharingController {
     private readonly explanation: AllocationExplanation,
     private readonly parties: PartiesQuery,
     private readonly freshness: ProjectionFreshness,
+    private readonly equity: EquityQuery,
   ) {}
 
   @Put('distribution-policy')
@@ -80,7 +81,8 @@ export class RevenueSharingController {
     await this.freshness.await(minPosition);
     if (!(await this.parties.findById(partyId))) throw new NotFoundException(`party ${partyId} not found`);
     const statement = await this.statements.statement(partyId, { from, to, asOf: asOf === undefined ? undefined : asOfInstant(asOf) });
-    if (!accept?.includes('text/csv')) return statement;
+    // The equity section: the party's position in each IP equity deal at the statement's end date.
+    if (!accept?.includes('text/csv')) return { ...statement, equity: await this.equity.holdingsOf(partyId, to) };
     res.type('text/csv').attachment(`statement-${partyId}.csv`);
     return stringify(
       statement.lines.map((l) => ({ ...l, ...l.source, sourceEventId: l.source.eventId })),

@@ -1,4 +1,4 @@
-import { Big, DistributionAllocated, PaymentReceived, PayoutRecorded, RoyaltyAssessed } from '@ledger/domain';
+import { Big, DistributionAllocated, EquityLiquidated, PaymentReceived, PayoutRecorded, RoyaltyAssessed } from '@ledger/domain';
 import { RecordedEvent } from '@ledger/event-store';
 import { Projection } from '../projections/projection';
 import { SqlExecutor } from '../read-model/read-model-db';
@@ -41,6 +41,9 @@ export const JOURNAL_SCHEMA = [
      position TEXT NOT NULL, license_id TEXT, deal_id TEXT, report_id TEXT, period TEXT, milestone TEXT,
      year INTEGER, policy_version INTEGER, allocation_id TEXT, source_event_id TEXT NOT NULL, PRIMARY KEY (entry_id, line_no))`,
   'CREATE INDEX IF NOT EXISTS journal_by_account ON journal_lines (account, currency, business_date, position)',
+  // Who earns from a license (the access guard asks on every partner request) and allocation look-ups.
+  'CREATE INDEX IF NOT EXISTS journal_by_license ON journal_lines (license_id, account)',
+  'CREATE INDEX IF NOT EXISTS journal_by_allocation ON journal_lines (allocation_id)',
 ];
 
 async function post(tx: SqlExecutor, event: RecordedEvent, p: Provenance, lines: JournalLine[]) {
@@ -99,6 +102,14 @@ export function journalEntry(event: RecordedEvent): { provenance: Provenance; li
         ],
       };
     }
+    case 'EquityLiquidated': {
+      // Proceeds of a sale of IP equity are the seller's income, distributed like royalties.
+      const l = (event as unknown as EquityLiquidated).data;
+      return {
+        provenance: { kind: 'equity-proceeds', currency: l.currency, date: l.occurredOn, dealId: l.dealId },
+        lines: [{ account: 'cash', amount: l.proceeds }, { account: `income:${l.holderId}`, amount: neg(l.proceeds), role: 'seller' }],
+      };
+    }
     case 'PayoutRecorded': {
       const p = (event as unknown as PayoutRecorded).data;
       return {
@@ -115,7 +126,7 @@ export const journalProjection: Projection = {
   name: 'journal',
   schema: JOURNAL_SCHEMA,
   tables: ['journal_lines'],
-  handles: new Set(['RoyaltyAssessed', 'PaymentReceived', 'DistributionAllocated', 'PayoutRecorded']),
+  handles: new Set(['RoyaltyAssessed', 'PaymentReceived', 'DistributionAllocated', 'PayoutRecorded', 'EquityLiquidated']),
   async apply(event, tx) {
     const entry = journalEntry(event);
     if (entry) await post(tx, event, entry.provenance, entry.lines);

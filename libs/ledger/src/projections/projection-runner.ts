@@ -42,9 +42,11 @@ export class ProjectionRunner {
     private readonly retryBaseMs = 100,
   ) {}
 
-  async start(): Promise<void> {
+  /** Starts every consumer, or only the projections (operator tools must not append events). */
+  async start(scope: 'all' | 'projections' = 'all'): Promise<void> {
     await this.db.execute(CHECKPOINT_SCHEMA);
     for (const projection of this.projections) {
+      if (scope === 'projections' && !isProjection(projection)) continue;
       if (isProjection(projection)) for (const ddl of projection.schema) await this.db.execute(ddl);
       const checkpoint = await loadCheckpoint(this.db, projection.name);
       const entry: Running = { projection, position: checkpoint ?? -1n };

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  AllocateDistribution, LicenseGranted, RoyaltyAssessment, distributionDecider, licenseStream, partyStream, policyInForce,
+  AllocateDistribution, EquityLiquidated, EquityStakeGranted, LicenseGranted, RoyaltyAssessment, distributionDecider, equityStream,
+  licenseStream, partyStream, policyInForce,
 } from '@ledger/domain';
 import { EventStore, RecordedEvent } from '@ledger/event-store';
 import { v5 as uuidv5 } from 'uuid';
@@ -16,7 +17,8 @@ const ACTOR = { id: 'distribution-process-manager', role: 'system' };
 type AllocationSource = AllocateDistribution['data']['source'];
 
 /**
- * Step 2 of revenue sharing: every amount a licensor receives on a license becomes a
+ * Step 2 of revenue sharing: every amount a licensor receives on a license (and every sale of IP
+ * equity) becomes a
  * DistributionAllocated on that party's stream, under the policy version in force at the source
  * event's position. Replays are harmless: ids are deterministic and the party's state remembers
  * which sources it has allocated.
@@ -24,11 +26,12 @@ type AllocationSource = AllocateDistribution['data']['source'];
 @Injectable()
 export class DistributionProcessManager implements ProcessManager {
   readonly name = 'distribution';
-  readonly handles = new Set(['RoyaltyAssessed']);
+  readonly handles = new Set(['RoyaltyAssessed', 'EquityLiquidated']);
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async handle(event: RecordedEvent): Promise<bigint | undefined> {
+    if (event.type === 'EquityLiquidated') return this.proceeds(event);
     const assessment = event.data as RoyaltyAssessment;
     const licenseId = event.streamId.slice('license-'.length);
     const source: AllocationSource = {
@@ -47,9 +50,19 @@ export class DistributionProcessManager implements ProcessManager {
     return appended;
   }
 
+  /** A sale of IP equity: the seller's proceeds go through its policy, with the deal's license's inventors. */
+  private async proceeds(event: RecordedEvent): Promise<bigint | undefined> {
+    const sale = (event as unknown as EquityLiquidated).data;
+    const [granted] = await this.store.readStream(equityStream(sale.dealId), { maxCount: 1 });
+    const licenseId = (granted as unknown as EquityStakeGranted | undefined)?.data.licenseId;
+    const patents = licenseId ? await this.licensedPatents(licenseId) : [];
+    const source: AllocationSource = { eventId: event.id, position: event.position.toString(), dealId: sale.dealId, kind: 'equity-proceeds' };
+    return this.allocate(event, source, sale.holderId, sale.proceeds, { date: sale.occurredOn, currency: sale.currency }, patents);
+  }
+
   private async allocate(
     event: RecordedEvent, source: AllocationSource, partyId: string, amount: string,
-    assessment: RoyaltyAssessment, patents: AllocateDistribution['data']['patents'],
+    assessment: Pick<RoyaltyAssessment, 'date' | 'currency'>, patents: AllocateDistribution['data']['patents'],
   ): Promise<bigint | undefined> {
     const stream = partyStream(partyId);
     const loaded = await this.store.readStream(stream);

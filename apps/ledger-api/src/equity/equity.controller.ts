@@ -1,0 +1,62 @@
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AntiDilutionEnded, AntiDilutionTopUpIssued, EquityAwarded, EquityEvent, EquityLiquidated, FundingRoundRecorded } from '@ledger/domain';
+import { CommandContext, CreateEquityDealCommand, EquityCommandMessage, EquityOutcome, EquityQuery } from '@ledger/ledger';
+import { randomUUID } from 'node:crypto';
+import { OfficeOnly } from '../auth/access-policy';
+import { RequestContext } from '../http/request-context';
+import { RequestValidationFailed } from '../http/validation';
+import { CreateEquityDealDto, FundingRoundDto, LiquidityEventDto } from './equity.dto';
+
+const dealIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such equity deal') });
+/** The event of one type among those a command decided. */
+const decided = <E extends EquityEvent>(outcome: EquityOutcome, type: E['type']) =>
+  (outcome.events.find((e) => e.type === type) as E | undefined)?.data as E['data'] | undefined;
+
+@ApiTags('equity')
+@OfficeOnly()
+@Controller('equity-deals')
+export class EquityController {
+  constructor(private readonly commands: CommandBus, private readonly equity: EquityQuery) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@Body() body: CreateEquityDealDto, @RequestContext() ctx: CommandContext) {
+    const dealId = randomUUID();
+    const outcome = await this.commands.execute(new CreateEquityDealCommand({ ...body, dealId, grantedOn: body.grantedOn ?? ctx.now.slice(0, 10) }, ctx));
+    return { id: dealId, awards: decided<EquityAwarded>(outcome, 'EquityAwarded')?.awards ?? [], position: outcome.position.toString() };
+  }
+
+  @Post(':id/funding-rounds')
+  @HttpCode(201)
+  async fundingRound(@Param('id', dealIdPipe()) dealId: string, @Body() body: FundingRoundDto, @RequestContext() ctx: CommandContext) {
+    const roundId = randomUUID();
+    const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordFundingRound', data: { roundId, ...body } }, ctx));
+    return {
+      ...decided<FundingRoundRecorded>(outcome, 'FundingRoundRecorded'),
+      topUps: decided<AntiDilutionTopUpIssued>(outcome, 'AntiDilutionTopUpIssued')?.topUps ?? [],
+      protectionEnded: decided<AntiDilutionEnded>(outcome, 'AntiDilutionEnded') !== undefined,
+      position: outcome.position.toString(),
+    };
+  }
+
+  @Post(':id/liquidity-events')
+  @HttpCode(201)
+  async liquidity(@Param('id', dealIdPipe()) dealId: string, @Body() body: LiquidityEventDto, @RequestContext() ctx: CommandContext) {
+    const liquidityId = randomUUID();
+    const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordLiquidityEvent', data: { liquidityId, ...body } }, ctx));
+    return { ...decided<EquityLiquidated>(outcome, 'EquityLiquidated'), position: outcome.position.toString() };
+  }
+
+  @Get(':id')
+  @ApiQuery({ name: 'asOf', required: false, description: 'a business date YYYY-MM-DD' })
+  async capTable(@Param('id', dealIdPipe()) dealId: string, @Query('asOf') asOf?: string) {
+    if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
+      throw new RequestValidationFailed([{ field: 'asOf', message: 'asOf must be a date YYYY-MM-DD' }]);
+    }
+    const table = await this.equity.capTable(dealId, asOf);
+    if (!table) throw new NotFoundException(`equity deal ${dealId} not found`);
+    return table;
+  }
+}

@@ -1,0 +1,42 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsOptional, IsUUID, Matches, MinLength, ValidateNested } from 'class-validator';
+import { CurrencyCode, DecimalString, IsoDate, Text } from '../http/wire-formats';
+
+const WholeShares = (example: string) =>
+  function (target: object, key: string) {
+    ApiProperty({ type: String, example, description: 'a whole number of shares, as a string' })(target, key);
+    Matches(/^[1-9]\d{0,15}$/, { message: `${key} must be a whole number of shares written as a string, such as "${example}"` })(target, key);
+  };
+
+export class AntiDilutionDto {
+  @DecimalString('5000000.00', { description: 'protection lasts until this much new money has been raised' }) untilRaised!: string;
+}
+
+export class CreateEquityDealDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() issuerId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() holderId!: string;
+  @ApiProperty({ format: 'uuid', required: false }) @IsOptional() @IsUUID() licenseId?: string;
+  @Text(64, 'ordinary') @MinLength(1) shareClass!: string;
+  @WholeShares('500000') shares!: string;
+  @WholeShares('10000000') fullyDilutedShares!: string;
+  @DecimalString('1.00') pricePerShare!: string;
+  @CurrencyCode() currency!: string;
+  @ApiProperty({ type: AntiDilutionDto, required: false }) @IsOptional() @ValidateNested() @Type(() => AntiDilutionDto)
+  antiDilution?: AntiDilutionDto;
+  @IsoDate('2025-01-01') @IsOptional() grantedOn?: string;
+}
+
+export class FundingRoundDto {
+  @WholeShares('2500000') newShares!: string;
+  @DecimalString('2.00') pricePerShare!: string;
+  @IsoDate('2025-06-30') closedOn!: string;
+}
+
+export class LiquidityEventDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() holderId!: string;
+  @WholeShares('100000') sharesSold!: string;
+  @DecimalString('400000.00') proceeds!: string;
+  @CurrencyCode() currency!: string;
+  @IsoDate('2026-03-31') occurredOn!: string;
+}

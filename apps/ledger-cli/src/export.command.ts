@@ -1,0 +1,31 @@
+import { EventStore } from '@ledger/event-store';
+import { EVENT_STORE, exportEvents } from '@ledger/ledger';
+import { Inject } from '@nestjs/common';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { Writable } from 'node:stream';
+
+@Command({ name: 'export', description: 'write every event, in global order, as NDJSON (stdout, or --out file)' })
+export class ExportCommand extends CommandRunner {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    super();
+  }
+
+  async run(_: string[], options: { out?: string }): Promise<void> {
+    const out: Writable = options.out ? createWriteStream(options.out) : process.stdout;
+    const count = await exportEvents(this.store, async (line) => {
+      if (!out.write(`${line}\n`)) await once(out, 'drain');
+    });
+    if (options.out) {
+      out.end();
+      await once(out, 'finish');
+    }
+    process.stderr.write(`exported ${count} events\n`);
+  }
+
+  @Option({ flags: '-o, --out <file>', description: 'file to write instead of stdout' })
+  parseOut(value: string) {
+    return value;
+  }
+}

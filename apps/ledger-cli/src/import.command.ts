@@ -1,0 +1,18 @@
+import { EventStore } from '@ledger/event-store';
+import { EVENT_STORE, importEvents } from '@ledger/ledger';
+import { Inject } from '@nestjs/common';
+import { Command, CommandRunner } from 'nest-commander';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+@Command({ name: 'import', arguments: '<file>', description: 'append an NDJSON export into an empty store (a migration between adapters)' })
+export class ImportCommand extends CommandRunner {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    super();
+  }
+
+  async run([file]: string[]): Promise<void> {
+    const count = await importEvents(this.store, () => createInterface({ input: createReadStream(file), crlfDelay: Infinity }));
+    process.stderr.write(`imported ${count} events into the ${this.store.kind} store\n`);
+  }
+}

@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { Big } from '../money/big';
+import { fold } from '../shared/decider';
+import { capTable } from './cap-table';
+import { equityDecider } from './equity';
+import { EquityCommand, EquityEvent, GrantEquityStake } from './types';
+
+const U = 'university', LIN = 'lin', CHEN = 'chen', ISSUER = 'brightpath';
+const grantCommand = (extra: Partial<GrantEquityStake['data']> = {}): GrantEquityStake => ({
+  type: 'GrantEquityStake',
+  data: {
+    dealId: 'd', issuerId: ISSUER, holderId: U, licenseId: 'l1', shareClass: 'ordinary', shares: '500000', fullyDilutedShares: '10000000',
+    pricePerShare: '1.00', currency: 'CNY', antiDilution: { untilRaised: '5000000.00' }, grantedOn: '2025-01-15',
+    inventorsSharePercent: '50', policyVersion: 1, inventors: [{ partyId: LIN, sharePercent: '50' }, { partyId: CHEN, sharePercent: '50' }], ...extra,
+  },
+});
+const round = (roundId: string, newShares: string, pricePerShare: string, closedOn: string): EquityCommand =>
+  ({ type: 'RecordFundingRound', data: { roundId, newShares, pricePerShare, closedOn } });
+const sale = (holderId: string, sharesSold: string, proceeds = '400000.00'): EquityCommand =>
+  ({ type: 'RecordLiquidityEvent', data: { liquidityId: 's', holderId, sharesSold, proceeds, currency: 'CNY', occurredOn: '2026-03-31' } });
+
+function run(commands: EquityCommand[], history: EquityEvent[] = []): EquityEvent[] {
+  const events = [...history];
+  for (const c of commands) events.push(...equityDecider.decide(c, fold(equityDecider, events)));
+  return events;
+}
+const given = (events: EquityEvent[]) => ({ when: (c: EquityCommand) => () => equityDecider.decide(c, fold(equityDecider, events)) });
+const holdings = (events: EquityEvent[], asOf?: string) => capTable(events, asOf)!.holders.map((h) => [h.partyId, h.shares, h.percent]);
+
+describe('equity for IP', () => {
+  it('grants 500,000 of 10,000,000 shares and awards the policy\'s 50 % to the inventors in whole shares', () => {
+    const events = run([grantCommand()]);
+    expect(events.map((e) => e.type)).toEqual(['EquityStakeGranted', 'EquityAwarded']);
+    expect(events[1].data).toMatchObject({ awards: [{ partyId: LIN, shares: '125000' }, { partyId: CHEN, shares: '125000' }], policyVersion: 1 });
+    expect(holdings(events)).toEqual([[U, '250000', '2.5000'], [LIN, '125000', '1.2500'], [CHEN, '125000', '1.2500']]);
+    expect(capTable(events)!.holders.map((h) => h.costBasis)).toEqual(['250000.00', '125000.00', '125000.00']);
+  });
+
+  it('awards nothing without an inventors share in the policy, and splits odd shares by largest remainder', () => {
+    expect(run([grantCommand({ inventorsSharePercent: null })]).map((e) => e.type)).toEqual(['EquityStakeGranted']);
+    const odd = run([grantCommand({ shares: '7', fullyDilutedShares: '100', inventorsSharePercent: '100',
+      inventors: [{ partyId: LIN, sharePercent: '1' }, { partyId: CHEN, sharePercent: '1' }, { partyId: 'wu', sharePercent: '1' }] })]);
+    expect(odd[1].data).toMatchObject({ awards: [{ partyId: LIN, shares: '3' }, { partyId: CHEN, shares: '2' }, { partyId: 'wu', shares: '2' }] });
+  });
+
+  it('tops the stake up to its 5 % in the protected round and ends protection once 5,000,000.00 is raised', () => {
+    const events = run([grantCommand(), round('r1', '2500000', '2.00', '2025-06-30')]);
+    const decided = events.slice(2);
+    expect(decided.map((e) => e.type)).toEqual(['FundingRoundRecorded', 'AntiDilutionTopUpIssued', 'AntiDilutionEnded']);
+    expect(decided[0].data).toMatchObject({ raised: '5000000.00', protected: true, fullyDilutedShares: '12631579' });
+    expect(decided[1].data).toMatchObject({ topUps: [{ partyId: U, shares: '65789' }, { partyId: LIN, shares: '32895' }, { partyId: CHEN, shares: '32895' }] });
+    const later = run([round('r2', '2500000', '4.00', '2025-12-31')], events).slice(events.length);
+    expect(later.map((e) => e.type)).toEqual(['FundingRoundRecorded']);
+    expect(later[0].data).toMatchObject({ protected: false, fullyDilutedShares: '15131579' });
+  });
+
+  it('records a sale within the holding, realizing proceeds and reducing cost basis pro rata', () => {
+    const events = run([grantCommand(), sale(U, '100000')]);
+    const holder = capTable(events)!.holders[0];
+    expect(holder).toMatchObject({ shares: '150000', proceeds: '400000.00', costBasis: '150000.00' });
+  });
+
+  it.each([
+    ['selling more than held', [sale(LIN, '125001')], 'sharesSold'],
+    ['selling for someone who holds nothing', [sale('stranger', '1')], 'holderId'],
+    ['a fractional sale', [sale(LIN, '1.5')], 'sharesSold'],
+    ['proceeds below the currency unit', [sale(LIN, '1', '0.001')], 'proceeds'],
+  ])('refuses %s, naming the field', (_, [command], field) => {
+    expect(given(run([grantCommand()])).when(command)).toThrow(expect.objectContaining({ field }));
+  });
+
+  it.each([
+    ['zero shares', { shares: '0' }, 'shares'],
+    ['fully diluted below the grant', { fullyDilutedShares: '1000' }, 'fullyDilutedShares'],
+    ['the issuer as holder', { holderId: ISSUER }, 'holderId'],
+    ['a bad date', { grantedOn: '2025-02-30' }, 'grantedOn'],
+    ['anti-dilution on the whole company', { shares: '100', fullyDilutedShares: '100' }, 'antiDilution'],
+  ])('refuses a grant with %s', (_, extra, field) => {
+    expect(given([]).when(grantCommand(extra))).toThrow(expect.objectContaining({ field }));
+  });
+
+  it('refuses a second grant (409) and rounds on a missing deal (404)', () => {
+    expect(given(run([grantCommand()])).when(grantCommand())).toThrow(expect.objectContaining({ kind: 'conflict' }));
+    expect(given([]).when(round('r', '1', '1.00', '2025-01-01'))).toThrow(expect.objectContaining({ kind: 'not-found' }));
+  });
+
+  it('shows the cap table as of a business date', () => {
+    const events = run([grantCommand(), round('r1', '2500000', '2.00', '2025-06-30')]);
+    expect(capTable(events, '2025-03-01')!.fullyDilutedShares).toBe('10000000');
+    expect(capTable(events, '2024-12-31')).toBeUndefined();
+  });
+
+  it('never creates or loses a share through awards and top-ups', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 2, max: 50 }), fc.integer({ min: 0, max: 100 }),
+      fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 4 }),
+      fc.array(fc.tuple(fc.integer({ min: 1, max: 5_000_000 }), fc.integer({ min: 1, max: 500 })), { maxLength: 4 }),
+      (shares, multiple, inventorsPct, inventorWeights, rounds) => {
+        const inventors = inventorWeights.map((w, i) => ({ partyId: `inv${i}`, sharePercent: String(w) }));
+        const events = run([
+          grantCommand({ shares: String(shares), fullyDilutedShares: String(shares * multiple), inventorsSharePercent: String(inventorsPct), inventors,
+            antiDilution: { untilRaised: '1000000.00' } }),
+          ...rounds.map(([n, cents], i) => round(`r${i}`, String(n), new Big(cents).div(100).toFixed(2), '2025-06-30')),
+        ]);
+        const topUps = events.flatMap((e) => (e.type === 'AntiDilutionTopUpIssued' ? e.data.topUps : [])).reduce((s, t) => s + Number(t.shares), 0);
+        const newShares = events.flatMap((e) => (e.type === 'FundingRoundRecorded' ? [Number(e.data.newShares)] : [])).reduce((s, n) => s + n, 0);
+        const table = capTable(events)!;
+        const held = table.holders.reduce((s, h) => s + Number(h.shares), 0);
+        expect(held).toBe(shares + topUps);
+        expect(Number(table.fullyDilutedShares)).toBe(shares * multiple + newShares + topUps);
+        // Two-part largest remainder gives the awarded part the extra share exactly when its fraction is ≥ .5.
+        const awarded = events.flatMap((e) => (e.type === 'EquityAwarded' ? e.data.awards : [])).reduce((sum, a) => sum + Number(a.shares), 0);
+        expect(awarded).toBe(Number(new Big(shares).times(inventorsPct).div(100).round(0, Big.roundHalfUp)));
+      },
+    ), { numRuns: 150 });
+  });
+});

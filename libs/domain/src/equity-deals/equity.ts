@@ -1,0 +1,129 @@
+import { requireDate } from '../licensing/calendar';
+import { allocate } from '../money/allocate';
+import { Big } from '../money/big';
+import { isCurrencyCode, minorUnit } from '../money/currency';
+import { parseDecimal, parsePercent } from '../money/decimal';
+import { formatAmount } from '../money/money';
+import { Decider } from '../shared/decider';
+import { DomainError } from '../shared/domain-error';
+import { EquityState, GrantedDeal, evolveEquity, stake } from './state';
+import { EquityCommand, EquityEvent, GrantEquityStake, RecordFundingRound, RecordLiquidityEvent } from './types';
+
+export const equityStream = (dealId: string) => `equity-${dealId}`;
+
+function wholeShares(value: string, field: string): Big {
+  const shares = parseDecimal(value, field, { maxScale: 0 });
+  if (shares.lte(0)) throw new DomainError('shares-not-positive', `${field} must be a whole number above zero`, 'rule', field);
+  return shares;
+}
+
+function positive(value: string, field: string, scale?: number): Big {
+  const amount = parseDecimal(value, field, scale === undefined ? {} : { maxScale: scale });
+  if (amount.lte(0)) throw new DomainError('amount-not-positive', `${field} must be above zero`, 'rule', field);
+  return amount;
+}
+
+function grant(data: GrantEquityStake['data'], state: EquityState): EquityEvent[] {
+  if (state.granted) throw new DomainError('deal-exists', `equity deal ${data.dealId} already exists`, 'conflict');
+  const shares = wholeShares(data.shares, 'shares');
+  if (wholeShares(data.fullyDilutedShares, 'fullyDilutedShares').lt(shares)) {
+    throw new DomainError('fully-diluted-below-grant', 'fullyDilutedShares must include the shares granted', 'rule', 'fullyDilutedShares');
+  }
+  if (!isCurrencyCode(data.currency)) throw new DomainError('invalid-currency', 'currency must be an ISO 4217 code', 'rule', 'currency');
+  positive(data.pricePerShare, 'pricePerShare');
+  if (data.issuerId === data.holderId) throw new DomainError('issuer-is-holder', 'the holder must be another party than the issuer', 'rule', 'holderId');
+  requireDate(data.grantedOn, 'grantedOn');
+  if (data.antiDilution) {
+    positive(data.antiDilution.untilRaised, 'antiDilution.untilRaised', minorUnit(data.currency));
+    // A stake of the whole company cannot keep 100 % once new shares exist: the top-up has no solution.
+    if (shares.eq(data.fullyDilutedShares)) {
+      throw new DomainError('anti-dilution-whole-company', 'antiDilution needs a stake below 100 % of fullyDilutedShares', 'rule', 'antiDilution');
+    }
+  }
+  const { inventorsSharePercent, policyVersion, inventors, ...terms } = data;
+  const events: EquityEvent[] = [{ type: 'EquityStakeGranted', data: terms }];
+  const percent = inventorsSharePercent === null ? new Big(0) : parsePercent(inventorsSharePercent, 'inventorsSharePercent');
+  const weights = inventors.map((i) => new Big(i.sharePercent));
+  if (percent.gt(0) && weights.some((w) => w.gt(0))) {
+    const [awarded] = allocate(shares, [percent, new Big(100).minus(percent)], 0);
+    const awards = allocate(awarded, weights, 0)
+      .map((n, i) => ({ partyId: inventors[i].partyId, shares: n.toFixed() }))
+      .filter((a) => a.shares !== '0');
+    if (awards.length) {
+      events.push({ type: 'EquityAwarded', data: { dealId: data.dealId, fromPartyId: data.holderId, policyVersion, awards, awardedOn: data.grantedOn } });
+    }
+  }
+  return events;
+}
+
+function requireDeal(state: EquityState): GrantedDeal {
+  if (!state.granted) throw new DomainError('deal-not-found', 'equity deal not found', 'not-found');
+  return state;
+}
+
+function fundingRound(data: RecordFundingRound['data'], state: EquityState): EquityEvent[] {
+  const deal = requireDeal(state);
+  const newShares = wholeShares(data.newShares, 'newShares');
+  const raised = positive(data.pricePerShare, 'pricePerShare').times(newShares);
+  requireDate(data.closedOn, 'closedOn');
+  const currency = deal.terms.currency;
+  const before = new Big(deal.cumulativeRaised);
+  const cumulativeRaised = before.plus(raised);
+  const isProtected = !deal.protectionEnded && deal.terms.antiDilution !== undefined && before.lt(deal.terms.antiDilution.untilRaised);
+  let topUp = new Big(0);
+  if (isProtected) {
+    // Keep the stake's percentage at grant: (stake + t) / (FD + new + t) = p  ⇒  t = (p·(FD + new) − stake) / (1 − p).
+    const p = new Big(deal.terms.shares).div(deal.terms.fullyDilutedShares);
+    const needed = p.times(new Big(deal.fullyDilutedShares).plus(newShares)).minus(stake(deal)).div(new Big(1).minus(p));
+    topUp = needed.gt(0) ? needed.round(0, Big.roundHalfUp) : topUp;
+  }
+  const fullyDilutedShares = new Big(deal.fullyDilutedShares).plus(newShares).plus(topUp).toFixed();
+  const events: EquityEvent[] = [{
+    type: 'FundingRoundRecorded',
+    data: {
+      roundId: data.roundId, newShares: newShares.toFixed(), pricePerShare: data.pricePerShare, raised: formatAmount(raised, currency),
+      closedOn: data.closedOn, fullyDilutedShares, protected: isProtected, cumulativeRaised: formatAmount(cumulativeRaised, currency),
+    },
+  }];
+  if (topUp.gt(0)) {
+    const holders = deal.holders.filter((id) => new Big(deal.shares[id]).gt(0));
+    const topUps = allocate(topUp, holders.map((id) => new Big(deal.shares[id])), 0)
+      .map((n, i) => ({ partyId: holders[i], shares: n.toFixed() }))
+      .filter((t) => t.shares !== '0');
+    events.push({ type: 'AntiDilutionTopUpIssued', data: { roundId: data.roundId, topUps, closedOn: data.closedOn } });
+  }
+  if (isProtected && cumulativeRaised.gte(deal.terms.antiDilution!.untilRaised)) {
+    events.push({ type: 'AntiDilutionEnded', data: { roundId: data.roundId, closedOn: data.closedOn } });
+  }
+  return events;
+}
+
+function liquidity(data: RecordLiquidityEvent['data'], state: EquityState): EquityEvent[] {
+  const deal = requireDeal(state);
+  if (!deal.holders.includes(data.holderId)) {
+    throw new DomainError('not-a-holder', `holderId: party ${data.holderId} holds no shares in this deal`, 'rule', 'holderId');
+  }
+  const sold = wholeShares(data.sharesSold, 'sharesSold');
+  if (sold.gt(deal.shares[data.holderId])) {
+    throw new DomainError('shares-not-held', `sharesSold ${data.sharesSold} exceeds the ${deal.shares[data.holderId]} shares held`, 'rule', 'sharesSold');
+  }
+  if (!isCurrencyCode(data.currency)) throw new DomainError('invalid-currency', 'currency must be an ISO 4217 code', 'rule', 'currency');
+  const proceeds = positive(data.proceeds, 'proceeds', minorUnit(data.currency));
+  requireDate(data.occurredOn, 'occurredOn');
+  return [{
+    type: 'EquityLiquidated',
+    data: { ...data, dealId: deal.terms.dealId, sharesSold: sold.toFixed(), proceeds: formatAmount(proceeds, data.currency) },
+  }];
+}
+
+export const equityDecider: Decider<EquityCommand, EquityEvent, EquityState> = {
+  initialState: () => ({ granted: false }),
+  decide(command, state) {
+    switch (command.type) {
+      case 'GrantEquityStake': return grant(command.data, state);
+      case 'RecordFundingRound': return fundingRound(command.data, state);
+      case 'RecordLiquidityEvent': return liquidity(command.data, state);
+    }
+  },
+  evolve: evolveEquity,
+};

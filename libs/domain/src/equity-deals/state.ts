@@ -1,0 +1,76 @@
+import { Big } from '../money/big';
+import { EquityEvent, EquityTerms, ShareHolding } from './types';
+
+/** A deal's cap position. Exact decimal strings; holders keep the order they first appeared in. */
+export interface GrantedDeal {
+  granted: true;
+  terms: EquityTerms;
+  fullyDilutedShares: string;
+  holders: string[];
+  shares: Record<string, string>;
+  costBasis: Record<string, string>;
+  proceeds: Record<string, string>;
+  cumulativeRaised: string;
+  protectionEnded: boolean;
+}
+export type EquityState = { granted: false } | GrantedDeal;
+
+const plus = (a: string | undefined, b: Big | string) => new Big(a ?? '0').plus(b).toFixed();
+
+function credit(deal: GrantedDeal, holdings: ShareHolding[], costPerShare: Big): GrantedDeal {
+  const next = { ...deal, holders: [...deal.holders], shares: { ...deal.shares }, costBasis: { ...deal.costBasis } };
+  for (const { partyId, shares } of holdings) {
+    if (!next.holders.includes(partyId)) next.holders.push(partyId);
+    next.shares[partyId] = plus(next.shares[partyId], shares);
+    next.costBasis[partyId] = plus(next.costBasis[partyId], costPerShare.times(shares));
+  }
+  return next;
+}
+
+export function evolveEquity(state: EquityState, event: EquityEvent): EquityState {
+  if (event.type === 'EquityStakeGranted') {
+    const t = event.data;
+    const deal: GrantedDeal = {
+      granted: true, terms: t, fullyDilutedShares: t.fullyDilutedShares, holders: [], shares: {}, costBasis: {}, proceeds: {},
+      cumulativeRaised: '0', protectionEnded: t.antiDilution === undefined,
+    };
+    return credit(deal, [{ partyId: t.holderId, shares: t.shares }], new Big(t.pricePerShare));
+  }
+  if (!state.granted) return state;
+  switch (event.type) {
+    case 'EquityAwarded': {
+      // Awarded shares move from the institution to the inventors together with their cost basis.
+      const price = new Big(state.terms.pricePerShare);
+      const total = event.data.awards.reduce((s, a) => s.plus(a.shares), new Big(0));
+      const from = event.data.fromPartyId;
+      const moved = credit(state, event.data.awards, price);
+      return {
+        ...moved,
+        shares: { ...moved.shares, [from]: new Big(moved.shares[from]).minus(total).toFixed() },
+        costBasis: { ...moved.costBasis, [from]: new Big(moved.costBasis[from]).minus(price.times(total)).toFixed() },
+      };
+    }
+    case 'FundingRoundRecorded':
+      return { ...state, fullyDilutedShares: event.data.fullyDilutedShares, cumulativeRaised: event.data.cumulativeRaised };
+    case 'AntiDilutionTopUpIssued':
+      return credit(state, event.data.topUps, new Big(0));
+    case 'AntiDilutionEnded':
+      return { ...state, protectionEnded: true };
+    case 'EquityLiquidated': {
+      const { holderId, sharesSold, proceeds } = event.data;
+      const held = new Big(state.shares[holderId]);
+      const basis = new Big(state.costBasis[holderId] ?? '0');
+      return {
+        ...state,
+        shares: { ...state.shares, [holderId]: held.minus(sharesSold).toFixed() },
+        costBasis: { ...state.costBasis, [holderId]: basis.minus(basis.times(sharesSold).div(held)).toFixed() },
+        proceeds: { ...state.proceeds, [holderId]: plus(state.proceeds[holderId], proceeds) },
+      };
+    }
+    default:
+      return state;
+  }
+}
+
+/** Shares held under the deal by everyone: the stake anti-dilution protects. */
+export const stake = (deal: GrantedDeal) => deal.holders.reduce((s, id) => s.plus(deal.shares[id]), new Big(0));

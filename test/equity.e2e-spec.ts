@@ -1,0 +1,92 @@
+import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
+import { expectBooksBalanced, post, registerCast, WorkedExample, workedLicenseTerms } from './support/worked-example';
+
+type Holder = { partyId: string; shares: string; percent: string; costBasis: string; proceeds: string };
+
+/** Issue 5's scenario: equity for IP, awards to inventors, a protected round, a diluting round, a sale. */
+describeOnEveryStore('equity for IP', (kind) => {
+  let ledger: LedgerUnderTest;
+  let w: WorkedExample;
+  let deal: string;
+  let position = '0';
+  const track = <T extends { position?: string }>(body: T) => { if (body.position) position = body.position; return body; };
+  const holders = async (query = '') =>
+    (await ledger.http.get(`/equity-deals/${deal}${query}`).expect(200)).body as { fullyDilutedShares: string; holders: Holder[] };
+  const shares = (table: { holders: Holder[] }) => table.holders.map((h) => [h.partyId, h.shares, h.percent]);
+
+  beforeAll(async () => {
+    ledger = await startLedger(kind);
+    const cast = await registerCast(ledger);
+    await ledger.http.put(`/parties/${cast.university}/distribution-policy`).send({
+      adminFeePercent: '10', recoverPatentCosts: false,
+      shares: [{ beneficiary: 'inventors', sharePercent: '50' }, { beneficiary: cast.school, sharePercent: '20' }],
+    }).expect(200);
+    w = { ...cast, license: (await post<{ id: string }>(ledger, '/licenses', workedLicenseTerms(cast))).id };
+  });
+  afterAll(async () => { await ledger?.close(); });
+
+  it('grants 500,000 of 10,000,000 shares (5 %) and awards 50 % to the two inventors', async () => {
+    const created = track(await post<{ id: string; awards: unknown; position: string }>(ledger, '/equity-deals', {
+      issuerId: w.brightpath, holderId: w.university, licenseId: w.license, shareClass: 'ordinary', shares: '500000',
+      fullyDilutedShares: '10000000', pricePerShare: '1.00', currency: 'CNY', antiDilution: { untilRaised: '5000000.00' }, grantedOn: '2025-01-15',
+    }));
+    deal = created.id;
+    expect(created.awards).toEqual([{ partyId: w.lin, shares: '125000' }, { partyId: w.chen, shares: '125000' }]);
+    expect(shares(await holders())).toEqual([
+      [w.university, '250000', '2.5000'], [w.lin, '125000', '1.2500'], [w.chen, '125000', '1.2500'],
+    ]);
+  });
+
+  it('tops the protected stake up to 5 % in a round of 2,500,000 new shares, then protection ends', async () => {
+    const round = track(await post<Record<string, unknown>>(ledger, `/equity-deals/${deal}/funding-rounds`, { newShares: '2500000', pricePerShare: '2.00', closedOn: '2025-06-30' }));
+    expect(round).toMatchObject({
+      raised: '5000000.00', protected: true, fullyDilutedShares: '12631579', protectionEnded: true,
+      topUps: [{ partyId: w.university, shares: '65789' }, { partyId: w.lin, shares: '32895' }, { partyId: w.chen, shares: '32895' }],
+    });
+    expect(shares(await holders())).toEqual([
+      [w.university, '315789', '2.5000'], [w.lin, '157895', '1.2500'], [w.chen, '157895', '1.2500'],
+    ]);
+  });
+
+  it('dilutes everyone in the next round of 2,500,000 shares', async () => {
+    const round = track(await post<Record<string, unknown>>(ledger, `/equity-deals/${deal}/funding-rounds`, { newShares: '2500000', pricePerShare: '4.00', closedOn: '2025-12-31' }));
+    expect(round).toMatchObject({ protected: false, fullyDilutedShares: '15131579', topUps: [] });
+  });
+
+  it('refuses a sale of more shares than the seller holds, appending nothing', async () => {
+    const before = await eventCount(ledger.store);
+    const res = await ledger.http.post(`/equity-deals/${deal}/liquidity-events`).send({
+      holderId: w.lin, sharesSold: '157896', proceeds: '1.00', currency: 'CNY', occurredOn: '2026-03-31' }).expect(422);
+    expect(res.body.errors).toEqual([{ field: 'sharesSold', message: expect.any(String) }]);
+    expect(await eventCount(ledger.store)).toBe(before);
+  });
+
+  it('sells 100,000 shares for 400,000.00, distributed by policy and visible on every statement', async () => {
+    track(await post(ledger, `/equity-deals/${deal}/liquidity-events`, {
+      holderId: w.university, sharesSold: '100000', proceeds: '400000.00', currency: 'CNY', occurredOn: '2026-03-31' }));
+    const table = await holders();
+    expect(table.fullyDilutedShares).toBe('15131579');
+    expect(shares(table)).toEqual([[w.university, '215789', '1.4261'], [w.lin, '157895', '1.0435'], [w.chen, '157895', '1.0435']]);
+    expect(table.holders[0].proceeds).toBe('400000.00');
+
+    const statement = async (partyId: string) =>
+      (await ledger.http.get(`/parties/${partyId}/statement?from=2026-01-01&to=2026-12-31&minPosition=${position}`).expect(200)).body;
+    const proceeds = async (partyId: string) =>
+      (await statement(partyId)).lines.filter((l: { kind: string }) => l.kind === 'equity-proceeds').map((l: { role: string; amount: string }) => [l.role, l.amount]);
+    expect(await proceeds(w.university)).toEqual([['admin-fee', '40000.00'], ['retained', '108000.00']]);
+    expect(await proceeds(w.lin)).toEqual([['inventor', '90000.00']]);
+    expect(await proceeds(w.chen)).toEqual([['inventor', '90000.00']]);
+    expect(await proceeds(w.school)).toEqual([['beneficiary', '72000.00']]);
+    const lin = await statement(w.lin);
+    expect(lin.equity).toEqual([expect.objectContaining({ dealId: deal, shares: '157895', percent: '1.0435', shareClass: 'ordinary' })]);
+    await expectBooksBalanced(ledger);
+  });
+
+  it('shows the cap position as of any business date', async () => {
+    const early = await holders('?asOf=2025-03-01');
+    expect(early.fullyDilutedShares).toBe('10000000');
+    expect(shares(early)).toEqual([[w.university, '250000', '2.5000'], [w.lin, '125000', '1.2500'], [w.chen, '125000', '1.2500']]);
+    expect((await holders('?asOf=2025-07-01')).fullyDilutedShares).toBe('12631579');
+    await ledger.http.get(`/equity-deals/${deal}?asOf=yesterday`).expect(400);
+  });
+});
