@@ -6,8 +6,14 @@ describe('distribution policies', () => {
   it('versions each policy the party sets', () => {
     expect(given([registered]).when({ type: 'SetDistributionPolicy', data: { partyId: U, ...workedPolicy, knownParties: [SCHOOL] } })())
       .toEqual([policySet(workedPolicy, 1)]);
+    const changed = { ...workedPolicy, adminFeePercent: '15' };
+    expect(given([registered, policySet()]).when({ type: 'SetDistributionPolicy', data: { partyId: U, ...changed, knownParties: [SCHOOL] } })())
+      .toEqual([policySet(changed, 2)]);
+  });
+
+  it('keeps the version when the policy in force is sent again (PUT is idempotent)', () => {
     expect(given([registered, policySet()]).when({ type: 'SetDistributionPolicy', data: { partyId: U, ...workedPolicy, knownParties: [SCHOOL] } })())
-      .toEqual([policySet(workedPolicy, 2)]);
+      .toEqual([]);
   });
 
   it.each([

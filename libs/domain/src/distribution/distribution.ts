@@ -44,6 +44,9 @@ function setPolicy({ partyId, adminFeePercent, recoverPatentCosts, bands, knownP
     });
     if (total.gt(100)) throw new DomainError('shares-over-100', `bands[${i}].shares sum to ${total.toFixed()} %, over 100 %`, 'rule', `bands[${i}].shares`);
   });
+  // PUT semantics: the policy in force sent again is no change, so no new version.
+  const current = state.policies[state.latestVersion];
+  if (current && JSON.stringify(current) === JSON.stringify({ adminFeePercent, recoverPatentCosts, bands })) return [];
   return [{ type: 'DistributionPolicySet', data: { partyId, version: state.latestVersion + 1, adminFeePercent, recoverPatentCosts, bands } }];
 }
 

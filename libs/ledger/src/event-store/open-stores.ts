@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore, SqliteEventStore } from '@ledger/event-store';
 import { LedgerConfig } from '../config/ledger-config';
 import { PostgresReadModelDb } from '../read-model/postgres-read-model-db';
@@ -24,5 +25,6 @@ export async function openEventStore(config: StoreConfig): Promise<EventStore> {
 export function openReadModelDb(config: StoreConfig): ReadModelDb {
   if (config.EVENT_STORE === 'sqlite') return new SqliteReadModelDb(config.SQLITE_PATH);
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required unless EVENT_STORE=sqlite');
-  return new PostgresReadModelDb(config.DATABASE_URL);
+  const logger = new Logger('ReadModels');
+  return new PostgresReadModelDb(config.DATABASE_URL, (error) => logger.warn(`idle PostgreSQL connection dropped: ${error.message}`));
 }

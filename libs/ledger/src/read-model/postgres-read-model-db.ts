@@ -18,8 +18,11 @@ export class PostgresReadModelDb implements ReadModelDb {
   private readonly pool: Pool;
   private readonly exec: SqlExecutor;
 
-  constructor(connectionString: string) {
+  constructor(connectionString: string, private readonly onIdleError: (error: Error) => void = () => undefined) {
     this.pool = new Pool({ connectionString, max: 10 });
+    // An idle connection the server drops (restart, admin termination) must not crash the process:
+    // the pool discards it and the next query opens a new one.
+    this.pool.on('error', (error) => this.onIdleError(error));
     this.exec = executor(this.pool);
   }
 

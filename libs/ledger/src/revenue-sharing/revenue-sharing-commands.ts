@@ -33,12 +33,11 @@ export class SetDistributionPolicyHandler implements ICommandHandler<SetDistribu
   async execute({ policy, ctx }: SetDistributionPolicyCommand): Promise<PolicyOutcome> {
     const named = policy.bands.flatMap((b) => b.shares.map((s) => s.beneficiary)).filter((b) => b !== 'inventors');
     const knownParties = await registeredParties(this.store, named);
-    const { events, position } = await handleCommand(
+    const { state, position } = await handleCommand(
       this.store, partyStream(policy.partyId), distributionDecider,
       { type: 'SetDistributionPolicy', data: { ...policy, knownParties } }, ctx,
     );
-    const set = events.find((e) => e.type === 'DistributionPolicySet');
-    return { version: set?.type === 'DistributionPolicySet' ? set.data.version : 0, position };
+    return { version: state.latestVersion, position: position < 0n ? await this.store.headPosition() : position };
   }
 }
 
