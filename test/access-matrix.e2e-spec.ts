@@ -89,6 +89,12 @@ describe('authorization matrix, generated from the route table', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it('answers 401 with WWW-Authenticate: Bearer and a problem body', async () => {
+    const res = await ledger.as().get(`/parties/${w.lin}`).expect(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+  });
+
   it('revokes a key: the next request with it is 401', async () => {
     const issued = await post<{ id: string; token: string; position: string }>(ledger, '/api-keys', { partyId: stranger, role: 'partner' });
     await ledger.http.get(`/parties/${stranger}?minPosition=${issued.position}`).expect(200);

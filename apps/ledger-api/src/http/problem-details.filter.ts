@@ -60,6 +60,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = { ...toProblem(error), instance: req.originalUrl };
     if (problem.status === 500) this.logger.error(error instanceof Error ? error.stack : String(error));
     if (problem.status === 503) res.setHeader('Retry-After', '1');
+    if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }
