@@ -50,7 +50,7 @@ describeOnEveryStore('equity for IP', (kind) => {
 
   it('dilutes everyone in the next round of 2,500,000 shares', async () => {
     const round = track(await post<Record<string, unknown>>(ledger, `/equity-deals/${deal}/funding-rounds`, { newShares: '2500000', pricePerShare: '4.00', closedOn: '2025-12-31' }));
-    expect(round).toMatchObject({ protected: false, fullyDilutedShares: '15131579', topUps: [] });
+    expect(round).toMatchObject({ protected: false, fullyDilutedShares: '15131579', topUps: [], protectionEnded: true });
   });
 
   it('refuses a sale of more shares than the seller holds, appending nothing', async () => {

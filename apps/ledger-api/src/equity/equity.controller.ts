@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AntiDilutionEnded, AntiDilutionTopUpIssued, EquityAwarded, EquityEvent, EquityLiquidated, FundingRoundRecorded } from '@ledger/domain';
+import { AntiDilutionTopUpIssued, EquityAwarded, EquityEvent, EquityLiquidated, FundingRoundRecorded } from '@ledger/domain';
 import { CommandContext, CreateEquityDealCommand, EquityCommandMessage, EquityOutcome, EquityQuery } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { OfficeOnly } from '../auth/access-policy';
@@ -36,7 +36,8 @@ export class EquityController {
     return {
       ...decided<FundingRoundRecorded>(outcome, 'FundingRoundRecorded'),
       topUps: decided<AntiDilutionTopUpIssued>(outcome, 'AntiDilutionTopUpIssued')?.topUps ?? [],
-      protectionEnded: decided<AntiDilutionEnded>(outcome, 'AntiDilutionEnded') !== undefined,
+      /** Whether anti-dilution protection is over once this round is in (ended now or before). */
+      protectionEnded: outcome.state.granted && outcome.state.protectionEnded,
       position: outcome.position.toString(),
     };
   }
