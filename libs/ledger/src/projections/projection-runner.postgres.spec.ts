@@ -5,27 +5,12 @@ import { projectionRunnerSuite } from './projection-runner.suite';
 
 describePostgres('projection runner with PostgreSQL', () => {
   projectionRunnerSuite('postgres (events and read models in one database)', {
-    async open() {
+    async prepare() {
       const database = await createTestDatabase('runner');
       if (!database) throw new Error('PostgreSQL is unreachable');
-      const opened: { close(): Promise<void> }[] = [];
-      const connect = async () => {
-        const store = await PostgresEventStore.open(database.url);
-        const db = new PostgresReadModelDb(database.url);
-        opened.push(store, db);
-        return { store, db };
-      };
-      const first = await connect();
       return {
-        ...first,
-        reopen: async () => {
-          await Promise.all(opened.splice(0).map((c) => c.close()));
-          return connect();
-        },
-        cleanup: async () => {
-          await Promise.all(opened.map((c) => c.close()));
-          await database.drop();
-        },
+        connect: async () => ({ store: await PostgresEventStore.open(database.url), db: new PostgresReadModelDb(database.url) }),
+        remove: () => database.drop(),
       };
     },
   });

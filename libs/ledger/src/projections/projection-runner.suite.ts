@@ -4,9 +4,34 @@ import { ReadModelDb, SqlExecutor } from '../read-model/read-model-db';
 import { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
+interface Connections {
+  store: EventStore;
+  db: ReadModelDb;
+}
+
 export interface RunnerTarget {
-  /** A fresh store and read-model database; `reopen` gives new connections to the same data. */
-  open(): Promise<{ store: EventStore; db: ReadModelDb; reopen(): Promise<{ store: EventStore; db: ReadModelDb }>; cleanup(): Promise<void> }>;
+  /** Prepares a fresh place for a store and read models: how to connect to it, and how to remove it. */
+  prepare(): Promise<{ connect(): Promise<Connections>; remove(): Promise<void> }>;
+}
+
+/** Connections to one prepared place; `reopen` closes them and connects anew (a restart). */
+async function open(target: RunnerTarget) {
+  const place = await target.prepare();
+  let current = await place.connect();
+  const close = () => Promise.all([current.store.close(), current.db.close()]);
+  return {
+    get store() { return current.store; },
+    get db() { return current.db; },
+    async reopen() {
+      await close();
+      current = await place.connect();
+      return current;
+    },
+    async cleanup() {
+      await close();
+      await place.remove();
+    },
+  };
 }
 
 const event = (stream: string, n: number) => {
@@ -45,8 +70,8 @@ async function rows(db: ReadModelDb) {
 
 export function projectionRunnerSuite(name: string, target: RunnerTarget) {
   describe(`ProjectionRunner on ${name}`, () => {
-    let env: Awaited<ReturnType<RunnerTarget['open']>>;
-    beforeEach(async () => { env = await target.open(); });
+    let env: Awaited<ReturnType<typeof open>>;
+    beforeEach(async () => { env = await open(target); });
     afterEach(async () => { await env.cleanup(); });
 
     const appendMany = async (store: EventStore, count: number, offset = 0) => {
