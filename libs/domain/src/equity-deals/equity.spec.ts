@@ -79,6 +79,12 @@ describe('equity for IP', () => {
     expect(given([]).when(grantCommand(extra))).toThrow(expect.objectContaining({ field }));
   });
 
+  it('refuses a round or a sale dated before the grant', () => {
+    expect(given(run([grantCommand()])).when(round('r', '1', '1.00', '2025-01-14'))).toThrow(expect.objectContaining({ code: 'date-before-grant', field: 'closedOn' }));
+    const early: EquityCommand = { type: 'RecordLiquidityEvent', data: { liquidityId: 's', holderId: U, sharesSold: '1', proceeds: '1.00', currency: 'CNY', occurredOn: '2025-01-01' } };
+    expect(given(run([grantCommand()])).when(early)).toThrow(expect.objectContaining({ field: 'occurredOn' }));
+  });
+
   it('refuses a second grant (409) and rounds on a missing deal (404)', () => {
     expect(given(run([grantCommand()])).when(grantCommand())).toThrow(expect.objectContaining({ kind: 'conflict' }));
     expect(given([]).when(round('r', '1', '1.00', '2025-01-01'))).toThrow(expect.objectContaining({ kind: 'not-found' }));

@@ -61,11 +61,19 @@ function requireDeal(state: EquityState): GrantedDeal {
   return state;
 }
 
+/** A round or sale dated before the grant would fold out of order in an asOf view: refuse it. */
+function requireAfterGrant(deal: GrantedDeal, date: string, field: string) {
+  requireDate(date, field);
+  if (date < deal.terms.grantedOn) {
+    throw new DomainError('date-before-grant', `${field} ${date} is before the grant on ${deal.terms.grantedOn}`, 'rule', field);
+  }
+}
+
 function fundingRound(data: RecordFundingRound['data'], state: EquityState): EquityEvent[] {
   const deal = requireDeal(state);
   const newShares = wholeShares(data.newShares, 'newShares');
   const raised = positive(data.pricePerShare, 'pricePerShare').times(newShares);
-  requireDate(data.closedOn, 'closedOn');
+  requireAfterGrant(deal, data.closedOn, 'closedOn');
   const currency = deal.terms.currency;
   const before = new Big(deal.cumulativeRaised);
   const cumulativeRaised = before.plus(raised);
@@ -109,7 +117,7 @@ function liquidity(data: RecordLiquidityEvent['data'], state: EquityState): Equi
   }
   if (!isCurrencyCode(data.currency)) throw new DomainError('invalid-currency', 'currency must be an ISO 4217 code', 'rule', 'currency');
   const proceeds = positive(data.proceeds, 'proceeds', minorUnit(data.currency));
-  requireDate(data.occurredOn, 'occurredOn');
+  requireAfterGrant(deal, data.occurredOn, 'occurredOn');
   return [{
     type: 'EquityLiquidated',
     data: { ...data, dealId: deal.terms.dealId, sharesSold: sold.toFixed(), proceeds: formatAmount(proceeds, data.currency) },
