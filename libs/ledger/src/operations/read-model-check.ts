@@ -14,20 +14,20 @@ async function snapshot(db: ReadModelDb, projection: Projection): Promise<string
 }
 
 /**
- * Rebuilds each projection from zero and compares it with what it held: the names of the read models
- * that differed (they now hold the rebuilt, correct rows).
+ * Rebuilds every projection from zero (one reading of the log) and compares each with what it held:
+ * the names of the read models that differed (they now hold the rebuilt, correct rows).
  */
 export async function readModelsDifferingFromRebuild(
   db: ReadModelDb, runner: ProjectionRunner, projections: readonly Projection[], head: bigint, timeoutMs: number,
 ): Promise<string[]> {
   const differing: string[] = [];
   if (!(await runner.waitFor(head, timeoutMs))) throw new Error('read models did not catch up with the log');
-  for (const projection of projections) {
-    const before = await snapshot(db, projection);
-    await runner.rebuild(projection.name);
-    if (!(await runner.waitFor(head, timeoutMs))) throw new Error(`projection ${projection.name} did not finish rebuilding`);
+  const before = await Promise.all(projections.map((p) => snapshot(db, p)));
+  await runner.rebuildAll();
+  if (!(await runner.waitFor(head, timeoutMs))) throw new Error('read models did not finish rebuilding');
+  for (const [i, projection] of projections.entries()) {
     const after = await snapshot(db, projection);
-    if (before.length !== after.length || before.some((row, i) => row !== after[i])) differing.push(projection.name);
+    if (before[i].length !== after.length || before[i].some((row, j) => row !== after[j])) differing.push(projection.name);
   }
   return differing;
 }

@@ -40,19 +40,19 @@ const event = (stream: string, n: number) => {
 };
 
 /** Counts events per stream and keeps the order it saw them in: enough to catch a skip or a double. */
-function countingProjection(failures: Map<string, number> = new Map()): Projection {
+function countingProjection(failures: Map<string, number> = new Map(), table = 'test_counts'): Projection {
   return {
-    name: 'counting',
+    name: table === 'test_counts' ? 'counting' : table,
     schema: [
-      'CREATE TABLE IF NOT EXISTS test_counts (stream TEXT PRIMARY KEY, n INTEGER NOT NULL, seen TEXT NOT NULL)',
+      `CREATE TABLE IF NOT EXISTS ${table} (stream TEXT PRIMARY KEY, n INTEGER NOT NULL, seen TEXT NOT NULL)`,
     ],
-    tables: ['test_counts'],
+    tables: [table],
     handles: new Set(['Counted']),
     async apply(e: RecordedEvent, tx: SqlExecutor) {
       const { stream, n } = e.data as { stream: string; n: number };
       await tx.execute(
-        `INSERT INTO test_counts (stream, n, seen) VALUES ($1, 1, $2)
-         ON CONFLICT (stream) DO UPDATE SET n = test_counts.n + 1, seen = test_counts.seen || ',' || $2`,
+        `INSERT INTO ${table} (stream, n, seen) VALUES ($1, 1, $2)
+         ON CONFLICT (stream) DO UPDATE SET n = ${table}.n + 1, seen = ${table}.seen || ',' || $2`,
         [stream, String(n)],
       );
       const left = failures.get(e.id) ?? 0;
@@ -64,8 +64,20 @@ function countingProjection(failures: Map<string, number> = new Map()): Projecti
   };
 }
 
-async function rows(db: ReadModelDb) {
-  return db.query<{ stream: string; n: number; seen: string }>('SELECT stream, n, seen FROM test_counts ORDER BY stream');
+async function rows(db: ReadModelDb, table = 'test_counts') {
+  return db.query<{ stream: string; n: number; seen: string }>(`SELECT stream, n, seen FROM ${table} ORDER BY stream`);
+}
+
+/** The read-model database, counting the transactions run on it. */
+function countingTransactions(db: ReadModelDb) {
+  const counter = { count: 0 };
+  const wrapped: ReadModelDb = Object.assign(Object.create(db) as ReadModelDb, {
+    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>) => {
+      counter.count++;
+      return db.transaction(fn);
+    },
+  });
+  return { db: wrapped, counter };
 }
 
 export function projectionRunnerSuite(name: string, target: RunnerTarget) {
@@ -132,6 +144,55 @@ export function projectionRunnerSuite(name: string, target: RunnerTarget) {
       expect(await runner.waitFor(await env.store.headPosition(), 10000)).toBe(true);
       await runner.stop();
       expect(await rows(env.db)).toEqual(before);
+    });
+
+    it('catches up a page per transaction, reading the log once for every projection', async () => {
+      const last = await appendMany(env.store, 2500);
+      const { db, counter } = countingTransactions(env.db);
+      const reads = { count: 0 };
+      const store: EventStore = Object.assign(Object.create(env.store) as EventStore, {
+        subscribeAll: (...args: Parameters<EventStore['subscribeAll']>) => {
+          reads.count++;
+          return env.store.subscribeAll(...args);
+        },
+      });
+      const runner = new ProjectionRunner(store, db, [countingProjection(), countingProjection(new Map(), 'test_counts_2')]);
+      await runner.start();
+      expect(await runner.waitFor(last, 20000)).toBe(true);
+      await runner.stop();
+      expect(reads.count).toBe(1);
+      // 2 projections × 2,500 events: a handful of pages each, where one transaction per event would be 5,000.
+      expect(counter.count).toBeLessThan(60);
+      expect((await rows(env.db)).map((r) => Number(r.n))).toEqual([834, 833, 833]);
+      expect(await rows(env.db, 'test_counts_2')).toEqual(await rows(env.db));
+    });
+
+    it('rebuilds every projection at once to exactly the same rows', async () => {
+      const projections = [countingProjection(), countingProjection(new Map(), 'test_counts_2')];
+      const runner = new ProjectionRunner(env.store, env.db, projections);
+      await runner.start();
+      expect(await runner.waitFor(await appendMany(env.store, 40), 10000)).toBe(true);
+      const before = [await rows(env.db), await rows(env.db, 'test_counts_2')];
+      await runner.rebuildAll();
+      expect(runner.position()).toBe(-1n);
+      const last = await appendMany(env.store, 2, 40);
+      expect(await runner.waitFor(last, 10000)).toBe(true);
+      await runner.stop();
+      const after = [await rows(env.db), await rows(env.db, 'test_counts_2')];
+      // Events 40 and 41 go to s-1 and s-2 after the rebuild; everything before is as it was.
+      expect(after[0].map((r) => r.seen)).toEqual(before[0].map((r, i) => r.seen + ['', ',40', ',41'][i]));
+      expect(after[1]).toEqual(after[0]);
+    });
+
+    it('saves the checkpoint of a projection that handles none of a long run of events', async () => {
+      await appendMany(env.store, 1200);
+      const idle: Projection = { ...countingProjection(), name: 'idle', handles: new Set(['NeverAppended']) };
+      const runner = new ProjectionRunner(env.store, env.db, [idle]);
+      await runner.start();
+      expect(await runner.waitFor(await env.store.headPosition(), 10000)).toBe(true);
+      await runner.stop();
+      const [row] = await env.db.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE name = 'idle'");
+      expect(row).toBeDefined();
     });
   });
 }

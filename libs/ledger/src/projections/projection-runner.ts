@@ -1,6 +1,7 @@
 import { EventStore, RecordedEvent, Subscription } from '@ledger/event-store';
 import { ReadModelDb } from '../read-model/read-model-db';
 import { CHECKPOINT_SCHEMA, deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoints';
+import { PageBuffer } from './page-buffer';
 import { ProcessManager } from './process-manager';
 import { Projection } from './projection';
 
@@ -13,21 +14,35 @@ export type Consumer = Projection | ProcessManager;
 const isProjection = (c: Consumer): c is Projection => 'apply' in c;
 
 interface Running {
-  projection: Consumer;
-  /** Last position this projection has taken into account (handled or skipped). */
+  consumer: Consumer;
+  /** Last position this consumer has taken into account (handled or skipped). */
   position: bigint;
+  /** Events skipped since its checkpoint was last saved. */
+  unsaved: number;
+  /** Process managers have a subscription each; projections share a feed. */
+  subscription?: Subscription;
+}
+
+/** Projections fed by one subscription: the log is read and decoded once for all of them. */
+interface Feed {
+  members: Running[];
+  buffer: PageBuffer;
   subscription?: Subscription;
 }
 
 const MAX_BACKOFF_MS = 5000;
+/** A projection that handles nothing for this many events still saves its checkpoint, so a restart skips them. */
+const CHECKPOINT_EVERY = 1000;
 
 /**
- * Feeds projections from the store's global subscription. Each handled event and the checkpoint are
- * written in one transaction; a failing handler is retried with backoff on the same event, so an event
- * is never skipped. Positions live in memory for `?minPosition=` waits.
+ * Feeds projections and process managers from the store's global subscription. Projections share
+ * one subscription and apply a page of events per transaction together with their checkpoint;
+ * process managers handle one event at a time (they append). A failing page or event is retried with
+ * backoff, so an event is never skipped. Positions live in memory for `?minPosition=` waits.
  */
 export class ProjectionRunner {
   private readonly running = new Map<string, Running>();
+  private readonly feeds = new Set<Feed>();
   private readonly waiters = new Set<() => void>();
   private readonly failures = new Map<string, string>();
   private stopping = false;
@@ -45,17 +60,20 @@ export class ProjectionRunner {
   /** Starts every consumer, or only the projections (operator tools must not append events). */
   async start(scope: 'all' | 'projections' = 'all'): Promise<void> {
     await this.db.execute(CHECKPOINT_SCHEMA);
-    for (const projection of this.projections) {
-      if (scope === 'projections' && !isProjection(projection)) continue;
-      if (isProjection(projection)) for (const ddl of projection.schema) await this.db.execute(ddl);
-      const checkpoint = await loadCheckpoint(this.db, projection.name);
-      const entry: Running = { projection, position: checkpoint ?? -1n };
-      this.running.set(projection.name, entry);
-      this.subscribe(entry, checkpoint);
+    const members: Running[] = [];
+    for (const consumer of this.projections) {
+      if (scope === 'projections' && !isProjection(consumer)) continue;
+      if (isProjection(consumer)) for (const ddl of consumer.schema) await this.db.execute(ddl);
+      const checkpoint = await loadCheckpoint(this.db, consumer.name);
+      const entry: Running = { consumer, position: checkpoint ?? -1n, unsaved: 0 };
+      this.running.set(consumer.name, entry);
+      if (isProjection(consumer)) members.push(entry);
+      else this.subscribe(entry, checkpoint);
     }
+    if (members.length > 0) this.feed(members);
   }
 
-  /** Lowest position reached by every projection. */
+  /** Lowest position reached by every consumer. */
   position(): bigint {
     let min: bigint | undefined;
     for (const { position } of this.running.values()) if (min === undefined || position < min) min = position;
@@ -95,80 +113,161 @@ export class ProjectionRunner {
     });
   }
 
-  /** Empties a projection's tables and checkpoint, then projects the whole log again. */
+  /** Empties one projection's tables and checkpoint, then projects the whole log again. */
   async rebuild(name: string): Promise<void> {
     const entry = this.running.get(name);
-    if (!entry || !isProjection(entry.projection)) throw new Error(`unknown projection ${name}`);
-    const projection = entry.projection;
-    await entry.subscription?.stop();
-    await this.db.transaction(async (tx) => {
-      for (const table of projection.tables) await tx.execute(`DELETE FROM ${table}`);
-      await deleteCheckpoint(tx, name);
-    });
-    entry.position = -1n;
-    this.subscribe(entry, undefined);
+    if (!entry || !isProjection(entry.consumer)) throw new Error(`unknown projection ${name}`);
+    await this.detach(entry);
+    await this.reset([entry]);
+    this.feed([entry]);
   }
 
+  /** Empties every projection, then projects the whole log again, reading it once for all of them. */
+  async rebuildAll(): Promise<void> {
+    const entries = [...this.running.values()].filter((r) => isProjection(r.consumer));
+    for (const entry of entries) await this.detach(entry);
+    await this.reset(entries);
+    this.feed(entries);
+  }
+
+  /** Stops reading, applies what was already read and saves the checkpoints. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.all([...this.running.values()].map((r) => r.subscription?.stop()));
+    const subscriptions = [...this.running.values()].map((r) => r.subscription).concat([...this.feeds].map((f) => f.subscription));
+    await Promise.all(subscriptions.map((s) => s?.stop()));
+    await Promise.all([...this.feeds].map((f) => f.buffer.idle()));
   }
 
   isProcessManager(name: string): boolean {
-    const consumer = this.running.get(name)?.projection;
+    const consumer = this.running.get(name)?.consumer;
     return consumer !== undefined && !isProjection(consumer);
   }
 
-  /** Projections whose subscription broke (store unreachable) and is being re-established. */
+  /** Consumers whose subscription broke (store unreachable) and is being re-established. */
   failed(): string[] {
     return [...this.failures.keys()];
   }
 
-  private subscribe(entry: Running, checkpoint: bigint | undefined) {
-    const subscription = this.store.subscribeAll({ fromPosition: checkpoint ?? 'start' }, (event) =>
-      this.deliver(entry, event),
-    );
+  private feed(members: Running[]): void {
+    const feed: Feed = { members, buffer: new PageBuffer((page) => this.applyPage(feed, page)) };
+    this.feeds.add(feed);
+    this.subscribeFeed(feed);
+  }
+
+  private subscribeFeed(feed: Feed): void {
+    const from = feed.members.reduce((min, m) => (m.position < min ? m.position : min), feed.members[0].position);
+    const subscription = this.store.subscribeAll({ fromPosition: from < 0n ? 'start' : from }, (event) => feed.buffer.push(event));
+    feed.subscription = subscription;
+    this.onBroken(subscription, feed.members, () => feed.subscription === subscription && this.feeds.has(feed), () => {
+      feed.buffer = new PageBuffer((page) => this.applyPage(feed, page));
+      this.subscribeFeed(feed);
+    });
+  }
+
+  /** Takes a projection out of its feed once its current page is written; a feed left empty stops. */
+  private async detach(entry: Running): Promise<void> {
+    for (const feed of this.feeds) {
+      if (!feed.members.includes(entry)) continue;
+      feed.members = feed.members.filter((m) => m !== entry);
+      if (feed.members.length === 0) {
+        this.feeds.delete(feed);
+        await feed.subscription?.stop();
+      }
+      await feed.buffer.idle();
+    }
+  }
+
+  private async reset(entries: Running[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const { consumer } of entries) {
+        for (const table of (consumer as Projection).tables) await tx.execute(`DELETE FROM ${table}`);
+        await deleteCheckpoint(tx, consumer.name);
+      }
+    });
+    for (const entry of entries) Object.assign(entry, { position: -1n, unsaved: 0 });
+  }
+
+  private async applyPage(feed: Feed, page: RecordedEvent[]): Promise<void> {
+    await Promise.all(feed.members.map((member) => this.applyTo(member, page)));
+    for (const member of feed.members) this.failures.delete(member.consumer.name);
+    this.advanced();
+  }
+
+  /** One transaction: the events of the page this projection handles, and its checkpoint. */
+  private async applyTo(entry: Running, page: RecordedEvent[]): Promise<void> {
+    const projection = entry.consumer as Projection;
+    const events = page.filter((e) => e.position > entry.position);
+    if (events.length === 0) return;
+    const last = events[events.length - 1].position;
+    const handled = events.filter((e) => projection.handles.has(e.type));
+    const save = handled.length > 0 || entry.unsaved + events.length >= CHECKPOINT_EVERY;
+    if (save) {
+      let current = handled[0] ?? events[0];
+      await this.retrying(projection.name, () => current, () =>
+        this.db.transaction(async (tx) => {
+          for (const event of handled) {
+            current = event;
+            await projection.apply(event, tx);
+          }
+          await saveCheckpoint(tx, projection.name, last);
+        }),
+      );
+    }
+    entry.position = last;
+    entry.unsaved = save ? 0 : entry.unsaved + events.length;
+  }
+
+  private subscribe(entry: Running, checkpoint: bigint | undefined): void {
+    const subscription = this.store.subscribeAll({ fromPosition: checkpoint ?? 'start' }, (event) => this.deliver(entry, event));
     entry.subscription = subscription;
+    this.onBroken(subscription, [entry], () => entry.subscription === subscription, () =>
+      this.subscribe(entry, entry.position < 0n ? undefined : entry.position),
+    );
+  }
+
+  /** A subscription that breaks (store unreachable) is re-established from the last position reached. */
+  private onBroken(subscription: Subscription, entries: Running[], current: () => boolean, resubscribe: () => void): void {
     subscription.done.catch((error: Error) => {
-      if (this.stopping || entry.subscription !== subscription) return;
-      this.failures.set(entry.projection.name, error.message);
-      this.logger.warn(`projection ${entry.projection.name} lost its subscription; resubscribing`, { error: error.message });
+      if (this.stopping || !current()) return;
+      for (const entry of entries) this.failures.set(entry.consumer.name, error.message);
+      this.logger.warn(`${entries.map((e) => e.consumer.name).join(', ')} lost the subscription; resubscribing`, { error: error.message });
       setTimeout(() => {
-        if (!this.stopping && entry.subscription === subscription) {
-          this.subscribe(entry, entry.position < 0n ? undefined : entry.position);
-        }
+        if (!this.stopping && current()) resubscribe();
       }, MAX_BACKOFF_MS).unref();
     });
   }
 
+  /** A process manager: one event at a time, since it appends in reaction. */
   private async deliver(entry: Running, event: RecordedEvent): Promise<void> {
-    const { projection } = entry;
-    if (projection.handles.has(event.type)) {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          if (isProjection(projection)) {
-            await this.db.transaction(async (tx) => {
-              await projection.apply(event, tx);
-              await saveCheckpoint(tx, projection.name, event.position);
-            });
-          } else {
-            const appended = await projection.handle(event);
-            if (appended !== undefined && appended > this.produced) this.produced = appended;
-            await this.db.transaction((tx) => saveCheckpoint(tx, projection.name, event.position));
-          }
-          break;
-        } catch (error) {
-          if (this.stopping) throw error;
-          const delay = Math.min(this.retryBaseMs * 2 ** attempt, MAX_BACKOFF_MS);
-          this.logger.warn(`projection ${projection.name} failed on ${event.type}@${event.position}; retrying`, {
-            error: (error as Error).message, attempt, delay,
-          });
-          await new Promise((r) => setTimeout(r, delay));
-        }
-      }
+    const manager = entry.consumer as ProcessManager;
+    if (manager.handles.has(event.type)) {
+      await this.retrying(manager.name, () => event, async () => {
+        const appended = await manager.handle(event);
+        if (appended !== undefined && appended > this.produced) this.produced = appended;
+        await this.db.transaction((tx) => saveCheckpoint(tx, manager.name, event.position));
+      });
     }
     entry.position = event.position;
-    this.failures.delete(projection.name);
+    this.failures.delete(manager.name);
+    this.advanced();
+  }
+
+  /** Retries with exponential backoff until it succeeds; gives up only when the runner stops. */
+  private async retrying(name: string, failedOn: () => RecordedEvent, work: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (this.stopping) throw error;
+        const delay = Math.min(this.retryBaseMs * 2 ** attempt, MAX_BACKOFF_MS);
+        const { type, position } = failedOn();
+        this.logger.warn(`projection ${name} failed on ${type}@${position}; retrying`, { error: (error as Error).message, attempt, delay });
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private advanced(): void {
     for (const waiter of [...this.waiters]) waiter();
   }
 }
