@@ -94,15 +94,31 @@ describe('bands and cost recovery', () => {
   it('recovers patent costs once across licenses, until fully recovered, and gives recovery back on a credit', () => {
     const recovering = policySet({ adminFeePercent: '10', recoverPatentCosts: true, bands: workedPolicy.bands });
     const withCosts = { ...P1, costs: [{ costId: 'c1', partyId: U, amount: '1500.00', currency: 'CNY' }, { costId: 'c2', partyId: 'other', amount: '999.00', currency: 'CNY' }] };
-    const first = allocation('1000.00', { patents: [withCosts] });
-    const second = allocation('1000.00', { patents: [withCosts], source: { eventId: 'l2', position: '3', licenseId: 'l2', kind: 'upfront' } });
-    const third = allocation('1000.00', { patents: [withCosts], source: { eventId: 'l2b', position: '4', licenseId: 'l2', kind: 'milestone', milestone: 'm' } });
+    // Sources in log order, as the process manager allocates them.
+    const first = allocation('1000.00', { patents: [withCosts], source: { eventId: 'l1', position: '100', licenseId: 'l1', kind: 'royalty', reportId: 'q1', period: '2025-Q1' } });
+    const second = allocation('1000.00', { patents: [withCosts], source: { eventId: 'l2', position: '101', licenseId: 'l2', kind: 'upfront' } });
+    const third = allocation('1000.00', { patents: [withCosts], source: { eventId: 'l2b', position: '102', licenseId: 'l2', kind: 'milestone', milestone: 'm' } });
     const allocated = run([registered, recovering], [first, second, third]);
     const recovered = allocated.map((e) => (e.type === 'DistributionAllocated' ? e.data.costRecovery : []));
     expect(recovered).toEqual([[{ patentId: 'p1', amount: '900.00' }], [{ patentId: 'p1', amount: '600.00' }], []]);
-    const credit = allocation('-1000.00', { patents: [withCosts], source: { ...first.data.source, eventId: 'credit', kind: 'adjustment' } });
+    const credit = allocation('-1000.00', { patents: [withCosts], source: { ...first.data.source, eventId: 'credit', position: '103', kind: 'adjustment' } });
     const [reversed] = run([registered, recovering, ...allocated], [credit]);
     expect(reversed.type === 'DistributionAllocated' && reversed.data.costRecovery).toEqual([{ patentId: 'p1', amount: '-900.00' }]);
+  });
+});
+
+describe('replays', () => {
+  it('decides nothing for a source at or before the latest allocated one, and allocates a later one', () => {
+    const [done] = run([registered, policySet()], [allocation('100.00', { source: { eventId: 's9', position: '900', licenseId: 'l1', kind: 'upfront' } })]);
+    const history = [registered, policySet(), done];
+    expect(given(history).when(allocation('100.00', { source: { eventId: 's9', position: '900', licenseId: 'l1', kind: 'upfront' } }))()).toEqual([]);
+    expect(given(history).when(allocation('100.00', { source: { eventId: 's8', position: '899', licenseId: 'l1', kind: 'upfront' } }))()).toEqual([]);
+    expect(given(history).when(allocation('100.00', { source: { eventId: 's10', position: '901', licenseId: 'l1', kind: 'upfront' } }))()).toHaveLength(1);
+  });
+
+  it('refuses a source position that is not a log position', () => {
+    expect(given([registered, policySet()]).when(allocation('1.00', { source: { eventId: 'x', position: 'abc', licenseId: 'l1', kind: 'upfront' } })))
+      .toThrow(expect.objectContaining({ code: 'invalid-position', field: 'source.position' }));
   });
 });
 

@@ -7,7 +7,7 @@ import { PartyRegistered } from '../parties/party';
 import { Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { Split, finalLines, reverseProportionally, splitByPolicy } from './allocation';
-import { DistributionState, evolveDistribution, initialDistributionState, sourceKey } from './state';
+import { DistributionState, alreadyAllocated, evolveDistribution, initialDistributionState, netAllocated } from './state';
 import { AllocateDistribution, DistributionCommand, DistributionEvent, RecordPayout, SetDistributionPolicy } from './types';
 
 function requireRegistered(state: DistributionState, partyId: string) {
@@ -51,7 +51,10 @@ function setPolicy({ partyId, adminFeePercent, recoverPatentCosts, bands, knownP
 }
 
 function allocateDistribution(data: AllocateDistribution['data'], state: DistributionState): DistributionEvent[] {
-  if (state.allocated[data.source.eventId]) return []; // a replay: this source is already allocated
+  if (!/^\d+$/.test(data.source.position)) {
+    throw new DomainError('invalid-position', `source.position: ${data.source.position} is not a log position`, 'rule', 'source.position');
+  }
+  if (alreadyAllocated(state, data.source)) return []; // a replay: this source is already allocated
   const amount = parseDecimal(data.amount, 'amount', { allowNegative: true });
   if (amount.eq(0)) return [];
   const scale = minorUnit(data.currency);
@@ -63,7 +66,7 @@ function allocateDistribution(data: AllocateDistribution['data'], state: Distrib
   let split: Split;
   if (amount.gt(0)) split = splitByPolicy(amount, policy, ctx);
   else {
-    const net = state.netBySource[sourceKey(data.source)] ?? {};
+    const net = netAllocated(state, data.source);
     split = reverseProportionally(amount, net, scale) ?? negate(splitByPolicy(amount.abs(), policy, ctx, true));
   }
   const format = (x: Big) => formatAmount(x, data.currency);

@@ -7,18 +7,25 @@ export interface DistributionState {
   registered: boolean;
   policies: Record<number, DistributionPolicy>;
   latestVersion: number;
-  /** Source event ids already allocated: a replay decides nothing. */
-  allocated: Record<string, true>;
+  /**
+   * Log position of the latest source allocated. The process manager allocates sources in log
+   * order, so a source at or before it is a replay and decides nothing. One value instead of a set
+   * of ids: a party with a million allocations folds as fast as one with ten.
+   */
+  allocatedThrough: string | null;
   /** Cumulative distributable income per `${licenseId|dealId}/${currency}`: what bands are measured on. */
   cumulative: Record<string, string>;
   /** Patent costs recovered so far per `${patentId}/${currency}`. */
   recovered: Record<string, string>;
-  /** Net allocated per source key, per line key: what a credit reverses proportionally. */
-  netBySource: Record<string, Record<string, string>>;
+  /**
+   * Net allocated per source key, per line key: what a credit reverses proportionally. Grouped by
+   * license (or deal) so that an allocation copies one license's reports, not the party's whole history.
+   */
+  netBySource: Record<string, Record<string, Record<string, string>>>;
 }
 
 export const initialDistributionState = (): DistributionState => ({
-  registered: false, policies: {}, latestVersion: 0, allocated: {}, cumulative: {}, recovered: {}, netBySource: {},
+  registered: false, policies: {}, latestVersion: 0, allocatedThrough: null, cumulative: {}, recovered: {}, netBySource: {},
 });
 
 /** Amounts that answer for the same figure: all assessments of one report, or of one year's minimum. */
@@ -28,7 +35,16 @@ export function sourceKey(source: AllocationSource): string {
   return `event/${source.eventId}`;
 }
 
-export const incomeKey = (source: AllocationSource, currency: string) => `${source.licenseId ?? source.dealId ?? 'other'}/${currency}`;
+const origin = (source: AllocationSource) => source.licenseId ?? source.dealId ?? 'other';
+export const incomeKey = (source: AllocationSource, currency: string) => `${origin(source)}/${currency}`;
+
+/** What a source has allocated so far, per line key. */
+export const netAllocated = (state: DistributionState, source: AllocationSource): Record<string, string> =>
+  state.netBySource[origin(source)]?.[sourceKey(source)] ?? {};
+
+/** Whether this source comes at or before the latest one allocated: a replay. */
+export const alreadyAllocated = (state: DistributionState, source: AllocationSource) =>
+  state.allocatedThrough !== null && BigInt(source.position) <= BigInt(state.allocatedThrough);
 export const lineKey = (line: Pick<DistributionLine, 'role' | 'partyId' | 'patentId'>) => `${line.role}|${line.partyId}|${line.patentId ?? ''}`;
 export const DISTRIBUTABLE_ROLES = new Set(['inventor', 'beneficiary', 'retained']);
 
@@ -48,15 +64,15 @@ export function evolveDistribution(state: DistributionState, event: Distribution
       const distributable = d.lines.filter((l) => DISTRIBUTABLE_ROLES.has(l.role)).reduce((s, l) => s.plus(l.amount), new Big(0));
       const recovered = { ...state.recovered };
       for (const r of d.costRecovery) recovered[`${r.patentId}/${d.currency}`] = add(recovered[`${r.patentId}/${d.currency}`], r.amount);
-      const key = sourceKey(d.source);
-      const net = { ...(state.netBySource[key] ?? {}) };
+      const net = { ...netAllocated(state, d.source) };
       for (const l of d.lines) net[lineKey(l)] = add(net[lineKey(l)], l.amount);
+      const group = origin(d.source);
       return {
         ...state,
-        allocated: { ...state.allocated, [d.source.eventId]: true },
+        allocatedThrough: alreadyAllocated(state, d.source) ? state.allocatedThrough : d.source.position,
         cumulative: { ...state.cumulative, [income]: add(state.cumulative[income], distributable.toFixed()) },
         recovered,
-        netBySource: { ...state.netBySource, [key]: net },
+        netBySource: { ...state.netBySource, [group]: { ...state.netBySource[group], [sourceKey(d.source)]: net } },
       };
     }
     default:

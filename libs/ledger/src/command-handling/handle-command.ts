@@ -2,6 +2,7 @@ import { Decider, DomainEvent } from '@ledger/domain';
 import { EventStore, RecordedEvent } from '@ledger/event-store';
 import { randomUUID } from 'node:crypto';
 import { CommandContext, metadataFor } from './command-context';
+import { Folded, deciderFold, streamStatesOf } from './stream-states';
 
 export interface Handled<Event, State> {
   events: Event[];
@@ -10,9 +11,9 @@ export interface Handled<Event, State> {
   position: bigint;
 }
 
-export interface HandleOptions {
-  /** The stream as already read by the caller, to avoid reading it twice. */
-  loaded?: RecordedEvent[];
+export interface HandleOptions<State> {
+  /** The stream's state as the caller already folded it, to avoid reading it twice. */
+  loaded?: Folded<State>;
   /** Deterministic ids (process managers), so a replayed append is recognised as a retry. */
   eventId?: (index: number) => string;
 }
@@ -20,8 +21,9 @@ export interface HandleOptions {
 export const toDomainEvent = <E extends DomainEvent>(e: RecordedEvent): E => ({ type: e.type, data: e.data }) as E;
 
 /**
- * The write path of every command: load the stream, fold it with evolve, decide, append with the
- * revision that was read. A concurrent writer makes the append fail with WrongExpectedRevision (409).
+ * The write path of every command: load the stream's state (its snapshot plus the events appended
+ * since), decide, append with the revision that was read. A concurrent writer makes the append fail
+ * with WrongExpectedRevision (409).
  */
 export async function handleCommand<Command, Event extends DomainEvent, State>(
   store: EventStore,
@@ -29,16 +31,15 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   decider: Decider<Command, Event, State>,
   command: Command,
   ctx: CommandContext,
-  options: HandleOptions = {},
+  options: HandleOptions<State> = {},
 ): Promise<Handled<Event, State>> {
-  const recorded = options.loaded ?? (await store.readStream(streamId));
-  let state = decider.initialState();
-  for (const e of recorded) state = decider.evolve(state, toDomainEvent<Event>(e));
+  const states = streamStatesOf(store);
+  const fold = deciderFold(decider);
+  const loaded = options.loaded ?? (await states.load(streamId, fold));
+  let state = loaded.value;
   const events = decider.decide(command, state);
-  const expectedRevision = recorded.length ? recorded[recorded.length - 1].revision : 'no_stream';
-  if (events.length === 0) {
-    return { events, state, nextRevision: recorded.length ? (expectedRevision as bigint) : -1n, position: -1n };
-  }
+  const expectedRevision = loaded.revision ?? 'no_stream';
+  if (events.length === 0) return { events, state, nextRevision: loaded.revision ?? -1n, position: -1n };
   const metadata = metadataFor(ctx);
   const { nextRevision, position } = await store.append(
     streamId,
@@ -46,5 +47,6 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     { expectedRevision },
   );
   for (const e of events) state = decider.evolve(state, e);
+  states.remember(streamId, fold, state, nextRevision);
   return { events, state, nextRevision, position };
 }

@@ -1,20 +1,35 @@
-import { PartyEvent, PatentEvent, fold, partyDecider, partyStream, patentDecider, patentStream, RegisteredPatent } from '@ledger/domain';
+import { RegisteredPatent, partyDecider, partyStream, patentDecider, patentStream } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
-import { toDomainEvent } from './handle-command';
+import { StreamFold, deciderFold, streamStatesOf } from './stream-states';
 
 /**
- * Facts a command needs from other streams, read from the streams themselves (the source of truth),
- * never from possibly-lagging read models.
+ * Facts a command needs from other streams, read from the streams themselves (the source of truth,
+ * through their snapshots), never from possibly-lagging read models.
  */
 export async function registeredParties(store: EventStore, partyIds: readonly string[]): Promise<string[]> {
   const unique = [...new Set(partyIds)];
-  const states = await Promise.all(
-    unique.map(async (id) => fold(partyDecider, (await store.readStream(partyStream(id))).map((e) => toDomainEvent<PartyEvent>(e)))),
-  );
-  return unique.filter((_, i) => states[i].registered);
+  const states = await Promise.all(unique.map((id) => streamStatesOf(store).load(partyStream(id), deciderFold(partyDecider))));
+  return unique.filter((_, i) => states[i].value.registered);
 }
 
 export async function registeredPatent(store: EventStore, patentId: string): Promise<RegisteredPatent | undefined> {
-  const state = fold(patentDecider, (await store.readStream(patentStream(patentId))).map((e) => toDomainEvent<PatentEvent>(e)));
-  return state.registered ? state : undefined;
+  const { value } = await streamStatesOf(store).load(patentStream(patentId), deciderFold(patentDecider));
+  return value.registered ? value : undefined;
+}
+
+export interface PolicyVersion {
+  version: number;
+  /** Where it was set in the log: a source allocates under the version in force at its own position. */
+  position: bigint;
+}
+
+const policyVersionsFold: StreamFold<PolicyVersion[]> = {
+  initial: () => [],
+  step: (versions, e) =>
+    e.type === 'DistributionPolicySet' ? [...versions, { version: (e.data as { version: number }).version, position: e.position }] : versions,
+};
+
+/** Every distribution policy version of a party, with its log position. */
+export async function policyVersions(store: EventStore, partyId: string): Promise<PolicyVersion[]> {
+  return (await streamStatesOf(store).load(partyStream(partyId), policyVersionsFold)).value;
 }

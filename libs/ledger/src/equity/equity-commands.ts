@@ -1,13 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
-  Big, DistributionPolicySet, DomainError, EquityCommand, EquityEvent, EquityState, GrantEquityStake, LicenseGranted, equityDecider,
+  Big, DomainError, EquityCommand, EquityEvent, EquityState, GrantEquityStake, LicenseGranted, distributionDecider, equityDecider,
   equityStream, licenseStream, partyStream,
 } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { CommandContext } from '../command-handling/command-context';
 import { Handled, handleCommand } from '../command-handling/handle-command';
 import { registeredParties, registeredPatent } from '../command-handling/stream-facts';
+import { deciderFold, streamStatesOf } from '../command-handling/stream-states';
 import { EVENT_STORE } from '../event-store/tokens';
 
 export type EquityOutcome = Handled<EquityEvent, EquityState>;
@@ -42,10 +43,10 @@ export class CreateEquityDealHandler implements ICommandHandler<CreateEquityDeal
 
   /** The holder's current policy decides the inventors' part of the shares (its first band). */
   private async holderPolicy(holderId: string) {
-    const policies = (await this.store.readStream(partyStream(holderId))).filter((e) => e.type === 'DistributionPolicySet');
-    const latest = policies.pop() as unknown as DistributionPolicySet | undefined;
-    const share = latest?.data.bands[0]?.shares.find((s) => s.beneficiary === 'inventors');
-    return { inventorsSharePercent: share?.sharePercent ?? null, policyVersion: latest?.data.version ?? null };
+    const { value } = await streamStatesOf(this.store).load(partyStream(holderId), deciderFold(distributionDecider));
+    const latest = value.policies[value.latestVersion];
+    const share = latest?.bands[0]?.shares.find((s) => s.beneficiary === 'inventors');
+    return { inventorsSharePercent: share?.sharePercent ?? null, policyVersion: latest ? value.latestVersion : null };
   }
 
   /** The license's inventors, each weighted by the sum of their inventor shares across its patents. */

@@ -6,7 +6,7 @@ import {
 import { EventStore, RecordedEvent } from '@ledger/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import { handleCommand } from '../command-handling/handle-command';
-import { registeredPatent } from '../command-handling/stream-facts';
+import { policyVersions, registeredPatent } from '../command-handling/stream-facts';
 import { EVENT_STORE } from '../event-store/tokens';
 import { ProcessManager } from '../projections/process-manager';
 
@@ -65,10 +65,7 @@ export class DistributionProcessManager implements ProcessManager {
     assessment: Pick<RoyaltyAssessment, 'date' | 'currency'>, patents: AllocateDistribution['data']['patents'],
   ): Promise<bigint | undefined> {
     const stream = partyStream(partyId);
-    const loaded = await this.store.readStream(stream);
-    const policies = loaded
-      .filter((e) => e.type === 'DistributionPolicySet')
-      .map((e) => ({ version: (e.data as { version: number }).version, position: e.position }));
+    const policies = await policyVersions(this.store, partyId);
     const allocationId = uuidv5(`${event.id}/${partyId}`, ALLOCATIONS);
     const command: AllocateDistribution = {
       type: 'AllocateDistribution',
@@ -79,7 +76,6 @@ export class DistributionProcessManager implements ProcessManager {
     };
     const ctx = { actor: ACTOR, correlationId: event.metadata.correlationId, causationId: event.id, now: new Date().toISOString() };
     const { events, position } = await handleCommand(this.store, stream, distributionDecider, command, ctx, {
-      loaded,
       eventId: (i) => (i === 0 ? allocationId : uuidv5(`${allocationId}/${i}`, ALLOCATIONS)),
     });
     return events.length ? position : undefined;

@@ -1,0 +1,69 @@
+import { EventStore, ReadStreamOptions, SqliteEventStore } from '@ledger/event-store';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StreamFold, StreamStates } from './stream-states';
+
+const event = (n: number) => {
+  const id = randomUUID();
+  return { id, type: 'Added', data: { n }, metadata: { actor: { id: 't', role: 'office' }, correlationId: id, causationId: id, recordedAt: '2026-01-01T00:00:00Z' } };
+};
+const sum: StreamFold<number> = { initial: () => 0, step: (total, e) => total + (e.data as { n: number }).n };
+const count: StreamFold<number> = { initial: () => 0, step: (total) => total + 1 };
+
+describe('StreamStates (snapshots of folded streams)', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let reads: (ReadStreamOptions | undefined)[];
+  let counted: EventStore;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'stream-states-'));
+    store = new SqliteEventStore(join(dir, 'events.sqlite'));
+    reads = [];
+    counted = Object.assign(Object.create(store) as EventStore, {
+      readStream: (id: string, options?: ReadStreamOptions) => {
+        reads.push(options);
+        return store.readStream(id, options);
+      },
+    });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads only what was appended since its snapshot, whoever appended it', async () => {
+    const states = new StreamStates(counted);
+    for (let i = 1; i <= 5; i++) await store.append('s', [event(i)], { expectedRevision: 'any' });
+    expect(await states.load('s', sum)).toEqual({ value: 15, revision: 4n });
+    await store.append('s', [event(10), event(20)], { expectedRevision: 4n }); // another writer
+    expect(await states.load('s', sum)).toEqual({ value: 45, revision: 6n });
+    expect(reads).toEqual([undefined, { fromRevision: 5n }]);
+  });
+
+  it('keeps one snapshot per way of folding a stream, and none for a stream that does not exist', async () => {
+    const states = new StreamStates(counted);
+    await store.append('s', [event(7), event(8)], { expectedRevision: 'no_stream' });
+    expect((await states.load('s', sum)).value).toBe(15);
+    expect((await states.load('s', count)).value).toBe(2);
+    expect(await states.load('missing', sum)).toEqual({ value: 0, revision: undefined });
+    expect(await states.load('missing', sum)).toEqual({ value: 0, revision: undefined });
+    expect(reads).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('never goes back to an older revision, and drops the least recently used beyond its capacity', async () => {
+    const states = new StreamStates(counted, 2);
+    for (const id of ['a', 'b', 'c']) await store.append(id, [event(1)], { expectedRevision: 'no_stream' });
+    await states.load('a', sum);
+    states.remember('a', sum, 99, 0n); // same revision: ignored
+    expect((await states.load('a', sum)).value).toBe(1);
+    await states.load('b', sum);
+    await states.load('c', sum); // evicts a
+    reads = [];
+    await states.load('a', sum);
+    await states.load('c', sum);
+    expect(reads).toEqual([undefined, { fromRevision: 1n }]);
+  });
+});
