@@ -1,6 +1,7 @@
 export * from './config/ledger-config';
 export * from './command-handling/command-context';
 export * from './command-handling/handle-command';
+export * from './command-handling/stream-states';
 export * from './event-store/tokens';
 export * from './event-store/open-stores';
 export * from './read-model/read-model-db';

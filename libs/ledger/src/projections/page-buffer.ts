@@ -31,7 +31,12 @@ export class PageBuffer {
 
   private async drain(): Promise<void> {
     try {
-      while (this.pending.length > 0) await this.applyPage(this.pending.splice(0, this.pageSize));
+      while (this.pending.length > 0) {
+        // One turn of the event loop lets a catching-up subscription fill the page first; a lone
+        // live event waits only that turn.
+        if (this.pending.length < this.pageSize) await new Promise((resolve) => setImmediate(resolve));
+        await this.applyPage(this.pending.splice(0, this.pageSize));
+      }
     } catch (error) {
       // Only a stopping runner gives up on a page; what was not applied is read again on restart.
       this.failure = error as Error;

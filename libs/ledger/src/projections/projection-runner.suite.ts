@@ -161,7 +161,7 @@ export function projectionRunnerSuite(name: string, target: RunnerTarget) {
       expect(await runner.waitFor(last, 20000)).toBe(true);
       await runner.stop();
       expect(reads.count).toBe(1);
-      // 2 projections × 2,500 events: a handful of pages each, where one transaction per event would be 5,000.
+      // 2 projections × 2,500 events: a handful of pages, where one transaction per event would be 5,000.
       expect(counter.count).toBeLessThan(60);
       expect((await rows(env.db)).map((r) => Number(r.n))).toEqual([834, 833, 833]);
       expect(await rows(env.db, 'test_counts_2')).toEqual(await rows(env.db));

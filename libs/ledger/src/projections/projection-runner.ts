@@ -36,7 +36,7 @@ const CHECKPOINT_EVERY = 1000;
 
 /**
  * Feeds projections and process managers from the store's global subscription. Projections share
- * one subscription and apply a page of events per transaction together with their checkpoint;
+ * one subscription and apply a page of events in one transaction together with their checkpoints;
  * process managers handle one event at a time (they append). A failing page or event is retried with
  * backoff, so an event is never skipped. Positions live in memory for `?minPosition=` waits.
  */
@@ -187,34 +187,39 @@ export class ProjectionRunner {
     for (const entry of entries) Object.assign(entry, { position: -1n, unsaved: 0 });
   }
 
+  /**
+   * One transaction for the page: every projection of the feed applies the events it handles and
+   * saves its checkpoint. One commit per page, not per projection: commits dominate a rebuild's cost.
+   */
   private async applyPage(feed: Feed, page: RecordedEvent[]): Promise<void> {
-    await Promise.all(feed.members.map((member) => this.applyTo(member, page)));
-    for (const member of feed.members) this.failures.delete(member.consumer.name);
-    this.advanced();
-  }
-
-  /** One transaction: the events of the page this projection handles, and its checkpoint. */
-  private async applyTo(entry: Running, page: RecordedEvent[]): Promise<void> {
-    const projection = entry.consumer as Projection;
-    const events = page.filter((e) => e.position > entry.position);
-    if (events.length === 0) return;
-    const last = events[events.length - 1].position;
-    const handled = events.filter((e) => projection.handles.has(e.type));
-    const save = handled.length > 0 || entry.unsaved + events.length >= CHECKPOINT_EVERY;
-    if (save) {
-      let current = handled[0] ?? events[0];
-      await this.retrying(projection.name, () => current, () =>
+    const work = feed.members.flatMap((entry) => {
+      const events = page.filter((e) => e.position > entry.position);
+      if (events.length === 0) return [];
+      const projection = entry.consumer as Projection;
+      const handled = events.filter((e) => projection.handles.has(e.type));
+      const save = handled.length > 0 || entry.unsaved + events.length >= CHECKPOINT_EVERY;
+      return [{ entry, projection, handled, save, skipped: events.length, last: events[events.length - 1].position }];
+    });
+    if (work.some((w) => w.save)) {
+      let current: { name: string; event: RecordedEvent } = { name: feed.members[0].consumer.name, event: page[0] };
+      await this.retrying(() => current, () =>
         this.db.transaction(async (tx) => {
-          for (const event of handled) {
-            current = event;
-            await projection.apply(event, tx);
+          for (const { projection, handled, save, last } of work) {
+            for (const event of handled) {
+              current = { name: projection.name, event };
+              await projection.apply(event, tx);
+            }
+            if (save) await saveCheckpoint(tx, projection.name, last);
           }
-          await saveCheckpoint(tx, projection.name, last);
         }),
       );
     }
-    entry.position = last;
-    entry.unsaved = save ? 0 : entry.unsaved + events.length;
+    for (const { entry, save, skipped, last } of work) {
+      entry.position = last;
+      entry.unsaved = save ? 0 : entry.unsaved + skipped;
+      this.failures.delete(entry.consumer.name);
+    }
+    this.advanced();
   }
 
   private subscribe(entry: Running, checkpoint: bigint | undefined): void {
@@ -241,7 +246,7 @@ export class ProjectionRunner {
   private async deliver(entry: Running, event: RecordedEvent): Promise<void> {
     const manager = entry.consumer as ProcessManager;
     if (manager.handles.has(event.type)) {
-      await this.retrying(manager.name, () => event, async () => {
+      await this.retrying(() => ({ name: manager.name, event }), async () => {
         const appended = await manager.handle(event);
         if (appended !== undefined && appended > this.produced) this.produced = appended;
         await this.db.transaction((tx) => saveCheckpoint(tx, manager.name, event.position));
@@ -253,14 +258,14 @@ export class ProjectionRunner {
   }
 
   /** Retries with exponential backoff until it succeeds; gives up only when the runner stops. */
-  private async retrying(name: string, failedOn: () => RecordedEvent, work: () => Promise<void>): Promise<void> {
+  private async retrying(failedOn: () => { name: string; event: RecordedEvent }, work: () => Promise<void>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await work();
       } catch (error) {
         if (this.stopping) throw error;
         const delay = Math.min(this.retryBaseMs * 2 ** attempt, MAX_BACKOFF_MS);
-        const { type, position } = failedOn();
+        const { name, event: { type, position } } = failedOn();
         this.logger.warn(`projection ${name} failed on ${type}@${position}; retrying`, { error: (error as Error).message, attempt, delay });
         await new Promise((r) => setTimeout(r, delay));
       }

@@ -101,5 +101,8 @@ function open(path: string) {
   // projected again from the event log, which stays synchronous=FULL.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
+  // Projection pages rewrite the same index pages: checkpointing every 40 MB of WAL instead of 4 MB
+  // cut a rebuild's commit time by a third (bench: 6.4 s → 4.1 s for 100,000 events).
+  db.pragma('wal_autocheckpoint = 10000');
   return db;
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AllocateDistribution, EquityLiquidated, EquityStakeGranted, LicenseGranted, RoyaltyAssessment, distributionDecider, equityStream,
-  licenseStream, partyStream, policyInForce,
+  licenseStream, partyStream, policyInForce, RegisteredPatent,
 } from '@ledger/domain';
 import { EventStore, RecordedEvent } from '@ledger/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import { handleCommand } from '../command-handling/handle-command';
-import { policyVersions, registeredPatent } from '../command-handling/stream-facts';
+import { PolicyVersion, policyVersions, registeredPatent } from '../command-handling/stream-facts';
 import { EVENT_STORE } from '../event-store/tokens';
 import { ProcessManager } from '../projections/process-manager';
 
@@ -15,6 +15,42 @@ const ALLOCATIONS = '6f1f7a2e-3b4c-5d6e-8f90-a1b2c3d4e5f6';
 const ACTOR = { id: 'distribution-process-manager', role: 'system' };
 
 type AllocationSource = AllocateDistribution['data']['source'];
+
+/** Where an assessed amount comes from, as the allocations it causes record it. */
+export function assessmentSource(event: RecordedEvent): AllocationSource {
+  const assessment = event.data as RoyaltyAssessment;
+  return {
+    eventId: event.id, position: event.position.toString(), licenseId: event.streamId.slice('license-'.length), kind: assessment.kind,
+    ...('reportId' in assessment ? { reportId: assessment.reportId } : {}),
+    ...('period' in assessment ? { period: assessment.period } : {}),
+    ...(assessment.kind === 'milestone' ? { milestone: assessment.milestone } : {}),
+    ...('year' in assessment ? { year: assessment.year } : {}),
+  };
+}
+
+/** One party's share of a source, to allocate under the policy version in force at the source's position. */
+export function allocationCommand(
+  event: RecordedEvent, source: AllocationSource, partyId: string, amount: string,
+  assessment: Pick<RoyaltyAssessment, 'date' | 'currency'>, patents: AllocateDistribution['data']['patents'], policies: PolicyVersion[],
+): AllocateDistribution {
+  return {
+    type: 'AllocateDistribution',
+    data: {
+      allocationId: uuidv5(`${event.id}/${partyId}`, ALLOCATIONS), partyId, source, date: assessment.date, currency: assessment.currency,
+      amount, policyVersion: policyInForce(policies, event.position), patents,
+    },
+  };
+}
+
+/** What an allocation needs of the licensed patents: their inventors and recoverable costs. */
+export const allocationPatents = (patents: (RegisteredPatent | undefined)[]): AllocateDistribution['data']['patents'] =>
+  patents.flatMap((p) =>
+    p ? [{ patentId: p.patentId, inventors: p.inventors, costs: p.costs.map((c) => ({ costId: c.costId, partyId: c.partyId, amount: c.amount, currency: c.currency })) }] : [],
+  );
+
+/** Deterministic event ids, so a replayed append is recognised as a retry. */
+export const allocationEventId = (allocationId: string, index: number) =>
+  index === 0 ? allocationId : uuidv5(`${allocationId}/${index}`, ALLOCATIONS);
 
 /**
  * Step 2 of revenue sharing: every amount a licensor receives on a license (and every sale of IP
@@ -33,14 +69,8 @@ export class DistributionProcessManager implements ProcessManager {
   async handle(event: RecordedEvent): Promise<bigint | undefined> {
     if (event.type === 'EquityLiquidated') return this.proceeds(event);
     const assessment = event.data as RoyaltyAssessment;
-    const licenseId = event.streamId.slice('license-'.length);
-    const source: AllocationSource = {
-      eventId: event.id, position: event.position.toString(), licenseId, kind: assessment.kind,
-      ...('reportId' in assessment ? { reportId: assessment.reportId } : {}),
-      ...('period' in assessment ? { period: assessment.period } : {}),
-      ...(assessment.kind === 'milestone' ? { milestone: assessment.milestone } : {}),
-      ...('year' in assessment ? { year: assessment.year } : {}),
-    };
+    const source = assessmentSource(event);
+    const licenseId = source.licenseId as string;
     const patents = await this.licensedPatents(licenseId);
     let appended: bigint | undefined;
     for (const share of assessment.allocations) {
@@ -65,18 +95,11 @@ export class DistributionProcessManager implements ProcessManager {
     assessment: Pick<RoyaltyAssessment, 'date' | 'currency'>, patents: AllocateDistribution['data']['patents'],
   ): Promise<bigint | undefined> {
     const stream = partyStream(partyId);
-    const policies = await policyVersions(this.store, partyId);
-    const allocationId = uuidv5(`${event.id}/${partyId}`, ALLOCATIONS);
-    const command: AllocateDistribution = {
-      type: 'AllocateDistribution',
-      data: {
-        allocationId, partyId, source, date: assessment.date, currency: assessment.currency, amount,
-        policyVersion: policyInForce(policies, event.position), patents,
-      },
-    };
+    const command = allocationCommand(event, source, partyId, amount, assessment, patents, await policyVersions(this.store, partyId));
     const ctx = { actor: ACTOR, correlationId: event.metadata.correlationId, causationId: event.id, now: new Date().toISOString() };
+    const { allocationId } = command.data;
     const { events, position } = await handleCommand(this.store, stream, distributionDecider, command, ctx, {
-      eventId: (i) => (i === 0 ? allocationId : uuidv5(`${allocationId}/${i}`, ALLOCATIONS)),
+      eventId: (i) => allocationEventId(allocationId, i),
     });
     return events.length ? position : undefined;
   }
@@ -85,9 +108,6 @@ export class DistributionProcessManager implements ProcessManager {
   private async licensedPatents(licenseId: string): Promise<AllocateDistribution['data']['patents']> {
     const [granted] = await this.store.readStream(licenseStream(licenseId), { maxCount: 1 });
     const { patentIds } = (granted as unknown as LicenseGranted).data;
-    const patents = await Promise.all(patentIds.map((id) => registeredPatent(this.store, id)));
-    return patents.flatMap((p) =>
-      p ? [{ patentId: p.patentId, inventors: p.inventors, costs: p.costs.map((c) => ({ costId: c.costId, partyId: c.partyId, amount: c.amount, currency: c.currency })) }] : [],
-    );
+    return allocationPatents(await Promise.all(patentIds.map((id) => registeredPatent(this.store, id))));
   }
 }

@@ -1,0 +1,132 @@
+/** Sales-report ingest: through the command bus in process, and through HTTP against the API in a child process. */
+import { INestApplication } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createApp } from '../../apps/ledger-api/src/bootstrap';
+import { LicenseCommandMessage, ProjectionRunner } from '../../libs/ledger/src';
+import { EVENT_STORE } from '../../libs/ledger/src/event-store/tokens';
+import { EventStore } from '../../libs/event-store/src/port';
+import { OFFICE_TOKEN } from '../support/tokens';
+import { BenchStore } from './bench-stores';
+import { Cast, api, benchLine, period, registerCast } from './bench-cast';
+
+/** Each of the concurrent writers owns its licenses: two writers on one stream would only conflict. */
+export const WRITERS = 16;
+const LICENSES_PER_WRITER = 3;
+const MONTHS = 130;
+export const appEnv = (store: BenchStore) => ({
+  ...store.env, LOG_LEVEL: 'silent', NODE_ENV: 'test', LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, RATE_LIMIT_PER_MINUTE: '100000000',
+});
+
+export interface IngestResult {
+  reports: number;
+  /** Acknowledged reports per second. */
+  rate: number;
+  /** Seconds until read models and allocations had caught up after the last acknowledgement. */
+  catchUpSeconds?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  refused?: number;
+}
+
+const castFor = (baseUrl: string) => registerCast(api(baseUrl), [WRITERS * LICENSES_PER_WRITER], MONTHS);
+/** Writer w's r-th report: which license, and which month. */
+const slot = (cast: Cast, writer: number, r: number) => ({
+  license: cast.licenses[writer * LICENSES_PER_WRITER + (r % LICENSES_PER_WRITER)].id,
+  period: period(Math.floor(r / LICENSES_PER_WRITER), MONTHS),
+  line: benchLine(r),
+});
+
+async function listening(app: INestApplication) {
+  await app.listen(0, '127.0.0.1');
+  return `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+}
+
+/** Command bus → handler → decider → append (report and assessment), WRITERS at a time, in this process. */
+export async function ingestInProcess(store: BenchStore, reports: number): Promise<IngestResult> {
+  const app = await createApp(appEnv(store));
+  try {
+    const cast = await castFor(await listening(app));
+    const bus = app.get(CommandBus);
+    const perWriter = Math.ceil(reports / WRITERS);
+    const actor = { id: cast.licensee, role: 'licensee' };
+    const started = performance.now();
+    await Promise.all(Array.from({ length: WRITERS }, async (_, w) => {
+      for (let r = 0; r < perWriter; r++) {
+        const { license, period: p, line } = slot(cast, w, r);
+        const id = randomUUID();
+        const ctx = { actor, correlationId: id, causationId: id, now: new Date().toISOString() };
+        const data = { period: p, lines: [line], reportId: randomUUID(), assessmentId: randomUUID(), today: ctx.now.slice(0, 10) };
+        await bus.execute(new LicenseCommandMessage(license, { type: 'SubmitSalesReport', data }, ctx));
+      }
+    }));
+    const seconds = (performance.now() - started) / 1000;
+    const runner = app.get(ProjectionRunner);
+    if (!(await runner.waitFor(await app.get<EventStore>(EVENT_STORE).headPosition(), 600_000))) throw new Error('consumers did not catch up');
+    const catchUpSeconds = (performance.now() - started) / 1000 - seconds;
+    return { reports: perWriter * WRITERS, rate: Math.round((perWriter * WRITERS) / seconds), catchUpSeconds };
+  } finally {
+    await app.close();
+  }
+}
+
+/** The API in its own process, so the load generator does not share its event loop. */
+export async function startServer(store: BenchStore): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const server = join(__dirname, '..', 'support', 'ledger-server.ts');
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', server, store.env.SQLITE_PATH ?? ''], {
+    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...store.env },
+  });
+  const orphan = () => child.kill('SIGKILL'); // never leave the API running if the benchmark dies
+  process.once('exit', orphan);
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`API exited with ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    stop: () => new Promise((resolve) => {
+      process.off('exit', orphan);
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** autocannon against POST /licenses/:id/sales-reports, WRITERS connections, each with its own licenses. */
+export async function ingestHttp(store: BenchStore, reports: number): Promise<IngestResult> {
+  const server = await startServer(store);
+  try {
+    const cast = await castFor(server.url);
+    // autocannon keeps no per-connection state across requests, so requests take licenses in turn:
+    // the 16 in flight are 16 consecutive requests, on 16 different licenses of the 48.
+    let sent = 0;
+    const result = await autocannon({
+      url: server.url,
+      connections: WRITERS,
+      amount: reports,
+      headers: { authorization: `Bearer ${OFFICE_TOKEN}`, 'content-type': 'application/json' },
+      requests: [{
+        method: 'POST',
+        setupRequest: (req) => {
+          const n = sent++;
+          const { license, period: p, line } = slot(cast, n % WRITERS, Math.floor(n / WRITERS));
+          return { ...req, path: `/licenses/${license}/sales-reports`, body: JSON.stringify({ period: p, lines: [line] }) };
+        },
+      }],
+    });
+    const ok = result['2xx'];
+    return {
+      reports: ok, rate: Math.round(ok / result.duration), p50Ms: result.latency.p50, p99Ms: result.latency.p99,
+      refused: result.non2xx + result.errors,
+    };
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * npm run bench — the ledger's speed beside the limits it is bounded by, measured in one run on each
+ * adapter, written to BENCHMARKS.md. Not part of the test run: figures are measured, never asserted.
+ *   BENCH_EVENTS (default 1,000,000): size of the ledger that rebuild and statements are measured on.
+ *   BENCH_INGEST (default 6,000): sales reports per ingest measurement.
+ *   BENCH_ADAPTERS (default sqlite,postgres); BENCH_OUT (default BENCHMARKS.md).
+ */
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../apps/ledger-api/src/bootstrap';
+import { PROJECTIONS, ProjectionRunner } from '../../libs/ledger/src';
+import { EVENT_STORE } from '../../libs/ledger/src/event-store/tokens';
+import { EventStore } from '../../libs/event-store/src/port';
+import { ADAPTERS, BenchAdapter, BenchStore } from './bench-stores';
+import { api, registerCast } from './bench-cast';
+import { IngestResult, WRITERS, appEnv, ingestHttp, ingestInProcess, startServer } from './ingest';
+import { appendReports } from './ledger-log';
+import { rate, readAllRate, singleAppendRate } from './raw-store';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const INGEST = Number(process.env.BENCH_INGEST ?? 6000);
+const STATEMENT_LINES = 10_000;
+/** Ten years of monthly reports per license: a report re-assesses its license's history, as a late report may move it. */
+const MONTHS = 120;
+const STATEMENT_SAMPLES = 200;
+
+const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
+
+async function onFresh<T>(adapter: BenchAdapter, label: string, fn: (store: BenchStore) => Promise<T>): Promise<T> {
+  const store = await adapter.create(label);
+  try {
+    return await fn(store);
+  } finally {
+    await store.remove();
+  }
+}
+
+interface LedgerFigures { events: number; readAll: number; rebuild: number; rebuildSeconds: number; lines: number; p50: number; p99: number }
+
+/** Builds the big ledger, then measures readAll, a rebuild of every read model, and a partner's statement. */
+export async function bigLedger(store: BenchStore, stages = { statement: true }): Promise<LedgerFigures> {
+  const app = await createApp(appEnv(store));
+  const linLicenses = Math.ceil(STATEMENT_LINES / MONTHS);
+  const reports = Math.max(STATEMENT_LINES, Math.floor((EVENTS - 400) / 4));
+  const others = Math.ceil((reports - STATEMENT_LINES) / MONTHS);
+  const perPatent = [linLicenses, ...Array.from({ length: 20 }, (_, p) => Math.floor(others / 20) + (p < others % 20 ? 1 : 0))];
+  let cast;
+  try {
+    await app.listen(0, '127.0.0.1');
+    cast = await registerCast(api(`http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`), perPatent, MONTHS);
+    await app.get(ProjectionRunner).waitFor(await app.get<EventStore>(EVENT_STORE).headPosition(), 60_000);
+  } finally {
+    await app.close();
+  }
+  // Licenses are registered patent by patent: Dr Lin's (patent 0) come first.
+  const plan = cast.licenses.map((l, i) => (l.patent === 0 ? Math.min(MONTHS, STATEMENT_LINES - i * MONTHS) : 0));
+  let rest = reports - STATEMENT_LINES;
+  for (const [i, l] of cast.licenses.entries()) if (l.patent !== 0) rest -= plan[i] = Math.min(MONTHS, rest);
+
+  const events = await store.openStore();
+  const readModels = store.openReadModels();
+  try {
+    let shown = 0;
+    const started = performance.now();
+    await appendReports(events, readModels, cast, plan, MONTHS, (n) => {
+      if (n - shown >= EVENTS / 10) log(`  generated ${(shown = n)} events (${rate(n, performance.now() - started)}/s)`);
+    });
+    const read = await readAllRate(events);
+    log(`  log: ${read.events} events; readAll ${read.rate}/s`);
+
+    const runner = new ProjectionRunner(events, readModels, PROJECTIONS);
+    await runner.start('projections');
+    const t = performance.now();
+    await runner.rebuildAll();
+    if (!(await runner.waitFor(await events.headPosition(), 3_600_000))) throw new Error('rebuild did not finish');
+    const rebuildMs = performance.now() - t;
+    await runner.stop();
+    log(`  rebuild: ${(rebuildMs / 1000).toFixed(1)} s`);
+    const statement = stages.statement ? await statementLatency(store, cast.lin) : { lines: 0, p50: 0, p99: 0 };
+    return { events: read.events, readAll: read.rate, rebuild: rate(read.events, rebuildMs), rebuildSeconds: rebuildMs / 1000, ...statement };
+  } finally {
+    await events.close();
+    await readModels.close();
+  }
+}
+
+/** GET /parties/{Dr Lin}/statement, one request at a time, against the API in its own process. */
+async function statementLatency(store: BenchStore, partyId: string) {
+  const server = await startServer(store);
+  try {
+    const http = api(server.url);
+    const timings: number[] = [];
+    let lines = 0;
+    for (let i = 0; i < STATEMENT_SAMPLES + 10; i++) {
+      const t = performance.now();
+      const body = await http.get<{ lines: unknown[] }>(`/parties/${partyId}/statement`);
+      if (i >= 10) timings.push(performance.now() - t); // the first ten warm the process up
+      lines = body.lines.length;
+    }
+    timings.sort((a, b) => a - b);
+    const at = (q: number) => Math.round(timings[Math.min(timings.length - 1, Math.ceil(q * timings.length) - 1)] * 10) / 10;
+    return { lines, p50: at(0.5), p99: at(0.99) };
+  } finally {
+    await server.stop();
+  }
+}
+
+interface Row { adapter: string; single: number; inProcess: IngestResult; http: IngestResult; ledger: LedgerFigures }
+
+async function measure(adapter: BenchAdapter): Promise<Row> {
+  log(`${adapter.name}: raw single-event appends`);
+  const single = await onFresh(adapter, 'raw', async (s) => {
+    const store = await s.openStore();
+    try {
+      return await singleAppendRate(store, 3000);
+    } finally {
+      await store.close();
+    }
+  });
+  log(`${adapter.name}: ${single} appends/s; ingest in process`);
+  const inProcess = await onFresh(adapter, 'bus', (s) => ingestInProcess(s, INGEST));
+  log(`${adapter.name}: ${inProcess.rate} reports/s in process; ingest over HTTP`);
+  const http = await onFresh(adapter, 'http', (s) => ingestHttp(s, INGEST));
+  log(`${adapter.name}: ${http.rate} reports/s over HTTP; ledger of ${EVENTS} events`);
+  const ledger = await onFresh(adapter, 'ledger', bigLedger);
+  return { adapter: adapter.name, single, inProcess, http, ledger };
+}
+
+const pct = (a: number, b: number) => `${Math.round((100 * a) / b)} %`;
+const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+function report(rows: Row[], skipped: string[]): string {
+  const cpu = cpus();
+  const out = [
+    '# Benchmarks',
+    '',
+    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ` +
+      `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Every ratio compares figures measured in the same run.`,
+    '',
+    '| adapter | figure | measured | bounded by | measured | ratio | target |',
+    '| --- | --- | ---: | --- | ---: | ---: | --- |',
+  ];
+  for (const r of rows) {
+    const l = r.ledger;
+    out.push(
+      `| ${r.adapter} | sales-report ingest, command bus (reports/s) | ${r.inProcess.rate} | raw append, 1 event/tx (tx/s) | ${r.single} | ${pct(r.inProcess.rate, r.single)} | |`,
+      `| ${r.adapter} | sales-report ingest, HTTP (reports/s) | ${r.http.rate} | raw append, 1 event/tx (tx/s) | ${r.single} | ${pct(r.http.rate, r.single)} | ≥ 50 %: ${mark(r.http.rate >= r.single / 2)} |`,
+      `| ${r.adapter} | rebuild of every read model (events/s) | ${l.rebuild} | raw readAll (events/s) | ${l.readAll} | ${pct(l.rebuild, l.readAll)} | ≥ 30 %: ${mark(l.rebuild >= 0.3 * l.readAll)} |`,
+      `| ${r.adapter} | statement of ${l.lines} lines, p50 / p99 (ms) | ${l.p50} / ${l.p99} | | | | p99 < 50 ms: ${mark(l.p99 < 50)} |`,
+    );
+  }
+  out.push('', 'Details:', '');
+  for (const r of rows) {
+    out.push(
+      `- ${r.adapter}: ledger of ${r.ledger.events} events rebuilt in ${r.ledger.rebuildSeconds.toFixed(1)} s; ` +
+        `HTTP ingest of ${r.http.reports} reports over ${WRITERS} connections, latency p50 ${r.http.p50Ms} ms / p99 ${r.http.p99Ms} ms, ` +
+        `${r.http.refused} refused; command-bus ingest of ${r.inProcess.reports} reports, consumers caught up ${r.inProcess.catchUpSeconds?.toFixed(1)} s after the last.`,
+    );
+  }
+  for (const s of skipped) out.push(`- ${s}`);
+  return out.join('\n') + '\n';
+}
+
+async function main() {
+  const wanted = (process.env.BENCH_ADAPTERS ?? 'sqlite,postgres').split(',');
+  const rows: Row[] = [];
+  const skipped: string[] = [];
+  for (const adapter of ADAPTERS.filter((a) => wanted.includes(a.name))) {
+    const why = adapter.unavailable();
+    if (why) {
+      skipped.push(`${adapter.name}: not measured (${why})`);
+      log(`${adapter.name}: skipped (${why})`);
+      continue;
+    }
+    rows.push(await measure(adapter));
+  }
+  const text = report(rows, skipped);
+  writeFileSync(process.env.BENCH_OUT ?? join(__dirname, '..', '..', 'BENCHMARKS.md'), text);
+  process.stdout.write(text);
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`${(error as Error).stack}\n`);
+    process.exit(1);
+  });
+}
