@@ -18,6 +18,7 @@ export * from './licensing/licenses.query';
 export * from './projections/process-manager';
 export * from './journal/journal.projection';
 export * from './statements/statements.query';
+export * from './statements/statement-lines';
 export * from './revenue-sharing/revenue-sharing-commands';
 export * from './revenue-sharing/allocation-explanation';
 export * from './revenue-sharing/distribution.process-manager';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, Par
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
-  AllocationExplanation, CommandContext, EquityQuery, PartiesQuery, RecordPayoutCommand, SetDistributionPolicyCommand, StatementsQuery,
+  AllocationExplanation, CommandContext, EquityQuery, PartiesQuery, RecordPayoutCommand, SetDistributionPolicyCommand, StatementsQuery, statementJson, statementLines,
 } from '@ledger/ledger';
 import { stringify } from 'csv-stringify/sync';
 import { Response } from 'express';
@@ -82,10 +82,13 @@ export class RevenueSharingController {
     if (!(await this.parties.findById(partyId))) throw new NotFoundException(`party ${partyId} not found`);
     const statement = await this.statements.statement(partyId, { from, to, asOf: asOf === undefined ? undefined : asOfInstant(asOf) });
     // The equity section: the party's position in each IP equity deal at the statement's end date.
-    if (!accept?.includes('text/csv')) return { ...statement, equity: await this.equity.holdingsOf(partyId, to) };
+    if (!accept?.includes('text/csv')) {
+      res.type('application/json');
+      return statementJson(statement, { equity: await this.equity.holdingsOf(partyId, to) });
+    }
     res.type('text/csv').attachment(`statement-${partyId}.csv`);
     return stringify(
-      statement.lines.map((l) => ({ ...l, ...l.source, sourceEventId: l.source.eventId })),
+      statementLines(statement).map((l) => ({ ...l, ...l.source, sourceEventId: l.source.eventId })),
       { header: true, columns: CSV_COLUMNS },
     );
   }

@@ -13,12 +13,12 @@ export const apiKeysProjection: Projection = {
   async apply(event, tx) {
     if (event.type === 'ApiKeyIssued') {
       const k = (event as unknown as ApiKeyIssued).data;
-      await tx.execute(
+      tx.defer(
         'INSERT INTO api_keys (key_id, token_hash, party_id, role) VALUES ($1, $2, $3, $4) ON CONFLICT (key_id) DO NOTHING',
         [k.keyId, k.tokenHash, k.partyId, k.role],
       );
     } else {
-      await tx.execute('UPDATE api_keys SET revoked = 1 WHERE key_id = $1', [(event.data as { keyId: string }).keyId]);
+      tx.defer('UPDATE api_keys SET revoked = 1 WHERE key_id = $1', [(event.data as { keyId: string }).keyId]);
     }
   },
 };

@@ -11,7 +11,7 @@ export const equityHoldingsProjection: Projection = {
     const data = event.data as { dealId: string; holderId?: string; awards?: { partyId: string }[] };
     const parties = event.type === 'EquityStakeGranted' ? [data.holderId as string] : (data.awards ?? []).map((a) => a.partyId);
     for (const partyId of parties) {
-      await tx.execute('INSERT INTO equity_holdings (deal_id, party_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [data.dealId, partyId]);
+      tx.defer('INSERT INTO equity_holdings (deal_id, party_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [data.dealId, partyId]);
     }
   },
 };

@@ -1,7 +1,8 @@
 import { Big, DistributionAllocated, EquityLiquidated, PaymentReceived, PayoutRecorded, RoyaltyAssessed } from '@ledger/domain';
 import { RecordedEvent } from '@ledger/event-store';
 import { Projection } from '../projections/projection';
-import { SqlExecutor } from '../read-model/read-model-db';
+import { TransactionExecutor } from '../read-model/read-model-db';
+import { STATEMENT_LINES_SCHEMA, recordStatementLine } from '../statements/statement-lines';
 
 /**
  * The double-entry journal. Each business event is one balanced entry; amounts are signed decimal
@@ -40,27 +41,41 @@ export const JOURNAL_SCHEMA = [
      amount TEXT NOT NULL, role TEXT, kind TEXT NOT NULL, business_date TEXT NOT NULL, recorded_at TEXT NOT NULL,
      position TEXT NOT NULL, license_id TEXT, deal_id TEXT, report_id TEXT, period TEXT, milestone TEXT,
      year INTEGER, policy_version INTEGER, allocation_id TEXT, source_event_id TEXT NOT NULL, PRIMARY KEY (entry_id, line_no))`,
-  'CREATE INDEX IF NOT EXISTS journal_by_account ON journal_lines (account, currency, business_date, position)',
+  // Statements read statement_lines; this index only cost writes.
+  'DROP INDEX IF EXISTS journal_by_account',
+  ...STATEMENT_LINES_SCHEMA,
   // Who earns from a license (the access guard asks on every partner request) and allocation look-ups.
   'CREATE INDEX IF NOT EXISTS journal_by_license ON journal_lines (license_id, account)',
   'CREATE INDEX IF NOT EXISTS journal_by_allocation ON journal_lines (allocation_id)',
 ];
 
-async function post(tx: SqlExecutor, event: RecordedEvent, p: Provenance, lines: JournalLine[]) {
+async function post(tx: TransactionExecutor, event: RecordedEvent, p: Provenance, lines: JournalLine[]) {
   const total = lines.reduce((sum, l) => sum.plus(l.amount), new Big(0));
   if (!total.eq(0)) throw new Error(`unbalanced journal entry for ${event.type} ${event.id}: ${total.toFixed()}`);
-  let lineNo = 0;
-  for (const line of lines) {
-    await tx.execute(
-      `INSERT INTO journal_lines (entry_id, line_no, account, currency, amount, role, kind, business_date, recorded_at, position,
-         license_id, deal_id, report_id, period, milestone, year, policy_version, allocation_id, source_event_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-       ON CONFLICT (entry_id, line_no) DO NOTHING`,
-      [event.id, lineNo++, line.account, p.currency, line.amount, line.role ?? null, p.kind, p.date, event.metadata.recordedAt,
-        sortablePosition(event.position), p.licenseId ?? null, p.dealId ?? null, p.reportId ?? null, p.period ?? null,
-        p.milestone ?? null, p.year ?? null, p.policyVersion ?? null, p.allocationId ?? null, p.sourceEventId ?? event.id],
-    );
-  }
+  // One statement per entry, all its lines in one VALUES list.
+  const columns = 19;
+  const values = lines.map((_, i) => `(${Array.from({ length: columns }, (_, c) => `$${i * columns + c + 1}`).join(', ')})`);
+  const params = lines.flatMap((line, lineNo) => [
+    event.id, lineNo, line.account, p.currency, line.amount, line.role ?? null, p.kind, p.date, event.metadata.recordedAt,
+    sortablePosition(event.position), p.licenseId ?? null, p.dealId ?? null, p.reportId ?? null, p.period ?? null,
+    p.milestone ?? null, p.year ?? null, p.policyVersion ?? null, p.allocationId ?? null, p.sourceEventId ?? event.id,
+  ]);
+  tx.defer(
+    `INSERT INTO journal_lines (entry_id, line_no, account, currency, amount, role, kind, business_date, recorded_at, position,
+       license_id, deal_id, report_id, period, milestone, year, policy_version, allocation_id, source_event_id)
+     VALUES ${values.join(', ')}
+     ON CONFLICT (entry_id, line_no) DO NOTHING`,
+    params,
+  );
+  lines.forEach((line, lineNo) => {
+    if (!line.account.startsWith('payable:')) return;
+    recordStatementLine(tx, event, sortablePosition(event.position), {
+      partyId: line.account.slice('payable:'.length), lineNo, amount: line.amount, role: line.role ?? null, kind: p.kind,
+      currency: p.currency, date: p.date, licenseId: p.licenseId, dealId: p.dealId, allocationId: p.allocationId,
+      source: { eventId: p.sourceEventId ?? event.id, reportId: p.reportId, period: p.period, milestone: p.milestone, year: p.year },
+      policyVersion: p.policyVersion,
+    });
+  });
 }
 
 export function journalEntry(event: RecordedEvent): { provenance: Provenance; lines: JournalLine[] } | undefined {
@@ -125,7 +140,7 @@ export function journalEntry(event: RecordedEvent): { provenance: Provenance; li
 export const journalProjection: Projection = {
   name: 'journal',
   schema: JOURNAL_SCHEMA,
-  tables: ['journal_lines'],
+  tables: ['journal_lines', 'statement_lines'],
   handles: new Set(['RoyaltyAssessed', 'PaymentReceived', 'DistributionAllocated', 'PayoutRecorded', 'EquityLiquidated']),
   async apply(event, tx) {
     const entry = journalEntry(event);

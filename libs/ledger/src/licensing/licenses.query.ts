@@ -16,14 +16,20 @@ export class LicensesQuery {
     if (!row) return undefined;
     const terms = JSON.parse(row.terms as string) as LicenseTerms;
     const currency = row.currency as string;
-    const balanceDue = formatAmount(new Big(row.royalties_assessed as string).minus(row.payments_received as string), currency);
+    const sums = { net_sales: new Big(0), royalties_assessed: new Big(0), payments_received: new Big(0) };
+    const amounts = await this.db.query<{ measure: keyof typeof sums; delta: string }>(
+      'SELECT measure, delta FROM license_amounts WHERE license_id = $1', [id],
+    );
+    for (const { measure, delta } of amounts) sums[measure] = sums[measure].plus(delta);
+    const total = (measure: keyof typeof sums) => formatAmount(sums[measure], currency);
+    const balanceDue = formatAmount(sums.royalties_assessed.minus(sums.payments_received), currency);
     return {
       ...terms,
       id: terms.licenseId,
       status: row.status,
       ...(row.terminated_on ? { termination: { effectiveOn: row.terminated_on, reason: row.termination_reason } } : {}),
       totals: {
-        netSales: row.net_sales, royaltiesAssessed: row.royalties_assessed, paymentsReceived: row.payments_received, balanceDue,
+        netSales: total('net_sales'), royaltiesAssessed: total('royalties_assessed'), paymentsReceived: total('payments_received'), balanceDue,
       },
       revision: row.revision,
     };

@@ -1,7 +1,7 @@
 import { PartyRegistered } from '@ledger/domain';
 import { RecordedEvent } from '@ledger/event-store';
 import { Projection } from '../projections/projection';
-import { SqlExecutor } from '../read-model/read-model-db';
+import { TransactionExecutor } from '../read-model/read-model-db';
 
 export const partiesProjection: Projection = {
   name: 'parties',
@@ -12,9 +12,9 @@ export const partiesProjection: Projection = {
   ],
   tables: ['parties'],
   handles: new Set(['PartyRegistered']),
-  async apply(event: RecordedEvent, tx: SqlExecutor) {
+  async apply(event: RecordedEvent, tx: TransactionExecutor) {
     const { partyId, name, kind } = (event as unknown as PartyRegistered).data;
-    await tx.execute(
+    tx.defer(
       `INSERT INTO parties (id, name, kind, registered_at, position) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (id) DO NOTHING`,
       [partyId, name, kind, event.metadata.recordedAt, event.position.toString()],

@@ -1,7 +1,7 @@
 import { PatentCostRecorded, PatentRegistered } from '@ledger/domain';
 import { RecordedEvent } from '@ledger/event-store';
 import { Projection } from '../projections/projection';
-import { SqlExecutor } from '../read-model/read-model-db';
+import { TransactionExecutor } from '../read-model/read-model-db';
 
 export const patentsProjection: Projection = {
   name: 'patents',
@@ -16,17 +16,17 @@ export const patentsProjection: Projection = {
   ],
   tables: ['patents', 'patent_costs'],
   handles: new Set(['PatentRegistered', 'PatentCostRecorded']),
-  async apply(event: RecordedEvent, tx: SqlExecutor) {
+  async apply(event: RecordedEvent, tx: TransactionExecutor) {
     if (event.type === 'PatentRegistered') {
       const p = (event as unknown as PatentRegistered).data;
-      await tx.execute(
+      tx.defer(
         `INSERT INTO patents (id, title, number, jurisdiction, filed_on, expires_on, owners, inventors)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
         [p.patentId, p.title, p.number, p.jurisdiction, p.filedOn, p.expiresOn, JSON.stringify(p.owners), JSON.stringify(p.inventors)],
       );
     } else {
       const c = (event as unknown as PatentCostRecorded).data;
-      await tx.execute(
+      tx.defer(
         `INSERT INTO patent_costs (cost_id, patent_id, party_id, amount, currency, incurred_on, description, position)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (cost_id) DO NOTHING`,
         [c.costId, c.patentId, c.partyId, c.amount, c.currency, c.incurredOn, c.description, event.position.toString()],

@@ -63,7 +63,9 @@ export class ProjectionRunner {
     const members: Running[] = [];
     for (const consumer of this.projections) {
       if (scope === 'projections' && !isProjection(consumer)) continue;
-      if (isProjection(consumer)) for (const ddl of consumer.schema) await this.db.execute(ddl);
+      if (isProjection(consumer)) {
+        for (const ddl of consumer.schema) await this.db.execute(typeof ddl === 'string' ? ddl : ddl[this.db.dialect]);
+      }
       const checkpoint = await loadCheckpoint(this.db, consumer.name);
       const entry: Running = { consumer, position: checkpoint ?? -1n, unsaved: 0 };
       this.running.set(consumer.name, entry);

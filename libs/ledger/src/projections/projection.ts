@@ -1,5 +1,5 @@
 import { RecordedEvent } from '@ledger/event-store';
-import { SqlExecutor } from '../read-model/read-model-db';
+import { TransactionExecutor } from '../read-model/read-model-db';
 
 /**
  * A read model fed from the global log. `apply` runs inside the runner's transaction together with
@@ -7,11 +7,11 @@ import { SqlExecutor } from '../read-model/read-model-db';
  */
 export interface Projection {
   readonly name: string;
-  /** Idempotent DDL (CREATE TABLE IF NOT EXISTS …), portable between SQLite and PostgreSQL. */
-  readonly schema: readonly string[];
+  /** Idempotent DDL (CREATE TABLE IF NOT EXISTS …), portable, or written for each dialect. */
+  readonly schema: readonly (string | { sqlite: string; postgres: string })[];
   /** Tables emptied by a rebuild. */
   readonly tables: readonly string[];
   /** Event types it reacts to; others only move its position. */
   readonly handles: ReadonlySet<string>;
-  apply(event: RecordedEvent, tx: SqlExecutor): Promise<void>;
+  apply(event: RecordedEvent, tx: TransactionExecutor): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { Pool, PoolClient } from 'pg';
-import { ReadModelDb, SqlExecutor, SqlRow } from './read-model-db';
+import { ReadModelDb, SqlExecutor, SqlRow, TransactionExecutor } from './read-model-db';
 
 function executor(client: Pool | PoolClient): SqlExecutor {
   return {
@@ -8,6 +8,42 @@ function executor(client: Pool | PoolClient): SqlExecutor {
     },
     async execute(sql, params = []) {
       return (await client.query(sql, params as unknown[])).rowCount ?? 0;
+    },
+  };
+}
+
+/** A value as an SQL literal: quoted text, which PostgreSQL types from where it is used (as it types parameters). */
+function literal(client: PoolClient, value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'boolean') return value ? "'1'" : "'0'";
+  return client.escapeLiteral(String(value));
+}
+
+/**
+ * A transaction's executor: deferred writes are kept and sent as one multi-statement query (one
+ * round trip) before the next query or statement, and before the commit.
+ */
+function transactionExecutor(client: PoolClient): TransactionExecutor & { flush(): Promise<void> } {
+  const direct = executor(client);
+  const pending: string[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const text = pending.join(';\n');
+    pending.length = 0;
+    await client.query(text);
+  };
+  return {
+    flush,
+    async query(sql, params) {
+      await flush();
+      return direct.query(sql, params);
+    },
+    async execute(sql, params) {
+      await flush();
+      return direct.execute(sql, params);
+    },
+    defer(sql, params = []) {
+      pending.push(sql.replace(/\$(\d+)/g, (_, n: string) => literal(client, params[Number(n) - 1])));
     },
   };
 }
@@ -34,11 +70,13 @@ export class PostgresReadModelDb implements ReadModelDb {
     return this.exec.execute(sql, params);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await fn(executor(client));
+      const tx = transactionExecutor(client);
+      const result = await fn(tx);
+      await tx.flush();
       await client.query('COMMIT');
       return result;
     } catch (error) {

@@ -10,10 +10,19 @@ export interface SqlExecutor {
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
 }
 
+/** Inside a transaction, writes whose result is not needed can be deferred. */
+export interface TransactionExecutor extends SqlExecutor {
+  /**
+   * A write that may travel with the ones after it: PostgreSQL sends the deferred writes in one round
+   * trip before the next query or the commit (SQLite runs it at once). An error fails the transaction.
+   */
+  defer(sql: string, params?: readonly unknown[]): void;
+}
+
 export interface ReadModelDb extends SqlExecutor {
   readonly dialect: 'sqlite' | 'postgres';
   /** Runs fn in one transaction: everything it writes commits together or not at all. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

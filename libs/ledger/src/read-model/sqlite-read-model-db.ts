@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WriteQueue, writeQueueFor } from '@ledger/event-store';
-import { ReadModelDb, SqlExecutor, SqlRow } from './read-model-db';
+import { ReadModelDb, SqlRow, TransactionExecutor } from './read-model-db';
 
 /** `$n` placeholders become `?` in order of appearance; the params are reordered to match. */
 function toSqlite(sql: string): { text: string; order: number[] } {
@@ -14,7 +14,7 @@ function toSqlite(sql: string): { text: string; order: number[] } {
   return { text, order };
 }
 
-function executor(db: Database.Database): SqlExecutor {
+function executor(db: Database.Database): TransactionExecutor {
   const cache = new Map<string, { stmt: Database.Statement; order: number[] }>();
   const prepare = (sql: string, params: readonly unknown[]) => {
     let entry = cache.get(sql);
@@ -34,6 +34,10 @@ function executor(db: Database.Database): SqlExecutor {
       const { stmt, values } = prepare(sql, params);
       return stmt.run(...values).changes;
     },
+    defer(sql, params = []) {
+      const { stmt, values } = prepare(sql, params);
+      stmt.run(...values);
+    },
   };
 }
 
@@ -46,8 +50,8 @@ export class SqliteReadModelDb implements ReadModelDb {
   readonly dialect = 'sqlite' as const;
   private readonly writer: Database.Database;
   private readonly reader: Database.Database;
-  private readonly writeExec: SqlExecutor;
-  private readonly readExec: SqlExecutor;
+  private readonly writeExec: TransactionExecutor;
+  private readonly readExec: TransactionExecutor;
   private readonly writes: WriteQueue;
 
   constructor(path: string) {
@@ -68,7 +72,7 @@ export class SqliteReadModelDb implements ReadModelDb {
     return this.transaction((tx) => tx.execute(sql, params));
   }
 
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T> {
     const run = async () => {
       this.writer.exec('BEGIN IMMEDIATE');
       try {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Big, formatAmount } from '@ledger/domain';
 import { READ_MODEL_DB } from '../event-store/tokens';
 import { ReadModelDb } from '../read-model/read-model-db';
+import { StatementLine } from './statement-lines';
 
 export interface StatementRequest {
   from?: string;
@@ -10,52 +11,57 @@ export interface StatementRequest {
   asOf?: string;
 }
 
-export interface StatementLine {
-  date: string;
-  kind: string;
-  role: string | null;
-  amount: string;
-  currency: string;
-  licenseId?: string;
-  dealId?: string;
-  allocationId?: string;
-  source: { eventId: string; reportId?: string; period?: string; milestone?: string; year?: number };
-  policyVersion?: number;
+type Row = Record<string, string | number | null>;
+
+export interface Statement {
+  partyId: string;
+  from?: string;
+  to?: string;
+  asOf?: string;
+  currencies: { currency: string; opening: string; earned: string; paidOut: string; closing: string }[];
+  /** Each line as JSON, rendered when it was projected: sent as it is, parsed only for CSV. */
+  renderedLines: string[];
 }
 
-type Row = Record<string, string | number | null>;
-const present = <T>(value: T | null) => (value === null ? undefined : value);
+/** The lines of a statement as objects. */
+export const statementLines = (statement: Statement): StatementLine[] => statement.renderedLines.map((l) => JSON.parse(l) as StatementLine);
+
+/** A statement as JSON text, its pre-rendered lines spliced in rather than parsed and serialized again. */
+export function statementJson(statement: Statement, extra: Record<string, unknown> = {}): string {
+  const { renderedLines, ...head } = statement;
+  const text = JSON.stringify({ ...head, ...extra });
+  return `${text.slice(0, -1)},"lines":[${renderedLines.join(',')}]}`;
+}
 
 /**
- * Statements read a party's `payable:{party}` account in the journal: what it earned (allocations) and
- * what was paid out, per currency. Sums are exact (big.js over decimal strings), never SQL floats.
+ * Statements read a party's payable lines (statement_lines, fed with the journal): what it earned
+ * (allocations) and what was paid out, per currency. Sums are exact (big.js over decimal strings).
  */
 @Injectable()
 export class StatementsQuery {
   constructor(@Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {}
 
-  async statement(partyId: string, request: StatementRequest) {
-    const params: unknown[] = [`payable:${partyId}`];
+  async statement(partyId: string, request: StatementRequest): Promise<Statement> {
+    const params: unknown[] = [partyId];
     const asOf = request.asOf ? ` AND recorded_at <= $${params.push(request.asOf)}` : '';
-    const rows = await this.db.query<Row>(
-      `SELECT * FROM journal_lines WHERE account = $1${asOf} ORDER BY business_date, position, line_no`, params,
+    const rows = await this.db.query<{ business_date: string; currency: string; effect: string; kind: string; line: string }>(
+      `SELECT business_date, currency, effect, kind, line FROM statement_lines WHERE party_id = $1${asOf}
+       ORDER BY business_date, position, line_no`, params,
     );
     const byCurrency = new Map<string, { opening: Big; earned: Big; paidOut: Big }>();
-    const lines: StatementLine[] = [];
+    const lines: string[] = [];
     for (const row of rows) {
-      const currency = row.currency as string;
-      const totals = byCurrency.get(currency) ?? { opening: new Big(0), earned: new Big(0), paidOut: new Big(0) };
-      byCurrency.set(currency, totals);
-      const effect = new Big(row.amount as string).times(-1); // payable is credit-normal
-      const date = row.business_date as string;
+      const totals = byCurrency.get(row.currency) ?? { opening: new Big(0), earned: new Big(0), paidOut: new Big(0) };
+      byCurrency.set(row.currency, totals);
+      const date = row.business_date;
       if (request.from && date < request.from) {
-        totals.opening = totals.opening.plus(effect);
+        totals.opening = totals.opening.plus(row.effect);
         continue;
       }
       if (request.to && date > request.to) continue;
-      if (row.kind === 'payout') totals.paidOut = totals.paidOut.minus(effect);
-      else totals.earned = totals.earned.plus(effect);
-      lines.push(toLine(row, formatAmount(effect, currency)));
+      if (row.kind === 'payout') totals.paidOut = totals.paidOut.minus(row.effect);
+      else totals.earned = totals.earned.plus(row.effect);
+      lines.push(row.line);
     }
     const currencies = [...byCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([currency, t]) => ({
       currency,
@@ -64,15 +70,15 @@ export class StatementsQuery {
       paidOut: formatAmount(t.paidOut, currency),
       closing: formatAmount(t.opening.plus(t.earned).minus(t.paidOut), currency),
     }));
-    return { partyId, from: request.from, to: request.to, ...(request.asOf ? { asOf: request.asOf } : {}), currencies, lines };
+    return { partyId, from: request.from, to: request.to, ...(request.asOf ? { asOf: request.asOf } : {}), currencies, renderedLines: lines };
   }
 
   /** What the ledger owes a party in one currency now (allocations less payouts). */
   async payableBalance(partyId: string, currency: string): Promise<Big> {
-    const rows = await this.db.query<{ amount: string }>(
-      'SELECT amount FROM journal_lines WHERE account = $1 AND currency = $2', [`payable:${partyId}`, currency],
+    const rows = await this.db.query<{ effect: string }>(
+      'SELECT effect FROM statement_lines WHERE party_id = $1 AND currency = $2', [partyId, currency],
     );
-    return rows.reduce((sum, r) => sum.minus(r.amount), new Big(0));
+    return rows.reduce((sum, r) => sum.plus(r.effect), new Big(0));
   }
 
   /** Σ of every journal line per currency: zero when every entry balanced. */
@@ -101,25 +107,4 @@ export class StatementsQuery {
   async allocationLines(allocationId: string) {
     return this.db.query<Row>('SELECT * FROM journal_lines WHERE allocation_id = $1 ORDER BY line_no', [allocationId]);
   }
-}
-
-function toLine(row: Row, amount: string): StatementLine {
-  return {
-    date: row.business_date as string,
-    kind: row.kind as string,
-    role: row.role as string | null,
-    amount,
-    currency: row.currency as string,
-    licenseId: present(row.license_id as string | null),
-    dealId: present(row.deal_id as string | null),
-    allocationId: present(row.allocation_id as string | null),
-    source: {
-      eventId: row.source_event_id as string,
-      reportId: present(row.report_id as string | null),
-      period: present(row.period as string | null),
-      milestone: present(row.milestone as string | null),
-      year: row.year === null ? undefined : Number(row.year),
-    },
-    policyVersion: row.policy_version === null ? undefined : Number(row.policy_version),
-  };
 }

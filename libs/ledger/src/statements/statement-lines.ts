@@ -1,0 +1,60 @@
+import { Big, formatAmount } from '@ledger/domain';
+import { RecordedEvent } from '@ledger/event-store';
+import { TransactionExecutor } from '../read-model/read-model-db';
+
+/** One line of a partner's statement, as the API shows it. */
+export interface StatementLine {
+  date: string;
+  kind: string;
+  role: string | null;
+  amount: string;
+  currency: string;
+  licenseId?: string;
+  dealId?: string;
+  allocationId?: string;
+  source: { eventId: string; reportId?: string; period?: string; milestone?: string; year?: number };
+  policyVersion?: number;
+}
+
+const columns = `party_id TEXT NOT NULL, business_date TEXT NOT NULL, position TEXT NOT NULL, line_no INTEGER NOT NULL,
+  currency TEXT NOT NULL, effect TEXT NOT NULL, kind TEXT NOT NULL, recorded_at TEXT NOT NULL, line TEXT NOT NULL,
+  PRIMARY KEY (party_id, business_date, position, line_no)`;
+
+/**
+ * Every payable journal line, stored in statement order per party and rendered once, when projected:
+ * a statement of 10,000 lines is one range read of the primary key (clustered in SQLite) and its
+ * lines go out as they were rendered. `effect` is the signed amount as the party sees it.
+ */
+export const STATEMENT_LINES_SCHEMA = [
+  { sqlite: `CREATE TABLE IF NOT EXISTS statement_lines (${columns}) WITHOUT ROWID`, postgres: `CREATE TABLE IF NOT EXISTS statement_lines (${columns})` },
+];
+
+export interface PayableLine {
+  partyId: string;
+  lineNo: number;
+  /** The journal amount: payable accounts are credit-normal, so the party's view is its negation. */
+  amount: string;
+  role: string | null;
+  kind: string;
+  currency: string;
+  date: string;
+  licenseId?: string;
+  dealId?: string;
+  allocationId?: string;
+  source: StatementLine['source'];
+  policyVersion?: number | null;
+}
+
+export function recordStatementLine(tx: TransactionExecutor, event: RecordedEvent, position: string, l: PayableLine): void {
+  const effect = formatAmount(new Big(l.amount).times(-1), l.currency);
+  const line: StatementLine = {
+    date: l.date, kind: l.kind, role: l.role, amount: effect, currency: l.currency,
+    licenseId: l.licenseId, dealId: l.dealId, allocationId: l.allocationId, source: l.source,
+    policyVersion: l.policyVersion ?? undefined,
+  };
+  tx.defer(
+    `INSERT INTO statement_lines (party_id, business_date, position, line_no, currency, effect, kind, recorded_at, line)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+    [l.partyId, l.date, position, l.lineNo, l.currency, effect, l.kind, event.metadata.recordedAt, JSON.stringify(line)],
+  );
+}
