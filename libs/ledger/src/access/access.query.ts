@@ -26,10 +26,8 @@ export class AccessQuery {
     const [license] = await this.db.query<{ terms: string }>('SELECT terms FROM licenses WHERE id = $1', [licenseId]);
     if (!license) return undefined;
     const terms = JSON.parse(license.terms) as LicenseTerms;
-    const beneficiaries = await this.db.query<{ account: string }>(
-      "SELECT DISTINCT account FROM journal_lines WHERE license_id = $1 AND account LIKE 'payable:%'", [licenseId],
-    );
-    const earners = new Set([...terms.revenueShares.map((s) => s.partyId), ...beneficiaries.map((b) => b.account.slice('payable:'.length))]);
+    const beneficiaries = await this.db.query<{ party_id: string }>('SELECT party_id FROM license_earners WHERE license_id = $1', [licenseId]);
+    const earners = new Set([...terms.revenueShares.map((s) => s.partyId), ...beneficiaries.map((b) => b.party_id)]);
     return { licenseeId: terms.licenseeId, earners };
   }
 }

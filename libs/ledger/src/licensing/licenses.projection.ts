@@ -50,6 +50,7 @@ async function assessed(tx: TransactionExecutor, event: RecordedEvent, id: strin
 /** GET /licenses/:id (terms, status, totals, revision), discrepancies, and exclusivity look-ups. */
 export const licensesProjection: Projection = {
   name: 'licenses',
+  version: 2,
   schema: [
     `CREATE TABLE IF NOT EXISTS licenses (
        id TEXT PRIMARY KEY, licensee_id TEXT NOT NULL, terms TEXT NOT NULL, status TEXT NOT NULL,

@@ -1,4 +1,5 @@
-import { SqlExecutor } from '../read-model/read-model-db';
+import { ReadModelDb, SqlExecutor } from '../read-model/read-model-db';
+import { Projection } from './projection';
 
 /** Positions are stored as text: EventStoreDB's encoded positions exceed 64 bits. */
 export const CHECKPOINT_SCHEMA =
@@ -19,4 +20,28 @@ export async function saveCheckpoint(tx: SqlExecutor, name: string, position: bi
 
 export async function deleteCheckpoint(tx: SqlExecutor, name: string): Promise<void> {
   await tx.execute('DELETE FROM projection_checkpoints WHERE name = $1', [name]);
+}
+
+export const VERSIONS_SCHEMA = 'CREATE TABLE IF NOT EXISTS projection_versions (name TEXT PRIMARY KEY, version INTEGER NOT NULL)';
+
+/**
+ * Creates a projection's tables. Tables stored under another version (a read model from before its
+ * version was recorded counts as version 1) are dropped with the checkpoint first, so the projection
+ * is rebuilt from the start of the log in its new shape.
+ */
+export async function prepareTables(db: ReadModelDb, projection: Projection): Promise<void> {
+  const version = projection.version ?? 1;
+  const [row] = await db.query<{ version: number | string }>('SELECT version FROM projection_versions WHERE name = $1', [projection.name]);
+  const stored = row ? Number(row.version) : (await loadCheckpoint(db, projection.name)) === undefined ? undefined : 1;
+  await db.transaction(async (tx) => {
+    if (stored !== undefined && stored !== version) {
+      for (const table of projection.tables) await tx.execute(`DROP TABLE IF EXISTS ${table}`);
+      await deleteCheckpoint(tx, projection.name);
+    }
+    for (const ddl of projection.schema) await tx.execute(typeof ddl === 'string' ? ddl : ddl[db.dialect]);
+    await tx.execute(
+      'INSERT INTO projection_versions (name, version) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET version = excluded.version',
+      [projection.name, version],
+    );
+  });
 }

@@ -194,5 +194,22 @@ export function projectionRunnerSuite(name: string, target: RunnerTarget) {
       const [row] = await env.db.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE name = 'idle'");
       expect(row).toBeDefined();
     });
+
+    it('drops a read model stored under another version and projects it again in its new shape', async () => {
+      const first = new ProjectionRunner(env.store, env.db, [countingProjection()]);
+      await first.start();
+      expect(await first.waitFor(await appendMany(env.store, 6), 10000)).toBe(true);
+      await first.stop();
+      const reshaped: Projection = {
+        ...countingProjection(), version: 2,
+        schema: ['CREATE TABLE IF NOT EXISTS test_counts (stream TEXT PRIMARY KEY, n INTEGER NOT NULL, seen TEXT NOT NULL, note TEXT)'],
+      };
+      const second = new ProjectionRunner(env.store, env.db, [reshaped]);
+      await second.start();
+      expect(await second.waitFor(await env.store.headPosition(), 10000)).toBe(true);
+      await second.stop();
+      expect((await rows(env.db)).map((r) => r.seen)).toEqual(['0,3', '1,4', '2,5']);
+      expect(await env.db.query('SELECT note FROM test_counts')).toHaveLength(3); // the new column exists
+    });
   });
 }

@@ -1,6 +1,6 @@
 import { EventStore, RecordedEvent, Subscription } from '@ledger/event-store';
 import { ReadModelDb } from '../read-model/read-model-db';
-import { CHECKPOINT_SCHEMA, deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoints';
+import { CHECKPOINT_SCHEMA, VERSIONS_SCHEMA, deleteCheckpoint, loadCheckpoint, prepareTables, saveCheckpoint } from './checkpoints';
 import { PageBuffer } from './page-buffer';
 import { ProcessManager } from './process-manager';
 import { Projection } from './projection';
@@ -60,12 +60,11 @@ export class ProjectionRunner {
   /** Starts every consumer, or only the projections (operator tools must not append events). */
   async start(scope: 'all' | 'projections' = 'all'): Promise<void> {
     await this.db.execute(CHECKPOINT_SCHEMA);
+    await this.db.execute(VERSIONS_SCHEMA);
     const members: Running[] = [];
     for (const consumer of this.projections) {
       if (scope === 'projections' && !isProjection(consumer)) continue;
-      if (isProjection(consumer)) {
-        for (const ddl of consumer.schema) await this.db.execute(typeof ddl === 'string' ? ddl : ddl[this.db.dialect]);
-      }
+      if (isProjection(consumer)) await prepareTables(this.db, consumer);
       const checkpoint = await loadCheckpoint(this.db, consumer.name);
       const entry: Running = { consumer, position: checkpoint ?? -1n, unsaved: 0 };
       this.running.set(consumer.name, entry);

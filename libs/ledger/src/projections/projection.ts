@@ -9,6 +9,11 @@ export interface Projection {
   readonly name: string;
   /** Idempotent DDL (CREATE TABLE IF NOT EXISTS …), portable, or written for each dialect. */
   readonly schema: readonly (string | { sqlite: string; postgres: string })[];
+  /**
+   * Version of its tables' shape. A read model stored under another version is dropped and projected
+   * again from the start when the runner starts: a schema change needs no manual migration.
+   */
+  readonly version?: number;
   /** Tables emptied by a rebuild. */
   readonly tables: readonly string[];
   /** Event types it reacts to; others only move its position. */

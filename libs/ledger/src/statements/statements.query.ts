@@ -105,6 +105,9 @@ export class StatementsQuery {
 
   /** One allocation's journal lines, for the explanation endpoint. */
   async allocationLines(allocationId: string) {
-    return this.db.query<Row>('SELECT * FROM journal_lines WHERE allocation_id = $1 ORDER BY line_no', [allocationId]);
+    return this.db.query<Row>(
+      `SELECT j.* FROM allocation_entries a JOIN journal_lines j ON j.position = a.position
+       WHERE a.allocation_id = $1 ORDER BY j.line_no`, [allocationId],
+    );
   }
 }
