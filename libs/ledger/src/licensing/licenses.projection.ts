@@ -2,6 +2,7 @@ import {
   Big, LicenseGranted, LicenseTerminated, PaymentReceived, RoyaltyAssessed, SalesReportRestated, SalesReportSubmitted,
 } from '@ledger/domain';
 import { RecordedEvent } from '@ledger/event-store';
+import { sortablePosition } from '../journal/journal.projection';
 import { Projection } from '../projections/projection';
 import { TransactionExecutor } from '../read-model/read-model-db';
 
@@ -24,9 +25,9 @@ function addTo(tx: TransactionExecutor, event: RecordedEvent, measure: Measure, 
 async function grant(tx: TransactionExecutor, event: RecordedEvent) {
   const t = (event as unknown as LicenseGranted).data;
   tx.defer(
-    `INSERT INTO licenses (id, licensee_id, terms, status, currency, revision)
-     VALUES ($1, $2, $3, 'active', $4, $5) ON CONFLICT (id) DO NOTHING`,
-    [t.licenseId, t.licenseeId, JSON.stringify(t), t.currency, event.revision.toString()],
+    `INSERT INTO licenses (id, licensee_id, terms, status, currency)
+     VALUES ($1, $2, $3, 'active', $4) ON CONFLICT (id) DO NOTHING`,
+    [t.licenseId, t.licenseeId, JSON.stringify(t), t.currency],
   );
   for (const patentId of t.patentIds) {
     for (const territory of t.territories) {
@@ -43,18 +44,28 @@ async function assessed(tx: TransactionExecutor, event: RecordedEvent, id: strin
   addTo(tx, event, 'royalties_assessed', a.amount);
   if (a.kind === 'royalty' || a.kind === 'adjustment') {
     const royalty = a.kind === 'royalty' ? a.amount : a.restated;
-    tx.defer('UPDATE license_reports SET royalty_assessed = $3 WHERE license_id = $1 AND report_id = $2', [id, a.reportId, royalty]);
+    tx.defer(
+      'INSERT INTO license_report_royalties (license_id, report_id, position, royalty) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      [id, a.reportId, sortablePosition(event.position), royalty],
+    );
   }
 }
 
 /** GET /licenses/:id (terms, status, totals, revision), discrepancies, and exclusivity look-ups. */
 export const licensesProjection: Projection = {
   name: 'licenses',
-  version: 2,
+  version: 3,
   schema: [
+    // Written by appending rows (amounts, royalties, revisions) rather than updating one: a page of
+    // events then needs no read-back and PostgreSQL takes it in a few multi-row inserts.
     `CREATE TABLE IF NOT EXISTS licenses (
        id TEXT PRIMARY KEY, licensee_id TEXT NOT NULL, terms TEXT NOT NULL, status TEXT NOT NULL,
-       terminated_on TEXT, termination_reason TEXT, currency TEXT NOT NULL, revision TEXT NOT NULL)`,
+       terminated_on TEXT, termination_reason TEXT, currency TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS license_revisions (
+       license_id TEXT NOT NULL, revision INTEGER NOT NULL, PRIMARY KEY (license_id, revision))`,
+    `CREATE TABLE IF NOT EXISTS license_report_royalties (
+       license_id TEXT NOT NULL, report_id TEXT NOT NULL, position TEXT NOT NULL, royalty TEXT NOT NULL,
+       PRIMARY KEY (license_id, report_id, position))`,
     `CREATE TABLE IF NOT EXISTS license_amounts (
        license_id TEXT NOT NULL, position TEXT NOT NULL, measure TEXT NOT NULL, delta TEXT NOT NULL,
        PRIMARY KEY (license_id, position, measure))`,
@@ -65,9 +76,9 @@ export const licensesProjection: Projection = {
     'CREATE INDEX IF NOT EXISTS license_scopes_by_patent ON license_scopes (patent_id, territory)',
     `CREATE TABLE IF NOT EXISTS license_reports (
        license_id TEXT NOT NULL, report_id TEXT NOT NULL, period TEXT NOT NULL, net_sales TEXT NOT NULL,
-       royalty_assessed TEXT NOT NULL, royalty_reported TEXT, PRIMARY KEY (license_id, report_id))`,
+       royalty_reported TEXT, PRIMARY KEY (license_id, report_id))`,
   ],
-  tables: ['licenses', 'license_amounts', 'license_scopes', 'license_reports'],
+  tables: ['licenses', 'license_amounts', 'license_revisions', 'license_report_royalties', 'license_scopes', 'license_reports'],
   handles: new Set([
     'LicenseGranted', 'SalesReportSubmitted', 'SalesReportRestated', 'RoyaltyAssessed', 'MilestoneAchieved',
     'RoyaltyYearClosed', 'PaymentReceived', 'LicenseTerminated',
@@ -82,8 +93,8 @@ export const licensesProjection: Projection = {
         const r = (event as unknown as SalesReportSubmitted).data;
         addTo(tx, event, 'net_sales', r.netSales);
         tx.defer(
-          `INSERT INTO license_reports (license_id, report_id, period, net_sales, royalty_assessed, royalty_reported)
-           VALUES ($1, $2, $3, $4, '0', $5) ON CONFLICT DO NOTHING`,
+          `INSERT INTO license_reports (license_id, report_id, period, net_sales, royalty_reported)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
           [id, r.reportId, r.period, r.netSales, r.royaltyReported ?? null],
         );
         break;
@@ -112,6 +123,6 @@ export const licensesProjection: Projection = {
         break;
       }
     }
-    tx.defer('UPDATE licenses SET revision = $2 WHERE id = $1', [id, event.revision.toString()]);
+    tx.defer('INSERT INTO license_revisions (license_id, revision) VALUES ($1, $2) ON CONFLICT DO NOTHING', [id, event.revision.toString()]);
   },
 };

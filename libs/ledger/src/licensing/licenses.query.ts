@@ -23,6 +23,9 @@ export class LicensesQuery {
     for (const { measure, delta } of amounts) sums[measure] = sums[measure].plus(delta);
     const total = (measure: keyof typeof sums) => formatAmount(sums[measure], currency);
     const balanceDue = formatAmount(sums.royalties_assessed.minus(sums.payments_received), currency);
+    const [{ revision }] = await this.db.query<{ revision: number | string | null }>(
+      'SELECT MAX(revision) AS revision FROM license_revisions WHERE license_id = $1', [id],
+    );
     return {
       ...terms,
       id: terms.licenseId,
@@ -31,14 +34,18 @@ export class LicensesQuery {
       totals: {
         netSales: total('net_sales'), royaltiesAssessed: total('royalties_assessed'), paymentsReceived: total('payments_received'), balanceDue,
       },
-      revision: row.revision,
+      revision: String(revision ?? 0),
     };
   }
 
   /** Reports whose licensee-reported royalty differs from the royalty the ledger assesses now. */
   async discrepancies(id: string) {
+    // A report's assessed royalty is the latest recorded for it (a restatement or late report moves it).
     const rows = await this.db.query<Row>(
-      'SELECT * FROM license_reports WHERE license_id = $1 AND royalty_reported IS NOT NULL ORDER BY period', [id],
+      `SELECT r.report_id, r.period, r.royalty_reported,
+         COALESCE((SELECT x.royalty FROM license_report_royalties x WHERE x.license_id = r.license_id AND x.report_id = r.report_id
+          ORDER BY x.position DESC LIMIT 1), '0') AS royalty_assessed
+       FROM license_reports r WHERE r.license_id = $1 AND r.royalty_reported IS NOT NULL ORDER BY r.period`, [id],
     );
     const [license] = await this.db.query<{ currency: string }>('SELECT currency FROM licenses WHERE id = $1', [id]);
     return rows

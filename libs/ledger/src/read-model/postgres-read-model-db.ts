@@ -1,4 +1,5 @@
 import { Pool, PoolClient } from 'pg';
+import { DeferredWrites } from './deferred-writes';
 import { ReadModelDb, SqlExecutor, SqlRow, TransactionExecutor } from './read-model-db';
 
 function executor(client: Pool | PoolClient): SqlExecutor {
@@ -21,16 +22,15 @@ function literal(client: PoolClient, value: unknown): string {
 
 /**
  * A transaction's executor: deferred writes are kept and sent as one multi-statement query (one
- * round trip) before the next query or statement, and before the commit.
+ * round trip, inserts merged into multi-row ones) before the next query or statement, and before the
+ * commit.
  */
 function transactionExecutor(client: PoolClient): TransactionExecutor & { flush(): Promise<void> } {
   const direct = executor(client);
-  const pending: string[] = [];
+  const pending = new DeferredWrites((value) => literal(client, value));
   const flush = async () => {
-    if (pending.length === 0) return;
-    const text = pending.join(';\n');
-    pending.length = 0;
-    await client.query(text);
+    const text = pending.take();
+    if (text !== undefined) await client.query(text);
   };
   return {
     flush,
@@ -43,7 +43,7 @@ function transactionExecutor(client: PoolClient): TransactionExecutor & { flush(
       return direct.execute(sql, params);
     },
     defer(sql, params = []) {
-      pending.push(sql.replace(/\$(\d+)/g, (_, n: string) => literal(client, params[Number(n) - 1])));
+      pending.add(sql, params);
     },
   };
 }
