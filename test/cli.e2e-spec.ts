@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startLedger } from './support/ledger-app';
+import { sqliteReadModelPath } from '@ledger/ledger';
 import { OFFICE_TOKEN } from './support/tokens';
 import { post, registerCast, salesLine, workedLicenseTerms } from './support/worked-example';
 
@@ -76,7 +77,7 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
   }, 120000);
 
   it('fails verify when a read model was tampered with, and repairs it', () => {
-    const db = new Database(source);
+    const db = new Database(sqliteReadModelPath(source));
     db.prepare("UPDATE journal_lines SET amount = '999.99' WHERE rowid = (SELECT MIN(rowid) FROM journal_lines)").run();
     db.close();
     const failed = cli({ SQLITE_PATH: source }, 'verify');

@@ -9,6 +9,7 @@ import { createTestDatabase, postgresStatus } from '../../libs/event-store/src/t
 import { PostgresReadModelDb } from '../../libs/ledger/src/read-model/postgres-read-model-db';
 import { ReadModelDb } from '../../libs/ledger/src/read-model/read-model-db';
 import { SqliteReadModelDb } from '../../libs/ledger/src/read-model/sqlite-read-model-db';
+import { sqliteReadModelPath } from '../../libs/ledger/src/event-store/open-stores';
 
 export interface BenchStore {
   /** Environment for createApp and for the API as a child process. */
@@ -35,7 +36,7 @@ export const ADAPTERS: BenchAdapter[] = [
       return {
         env: { EVENT_STORE: 'sqlite', SQLITE_PATH: path },
         openStore: async () => new SqliteEventStore(path),
-        openReadModels: () => new SqliteReadModelDb(path),
+        openReadModels: () => new SqliteReadModelDb(sqliteReadModelPath(path)),
         remove: async () => rmSync(dir, { recursive: true, force: true }),
       };
     },

@@ -99,6 +99,16 @@ export async function startServer(store: BenchStore): Promise<{ url: string; chi
   };
 }
 
+/** Polls /health until no read model or process manager is behind the log. */
+async function caughtUp(url: string): Promise<void> {
+  for (;;) {
+    const res = await fetch(`${url}/health`);
+    const body = (await res.json()) as { details?: { projections?: { behind?: boolean } } };
+    if (body.details?.projections?.behind === false) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** autocannon against POST /licenses/:id/sales-reports, WRITERS connections, each with its own licenses. */
 export async function ingestHttp(store: BenchStore, reports: number): Promise<IngestResult> {
   const server = await startServer(store);
@@ -122,9 +132,11 @@ export async function ingestHttp(store: BenchStore, reports: number): Promise<In
       }],
     });
     const ok = result['2xx'];
+    const done = performance.now();
+    await caughtUp(server.url);
     return {
       reports: ok, rate: Math.round(ok / result.duration), p50Ms: result.latency.p50, p99Ms: result.latency.p99,
-      refused: result.non2xx + result.errors,
+      refused: result.non2xx + result.errors, catchUpSeconds: (performance.now() - done) / 1000,
     };
   } finally {
     await server.stop();

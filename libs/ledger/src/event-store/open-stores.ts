@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore, SqliteEventStore } from '@ledger/event-store';
 import { LedgerConfig } from '../config/ledger-config';
@@ -22,8 +23,19 @@ export async function openEventStore(config: StoreConfig): Promise<EventStore> {
 }
 
 /** Read models share the SQLite file in embedded mode, and live in PostgreSQL in server mode. */
+/**
+ * SQLite read models live in a file beside the events' (`ledger.sqlite` → `ledger.read-models.sqlite`):
+ * appends then neither wait behind projection transactions nor fsync the read models' pages, and a
+ * lost read-model file is rebuilt from the log.
+ */
+export function sqliteReadModelPath(eventsPath: string): string {
+  if (eventsPath === ':memory:') return eventsPath;
+  const ext = extname(eventsPath);
+  return `${eventsPath.slice(0, eventsPath.length - ext.length)}.read-models${ext || '.sqlite'}`;
+}
+
 export function openReadModelDb(config: StoreConfig): ReadModelDb {
-  if (config.EVENT_STORE === 'sqlite') return new SqliteReadModelDb(config.SQLITE_PATH);
+  if (config.EVENT_STORE === 'sqlite') return new SqliteReadModelDb(sqliteReadModelPath(config.SQLITE_PATH));
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required unless EVENT_STORE=sqlite');
   const logger = new Logger('ReadModels');
   return new PostgresReadModelDb(config.DATABASE_URL, (error) => logger.warn(`idle PostgreSQL connection dropped: ${error.message}`));

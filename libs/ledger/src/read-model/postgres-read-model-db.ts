@@ -47,7 +47,10 @@ export class PostgresReadModelDb implements ReadModelDb {
   private readonly exec: SqlExecutor;
 
   constructor(connectionString: string, private readonly onIdleError: (error: Error) => void = () => undefined) {
-    this.pool = new Pool({ connectionString, max: 10 });
+    // Read models are small next to memory and read by key ranges: with the default random_page_cost
+    // (4, tuned for spinning disks) a 10,000-line statement was read by bitmap scan and an on-disk sort
+    // (38 ms in the server); at 1.1 it is an index scan in statement order (6 ms).
+    this.pool = new Pool({ connectionString, max: 10, options: '-c random_page_cost=1.1' });
     // An idle connection the server drops (restart, admin termination) must not crash the process:
     // the pool discards it and the next query opens a new one.
     this.pool.on('error', (error) => this.onIdleError(error));
