@@ -168,6 +168,7 @@ function report(rows: Row[], skipped: string[]): string {
     );
   }
   for (const s of skipped) out.push(`- ${s}`);
+  out.push('', 'What was profiled and changed to get here, and what still bounds each figure: README.md, "What profiling changed".');
   return out.join('\n') + '\n';
 }
 

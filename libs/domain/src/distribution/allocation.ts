@@ -64,7 +64,7 @@ function splitSlice(band: PolicyBand, amount: Big, scale: number, ctx: Context, 
 function recoverable(ctx: Context): { patentId: string; owed: Big }[] {
   return ctx.patents.map((p) => {
     const paid = sum(p.costs.filter((c) => c.partyId === ctx.partyId && c.currency === ctx.currency).map((c) => new Big(c.amount)));
-    return { patentId: p.patentId, owed: paid.minus(ctx.state.recovered[`${p.patentId}/${ctx.currency}`] ?? '0') };
+    return { patentId: p.patentId, owed: paid.minus(ctx.state.recovered.get(`${p.patentId}/${ctx.currency}`) ?? '0') };
   });
 }
 
@@ -88,7 +88,7 @@ export function splitByPolicy(amount: Big, policy: DistributionPolicy | undefine
       distributable = distributable.minus(take);
     }
   }
-  const cumulative = new Big(ctx.state.cumulative[incomeKey(ctx.source, ctx.currency)] ?? '0');
+  const cumulative = new Big(ctx.state.cumulative.get(incomeKey(ctx.source, ctx.currency)) ?? '0');
   const from = credit ? cumulative.minus(distributable) : cumulative;
   const inventors = inventorWeights(ctx.patents);
   const lines: Split['lines'] = [
