@@ -52,7 +52,7 @@ export async function startLedger(kind: StoreKind, env: Record<string, string> =
     storeEnv = { EVENT_STORE: 'postgres', DATABASE_URL: db.url };
   }
   const app = await createApp({
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', NODE_ENV: 'test', MIN_POSITION_WAIT_MS: '1000', LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, RATE_LIMIT_PER_MINUTE: '1000000', ...storeEnv, ...env,
+    LOG_LEVEL: 'silent', NODE_ENV: 'test', MIN_POSITION_WAIT_MS: '1000', LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, RATE_LIMIT_PER_MINUTE: '1000000', ...storeEnv, ...env,
   });
   await app.init();
   return {

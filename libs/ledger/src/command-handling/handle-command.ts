@@ -1,5 +1,5 @@
 import { Decider, DomainEvent } from '@ledger/domain';
-import { EventStore, RecordedEvent } from '@ledger/event-store';
+import { EventStore } from '@ledger/event-store';
 import { randomUUID } from 'node:crypto';
 import { CommandContext, metadataFor } from './command-context';
 import { Folded, deciderFold, streamStatesOf } from './stream-states';
@@ -18,7 +18,7 @@ export interface HandleOptions<State> {
   eventId?: (index: number) => string;
 }
 
-export const toDomainEvent = <E extends DomainEvent>(e: RecordedEvent): E => ({ type: e.type, data: e.data }) as E;
+export { toDomainEvent } from './stream-states';
 
 /**
  * The write path of every command: load the stream's state (its snapshot plus the events appended

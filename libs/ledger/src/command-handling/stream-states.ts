@@ -63,12 +63,15 @@ function keyOf(streamId: string, fold: StreamFold<unknown>): string {
   return `${id}\u0000${streamId}`;
 }
 
+/** A recorded event as its decider sees it: type and data only. */
+export const toDomainEvent = <E extends DomainEvent>(e: RecordedEvent): E => ({ type: e.type, data: e.data }) as E;
+
 const deciderFolds = new WeakMap<object, StreamFold<unknown>>();
 /** A decider's evolve as a stream fold (one per decider, so its states share one cache entry). */
 export function deciderFold<Event extends DomainEvent, State>(decider: Pick<Decider<never, Event, State>, 'initialState' | 'evolve'>): StreamFold<State> {
   let fold = deciderFolds.get(decider) as StreamFold<State> | undefined;
   if (!fold) {
-    fold = { initial: () => decider.initialState(), step: (state, e) => decider.evolve(state, { type: e.type, data: e.data } as Event) };
+    fold = { initial: () => decider.initialState(), step: (state, e) => decider.evolve(state, toDomainEvent<Event>(e)) };
     deciderFolds.set(decider, fold as StreamFold<unknown>);
   }
   return fold;
