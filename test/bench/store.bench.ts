@@ -3,14 +3,10 @@
  * appends with one event per transaction, appends in batches of 100, and readAll in pages of 1,000.
  * Not part of the test run: figures vary by machine, so they are measured, never asserted.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { EventStoreDbEventStore } from '../../libs/event-store/src/eventstoredb/eventstoredb-event-store';
 import { EventStore } from '../../libs/event-store/src/port';
-import { PostgresEventStore } from '../../libs/event-store/src/postgres/postgres-event-store';
-import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store';
-import { createTestDatabase, postgresStatus } from '../../libs/event-store/src/testing/postgres-test-db';
+import { ADAPTERS } from './bench-stores';
 import { batchAppendRate, readAllRate, singleAppendRate } from './raw-store';
 
 const SINGLE = Number(process.env.BENCH_SINGLE ?? 2000);
@@ -25,28 +21,20 @@ async function measure(store: EventStore) {
 
 async function main() {
   const rows: Record<string, unknown>[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
-  try {
-    const sqlite = new SqliteEventStore(join(dir, 'bench.sqlite'));
-    rows.push({ adapter: 'sqlite', ...(await measure(sqlite)) });
-    await sqlite.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-
-  if (postgresStatus().reachable) {
-    const db = await createTestDatabase('bench');
-    if (db) {
-      const pg = await PostgresEventStore.open(db.url);
-      try {
-        rows.push({ adapter: 'postgres', ...(await measure(pg)) });
-      } finally {
-        await pg.close();
-        await db.drop();
-      }
+  for (const adapter of ADAPTERS) {
+    const why = adapter.unavailable();
+    if (why) {
+      console.log(`${adapter.name}: ${why}, skipped`);
+      continue;
     }
-  } else {
-    console.log('postgres: unreachable, skipped');
+    const place = await adapter.create('store');
+    const store = await place.openStore();
+    try {
+      rows.push({ adapter: adapter.name, ...(await measure(store)) });
+    } finally {
+      await store.close();
+      await place.remove();
+    }
   }
 
   if (process.env.ESDB_CONNECTION_STRING) {

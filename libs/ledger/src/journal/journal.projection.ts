@@ -59,12 +59,13 @@ export const JOURNAL_SCHEMA = [
 async function post(tx: TransactionExecutor, event: RecordedEvent, p: Provenance, lines: JournalLine[]) {
   const total = lines.reduce((sum, l) => sum.plus(l.amount), new Big(0));
   if (!total.eq(0)) throw new Error(`unbalanced journal entry for ${event.type} ${event.id}: ${total.toFixed()}`);
+  const position = sortablePosition(event.position);
   // One statement per entry, all its lines in one VALUES list.
   const columns = 19;
   const values = lines.map((_, i) => `(${Array.from({ length: columns }, (_, c) => `$${i * columns + c + 1}`).join(', ')})`);
   const params = lines.flatMap((line, lineNo) => [
     event.id, lineNo, line.account, p.currency, line.amount, line.role ?? null, p.kind, p.date, event.metadata.recordedAt,
-    sortablePosition(event.position), p.licenseId ?? null, p.dealId ?? null, p.reportId ?? null, p.period ?? null,
+    position, p.licenseId ?? null, p.dealId ?? null, p.reportId ?? null, p.period ?? null,
     p.milestone ?? null, p.year ?? null, p.policyVersion ?? null, p.allocationId ?? null, p.sourceEventId ?? event.id,
   ]);
   tx.defer(
@@ -74,7 +75,6 @@ async function post(tx: TransactionExecutor, event: RecordedEvent, p: Provenance
      ON CONFLICT (position, line_no) DO NOTHING`,
     params,
   );
-  const position = sortablePosition(event.position);
   if (p.allocationId) {
     tx.defer('INSERT INTO allocation_entries (allocation_id, position) VALUES ($1, $2) ON CONFLICT DO NOTHING', [p.allocationId, position]);
   }
