@@ -76,7 +76,9 @@ export async function ingestInProcess(store: BenchStore, reports: number): Promi
 /** The API in its own process, so the load generator does not share its event loop. */
 export async function startServer(store: BenchStore): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const server = join(__dirname, '..', 'support', 'ledger-server.ts');
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', server, store.env.SQLITE_PATH ?? ''], {
+  // BENCH_PROFILE_DIR=dir profiles the API process (`node --cpu-prof`), which NODE_OPTIONS may not ask for.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '-r', '@swc-node/register', server, store.env.SQLITE_PATH ?? ''], {
     stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...store.env },
   });
   const orphan = () => child.kill('SIGKILL'); // never leave the API running if the benchmark dies

@@ -19,23 +19,37 @@ export interface Statement {
   to?: string;
   asOf?: string;
   currencies: { currency: string; opening: string; earned: string; paidOut: string; closing: string }[];
-  /** Each line as JSON, rendered when it was projected: sent as it is, parsed only for CSV. */
-  renderedLines: string[];
+  /**
+   * The lines as JSON objects joined by commas, in statement order: each was rendered when projected
+   * and the database joins them, so a 10,000-line statement is one string, never 10,000 of them.
+   */
+  linesJson: string;
 }
 
 /** The lines of a statement as objects. */
-export const statementLines = (statement: Statement): StatementLine[] => statement.renderedLines.map((l) => JSON.parse(l) as StatementLine);
+export const statementLines = (statement: Statement): StatementLine[] => JSON.parse(`[${statement.linesJson}]`) as StatementLine[];
 
 /** A statement as JSON text, its pre-rendered lines spliced in rather than parsed and serialized again. */
 export function statementJson(statement: Statement, extra: Record<string, unknown> = {}): string {
-  const { renderedLines, ...head } = statement;
+  const { linesJson, ...head } = statement;
   const text = JSON.stringify({ ...head, ...extra });
-  return `${text.slice(0, -1)},"lines":[${renderedLines.join(',')}]}`;
+  return `${text.slice(0, -1)},"lines":[${linesJson}]}`;
 }
+
+const ORDER = 'business_date, position, line_no';
+/**
+ * SQLite aggregates a subquery's rows in its order (an aggregate's own ORDER BY sorts again: 16 ms
+ * instead of 5 for 10,000 lines); PostgreSQL is told the order inside the aggregate.
+ */
+const joinedLines = {
+  sqlite: (where: string) => `SELECT group_concat(line, ',') AS lines FROM (SELECT line FROM statement_lines WHERE ${where} ORDER BY ${ORDER})`,
+  postgres: (where: string) => `SELECT string_agg(line, ',' ORDER BY ${ORDER}) AS lines FROM statement_lines WHERE ${where}`,
+};
 
 /**
  * Statements read a party's payable lines (statement_lines, fed with the journal): what it earned
- * (allocations) and what was paid out, per currency. Sums are exact (big.js over decimal strings).
+ * (allocations) and what was paid out, per currency. The database joins the lines and groups the
+ * amounts; the sums are exact (big.js over the decimal strings).
  */
 @Injectable()
 export class StatementsQuery {
@@ -44,25 +58,26 @@ export class StatementsQuery {
   async statement(partyId: string, request: StatementRequest): Promise<Statement> {
     const params: unknown[] = [partyId];
     const asOf = request.asOf ? ` AND recorded_at <= $${params.push(request.asOf)}` : '';
-    const rows = await this.db.query<{ business_date: string; currency: string; effect: string; kind: string; line: string }>(
-      `SELECT business_date, currency, effect, kind, line FROM statement_lines WHERE party_id = $1${asOf}
-       ORDER BY business_date, position, line_no`, params,
+    const upTo = request.to ? ` AND business_date <= $${params.push(request.to)}` : '';
+    const from = request.from ? `$${params.push(request.from)}` : undefined;
+    // Lines before `from` make the opening balance; the rest are the period's, earned or paid out.
+    const sums = await this.db.query<{ currency: string; earlier: number | boolean; paid: number | boolean; effects: string }>(
+      `SELECT currency, ${from ? `business_date < ${from}` : 'false'} AS earlier, kind = 'payout' AS paid,
+              ${this.db.dialect === 'sqlite' ? 'group_concat' : 'string_agg'}(effect, ' ') AS effects
+       FROM statement_lines WHERE party_id = $1${asOf}${upTo} GROUP BY 1, 2, 3`, params,
     );
     const byCurrency = new Map<string, { opening: Big; earned: Big; paidOut: Big }>();
-    const lines: string[] = [];
-    for (const row of rows) {
+    for (const row of sums) {
       const totals = byCurrency.get(row.currency) ?? { opening: new Big(0), earned: new Big(0), paidOut: new Big(0) };
       byCurrency.set(row.currency, totals);
-      const date = row.business_date;
-      if (request.from && date < request.from) {
-        totals.opening = totals.opening.plus(row.effect);
-        continue;
-      }
-      if (request.to && date > request.to) continue;
-      if (row.kind === 'payout') totals.paidOut = totals.paidOut.minus(row.effect);
-      else totals.earned = totals.earned.plus(row.effect);
-      lines.push(row.line);
+      const sum = row.effects.split(' ').reduce((s, effect) => s.plus(effect), new Big(0));
+      if (Number(row.earlier)) totals.opening = totals.opening.plus(sum);
+      else if (Number(row.paid)) totals.paidOut = totals.paidOut.minus(sum);
+      else totals.earned = totals.earned.plus(sum);
     }
+    const [joined] = await this.db.query<{ lines: string | null }>(
+      joinedLines[this.db.dialect](`party_id = $1${asOf}${upTo}${from ? ` AND business_date >= ${from}` : ''}`), params,
+    );
     const currencies = [...byCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([currency, t]) => ({
       currency,
       opening: formatAmount(t.opening, currency),
@@ -70,7 +85,9 @@ export class StatementsQuery {
       paidOut: formatAmount(t.paidOut, currency),
       closing: formatAmount(t.opening.plus(t.earned).minus(t.paidOut), currency),
     }));
-    return { partyId, from: request.from, to: request.to, ...(request.asOf ? { asOf: request.asOf } : {}), currencies, renderedLines: lines };
+    return {
+      partyId, from: request.from, to: request.to, ...(request.asOf ? { asOf: request.asOf } : {}), currencies, linesJson: joined?.lines ?? '',
+    };
   }
 
   /** What the ledger owes a party in one currency now (allocations less payouts). */

@@ -1,0 +1,107 @@
+import { Big, formatAmount } from '@ledger/domain';
+import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
+import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PostgresReadModelDb } from '../read-model/postgres-read-model-db';
+import { ReadModelDb } from '../read-model/read-model-db';
+import { SqliteReadModelDb } from '../read-model/sqlite-read-model-db';
+import { STATEMENT_LINES_SCHEMA } from './statement-lines';
+import { StatementsQuery, statementLines } from './statements.query';
+
+interface Row { party: string; date: string; position: string; lineNo: number; currency: string; effect: string; kind: string; recordedAt: string }
+
+const PARTY = 'p-1';
+const day = (n: number) => `2025-${String(1 + Math.floor(n / 28)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`;
+const rowArb = fc.record({
+  party: fc.constantFrom(PARTY, PARTY, PARTY, 'p-2'),
+  date: fc.integer({ min: 0, max: 335 }).map(day),
+  position: fc.integer({ min: 0, max: 10_000 }).map((p) => String(p).padStart(40, '0')),
+  lineNo: fc.integer({ min: 0, max: 5 }),
+  currency: fc.constantFrom('EUR', 'USD', 'JPY'),
+  cents: fc.bigInt({ min: -10_000_000n, max: 10_000_000n }),
+  kind: fc.constantFrom('sales', 'minimum', 'payout'),
+  recordedAt: fc.integer({ min: 0, max: 9 }).map((m) => `2026-0${m}-15T00:00:00.000Z`.replace('-00-', '-10-')),
+}).map(({ cents, ...r }): Row => ({ ...r, effect: formatAmount(new Big(cents.toString()).div(r.currency === 'JPY' ? 1 : 100), r.currency) }));
+const requestArb = fc.record({
+  from: fc.option(fc.integer({ min: 0, max: 335 }).map(day), { nil: undefined }),
+  to: fc.option(fc.integer({ min: 0, max: 335 }).map(day), { nil: undefined }),
+  asOf: fc.option(fc.constantFrom('2026-03-15T00:00:00.000Z', '2026-07-01T00:00:00.000Z'), { nil: undefined }),
+});
+
+/** The statement computed the plain way: every row in JS, in order, summed with big.js. */
+function expected(rows: Row[], r: { from?: string; to?: string; asOf?: string }) {
+  const mine = rows
+    .filter((x) => x.party === PARTY && (!r.asOf || x.recordedAt <= r.asOf) && (!r.to || x.date <= r.to))
+    .sort((a, b) => a.date.localeCompare(b.date) || a.position.localeCompare(b.position) || a.lineNo - b.lineNo);
+  const totals = new Map<string, { opening: Big; earned: Big; paidOut: Big }>();
+  const lines: string[] = [];
+  for (const x of mine) {
+    const t = totals.get(x.currency) ?? { opening: new Big(0), earned: new Big(0), paidOut: new Big(0) };
+    totals.set(x.currency, t);
+    if (r.from && x.date < r.from) t.opening = t.opening.plus(x.effect);
+    else {
+      if (x.kind === 'payout') t.paidOut = t.paidOut.minus(x.effect);
+      else t.earned = t.earned.plus(x.effect);
+      lines.push(`${x.date}/${x.position}/${x.lineNo}`);
+    }
+  }
+  const currencies = [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([currency, t]) => ({
+    currency, opening: formatAmount(t.opening, currency), earned: formatAmount(t.earned, currency),
+    paidOut: formatAmount(t.paidOut, currency), closing: formatAmount(t.opening.plus(t.earned).minus(t.paidOut), currency),
+  }));
+  return { currencies, lines };
+}
+
+function statementQuerySuite(name: string, open: () => Promise<{ db: ReadModelDb; remove(): Promise<void> }>) {
+  describe(`statements query on ${name}`, () => {
+    let db: ReadModelDb;
+    let remove: () => Promise<void>;
+    beforeAll(async () => {
+      ({ db, remove } = await open());
+      for (const ddl of STATEMENT_LINES_SCHEMA) await db.execute(ddl[db.dialect]);
+    });
+    afterAll(async () => {
+      await db.close();
+      await remove();
+    });
+
+    it('sums exactly and keeps statement order for any lines, period and as-of instant (the database joins and groups)', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.uniqueArray(rowArb, { selector: (r) => `${r.party}/${r.date}/${r.position}/${r.lineNo}`, maxLength: 60 }), requestArb, async (rows, request) => {
+          await db.transaction(async (tx) => {
+            await tx.execute('DELETE FROM statement_lines');
+            for (const x of rows) {
+              // The rendered line carries its own key, so the order of the response can be checked.
+              const line = JSON.stringify({ key: `${x.date}/${x.position}/${x.lineNo}`, amount: x.effect });
+              await tx.execute(
+                `INSERT INTO statement_lines (party_id, business_date, position, line_no, currency, effect, kind, recorded_at, line)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+                [x.party, x.date, x.position, x.lineNo, x.currency, x.effect, x.kind, x.recordedAt, line],
+              );
+            }
+          });
+          const statement = await new StatementsQuery(db).statement(PARTY, request);
+          const want = expected(rows, request);
+          expect(statement.currencies).toEqual(want.currencies);
+          expect(statementLines(statement).map((l) => (l as unknown as { key: string }).key)).toEqual(want.lines);
+        }),
+        { numRuns: 60, seed: 20261129 },
+      );
+    });
+  });
+}
+
+statementQuerySuite('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-statements-'));
+  return { db: new SqliteReadModelDb(join(dir, 'read-models.sqlite')), remove: async () => rmSync(dir, { recursive: true, force: true }) };
+});
+
+describePostgres('statements query with PostgreSQL', () => {
+  statementQuerySuite('postgres', async () => {
+    const database = await createTestDatabase('statements');
+    if (!database) throw new Error('PostgreSQL is unreachable');
+    return { db: new PostgresReadModelDb(database.url), remove: () => database.drop() };
+  });
+});
