@@ -108,5 +108,8 @@ function open(path: string) {
   // Projection pages rewrite the same index pages: checkpointing every 40 MB of WAL instead of 4 MB
   // cut a rebuild's commit time by a third (bench: 6.4 s → 4.1 s for 100,000 events).
   db.pragma('wal_autocheckpoint = 10000');
+  // A projection page writes ~2 MB of rows into B-trees bigger than the default 2 MB page cache:
+  // 256 MB keeps their upper levels cached (bench: 200,000-event rebuild 13,800 → 14,800 events/s).
+  db.pragma('cache_size = -262144');
   return db;
 }
