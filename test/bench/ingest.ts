@@ -116,9 +116,10 @@ export async function ingestHttp(store: BenchStore, reports: number): Promise<In
   const server = await startServer(store);
   try {
     const cast = await castFor(server.url);
-    // autocannon keeps no per-connection state across requests, so requests take licenses in turn:
-    // the 16 in flight are 16 consecutive requests, on 16 different licenses of the 48.
-    let sent = 0;
+    // A request takes a license no request in flight is writing (there are three per connection), so
+    // two writers never race on one stream; each license's reports go month after month.
+    const free = cast.licenses.map((_, i) => i);
+    const sentOn = cast.licenses.map(() => 0);
     const result = await autocannon({
       url: server.url,
       connections: WRITERS,
@@ -126,10 +127,14 @@ export async function ingestHttp(store: BenchStore, reports: number): Promise<In
       headers: { authorization: `Bearer ${OFFICE_TOKEN}`, 'content-type': 'application/json' },
       requests: [{
         method: 'POST',
-        setupRequest: (req) => {
-          const n = sent++;
-          const { license, period: p, line } = slot(cast, n % WRITERS, Math.floor(n / WRITERS));
-          return { ...req, path: `/licenses/${license}/sales-reports`, body: JSON.stringify({ period: p, lines: [line] }) };
+        setupRequest: (req, context: { license?: number }) => {
+          const i = (context.license = free.shift()!);
+          const r = sentOn[i]++;
+          const body = { period: period(r, MONTHS), lines: [benchLine(r)] };
+          return { ...req, path: `/licenses/${cast.licenses[i].id}/sales-reports`, body: JSON.stringify(body) };
+        },
+        onResponse: (_status, _body, context: { license?: number }) => {
+          free.push(context.license!);
         },
       }],
     });

@@ -162,7 +162,8 @@ function report(rows: Row[], skipped: string[]): string {
     out.push(
       `- ${r.adapter}: ledger of ${r.ledger.events} events rebuilt in ${r.ledger.rebuildSeconds.toFixed(1)} s; ` +
         `HTTP ingest of ${r.http.reports} reports over ${WRITERS} connections, latency p50 ${r.http.p50Ms} ms / p99 ${r.http.p99Ms} ms, ` +
-        `${r.http.refused} refused, read models and allocations caught up ${r.http.catchUpSeconds?.toFixed(1)} s after the last; ` +
+        `${r.http.refused} refused, read models and allocations caught up ${r.http.catchUpSeconds?.toFixed(1)} s after the last ` +
+        `(sustained, with allocations and read models: ${sustained(r.http)} reports/s); ` +
         `command-bus ingest of ${r.inProcess.reports} reports, caught up ${r.inProcess.catchUpSeconds?.toFixed(1)} s after the last ` +
         `(sustained, with allocations and read models: ${sustained(r.inProcess)} reports/s).`,
     );

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE } from '@ledger/ledger';
+import { EVENT_STORE, ProjectionRunner } from '@ledger/ledger';
 import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +34,8 @@ export interface LedgerUnderTest {
   as(token?: string): Http;
   store: EventStore;
   kind: StoreKind;
+  /** Resolves once read models and process managers have taken in everything appended so far. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,10 @@ export async function startLedger(kind: StoreKind, env: Record<string, string> =
     as: (token) => client(app.getHttpServer(), token),
     store: app.get<EventStore>(EVENT_STORE),
     kind,
+    async settled() {
+      const store = app.get<EventStore>(EVENT_STORE);
+      if (!(await app.get(ProjectionRunner).waitFor(await store.headPosition(), 10_000))) throw new Error('consumers did not catch up');
+    },
     async close() {
       await app.close();
       for (const cleanup of cleanups.reverse()) await cleanup();

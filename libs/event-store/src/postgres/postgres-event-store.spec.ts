@@ -1,4 +1,5 @@
 import { eventStoreContract, newEvent } from '../contract/event-store.contract';
+import { groupCommitContract } from '../contract/group-commit.contract';
 import { TestDatabase, createTestDatabase, describePostgres } from '../testing/postgres-test-db';
 import { PostgresEventStore } from './postgres-event-store';
 
@@ -9,6 +10,7 @@ describePostgres('PostgresEventStore', () => {
   afterAll(async () => { await db?.drop(); });
 
   eventStoreContract('postgres', { open: () => PostgresEventStore.open(db!.url, { idlePollMs: 100 }) });
+  groupCommitContract('postgres', () => PostgresEventStore.open(db!.url));
 
   it('creates its schema once when several processes open a fresh database at the same time', async () => {
     const fresh = await createTestDatabase('schema_race');

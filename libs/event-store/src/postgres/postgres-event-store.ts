@@ -5,8 +5,10 @@ import { retriedAppend } from '../idempotent-retry';
 import { sqlStoreSubscription } from '../polling-subscription';
 import {
   AppendOptions, AppendResult, EventHandler, EventStore, ExpectedRevision, IdempotencyViolation, NewEvent,
-  ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeAllOptions, Subscription, revisionMatches, wrongRevision,
+  ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeAllOptions, Subscription, WrongExpectedRevision, revisionMatches,
+  wrongRevision,
 } from '../port';
+import { AppendOutcome, BatchedAppend, GroupCommit } from '../group-commit';
 
 
 export interface PostgresEventStoreOptions {
@@ -45,7 +47,8 @@ CREATE TABLE IF NOT EXISTS events (
  * transaction drawing position p runs after every lower position has committed (or rolled back,
  * leaving a permanent hole): any snapshot that sees p also sees everything below it, and a reader
  * resuming after p can never miss an event that commits later with a lower position.
- * The price is one append at a time per database, which a royalty ledger's write rate affords.
+ * The price is one append transaction at a time per database; appends asked for together share one
+ * (group commit), so concurrent writers are not limited to one commit each.
  */
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
@@ -56,6 +59,7 @@ export class PostgresEventStore implements EventStore {
   private listener?: Client;
   private listening: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly batches = new GroupCommit((batch) => this.commitBatch(batch));
 
   constructor(poolOrUrl: Pool | string, options: PostgresEventStoreOptions = {}) {
     this.pool = typeof poolOrUrl === 'string' ? new Pool({ connectionString: poolOrUrl }) : poolOrUrl;
@@ -84,17 +88,44 @@ export class PostgresEventStore implements EventStore {
     return this;
   }
 
-  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    if (events.length === 0) throw new Error('append needs at least one event');
+  append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+    return this.batches.append(streamId, events, options);
+  }
+
+  /**
+   * One transaction and one take of the append lock for the whole batch. A refused append (wrong
+   * revision, reused id) is refused before it writes anything, so the others go on; anything that
+   * fails the transaction itself sends the batch again one append at a time, refusing only its cause.
+   */
+  private async commitBatch(batch: readonly BatchedAppend[]): Promise<AppendOutcome[]> {
     try {
-      const { result, wrote } = await this.transaction(async (client) => {
+      const { outcomes, position } = await this.transaction(async (client) => {
         await client.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`); // before any position is drawn
-        return this.appendLocked(client, streamId, events, options.expectedRevision);
+        const outcomes: AppendOutcome[] = [];
+        let position: bigint | undefined;
+        for (const a of batch) {
+          try {
+            const { result, wrote } = await this.appendLocked(client, a.streamId, a.events, a.options.expectedRevision);
+            if (wrote) position = result.position;
+            outcomes.push({ result });
+          } catch (error) {
+            if (!(error instanceof WrongExpectedRevision || error instanceof IdempotencyViolation)) throw error;
+            outcomes.push({ error });
+          }
+        }
+        if (position !== undefined) await client.query('SELECT pg_notify($1, $2)', [CHANNEL, String(position)]); // delivered at commit
+        return { outcomes, position };
       });
-      if (wrote) this.appended.emit('append');
-      return result;
+      if (position !== undefined) this.appended.emit('append');
+      return outcomes;
     } catch (err) {
-      throw await this.uniqueViolation(err, streamId, options.expectedRevision);
+      if (batch.length > 1) {
+        const outcomes: AppendOutcome[] = [];
+        for (const a of batch) outcomes.push(...(await this.commitBatch([a])));
+        return outcomes;
+      }
+      return [{ error: await this.uniqueViolation(err, batch[0].streamId, batch[0].options.expectedRevision) }];
     }
   }
 
@@ -126,7 +157,6 @@ export class PostgresEventStore implements EventStore {
       );
       for (const row of rows) if (BigInt(row.position) > position) position = BigInt(row.position);
     }
-    await client.query('SELECT pg_notify($1, $2)', [CHANNEL, String(position)]); // delivered at commit
     return { result: { nextRevision: revision, position }, wrote: true };
   }
 

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { AppendOutcome, BatchedAppend, GroupCommit } from '../group-commit';
 import { retriedAppend } from '../idempotent-retry';
 import { sqlStoreSubscription } from '../polling-subscription';
 import { WriteQueue, writeQueueFor } from './write-queue';
@@ -26,8 +27,9 @@ CREATE TABLE IF NOT EXISTS events (
 
 /**
  * The embedded default: one SQLite file, WAL, synchronous=FULL so an acknowledged append survives a
- * crash. better-sqlite3 is synchronous, so an append is one atomic transaction with no interleaving
- * inside this process; other processes are serialized by SQLite's write lock (busy_timeout waits).
+ * crash. better-sqlite3 is synchronous, so an append is atomic with no interleaving inside this
+ * process (appends asked for together share one transaction, each in its own savepoint); other
+ * processes are serialized by SQLite's write lock (busy_timeout waits).
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
@@ -36,6 +38,9 @@ export class SqliteEventStore implements EventStore {
   private readonly stmts;
   private readonly writes: WriteQueue;
   private readonly byIdsCache = new Map<number, Database.Statement>();
+  private readonly batches = new GroupCommit((batch) => this.writes.run(() => this.commitBatch(batch)));
+  /** A nested better-sqlite3 transaction is a savepoint. */
+  private readonly appendInSavepoint;
 
   constructor(readonly path: string, private readonly idlePollMs = 250) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -47,6 +52,7 @@ export class SqliteEventStore implements EventStore {
     this.db.defaultSafeIntegers(true);
     this.db.exec(SCHEMA);
     this.appended.setMaxListeners(0);
+    this.appendInSavepoint = this.db.transaction(this.appendTx);
     this.stmts = {
       head: this.db.prepare('SELECT MAX(revision) AS r FROM events WHERE stream_id = ?'),
       insert: this.db.prepare(
@@ -90,11 +96,25 @@ export class SqliteEventStore implements EventStore {
     return { nextRevision: revision, position };
   };
 
-  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    if (events.length === 0) throw new Error('append needs at least one event');
-    const result = await this.writes.run(() => this.db.transaction(this.appendTx).immediate(streamId, events, options));
-    this.appended.emit('append');
-    return result;
+  append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+    return this.batches.append(streamId, events, options);
+  }
+
+  /** One transaction for the batch; each append in its own savepoint, so a refused one leaves the rest. */
+  private commitBatch(batch: readonly BatchedAppend[]): AppendOutcome[] {
+    const outcomes: AppendOutcome[] = [];
+    this.db.transaction(() => {
+      for (const a of batch) {
+        try {
+          outcomes.push({ result: this.appendInSavepoint(a.streamId, a.events, a.options) });
+        } catch (error) {
+          outcomes.push({ error });
+        }
+      }
+    }).immediate();
+    if (outcomes.some((o) => 'result' in o)) this.appended.emit('append');
+    return outcomes;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

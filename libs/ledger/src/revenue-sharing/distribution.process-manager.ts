@@ -72,12 +72,20 @@ export class DistributionProcessManager implements ProcessManager {
     const source = assessmentSource(event);
     const licenseId = source.licenseId as string;
     const patents = await this.licensedPatents(licenseId);
-    let appended: bigint | undefined;
-    for (const share of assessment.allocations) {
-      const position = await this.allocate(event, source, share.partyId, share.amount, assessment, patents);
-      if (position !== undefined) appended = position;
-    }
-    return appended;
+    // Co-owners' streams are independent: their allocations are appended together (one commit where
+    // the store groups them); a party's own shares, if it had several, stay in order on its stream.
+    const byParty = new Map<string, RoyaltyAssessment['allocations']>();
+    for (const share of assessment.allocations) byParty.set(share.partyId, [...(byParty.get(share.partyId) ?? []), share]);
+    const settled = await Promise.allSettled([...byParty.values()].map(async (shares) => {
+      let last: bigint | undefined;
+      for (const share of shares) last = (await this.allocate(event, source, share.partyId, share.amount, assessment, patents)) ?? last;
+      return last;
+    }));
+    // Every append has finished before a failure is reported, so a retry never overlaps this attempt.
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const positions = settled.map((s) => (s as PromiseFulfilledResult<bigint | undefined>).value);
+    return positions.reduce<bigint | undefined>((max, p) => (p !== undefined && (max === undefined || p > max) ? p : max), undefined);
   }
 
   /** A sale of IP equity: the seller's proceeds go through its policy, with the deal's license's inventors. */
