@@ -101,7 +101,9 @@ export class PostgresEventStore implements EventStore {
   private async commitBatch(batch: readonly BatchedAppend[]): Promise<AppendOutcome[]> {
     try {
       const { outcomes, position } = await this.transaction(async (client) => {
-        await client.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`); // before any position is drawn
+        // The lock before any position is drawn; the notification goes out at commit (if nothing is
+        // written, subscribers look once and find nothing).
+        await client.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK}), pg_notify('${CHANNEL}', '')`);
         const outcomes: AppendOutcome[] = [];
         let position: bigint | undefined;
         for (const a of batch) {
@@ -114,7 +116,6 @@ export class PostgresEventStore implements EventStore {
             outcomes.push({ error });
           }
         }
-        if (position !== undefined) await client.query('SELECT pg_notify($1, $2)', [CHANNEL, String(position)]); // delivered at commit
         return { outcomes, position };
       });
       if (position !== undefined) this.appended.emit('append');
@@ -132,13 +133,16 @@ export class PostgresEventStore implements EventStore {
   private async appendLocked(
     client: PoolClient, streamId: string, events: readonly NewEvent[], expected: ExpectedRevision,
   ): Promise<{ result: AppendResult; wrote: boolean }> {
-    const { rows: known } = await client.query<EventRow>(
-      'SELECT * FROM events WHERE stream_id = $1 AND event_id = ANY($2::text[]) ORDER BY revision',
+    // The stream's head and any of these ids it already holds (a retry), in one round trip.
+    const { rows } = await client.query<EventRow & { head: string | null }>(
+      `SELECT e.*, h.r AS head FROM (SELECT MAX(revision) AS r FROM events WHERE stream_id = $1) h
+       LEFT JOIN events e ON e.stream_id = $1 AND e.event_id = ANY($2::text[]) ORDER BY e.revision`,
       [streamId, events.map((e) => e.id)],
     );
-    const retried = retriedAppend(streamId, events, expected, known.map(toRecorded));
+    const known = rows.filter((r) => r.event_id !== null).map(toRecorded);
+    const retried = retriedAppend(streamId, events, expected, known);
     if (retried) return { result: retried, wrote: false };
-    const current = await this.streamRevision(client, streamId);
+    const current = rows[0].head === null ? -1n : BigInt(rows[0].head);
     if (!revisionMatches(expected, current)) throw wrongRevision(streamId, expected, current);
 
     let revision = current;

@@ -1,5 +1,5 @@
 import { Decider, DomainEvent } from '@ledger/domain';
-import { EventStore } from '@ledger/event-store';
+import { EventStore, NewEvent } from '@ledger/event-store';
 import { randomUUID } from 'node:crypto';
 import { CommandContext, metadataFor } from './command-context';
 import { Folded, deciderFold, streamStatesOf } from './stream-states';
@@ -33,20 +33,42 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   ctx: CommandContext,
   options: HandleOptions<State> = {},
 ): Promise<Handled<Event, State>> {
+  return handleCommands(store, streamId, decider, [{ command, ctx, eventId: options.eventId }], options.loaded);
+}
+
+export interface QueuedCommand<Command> {
+  command: Command;
+  ctx: CommandContext;
+  eventId?: (index: number) => string;
+}
+
+/**
+ * Several commands on one stream, each decided on the state the previous ones leave, appended in
+ * one append: all of them or none. Process managers use it to write a page of reactions at once.
+ */
+export async function handleCommands<Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<Command, Event, State>,
+  commands: readonly QueuedCommand<Command>[],
+  preloaded?: Folded<State>,
+): Promise<Handled<Event, State>> {
   const states = streamStatesOf(store);
   const fold = deciderFold(decider);
-  const loaded = options.loaded ?? (await states.load(streamId, fold));
+  const loaded = preloaded ?? (await states.load(streamId, fold));
   let state = loaded.value;
-  const events = decider.decide(command, state);
-  const expectedRevision = loaded.revision ?? 'no_stream';
+  const events: Event[] = [];
+  const appending: NewEvent[] = [];
+  for (const { command, ctx, eventId } of commands) {
+    const metadata = metadataFor(ctx);
+    decider.decide(command, state).forEach((e, i) => {
+      state = decider.evolve(state, e);
+      events.push(e);
+      appending.push({ id: eventId?.(i) ?? randomUUID(), type: e.type, data: e.data, metadata });
+    });
+  }
   if (events.length === 0) return { events, state, nextRevision: loaded.revision ?? -1n, position: -1n };
-  const metadata = metadataFor(ctx);
-  const { nextRevision, position } = await store.append(
-    streamId,
-    events.map((e, i) => ({ id: options.eventId?.(i) ?? randomUUID(), type: e.type, data: e.data, metadata })),
-    { expectedRevision },
-  );
-  for (const e of events) state = decider.evolve(state, e);
+  const { nextRevision, position } = await store.append(streamId, appending, { expectedRevision: loaded.revision ?? 'no_stream' });
   states.remember(streamId, fold, state, nextRevision);
   return { events, state, nextRevision, position };
 }

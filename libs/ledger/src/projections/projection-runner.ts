@@ -19,8 +19,9 @@ interface Running {
   position: bigint;
   /** Events skipped since its checkpoint was last saved. */
   unsaved: number;
-  /** Process managers have a subscription each; projections share a feed. */
+  /** Process managers have a subscription (and page buffer) each; projections share a feed. */
   subscription?: Subscription;
+  buffer?: PageBuffer;
 }
 
 /** Projections fed by one subscription: the log is read and decoded once for all of them. */
@@ -136,7 +137,8 @@ export class ProjectionRunner {
     this.stopping = true;
     const subscriptions = [...this.running.values()].map((r) => r.subscription).concat([...this.feeds].map((f) => f.subscription));
     await Promise.all(subscriptions.map((s) => s?.stop()));
-    await Promise.all([...this.feeds].map((f) => f.buffer.idle()));
+    const buffers = [...this.feeds].map((f) => f.buffer).concat([...this.running.values()].flatMap((r) => (r.buffer ? [r.buffer] : [])));
+    await Promise.all(buffers.map((b) => b.idle()));
   }
 
   isProcessManager(name: string): boolean {
@@ -224,7 +226,8 @@ export class ProjectionRunner {
   }
 
   private subscribe(entry: Running, checkpoint: bigint | undefined): void {
-    const subscription = this.store.subscribeAll({ fromPosition: checkpoint ?? 'start' }, (event) => this.deliver(entry, event));
+    const buffer = (entry.buffer = new PageBuffer((page) => this.deliver(entry, page)));
+    const subscription = this.store.subscribeAll({ fromPosition: checkpoint ?? 'start' }, (event) => buffer.push(event));
     entry.subscription = subscription;
     this.onBroken(subscription, [entry], () => entry.subscription === subscription, () =>
       this.subscribe(entry, entry.position < 0n ? undefined : entry.position),
@@ -243,17 +246,21 @@ export class ProjectionRunner {
     });
   }
 
-  /** A process manager: one event at a time, since it appends in reaction. */
-  private async deliver(entry: Running, event: RecordedEvent): Promise<void> {
+  /**
+   * A process manager takes a page of the events it handles at once (it appends its reactions
+   * together) and saves its checkpoint after them; a failed page is retried whole.
+   */
+  private async deliver(entry: Running, page: RecordedEvent[]): Promise<void> {
     const manager = entry.consumer as ProcessManager;
-    if (manager.handles.has(event.type)) {
-      await this.retrying(() => ({ name: manager.name, event }), async () => {
-        const appended = await manager.handle(event);
+    const handled = page.filter((e) => e.position > entry.position && manager.handles.has(e.type));
+    if (handled.length > 0) {
+      await this.retrying(() => ({ name: manager.name, event: handled[0] }), async () => {
+        const appended = await manager.handle(handled);
         if (appended !== undefined && appended > this.produced) this.produced = appended;
-        await this.db.transaction((tx) => saveCheckpoint(tx, manager.name, event.position));
+        await this.db.transaction((tx) => saveCheckpoint(tx, manager.name, handled[handled.length - 1].position));
       });
     }
-    entry.position = event.position;
+    entry.position = page[page.length - 1].position;
     this.failures.delete(manager.name);
     this.advanced();
   }

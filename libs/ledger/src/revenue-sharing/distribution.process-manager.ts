@@ -5,7 +5,7 @@ import {
 } from '@ledger/domain';
 import { EventStore, RecordedEvent } from '@ledger/event-store';
 import { v5 as uuidv5 } from 'uuid';
-import { handleCommand } from '../command-handling/handle-command';
+import { QueuedCommand, handleCommands } from '../command-handling/handle-command';
 import { PolicyVersion, policyVersions, registeredPatent } from '../command-handling/stream-facts';
 import { EVENT_STORE } from '../event-store/tokens';
 import { ProcessManager } from '../projections/process-manager';
@@ -52,12 +52,13 @@ export const allocationPatents = (patents: (RegisteredPatent | undefined)[]): Al
 export const allocationEventId = (allocationId: string, index: number) =>
   index === 0 ? allocationId : uuidv5(`${allocationId}/${index}`, ALLOCATIONS);
 
+type Reaction = QueuedCommand<AllocateDistribution>;
+
 /**
  * Step 2 of revenue sharing: every amount a licensor receives on a license (and every sale of IP
- * equity) becomes a
- * DistributionAllocated on that party's stream, under the policy version in force at the source
- * event's position. Replays are harmless: ids are deterministic and the party's state remembers
- * which sources it has allocated.
+ * equity) becomes a DistributionAllocated on that party's stream, under the policy version in force
+ * at the source event's position. A page of sources is allocated with one append per party. Replays
+ * are harmless: ids are deterministic and the party's state knows how far it has allocated.
  */
 @Injectable()
 export class DistributionProcessManager implements ProcessManager {
@@ -66,54 +67,79 @@ export class DistributionProcessManager implements ProcessManager {
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async handle(event: RecordedEvent): Promise<bigint | undefined> {
-    if (event.type === 'EquityLiquidated') return this.proceeds(event);
+  async handle(events: readonly RecordedEvent[]): Promise<bigint | undefined> {
+    const page = new PageFacts(this.store);
+    const byParty = new Map<string, Reaction[]>();
+    for (const event of events) {
+      for (const reaction of await this.reactionsTo(event, page)) {
+        const partyId = reaction.command.data.partyId;
+        byParty.set(partyId, [...(byParty.get(partyId) ?? []), reaction]);
+      }
+    }
+    // Parties' streams are independent: their appends go together (one commit where the store groups them).
+    const settled = await Promise.allSettled([...byParty].map(([partyId, reactions]) =>
+      handleCommands(this.store, partyStream(partyId), distributionDecider, reactions)));
+    // Every append has finished before a failure is reported, so a retry never overlaps this attempt.
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    let appended: bigint | undefined;
+    for (const r of settled) {
+      const { position } = (r as PromiseFulfilledResult<{ position: bigint }>).value;
+      if (position >= 0n && (appended === undefined || position > appended)) appended = position;
+    }
+    return appended;
+  }
+
+  private async reactionsTo(event: RecordedEvent, page: PageFacts): Promise<Reaction[]> {
+    if (event.type === 'EquityLiquidated') {
+      // A sale of IP equity: the seller's proceeds go through its policy, with the deal's license's inventors.
+      const sale = (event as unknown as EquityLiquidated).data;
+      const [granted] = await this.store.readStream(equityStream(sale.dealId), { maxCount: 1 });
+      const licenseId = (granted as unknown as EquityStakeGranted | undefined)?.data.licenseId;
+      const patents = licenseId ? await page.patentsOf(licenseId) : [];
+      const source: AllocationSource = { eventId: event.id, position: event.position.toString(), dealId: sale.dealId, kind: 'equity-proceeds' };
+      const assessment = { date: sale.occurredOn, currency: sale.currency };
+      return [reaction(event, allocationCommand(event, source, sale.holderId, sale.proceeds, assessment, patents, await page.policiesOf(sale.holderId)))];
+    }
     const assessment = event.data as RoyaltyAssessment;
     const source = assessmentSource(event);
-    const licenseId = source.licenseId as string;
-    const patents = await this.licensedPatents(licenseId);
-    // Co-owners' streams are independent: their allocations are appended together (one commit where
-    // the store groups them); a party's own shares, if it had several, stay in order on its stream.
-    const byParty = new Map<string, RoyaltyAssessment['allocations']>();
-    for (const share of assessment.allocations) byParty.set(share.partyId, [...(byParty.get(share.partyId) ?? []), share]);
-    const settled = await Promise.allSettled([...byParty.values()].map(async (shares) => {
-      let last: bigint | undefined;
-      for (const share of shares) last = (await this.allocate(event, source, share.partyId, share.amount, assessment, patents)) ?? last;
-      return last;
-    }));
-    // Every append has finished before a failure is reported, so a retry never overlaps this attempt.
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
-    const positions = settled.map((s) => (s as PromiseFulfilledResult<bigint | undefined>).value);
-    return positions.reduce<bigint | undefined>((max, p) => (p !== undefined && (max === undefined || p > max) ? p : max), undefined);
+    const patents = await page.patentsOf(source.licenseId as string);
+    const reactions: Reaction[] = [];
+    for (const share of assessment.allocations) {
+      const policies = await page.policiesOf(share.partyId);
+      reactions.push(reaction(event, allocationCommand(event, source, share.partyId, share.amount, assessment, patents, policies)));
+    }
+    return reactions;
   }
+}
 
-  /** A sale of IP equity: the seller's proceeds go through its policy, with the deal's license's inventors. */
-  private async proceeds(event: RecordedEvent): Promise<bigint | undefined> {
-    const sale = (event as unknown as EquityLiquidated).data;
-    const [granted] = await this.store.readStream(equityStream(sale.dealId), { maxCount: 1 });
-    const licenseId = (granted as unknown as EquityStakeGranted | undefined)?.data.licenseId;
-    const patents = licenseId ? await this.licensedPatents(licenseId) : [];
-    const source: AllocationSource = { eventId: event.id, position: event.position.toString(), dealId: sale.dealId, kind: 'equity-proceeds' };
-    return this.allocate(event, source, sale.holderId, sale.proceeds, { date: sale.occurredOn, currency: sale.currency }, patents);
-  }
+const reaction = (event: RecordedEvent, command: AllocateDistribution): Reaction => ({
+  command,
+  ctx: { actor: ACTOR, correlationId: event.metadata.correlationId, causationId: event.id, now: new Date().toISOString() },
+  eventId: (i) => allocationEventId(command.data.allocationId, i),
+});
 
-  private async allocate(
-    event: RecordedEvent, source: AllocationSource, partyId: string, amount: string,
-    assessment: Pick<RoyaltyAssessment, 'date' | 'currency'>, patents: AllocateDistribution['data']['patents'],
-  ): Promise<bigint | undefined> {
-    const stream = partyStream(partyId);
-    const command = allocationCommand(event, source, partyId, amount, assessment, patents, await policyVersions(this.store, partyId));
-    const ctx = { actor: ACTOR, correlationId: event.metadata.correlationId, causationId: event.id, now: new Date().toISOString() };
-    const { allocationId } = command.data;
-    const { events, position } = await handleCommand(this.store, stream, distributionDecider, command, ctx, {
-      eventId: (i) => allocationEventId(allocationId, i),
-    });
-    return events.length ? position : undefined;
-  }
+/** What a page's allocations read from other streams, read once per page. */
+class PageFacts {
+  private readonly patents = new Map<string, Promise<AllocateDistribution['data']['patents']>>();
+  private readonly policies = new Map<string, Promise<PolicyVersion[]>>();
+
+  constructor(private readonly store: EventStore) {}
 
   /** Inventors and costs of the license's patents, read from their streams. */
-  private async licensedPatents(licenseId: string): Promise<AllocateDistribution['data']['patents']> {
+  patentsOf(licenseId: string) {
+    let found = this.patents.get(licenseId);
+    if (!found) this.patents.set(licenseId, (found = this.readPatents(licenseId)));
+    return found;
+  }
+
+  policiesOf(partyId: string) {
+    let found = this.policies.get(partyId);
+    if (!found) this.policies.set(partyId, (found = policyVersions(this.store, partyId)));
+    return found;
+  }
+
+  private async readPatents(licenseId: string) {
     const [granted] = await this.store.readStream(licenseStream(licenseId), { maxCount: 1 });
     const { patentIds } = (granted as unknown as LicenseGranted).data;
     return allocationPatents(await Promise.all(patentIds.map((id) => registeredPatent(this.store, id))));
