@@ -103,8 +103,17 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     expect(rows[2]).toContain('2025-03-31,royalty,inventor,1944.00,CNY');
   });
 
-  it('pays out up to the payable balance and refuses more', async () => {
+  it('pays out up to the payable balance and refuses more; a statement changes its ETag only then', async () => {
+    const url = () => `/parties/${w.lin}/statement?minPosition=${position}`;
+    const tagged = (await ledger.http.get(url()).expect(200)).headers.etag as string;
+    expect(tagged).toMatch(/^W\/".+"$/);
+    await ledger.http.get(url()).set('If-None-Match', tagged).expect(304);
+    const csv = await ledger.http.get(url()).set('Accept', 'text/csv').expect(200);
+    expect(csv.headers.etag).not.toBe(tagged);
     track(await post(ledger, `/parties/${w.lin}/payouts`, { amount: '5000.00', currency: 'CNY', paidOn: '2026-01-15', reference: 'PAY-1' }));
+    const changed = await ledger.http.get(url()).set('If-None-Match', tagged).expect(200);
+    expect(changed.headers.etag).not.toBe(tagged);
+    expect(changed.body.lines.at(-1)).toMatchObject({ kind: 'payout', amount: '-5000.00' });
     const s = await statement(w.lin, 'from=2026-01-01&to=2026-12-31');
     expect(s.currencies).toEqual([{ currency: 'CNY', opening: '20250.00', earned: '0.00', paidOut: '5000.00', closing: '15250.00' }]);
     expect(s.lines.map((l) => [l.kind, l.amount])).toEqual([['payout', '-5000.00']]);

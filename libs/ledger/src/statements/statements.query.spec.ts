@@ -90,6 +90,25 @@ function statementQuerySuite(name: string, open: () => Promise<{ db: ReadModelDb
         { numRuns: 60, seed: 20261129 },
       );
     });
+
+    it('keeps its version while its lines stay the same, and changes it when a line is added to them', async () => {
+      const insert = (date: string, position: number, effect: string) => db.execute(
+        `INSERT INTO statement_lines (party_id, business_date, position, line_no, currency, effect, kind, recorded_at, line)
+         VALUES ($1, $2, $3, 0, 'EUR', $4, 'royalty', '2026-01-01T00:00:00.000Z', '{}')`, [PARTY, date, String(position).padStart(40, '0'), effect]);
+      await db.execute('DELETE FROM statement_lines');
+      await insert('2025-03-01', 1, '10.00');
+      const query = new StatementsQuery(db);
+      const period = { from: '2025-02-01', to: '2025-06-30' };
+      const first = await query.statement(PARTY, period);
+      expect((await query.statement(PARTY, period)).version).toBe(first.version);
+      await insert('2025-09-01', 2, '5.00'); // after the period: not part of this statement
+      expect((await query.statement(PARTY, period)).version).toBe(first.version);
+      await insert('2025-01-01', 3, '1.00'); // before it: moves the opening balance
+      const second = await query.statement(PARTY, period);
+      expect(second.version).not.toBe(first.version);
+      await insert('2025-03-01', 4, '-10.00'); // inside it, summing to what was there
+      expect((await query.statement(PARTY, period)).version).not.toBe(second.version);
+    });
   });
 }
 
