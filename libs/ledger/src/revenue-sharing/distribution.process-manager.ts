@@ -73,7 +73,9 @@ export class DistributionProcessManager implements ProcessManager {
     for (const event of events) {
       for (const reaction of await this.reactionsTo(event, page)) {
         const partyId = reaction.command.data.partyId;
-        byParty.set(partyId, [...(byParty.get(partyId) ?? []), reaction]);
+        const queued = byParty.get(partyId);
+        if (queued) queued.push(reaction);
+        else byParty.set(partyId, [reaction]);
       }
     }
     // Parties' streams are independent: their appends go together (one commit where the store groups them).
