@@ -87,11 +87,13 @@ export class RevenueSharingController {
     if (!accept?.includes('text/csv')) {
       // The equity section: the party's position in each IP equity deal at the statement's end date.
       const equity = await this.equity.holdingsOf(partyId, to);
-      tag(['json', statement.version, equity]);
+      const body = statementJson(statement, { equity });
+      // Everything before the lines as sent (totals, equity), and the version of the lines after it.
+      tag(['json', statement.version, body.slice(0, body.length - statement.linesJson.length - ']}'.length)]);
       res.type('application/json');
-      return statementJson(statement, { equity });
+      return body;
     }
-    tag(['csv', statement.version]);
+    tag(['csv', CSV_COLUMNS, statement.version]);
     res.type('text/csv').attachment(`statement-${partyId}.csv`);
     return stringify(
       statementLines(statement).map((l) => ({ ...l, ...l.source, sourceEventId: l.source.eventId })),

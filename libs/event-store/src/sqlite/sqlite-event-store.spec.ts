@@ -17,6 +17,26 @@ describe('SqliteEventStore group commit', () => {
   beforeAll(() => { store = new SqliteEventStore(join(dir, 'group.sqlite')); });
   afterAll(() => store.close());
 
+  it('refuses the whole batch, writing none of it, when one append fails the transaction itself', async () => {
+    const db = (store as unknown as { db: { exec(sql: string): void } }).db;
+    // RAISE(ROLLBACK) ends the whole transaction, as SQLite does on a full disk or an I/O error.
+    db.exec(`CREATE TRIGGER doomed BEFORE INSERT ON events WHEN NEW.stream_id = 'group-doomed'
+             BEGIN SELECT RAISE(ROLLBACK, 'simulated disk full'); END`);
+    try {
+      const results = await Promise.allSettled([
+        store.append('group-before', [newEvent()], { expectedRevision: 'no_stream' }),
+        store.append('group-doomed', [newEvent()], { expectedRevision: 'no_stream' }),
+        store.append('group-after', [newEvent()], { expectedRevision: 'no_stream' }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      for (const s of ['group-before', 'group-doomed', 'group-after']) expect(await store.readStream(s)).toEqual([]);
+    } finally {
+      db.exec('DROP TRIGGER doomed');
+    }
+    await store.append('group-after', [newEvent()], { expectedRevision: 'no_stream' });
+    expect(await store.readStream('group-after')).toHaveLength(1);
+  });
+
   it('acknowledges nothing of a batch whose transaction cannot commit', async () => {
     const other = new SqliteEventStore(join(dir, 'group.sqlite'));
     // Another connection holds the write lock past busy_timeout: the whole batch is refused.

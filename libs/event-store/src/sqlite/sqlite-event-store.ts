@@ -109,6 +109,9 @@ export class SqliteEventStore implements EventStore {
         try {
           outcomes.push({ result: this.appendInSavepoint(a.streamId, a.events, a.options) });
         } catch (error) {
+          // Some failures (disk full, I/O) roll back the whole transaction, not just the savepoint:
+          // then nothing of the batch is written, and the rest must not run outside a transaction.
+          if (!this.db.inTransaction) throw error;
           outcomes.push({ error });
         }
       }

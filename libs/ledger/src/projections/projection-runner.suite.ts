@@ -1,4 +1,4 @@
-import { EventStore, RecordedEvent } from '@ledger/event-store';
+import { EventHandler, EventStore, RecordedEvent, SubscribeAllOptions, Subscription } from '@ledger/event-store';
 import { randomUUID } from 'node:crypto';
 import { ReadModelDb, SqlExecutor } from '../read-model/read-model-db';
 import { Projection } from './projection';
@@ -132,6 +132,37 @@ export function projectionRunnerSuite(name: string, target: RunnerTarget) {
       await runner.stop();
       expect(warnings).toHaveLength(2);
       expect((await rows(env.db)).map((r) => r.seen)).toEqual(['0,102', '1,99,100', '101']);
+    });
+
+    it('resubscribes after a broken subscription only once what it had read is applied: nothing twice', async () => {
+      await appendMany(env.store, 3);
+      const failing = event('s-1', 99);
+      // The page fails for longer (5 + 10 + … + 160 ms) than the runner waits to resubscribe (250 ms).
+      const failures = new Map([[failing.id, 6]]);
+      await env.store.append('s-1', [failing], { expectedRevision: 'any' });
+      const last = await appendMany(env.store, 3, 100);
+      // The first subscription breaks (the store "went away") once it has handed over what it read.
+      let broken = false;
+      const flaky: EventStore = Object.assign(Object.create(env.store) as EventStore, {
+        subscribeAll: (options: SubscribeAllOptions, handler: EventHandler): Subscription => {
+          const subscription = env.store.subscribeAll(options, handler);
+          if (broken) return subscription;
+          broken = true;
+          const done = new Promise<void>((_, reject) => setTimeout(() => {
+            void subscription.stop().then(() => reject(new Error('store unreachable')));
+          }, 30));
+          done.catch(() => undefined);
+          return { stop: () => subscription.stop(), done };
+        },
+      });
+      const warnings: string[] = [];
+      const runner = new ProjectionRunner(flaky, env.db, [countingProjection(failures)], { warn: (m) => warnings.push(m) }, 5);
+      await runner.start();
+      expect(await runner.waitFor(last, 10000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 300)); // a second pipeline, if any, would apply its copy now
+      await runner.stop();
+      expect(warnings.some((w) => w.includes('lost the subscription'))).toBe(true);
+      expect((await rows(env.db)).map((r) => r.seen)).toEqual(['0,102', '1,99,100', '2,101']);
     });
 
     it('rebuilds from zero to exactly the same rows', async () => {

@@ -161,7 +161,7 @@ export class ProjectionRunner {
     const from = feed.members.reduce((min, m) => (m.position < min ? m.position : min), feed.members[0].position);
     const subscription = this.store.subscribeAll({ fromPosition: from < 0n ? 'start' : from }, (event) => feed.buffer.push(event));
     feed.subscription = subscription;
-    this.onBroken(subscription, feed.members, () => feed.subscription === subscription && this.feeds.has(feed), () => {
+    this.onBroken(subscription, feed.members, feed.buffer, () => feed.subscription === subscription && this.feeds.has(feed), () => {
       feed.buffer = new PageBuffer((page) => this.applyPage(feed, page));
       this.subscribeFeed(feed);
     });
@@ -229,20 +229,26 @@ export class ProjectionRunner {
     const buffer = (entry.buffer = new PageBuffer((page) => this.deliver(entry, page)));
     const subscription = this.store.subscribeAll({ fromPosition: checkpoint ?? 'start' }, (event) => buffer.push(event));
     entry.subscription = subscription;
-    this.onBroken(subscription, [entry], () => entry.subscription === subscription, () =>
+    this.onBroken(subscription, [entry], buffer, () => entry.subscription === subscription, () =>
       this.subscribe(entry, entry.position < 0n ? undefined : entry.position),
     );
   }
 
-  /** A subscription that breaks (store unreachable) is re-established from the last position reached. */
-  private onBroken(subscription: Subscription, entries: Running[], current: () => boolean, resubscribe: () => void): void {
+  /**
+   * A subscription that breaks (store unreachable) is re-established from the last position reached,
+   * once what it had already read is applied (its page may still be retrying): so no two pipelines
+   * ever hold the same events, and positions only move forward.
+   */
+  private onBroken(subscription: Subscription, entries: Running[], buffer: PageBuffer, current: () => boolean, resubscribe: () => void): void {
     subscription.done.catch((error: Error) => {
       if (this.stopping || !current()) return;
       for (const entry of entries) this.failures.set(entry.consumer.name, error.message);
       this.logger.warn(`${entries.map((e) => e.consumer.name).join(', ')} lost the subscription; resubscribing`, { error: error.message });
       setTimeout(() => {
-        if (!this.stopping && current()) resubscribe();
-      }, MAX_BACKOFF_MS).unref();
+        void buffer.idle().then(() => {
+          if (!this.stopping && current()) resubscribe();
+        });
+      }, Math.min(this.retryBaseMs * 50, MAX_BACKOFF_MS)).unref(); // 5 s at the default retry base
     });
   }
 

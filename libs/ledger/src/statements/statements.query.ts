@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Big, formatAmount } from '@ledger/domain';
 import { READ_MODEL_DB } from '../event-store/tokens';
 import { ReadModelDb } from '../read-model/read-model-db';
+import { journalProjection } from '../journal/journal.projection';
 import { StatementLine } from './statement-lines';
 
 export interface StatementRequest {
@@ -25,8 +26,9 @@ export interface Statement {
    */
   linesJson: string;
   /**
-   * What identifies the lines: how many, and the last log position among them. Lines are only ever
-   * added, each at a later position than any before, so the same version means the same lines.
+   * What identifies the lines: how they are rendered (the journal projection's version: a change
+   * rebuilds them), how many, and the last log position among them. Lines are only ever added, each
+   * at a later position than any before, so the same version means the same lines.
    */
   version: string;
 }
@@ -91,7 +93,7 @@ export class StatementsQuery {
     }));
     return {
       partyId, from: request.from, to: request.to, ...(request.asOf ? { asOf: request.asOf } : {}), currencies,
-      linesJson: row?.lines ?? '', version: `${row?.n ?? 0}/${row?.last ?? ''}`,
+      linesJson: row?.lines ?? '', version: `${journalProjection.version}/${row?.n ?? 0}/${row?.last ?? ''}`,
     };
   }
 
