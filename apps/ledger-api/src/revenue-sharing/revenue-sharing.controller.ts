@@ -87,9 +87,9 @@ export class RevenueSharingController {
     if (!accept?.includes('text/csv')) {
       // The equity section: the party's position in each IP equity deal at the statement's end date.
       const equity = await this.equity.holdingsOf(partyId, to);
-      const body = statementJson(statement, { equity });
+      const { head, body } = statementJson(statement, { equity });
       // Everything before the lines as sent (totals, equity), and the version of the lines after it.
-      tag(['json', statement.version, body.slice(0, body.length - statement.linesJson.length - ']}'.length)]);
+      tag(['json', statement.version, head]);
       res.type('application/json');
       return body;
     }

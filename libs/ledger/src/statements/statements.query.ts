@@ -36,25 +36,40 @@ export interface Statement {
 /** The lines of a statement as objects. */
 export const statementLines = (statement: Statement): StatementLine[] => JSON.parse(`[${statement.linesJson}]`) as StatementLine[];
 
-/** A statement as JSON text, its pre-rendered lines spliced in rather than parsed and serialized again. */
-export function statementJson(statement: Statement, extra: Record<string, unknown> = {}): string {
-  const { linesJson, version: _version, ...head } = statement;
-  const text = JSON.stringify({ ...head, ...extra });
-  return `${text.slice(0, -1)},"lines":[${linesJson}]}`;
+/**
+ * A statement as JSON text, its pre-rendered lines spliced in rather than parsed and serialized again;
+ * `head` is everything before the lines (what an ETag needs besides the lines' version).
+ */
+export function statementJson(statement: Statement, extra: Record<string, unknown> = {}): { head: string; body: string } {
+  const { linesJson, version: _version, ...fields } = statement;
+  const head = JSON.stringify({ ...fields, ...extra }).slice(0, -1);
+  return { head, body: `${head},"lines":[${linesJson}]}` };
 }
 
-const AGGREGATE = { sqlite: 'group_concat', postgres: 'string_agg' } as const;
+/**
+ * Per dialect: how the database joins strings, and how it sums a group's amounts exactly. PostgreSQL
+ * sums them as numeric; SQLite has no exact decimal sum, so it hands over the group's amounts and
+ * big.js adds them.
+ */
+const DIALECT = {
+  sqlite: { join: 'group_concat', sum: "group_concat(effect, ' ')" },
+  postgres: { join: 'string_agg', sum: 'sum(effect::numeric)::text' },
+} as const;
 
-/** One row: the period's lines joined, every amount as "currency part kind effect", and what identifies them. */
-type StatementRow = { lines: string | null; amounts: string | null; n: number | string; last: string | null };
+/**
+ * The period's lines (a row whose `part` is null), then a row per currency, part ('o' opening,
+ * 'p' period) and side (payout or earned) with the sum of its amounts, how many lines and the last
+ * log position among them.
+ */
+type StatementRow = { part: 'o' | 'p' | null; currency: string | null; payout: string | null; text: string | null; n: number | string; last: string | null };
 
 /**
  * Statements read a party's payable lines (statement_lines, fed with the journal): what it earned
- * (allocations) and what was paid out, per currency. One SQL statement reads the party's rows once,
- * along the primary key, from one snapshot: the database joins the period's pre-rendered lines and
- * the amounts into two strings (both databases aggregate an ordered subquery in its order; an ORDER
- * BY inside the aggregate sorts again: SQLite 16 ms instead of 5 for 10,000 lines), and the sums are
- * exact (big.js over the decimal strings). The property test checks totals and order on both.
+ * (allocations) and what was paid out, per currency. One SQL statement, so one snapshot: the period's
+ * pre-rendered lines joined by the database along the primary key (an ordered subquery: both
+ * databases aggregate it in its order; an ORDER BY inside the aggregate sorts again), and the totals
+ * grouped by the database, which hands back a handful of rows instead of an amount per line (10,000
+ * lines on SQLite: 27 → 16 ms). The property test checks totals and order on both databases.
  */
 @Injectable()
 export class StatementsQuery {
@@ -66,23 +81,35 @@ export class StatementsQuery {
     const upTo = request.to ? ` AND business_date <= $${params.push(request.to)}` : '';
     // Lines before `from` make the opening balance ("o"); the rest are the period's ("p").
     const from = request.from ? `$${params.push(request.from)}` : undefined;
-    const part = from ? `CASE WHEN business_date < ${from} THEN 'o' ELSE 'p' END` : "'p'";
-    const aggregate = AGGREGATE[this.db.dialect];
-    const [row] = await this.db.query<StatementRow>(
-      `SELECT ${aggregate}(CASE WHEN ${part} = 'p' THEN line END, ',') AS lines,
-              ${aggregate}(currency || ' ' || ${part} || ' ' || kind || ' ' || effect, ';') AS amounts,
-              count(*) AS n, max(position) AS last
-       FROM (SELECT * FROM statement_lines WHERE party_id = $1${asOf}${upTo} ORDER BY business_date, position, line_no) ordered`,
+    const { join, sum } = DIALECT[this.db.dialect];
+    const rows = await this.db.query<StatementRow>(
+      `SELECT NULL AS part, NULL AS currency, NULL AS payout, ${join}(line, ',') AS text, 0 AS n, NULL AS last
+       FROM (SELECT line FROM statement_lines WHERE party_id = $1${asOf}${upTo}${from ? ` AND business_date >= ${from}` : ''}
+             ORDER BY business_date, position, line_no) period
+       UNION ALL
+       SELECT ${from ? `CASE WHEN business_date < ${from} THEN 'o' ELSE 'p' END` : "'p'"} AS part, currency,
+              CASE WHEN kind = 'payout' THEN 'y' ELSE 'n' END AS payout, ${sum} AS text, count(*) AS n, max(position) AS last
+       FROM statement_lines WHERE party_id = $1${asOf}${upTo}
+       GROUP BY 1, 2, 3`,
       params,
     );
     const byCurrency = new Map<string, { opening: Big; earned: Big; paidOut: Big }>();
-    for (const amount of row?.amounts ? row.amounts.split(';') : []) {
-      const [currency, period, kind, effect] = amount.split(' ');
-      const totals = byCurrency.get(currency) ?? { opening: new Big(0), earned: new Big(0), paidOut: new Big(0) };
-      byCurrency.set(currency, totals);
-      if (period === 'o') totals.opening = totals.opening.plus(effect);
-      else if (kind === 'payout') totals.paidOut = totals.paidOut.minus(effect);
-      else totals.earned = totals.earned.plus(effect);
+    let linesJson = '';
+    let count = 0;
+    let last = '';
+    for (const row of rows) {
+      if (row.part === null) {
+        linesJson = row.text ?? '';
+        continue;
+      }
+      count += Number(row.n);
+      if (row.last && row.last > last) last = row.last; // positions are zero-padded: text order is log order
+      const total = (row.text ?? '0').split(' ').reduce((t, amount) => t.plus(amount), new Big(0));
+      const totals = byCurrency.get(row.currency!) ?? { opening: new Big(0), earned: new Big(0), paidOut: new Big(0) };
+      byCurrency.set(row.currency!, totals);
+      if (row.part === 'o') totals.opening = totals.opening.plus(total);
+      else if (row.payout === 'y') totals.paidOut = totals.paidOut.minus(total);
+      else totals.earned = totals.earned.plus(total);
     }
     const currencies = [...byCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([currency, t]) => ({
       currency,
@@ -93,7 +120,7 @@ export class StatementsQuery {
     }));
     return {
       partyId, from: request.from, to: request.to, ...(request.asOf ? { asOf: request.asOf } : {}), currencies,
-      linesJson: row?.lines ?? '', version: `${journalProjection.version}/${row?.n ?? 0}/${row?.last ?? ''}`,
+      linesJson, version: `${journalProjection.version}/${count}/${last}`,
     };
   }
 
