@@ -71,7 +71,9 @@ export class RevenueSharingController {
   @ApiQuery({ name: 'asOf', required: false }) @ApiQuery({ name: 'minPosition', required: false })
   async statement(
     @Param('id', partyIdPipe()) partyId: string,
-    @Res({ passthrough: true }) res: Response,
+    // The response is sent here (a Buffer, which Nest would serialize as an object), so Express still
+    // answers If-None-Match with a 304.
+    @Res() res: Response,
     @Headers('accept') accept?: string,
     @Query('from') from?: string, @Query('to') to?: string, @Query('asOf') asOf?: string, @Query('minPosition') minPosition?: string,
   ) {
@@ -90,15 +92,14 @@ export class RevenueSharingController {
       const { head, body } = statementJson(statement, { equity });
       // Everything before the lines as sent (totals, equity), and the version of the lines after it.
       tag(['json', statement.version, head]);
-      res.type('application/json');
-      return body;
+      res.type('application/json').send(body);
+      return;
     }
     tag(['csv', CSV_COLUMNS, statement.version]);
-    res.type('text/csv').attachment(`statement-${partyId}.csv`);
-    return stringify(
+    res.type('text/csv').attachment(`statement-${partyId}.csv`).send(stringify(
       statementLines(statement).map((l) => ({ ...l, ...l.source, sourceEventId: l.source.eventId })),
       { header: true, columns: CSV_COLUMNS },
-    );
+    ));
   }
 
   @Get('allocations/:allocationId')

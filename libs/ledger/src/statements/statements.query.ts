@@ -21,10 +21,11 @@ export interface Statement {
   asOf?: string;
   currencies: { currency: string; opening: string; earned: string; paidOut: string; closing: string }[];
   /**
-   * The lines as JSON objects joined by commas, in statement order: each was rendered when projected
-   * and the database joins them, so a 10,000-line statement is one string, never 10,000 of them.
+   * The lines as JSON objects joined by commas (UTF-8), in statement order: each was rendered when
+   * projected and the database joins them, so a 10,000-line statement is one buffer, never 10,000
+   * strings, and it goes out as it came (no megabyte string for the JS heap to build, encode and collect).
    */
-  linesJson: string;
+  linesJson: Buffer;
   /**
    * What identifies the lines: how they are rendered (the journal projection's version: a change
    * rebuilds them), how many, and the last log position among them. Lines are only ever added, each
@@ -34,26 +35,26 @@ export interface Statement {
 }
 
 /** The lines of a statement as objects. */
-export const statementLines = (statement: Statement): StatementLine[] => JSON.parse(`[${statement.linesJson}]`) as StatementLine[];
+export const statementLines = (statement: Statement): StatementLine[] => JSON.parse(`[${statement.linesJson.toString('utf8')}]`) as StatementLine[];
 
 /**
  * A statement as JSON text, its pre-rendered lines spliced in rather than parsed and serialized again;
  * `head` is everything before the lines (what an ETag needs besides the lines' version).
  */
-export function statementJson(statement: Statement, extra: Record<string, unknown> = {}): { head: string; body: string } {
+export function statementJson(statement: Statement, extra: Record<string, unknown> = {}): { head: string; body: Buffer } {
   const { linesJson, version: _version, ...fields } = statement;
   const head = JSON.stringify({ ...fields, ...extra }).slice(0, -1);
-  return { head, body: `${head},"lines":[${linesJson}]}` };
+  return { head, body: Buffer.concat([Buffer.from(`${head},"lines":[`), linesJson, Buffer.from(']}')]) };
 }
 
 /**
- * Per dialect: how the database joins strings, and how it sums a group's amounts exactly. PostgreSQL
- * sums them as numeric; SQLite has no exact decimal sum, so it hands over the group's amounts and
- * big.js adds them.
+ * Per dialect: how the database joins the lines (SQLite hands them over as a blob, which becomes a
+ * Buffer), and how it sums a group's amounts exactly: PostgreSQL as numeric; SQLite has no exact
+ * decimal sum, so it hands over the group's amounts and big.js adds them.
  */
 const DIALECT = {
-  sqlite: { join: 'group_concat', sum: "group_concat(effect, ' ')" },
-  postgres: { join: 'string_agg', sum: 'sum(effect::numeric)::text' },
+  sqlite: { lines: "CAST(group_concat(line, ',') AS BLOB)", sum: "group_concat(effect, ' ')" },
+  postgres: { lines: "string_agg(line, ',')", sum: 'sum(effect::numeric)::text' },
 } as const;
 
 /**
@@ -61,7 +62,7 @@ const DIALECT = {
  * 'p' period) and side (payout or earned) with the sum of its amounts, how many lines and the last
  * log position among them.
  */
-type StatementRow = { part: 'o' | 'p' | null; currency: string | null; payout: string | null; text: string | null; n: number | string; last: string | null };
+type StatementRow = { part: 'o' | 'p' | null; currency: string | null; payout: string | null; text: string | Buffer | null; n: number | string; last: string | null };
 
 /**
  * Statements read a party's payable lines (statement_lines, fed with the journal): what it earned
@@ -81,9 +82,9 @@ export class StatementsQuery {
     const upTo = request.to ? ` AND business_date <= $${params.push(request.to)}` : '';
     // Lines before `from` make the opening balance ("o"); the rest are the period's ("p").
     const from = request.from ? `$${params.push(request.from)}` : undefined;
-    const { join, sum } = DIALECT[this.db.dialect];
+    const { lines, sum } = DIALECT[this.db.dialect];
     const rows = await this.db.query<StatementRow>(
-      `SELECT NULL AS part, NULL AS currency, NULL AS payout, ${join}(line, ',') AS text, 0 AS n, NULL AS last
+      `SELECT NULL AS part, NULL AS currency, NULL AS payout, ${lines} AS text, 0 AS n, NULL AS last
        FROM (SELECT line FROM statement_lines WHERE party_id = $1${asOf}${upTo}${from ? ` AND business_date >= ${from}` : ''}
              ORDER BY business_date, position, line_no) period
        UNION ALL
@@ -94,17 +95,17 @@ export class StatementsQuery {
       params,
     );
     const byCurrency = new Map<string, { opening: Big; earned: Big; paidOut: Big }>();
-    let linesJson = '';
+    let linesJson: Buffer = Buffer.alloc(0);
     let count = 0;
     let last = '';
     for (const row of rows) {
       if (row.part === null) {
-        linesJson = row.text ?? '';
+        if (row.text !== null) linesJson = Buffer.isBuffer(row.text) ? row.text : Buffer.from(row.text);
         continue;
       }
       count += Number(row.n);
       if (row.last && row.last > last) last = row.last; // positions are zero-padded: text order is log order
-      const total = (row.text ?? '0').split(' ').reduce((t, amount) => t.plus(amount), new Big(0));
+      const total = String(row.text ?? '0').split(' ').reduce((t, amount) => t.plus(amount), new Big(0));
       const totals = byCurrency.get(row.currency!) ?? { opening: new Big(0), earned: new Big(0), paidOut: new Big(0) };
       byCurrency.set(row.currency!, totals);
       if (row.part === 'o') totals.opening = totals.opening.plus(total);
