@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Big, formatAmount } from '@ledger/domain';
 import { READ_MODEL_DB } from '../event-store/tokens';
 import { ReadModelDb } from '../read-model/read-model-db';
-import { journalProjection } from '../journal/journal.projection';
+import { journalProjection, sortablePosition } from '../journal/journal.projection';
+import { loadCheckpoint } from '../projections/checkpoints';
 import { StatementLine } from './statement-lines';
 
 export interface StatementRequest {
@@ -57,57 +58,57 @@ const DIALECT = {
   postgres: { lines: "string_agg(line, ',')", sum: 'sum(effect::numeric)::text' },
 } as const;
 
-/**
- * The period's lines (a row whose `part` is null), then a row per currency, part ('o' opening,
- * 'p' period) and side (payout or earned) with the sum of its amounts, how many lines and the last
- * log position among them.
- */
-type StatementRow = { part: 'o' | 'p' | null; currency: string | null; payout: string | null; text: string | Buffer | null; n: number | string; last: string | null };
+/** A row per currency, part ('o' opening, 'p' period) and side (payout or earned): its sum, how many lines, the last log position. */
+type TotalsRow = { part: 'o' | 'p'; currency: string; payout: 'y' | 'n'; text: string | null; n: number | string; last: string | null };
 
 /**
  * Statements read a party's payable lines (statement_lines, fed with the journal): what it earned
- * (allocations) and what was paid out, per currency. One SQL statement, so one snapshot: the period's
- * pre-rendered lines joined by the database along the primary key (an ordered subquery: both
- * databases aggregate it in its order; an ORDER BY inside the aggregate sorts again), and the totals
- * grouped by the database, which hands back a handful of rows instead of an amount per line (10,000
- * lines, SQLite shell: ~30 → ~15 ms). The property test checks totals and order on both databases.
+ * (allocations) and what was paid out, per currency. The period's pre-rendered lines are joined by the
+ * database along the primary key (an ordered subquery: both databases aggregate it in its order; an
+ * ORDER BY inside the aggregate sorts again), and the totals are grouped by the database, which hands
+ * back a handful of rows instead of an amount per line (10,000 lines, SQLite shell: ~30 → ~15 ms).
+ * The property test checks totals and order on both databases.
  */
 @Injectable()
 export class StatementsQuery {
   constructor(@Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {}
 
   async statement(partyId: string, request: StatementRequest): Promise<Statement> {
-    const params: unknown[] = [partyId];
+    // The journal's checkpoint bounds both queries: it commits with every page of lines, and pages
+    // commit in log order, so the lines at or before it are exactly what was committed when it was
+    // read. Two statements can then run at once on two connections (PostgreSQL: lines and totals on
+    // both cores) and still describe one state of the ledger.
+    const checkpoint = await loadCheckpoint(this.db, journalProjection.name);
+    const params: unknown[] = [partyId, checkpoint === undefined ? '' : sortablePosition(checkpoint)];
     const asOf = request.asOf ? ` AND recorded_at <= $${params.push(request.asOf)}` : '';
     const upTo = request.to ? ` AND business_date <= $${params.push(request.to)}` : '';
     // Lines before `from` make the opening balance ("o"); the rest are the period's ("p").
     const from = request.from ? `$${params.push(request.from)}` : undefined;
+    const where = `party_id = $1 AND position <= $2${asOf}${upTo}`;
     const { lines, sum } = DIALECT[this.db.dialect];
-    const rows = await this.db.query<StatementRow>(
-      `SELECT NULL AS part, NULL AS currency, NULL AS payout, ${lines} AS text, 0 AS n, NULL AS last
-       FROM (SELECT line FROM statement_lines WHERE party_id = $1${asOf}${upTo}${from ? ` AND business_date >= ${from}` : ''}
-             ORDER BY business_date, position, line_no) period
-       UNION ALL
-       SELECT ${from ? `CASE WHEN business_date < ${from} THEN 'o' ELSE 'p' END` : "'p'"} AS part, currency,
-              CASE WHEN kind = 'payout' THEN 'y' ELSE 'n' END AS payout, ${sum} AS text, count(*) AS n, max(position) AS last
-       FROM statement_lines WHERE party_id = $1${asOf}${upTo}
-       GROUP BY 1, 2, 3`,
-      params,
-    );
+    const [[period], rows] = await Promise.all([
+      this.db.query<{ text: string | Buffer | null }>(
+        `SELECT ${lines} AS text FROM (SELECT line FROM statement_lines WHERE ${where}${from ? ` AND business_date >= ${from}` : ''}
+         ORDER BY business_date, position, line_no) period`,
+        params,
+      ),
+      this.db.query<TotalsRow>(
+        `SELECT ${from ? `CASE WHEN business_date < ${from} THEN 'o' ELSE 'p' END` : "'p'"} AS part, currency,
+                CASE WHEN kind = 'payout' THEN 'y' ELSE 'n' END AS payout, ${sum} AS text, count(*) AS n, max(position) AS last
+         FROM statement_lines WHERE ${where} GROUP BY 1, 2, 3`,
+        params,
+      ),
+    ]);
+    const linesJson = period?.text == null ? Buffer.alloc(0) : Buffer.isBuffer(period.text) ? period.text : Buffer.from(period.text);
     const byCurrency = new Map<string, { opening: Big; earned: Big; paidOut: Big }>();
-    let linesJson: Buffer = Buffer.alloc(0);
     let count = 0;
     let last = '';
     for (const row of rows) {
-      if (row.part === null) {
-        if (row.text !== null) linesJson = Buffer.isBuffer(row.text) ? row.text : Buffer.from(row.text);
-        continue;
-      }
       count += Number(row.n);
       if (row.last && row.last > last) last = row.last; // positions are zero-padded: text order is log order
       const total = String(row.text ?? '0').split(' ').reduce((t, amount) => t.plus(amount), new Big(0));
-      const totals = byCurrency.get(row.currency!) ?? { opening: new Big(0), earned: new Big(0), paidOut: new Big(0) };
-      byCurrency.set(row.currency!, totals);
+      const totals = byCurrency.get(row.currency) ?? { opening: new Big(0), earned: new Big(0), paidOut: new Big(0) };
+      byCurrency.set(row.currency, totals);
       if (row.part === 'o') totals.opening = totals.opening.plus(total);
       else if (row.payout === 'y') totals.paidOut = totals.paidOut.minus(total);
       else totals.earned = totals.earned.plus(total);
