@@ -34,8 +34,10 @@ export class RebuildCommand extends CommandRunner {
     }
     bar.update(Number(head < 0n ? 0n : head), { rate: rate(head + 1n) });
     bar.stop();
+    const projected = Date.now();
+    await this.runner.vacuum(name);
     const seconds = (Date.now() - started) / 1000;
-    process.stderr.write(`rebuilt ${label}: ${head + 1n} positions in ${seconds.toFixed(1)} s\n`);
+    process.stderr.write(`rebuilt ${label}: ${head + 1n} positions in ${seconds.toFixed(1)} s (vacuum ${((Date.now() - projected) / 1000).toFixed(1)} s)\n`);
     await this.runner.stop();
   }
 }

@@ -153,7 +153,7 @@ export function journalEntry(event: RecordedEvent): { provenance: Provenance; li
 export const journalProjection: Projection = {
   name: 'journal',
   schema: JOURNAL_SCHEMA,
-  version: 2,
+  version: 3, // 3: PostgreSQL statement_lines' key includes the columns statements read
   tables: ['journal_lines', 'statement_lines', 'license_earners', 'allocation_entries'],
   handles: new Set(['RoyaltyAssessed', 'PaymentReceived', 'DistributionAllocated', 'PayoutRecorded', 'EquityLiquidated']),
   async apply(event, tx) {

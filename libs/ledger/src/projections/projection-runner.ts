@@ -132,6 +132,12 @@ export class ProjectionRunner {
     this.feed(entries);
   }
 
+  /** After a rebuild has caught up: lets the database tidy the rebuilt tables (ReadModelDb.vacuum). */
+  async vacuum(name?: string): Promise<void> {
+    const projections = [...this.running.values()].map((r) => r.consumer).filter(isProjection).filter((p) => name === undefined || p.name === name);
+    await this.db.vacuum(projections.flatMap((p) => p.tables));
+  }
+
   /** Stops reading, applies what was already read and saves the checkpoints. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -181,11 +187,13 @@ export class ProjectionRunner {
   }
 
   private async reset(entries: Running[]): Promise<void> {
+    const tables = entries.flatMap(({ consumer }) => (consumer as Projection).tables);
+    // PostgreSQL: TRUNCATE frees the pages at once; DELETE would leave every old row dead in table and
+    // indexes until a vacuum (SQLite's unqualified DELETE truncates already).
+    const empty = this.db.dialect === 'sqlite' ? tables.map((t) => `DELETE FROM ${t}`) : tables.length > 0 ? [`TRUNCATE ${tables.join(', ')}`] : [];
     await this.db.transaction(async (tx) => {
-      for (const { consumer } of entries) {
-        for (const table of (consumer as Projection).tables) await tx.execute(`DELETE FROM ${table}`);
-        await deleteCheckpoint(tx, consumer.name);
-      }
+      for (const sql of empty) await tx.execute(sql);
+      for (const { consumer } of entries) await deleteCheckpoint(tx, consumer.name);
     });
     for (const entry of entries) Object.assign(entry, { position: -1n, unsaved: 0 });
   }

@@ -82,6 +82,10 @@ export class PostgresReadModelDb implements ReadModelDb {
     }
   }
 
+  async vacuum(tables: readonly string[]) {
+    if (tables.length > 0) await this.pool.query(`VACUUM (ANALYZE) ${tables.join(', ')}`);
+  }
+
   async ping() {
     await this.pool.query('SELECT 1');
   }

@@ -23,6 +23,12 @@ export interface ReadModelDb extends SqlExecutor {
   readonly dialect: 'sqlite' | 'postgres';
   /** Runs fn in one transaction: everything it writes commits together or not at all. */
   transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T>;
+  /**
+   * After tables were written in bulk (a rebuild): PostgreSQL vacuums and analyzes them, so index-only
+   * scans can skip the heap and the planner has statistics (what autovacuum does in time, if it runs).
+   * SQLite has no visibility map and its plans here do not depend on statistics: nothing to do.
+   */
+  vacuum(tables: readonly string[]): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

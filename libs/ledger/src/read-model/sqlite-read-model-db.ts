@@ -87,6 +87,10 @@ export class SqliteReadModelDb implements ReadModelDb {
     return this.writes.run(run);
   }
 
+  async vacuum() {
+    // See ReadModelDb.vacuum: nothing SQLite needs.
+  }
+
   async ping() {
     this.reader.prepare('SELECT 1').get();
   }

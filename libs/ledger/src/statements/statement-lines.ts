@@ -17,16 +17,23 @@ export interface StatementLine {
 }
 
 const columns = `party_id TEXT NOT NULL, business_date TEXT NOT NULL, position TEXT NOT NULL, line_no INTEGER NOT NULL,
-  currency TEXT NOT NULL, effect TEXT NOT NULL, kind TEXT NOT NULL, recorded_at TEXT NOT NULL, line TEXT NOT NULL,
-  PRIMARY KEY (party_id, business_date, position, line_no)`;
+  currency TEXT NOT NULL, effect TEXT NOT NULL, kind TEXT NOT NULL, recorded_at TEXT NOT NULL, line TEXT NOT NULL`;
+const key = 'PRIMARY KEY (party_id, business_date, position, line_no)';
 
 /**
  * Every payable journal line, stored in statement order per party and rendered once, when projected:
- * a statement of 10,000 lines is one range read of the primary key (clustered in SQLite) and its
- * lines go out as they were rendered. `effect` is the signed amount as the party sees it.
+ * a statement of 10,000 lines is one range read of the primary key and its lines go out as they were
+ * rendered. `effect` is the signed amount as the party sees it. SQLite keeps the table in key order
+ * (WITHOUT ROWID). PostgreSQL keeps rows where they were inserted, among every other party's, so its
+ * key carries the columns statements read: an index-only scan reads the party's lines side by side
+ * (10,000 lines, 1,000,000 events: ~3,500 scattered pages → ~700, lines 41 → 22 ms, totals 25 → 16 ms
+ * in psql). It needs the visibility map that VACUUM keeps: autovacuum, and the rebuild command.
  */
 export const STATEMENT_LINES_SCHEMA = [
-  { sqlite: `CREATE TABLE IF NOT EXISTS statement_lines (${columns}) WITHOUT ROWID`, postgres: `CREATE TABLE IF NOT EXISTS statement_lines (${columns})` },
+  {
+    sqlite: `CREATE TABLE IF NOT EXISTS statement_lines (${columns}, ${key}) WITHOUT ROWID`,
+    postgres: `CREATE TABLE IF NOT EXISTS statement_lines (${columns}, ${key} INCLUDE (currency, effect, kind, recorded_at, line))`,
+  },
 ];
 
 export interface PayableLine {
