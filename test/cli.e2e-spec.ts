@@ -78,7 +78,7 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
 
   it('fails verify when a read model was tampered with, and repairs it', () => {
     const db = new Database(sqliteReadModelPath(source));
-    db.prepare("UPDATE journal_lines SET amount = '999.99' WHERE rowid = (SELECT MIN(rowid) FROM journal_lines)").run();
+    db.prepare("UPDATE journal_lines SET amount = '999.99' WHERE position = (SELECT MIN(position) FROM journal_lines) AND line_no = 0").run();
     db.close();
     const failed = cli({ SQLITE_PATH: source }, 'verify');
     expect(failed.status).toBe(1);

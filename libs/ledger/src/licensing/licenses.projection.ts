@@ -3,7 +3,7 @@ import {
 } from '@ledger/domain';
 import { RecordedEvent } from '@ledger/event-store';
 import { sortablePosition } from '../journal/journal.projection';
-import { Projection } from '../projections/projection';
+import { Projection, keyOrdered } from '../projections/projection';
 import { TransactionExecutor } from '../read-model/read-model-db';
 
 const licenseId = (event: RecordedEvent) => event.streamId.slice('license-'.length);
@@ -54,29 +54,29 @@ async function assessed(tx: TransactionExecutor, event: RecordedEvent, id: strin
 /** GET /licenses/:id (terms, status, totals, revision), discrepancies, and exclusivity look-ups. */
 export const licensesProjection: Projection = {
   name: 'licenses',
-  version: 3,
+  version: 4, // 4: key-ordered tables on SQLite
   schema: [
     // Written by appending rows (amounts, royalties, revisions) rather than updating one: a page of
     // events then needs no read-back and PostgreSQL takes it in a few multi-row inserts.
     `CREATE TABLE IF NOT EXISTS licenses (
        id TEXT PRIMARY KEY, licensee_id TEXT NOT NULL, terms TEXT NOT NULL, status TEXT NOT NULL,
        terminated_on TEXT, termination_reason TEXT, currency TEXT NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS license_revisions (
-       license_id TEXT NOT NULL, revision INTEGER NOT NULL, PRIMARY KEY (license_id, revision))`,
-    `CREATE TABLE IF NOT EXISTS license_report_royalties (
+    keyOrdered(`CREATE TABLE IF NOT EXISTS license_revisions (
+       license_id TEXT NOT NULL, revision INTEGER NOT NULL, PRIMARY KEY (license_id, revision))`),
+    keyOrdered(`CREATE TABLE IF NOT EXISTS license_report_royalties (
        license_id TEXT NOT NULL, report_id TEXT NOT NULL, position TEXT NOT NULL, royalty TEXT NOT NULL,
-       PRIMARY KEY (license_id, report_id, position))`,
-    `CREATE TABLE IF NOT EXISTS license_amounts (
+       PRIMARY KEY (license_id, report_id, position))`),
+    keyOrdered(`CREATE TABLE IF NOT EXISTS license_amounts (
        license_id TEXT NOT NULL, position TEXT NOT NULL, measure TEXT NOT NULL, delta TEXT NOT NULL,
-       PRIMARY KEY (license_id, position, measure))`,
-    `CREATE TABLE IF NOT EXISTS license_scopes (
+       PRIMARY KEY (license_id, position, measure))`),
+    keyOrdered(`CREATE TABLE IF NOT EXISTS license_scopes (
        license_id TEXT NOT NULL, patent_id TEXT NOT NULL, territory TEXT NOT NULL, field_of_use TEXT NOT NULL,
        exclusive INTEGER NOT NULL, effective_on TEXT NOT NULL, ends_on TEXT NOT NULL,
-       PRIMARY KEY (license_id, patent_id, territory))`,
+       PRIMARY KEY (license_id, patent_id, territory))`),
     'CREATE INDEX IF NOT EXISTS license_scopes_by_patent ON license_scopes (patent_id, territory)',
-    `CREATE TABLE IF NOT EXISTS license_reports (
+    keyOrdered(`CREATE TABLE IF NOT EXISTS license_reports (
        license_id TEXT NOT NULL, report_id TEXT NOT NULL, period TEXT NOT NULL, net_sales TEXT NOT NULL,
-       royalty_reported TEXT, PRIMARY KEY (license_id, report_id))`,
+       royalty_reported TEXT, PRIMARY KEY (license_id, report_id))`),
   ],
   tables: ['licenses', 'license_amounts', 'license_revisions', 'license_report_royalties', 'license_scopes', 'license_reports'],
   handles: new Set([

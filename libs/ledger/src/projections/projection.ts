@@ -20,3 +20,9 @@ export interface Projection {
   readonly handles: ReadonlySet<string>;
   apply(event: RecordedEvent, tx: TransactionExecutor): Promise<void>;
 }
+
+/**
+ * A table kept in primary-key order on SQLite (WITHOUT ROWID): one B-tree instead of a rowid table
+ * plus an index for its key, so each row is written once. PostgreSQL has no such table.
+ */
+export const keyOrdered = (createTable: string) => ({ sqlite: `${createTable} WITHOUT ROWID`, postgres: createTable });
