@@ -42,6 +42,7 @@ function transactionExecutor(client: PoolClient): TransactionExecutor & { flush(
 
 /** Read models in PostgreSQL: server mode, whichever store holds the events. */
 export class PostgresReadModelDb implements ReadModelDb {
+  readonly concurrentTransactions = true;
   readonly dialect = 'postgres' as const;
   private readonly pool: Pool;
   private readonly exec: SqlExecutor;

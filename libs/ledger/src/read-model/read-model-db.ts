@@ -21,6 +21,8 @@ export interface TransactionExecutor extends SqlExecutor {
 
 export interface ReadModelDb extends SqlExecutor {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Whether transactions on separate connections run at once (PostgreSQL), or one after another (SQLite's one writer). */
+  readonly concurrentTransactions: boolean;
   /** Runs fn in one transaction: everything it writes commits together or not at all. */
   transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T>;
   /**

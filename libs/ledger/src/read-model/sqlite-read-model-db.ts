@@ -47,6 +47,7 @@ function executor(db: Database.Database): TransactionExecutor {
  * may await between statements), while queries use the reader and never see a half-applied transaction.
  */
 export class SqliteReadModelDb implements ReadModelDb {
+  readonly concurrentTransactions = false;
   readonly dialect = 'sqlite' as const;
   private readonly writer: Database.Database;
   private readonly reader: Database.Database;
