@@ -1,4 +1,4 @@
-import { Big, formatAmount } from '@ledger/domain';
+import { Big, decimalPlaces, formatAmount, minorUnit } from '@ledger/domain';
 import { RecordedEvent } from '@ledger/event-store';
 import { TransactionExecutor } from '../read-model/read-model-db';
 
@@ -17,7 +17,7 @@ export interface StatementLine {
 }
 
 const columns = `party_id TEXT NOT NULL, business_date TEXT NOT NULL, position TEXT NOT NULL, line_no INTEGER NOT NULL,
-  currency TEXT NOT NULL, effect TEXT NOT NULL, kind TEXT NOT NULL, recorded_at TEXT NOT NULL, line TEXT NOT NULL`;
+  currency TEXT NOT NULL, effect TEXT NOT NULL, effect_units INTEGER, kind TEXT NOT NULL, recorded_at TEXT NOT NULL, line TEXT NOT NULL`;
 const key = 'PRIMARY KEY (party_id, business_date, position, line_no)';
 
 /**
@@ -32,7 +32,7 @@ const key = 'PRIMARY KEY (party_id, business_date, position, line_no)';
 export const STATEMENT_LINES_SCHEMA = [
   {
     sqlite: `CREATE TABLE IF NOT EXISTS statement_lines (${columns}, ${key}) WITHOUT ROWID`,
-    postgres: `CREATE TABLE IF NOT EXISTS statement_lines (${columns}, ${key} INCLUDE (currency, effect, kind, recorded_at, line))`,
+    postgres: `CREATE TABLE IF NOT EXISTS statement_lines (${columns}, ${key} INCLUDE (currency, effect, effect_units, kind, recorded_at, line))`,
   },
 ];
 
@@ -52,16 +52,27 @@ export interface PayableLine {
   policyVersion?: number | null;
 }
 
+/**
+ * An effect in the currency's minor units (12.34 EUR → 1234), or null when it is finer than them. Both
+ * databases sum integers exactly, so a statement's totals are summed by the database instead of by
+ * big.js over every line (10,000 lines: ~9 ms of JS); the rare finer amount is summed from its text.
+ */
+export function effectUnits(effect: Big, currency: string): string | null {
+  const places = minorUnit(currency);
+  return decimalPlaces(effect) > places ? null : effect.times(`1e${places}`).toFixed(0);
+}
+
 export function recordStatementLine(tx: TransactionExecutor, event: RecordedEvent, position: string, l: PayableLine): void {
-  const effect = formatAmount(new Big(l.amount).times(-1), l.currency);
+  const signed = new Big(l.amount).times(-1);
+  const effect = formatAmount(signed, l.currency);
   const line: StatementLine = {
     date: l.date, kind: l.kind, role: l.role, amount: effect, currency: l.currency,
     licenseId: l.licenseId, dealId: l.dealId, allocationId: l.allocationId, source: l.source,
     policyVersion: l.policyVersion ?? undefined,
   };
   tx.defer(
-    `INSERT INTO statement_lines (party_id, business_date, position, line_no, currency, effect, kind, recorded_at, line)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-    [l.partyId, l.date, position, l.lineNo, l.currency, effect, l.kind, event.metadata.recordedAt, JSON.stringify(line)],
+    `INSERT INTO statement_lines (party_id, business_date, position, line_no, currency, effect, effect_units, kind, recorded_at, line)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+    [l.partyId, l.date, position, l.lineNo, l.currency, effect, effectUnits(signed, l.currency), l.kind, event.metadata.recordedAt, JSON.stringify(line)],
   );
 }
