@@ -17,7 +17,7 @@ export interface StatementLine {
 }
 
 const columns = `party_id TEXT NOT NULL, business_date TEXT NOT NULL, position TEXT NOT NULL, line_no INTEGER NOT NULL,
-  currency TEXT NOT NULL, effect TEXT NOT NULL, effect_units INTEGER, kind TEXT NOT NULL, recorded_at TEXT NOT NULL, line TEXT NOT NULL`;
+  currency TEXT NOT NULL, effect TEXT NOT NULL, effect_units BIGINT, kind TEXT NOT NULL, recorded_at TEXT NOT NULL, line TEXT NOT NULL`;
 const key = 'PRIMARY KEY (party_id, business_date, position, line_no)';
 
 /**
@@ -52,14 +52,21 @@ export interface PayableLine {
   policyVersion?: number | null;
 }
 
+/** Largest 64-bit integer: what both databases' BIGINT holds. */
+const MAX_UNITS = new Big('9223372036854775807');
+
 /**
- * An effect in the currency's minor units (12.34 EUR → 1234), or null when it is finer than them. Both
- * databases sum integers exactly, so a statement's totals are summed by the database instead of by
- * big.js over every line (10,000 lines: ~9 ms of JS); the rare finer amount is summed from its text.
+ * An effect in the currency's minor units (12.34 EUR → 1234), or null when it is finer than them or
+ * beyond a 64-bit integer. Both databases sum integers exactly, so a statement's totals are summed by
+ * the database instead of by big.js over every line (10,000 lines: ~9 ms of JS); the rare other
+ * amount is summed from its text. (SQLite's sum fails loudly past 2^63 - 1 minor units for one party,
+ * 92 quadrillion of a currency: no silent rounding.)
  */
 export function effectUnits(effect: Big, currency: string): string | null {
   const places = minorUnit(currency);
-  return decimalPlaces(effect) > places ? null : effect.times(`1e${places}`).toFixed(0);
+  if (decimalPlaces(effect) > places) return null;
+  const units = effect.times(`1e${places}`);
+  return units.abs().gt(MAX_UNITS) ? null : units.toFixed(0);
 }
 
 export function recordStatementLine(tx: TransactionExecutor, event: RecordedEvent, position: string, l: PayableLine): void {

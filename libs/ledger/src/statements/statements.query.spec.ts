@@ -21,7 +21,7 @@ const rowArb = fc.record({
   position: fc.integer({ min: 0, max: 10_000 }).map((p) => String(p).padStart(40, '0')),
   lineNo: fc.integer({ min: 0, max: 5 }),
   currency: fc.constantFrom('EUR', 'USD', 'JPY'),
-  cents: fc.bigInt({ min: -10_000_000n, max: 10_000_000n }),
+  cents: fc.bigInt({ min: -(10n ** 13n), max: 10n ** 13n }), // past a 32-bit integer of minor units
   // One line in five finer than its currency's minor unit: summed from its text, not in units.
   finer: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
   kind: fc.constantFrom('sales', 'minimum', 'payout'),
@@ -159,5 +159,7 @@ describe('effect in minor units', () => {
     expect(effectUnits(new Big('12.3'), 'KWD')).toBe('12300');
     expect(effectUnits(new Big('0.005'), 'EUR')).toBeNull();
     expect(effectUnits(new Big('0.5'), 'JPY')).toBeNull();
+    expect(effectUnits(new Big('92233720368547758.07'), 'EUR')).toBe('9223372036854775807');
+    expect(effectUnits(new Big('92233720368547758.08'), 'EUR')).toBeNull(); // past BIGINT
   });
 });
