@@ -113,6 +113,11 @@ const READER_CACHE = 64 * 1024;
 
 function open(path: string, cacheKiB: number) {
   const db = new Database(path);
+  // Read-model rows are wide (a statement line with its rendered JSON is ~500 bytes) and their tables
+  // keep them in key order: 16 KB pages hold four times as many per page, so pages split less often
+  // (100,000-event rebuild, interleaved runs: 10.7–12.1 s at 4 KB → 8.4–9.8 s). Takes effect for a
+  // new file only: an existing one keeps its page size.
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   // NORMAL is enough here: a read model and its checkpoint commit together, so a lost tail is simply
   // projected again from the event log, which stays synchronous=FULL.
