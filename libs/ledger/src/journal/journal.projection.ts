@@ -147,7 +147,7 @@ export function journalEntry(event: RecordedEvent): { provenance: Provenance; li
 export const journalProjection: Projection = {
   name: 'journal',
   schema: JOURNAL_SCHEMA,
-  version: 6, // 3: PostgreSQL statement_lines' key includes the columns statements read; 4: lean journal_lines; 5, 6: effect_units (BIGINT)
+  version: 7, // 3: PostgreSQL statement_lines' key includes the columns statements read; 4: lean journal_lines; 5–7: effect_units (7: ten-thousandths)
   tables: ['journal_lines', 'statement_lines', 'license_earners', 'allocation_entries'],
   handles: new Set(['RoyaltyAssessed', 'PaymentReceived', 'DistributionAllocated', 'PayoutRecorded', 'EquityLiquidated']),
   async apply(event, tx) {

@@ -216,7 +216,9 @@ export class ProjectionRunner {
     });
     const writing = work.filter((w) => w.save);
     const together = this.db.concurrentTransactions ? writing.map((w) => [w]) : writing.length > 0 ? [writing] : [];
-    await Promise.all(together.map((group) => {
+    // Settled, not all: a transaction that gives up (the runner stopping) must not let stop() return
+    // while the others still hold their connections.
+    const settled = await Promise.allSettled(together.map((group) => {
       let current: { name: string; event: RecordedEvent } = { name: group[0].projection.name, event: page[0] };
       return this.retrying(() => current, () =>
         this.db.transaction(async (tx) => {
@@ -230,6 +232,8 @@ export class ProjectionRunner {
         }),
       );
     }));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     for (const { entry, save, skipped, last } of work) {
       entry.position = last;
       entry.unsaved = save ? 0 : entry.unsaved + skipped;

@@ -1,4 +1,4 @@
-import { Big, decimalPlaces, formatAmount, minorUnit } from '@ledger/domain';
+import { Big, decimalPlaces, formatAmount } from '@ledger/domain';
 import { RecordedEvent } from '@ledger/event-store';
 import { TransactionExecutor } from '../read-model/read-model-db';
 
@@ -54,18 +54,23 @@ export interface PayableLine {
 
 /** Largest 64-bit integer: what both databases' BIGINT holds. */
 const MAX_UNITS = new Big('9223372036854775807');
+/**
+ * `effect_units` counts ten-thousandths of the currency: finer than every currency's minor unit, and
+ * the same for all of them, so what is stored never depends on the runtime's currency data (a minor
+ * unit that changed with an ICU upgrade would have scaled stored sums by a power of ten).
+ */
+export const UNIT_PLACES = 4;
 
 /**
- * An effect in the currency's minor units (12.34 EUR → 1234), or null when it is finer than them or
- * beyond a 64-bit integer. Both databases sum integers exactly, so a statement's totals are summed by
- * the database instead of by big.js over every line (10,000 lines: ~9 ms of JS); the rare other
- * amount is summed from its text. (SQLite's sum fails loudly past 2^63 - 1 minor units for one party,
- * 92 quadrillion of a currency: no silent rounding.)
+ * An effect in ten-thousandths (12.34 → 123400), or null when it is finer than those or beyond a
+ * 64-bit integer. Both databases sum integers exactly, so a statement's totals are summed by the
+ * database instead of by big.js over every line (10,000 lines: ~9 ms of JS); the rare other amount is
+ * summed from its text. (SQLite's sum fails loudly past 2^63 - 1 units for one party, 922 trillion of a
+ * currency: never a silent rounding.)
  */
-export function effectUnits(effect: Big, currency: string): string | null {
-  const places = minorUnit(currency);
-  if (decimalPlaces(effect) > places) return null;
-  const units = effect.times(`1e${places}`);
+export function effectUnits(effect: Big): string | null {
+  if (decimalPlaces(effect) > UNIT_PLACES) return null;
+  const units = effect.times(`1e${UNIT_PLACES}`);
   return units.abs().gt(MAX_UNITS) ? null : units.toFixed(0);
 }
 
@@ -80,6 +85,6 @@ export function recordStatementLine(tx: TransactionExecutor, event: RecordedEven
   tx.defer(
     `INSERT INTO statement_lines (party_id, business_date, position, line_no, currency, effect, effect_units, kind, recorded_at, line)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-    [l.partyId, l.date, position, l.lineNo, l.currency, effect, effectUnits(signed, l.currency), l.kind, event.metadata.recordedAt, JSON.stringify(line)],
+    [l.partyId, l.date, position, l.lineNo, l.currency, effect, effectUnits(signed), l.kind, event.metadata.recordedAt, JSON.stringify(line)],
   );
 }

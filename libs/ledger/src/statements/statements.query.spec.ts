@@ -21,8 +21,9 @@ const rowArb = fc.record({
   position: fc.integer({ min: 0, max: 10_000 }).map((p) => String(p).padStart(40, '0')),
   lineNo: fc.integer({ min: 0, max: 5 }),
   currency: fc.constantFrom('EUR', 'USD', 'JPY'),
-  cents: fc.bigInt({ min: -(10n ** 13n), max: 10n ** 13n }), // past a 32-bit integer of minor units
-  // One line in five finer than its currency's minor unit: summed from its text, not in units.
+  cents: fc.bigInt({ min: -(10n ** 13n), max: 10n ** 13n }), // past a 32-bit integer of units
+  // One line in five with three more decimals than its currency has: JPY's still fit in ten-thousandths,
+  // EUR's and USD's (five decimals) are summed from their text.
   finer: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
   kind: fc.constantFrom('sales', 'minimum', 'payout'),
   recordedAt: fc.integer({ min: 0, max: 9 }).map((m) => `2026-0${m}-15T00:00:00.000Z`.replace('-00-', '-10-')),
@@ -88,7 +89,7 @@ function statementQuerySuite(name: string, open: () => Promise<{ db: ReadModelDb
               await tx.execute(
                 `INSERT INTO statement_lines (party_id, business_date, position, line_no, currency, effect, effect_units, kind, recorded_at, line)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-                [x.party, x.date, x.position, x.lineNo, x.currency, x.effect, effectUnits(new Big(x.effect), x.currency), x.kind, x.recordedAt, line],
+                [x.party, x.date, x.position, x.lineNo, x.currency, x.effect, effectUnits(new Big(x.effect)), x.kind, x.recordedAt, line],
               );
             }
           });
@@ -151,15 +152,15 @@ describePostgres('statements query with PostgreSQL', () => {
   });
 });
 
-describe('effect in minor units', () => {
-  it('is the amount in the currency’s minor units, or null when the amount is finer than them', () => {
-    expect(effectUnits(new Big('12.34'), 'EUR')).toBe('1234');
-    expect(effectUnits(new Big('-0.05'), 'USD')).toBe('-5');
-    expect(effectUnits(new Big('-1200'), 'JPY')).toBe('-1200');
-    expect(effectUnits(new Big('12.3'), 'KWD')).toBe('12300');
-    expect(effectUnits(new Big('0.005'), 'EUR')).toBeNull();
-    expect(effectUnits(new Big('0.5'), 'JPY')).toBeNull();
-    expect(effectUnits(new Big('92233720368547758.07'), 'EUR')).toBe('9223372036854775807');
-    expect(effectUnits(new Big('92233720368547758.08'), 'EUR')).toBeNull(); // past BIGINT
+describe('effect in units', () => {
+  it('is the amount in ten-thousandths whatever the currency, or null when finer than those or past 64 bits', () => {
+    expect(effectUnits(new Big('12.34'))).toBe('123400');
+    expect(effectUnits(new Big('-0.05'))).toBe('-500');
+    expect(effectUnits(new Big('-1200'))).toBe('-12000000');
+    expect(effectUnits(new Big('12.345'))).toBe('123450');
+    expect(effectUnits(new Big('0.0001'))).toBe('1');
+    expect(effectUnits(new Big('0.00005'))).toBeNull();
+    expect(effectUnits(new Big('922337203685477.5807'))).toBe('9223372036854775807');
+    expect(effectUnits(new Big('922337203685477.5808'))).toBeNull(); // past BIGINT
   });
 });

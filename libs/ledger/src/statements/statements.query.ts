@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Big, formatAmount, minorUnit } from '@ledger/domain';
+import { Big, formatAmount } from '@ledger/domain';
 import { READ_MODEL_DB } from '../event-store/tokens';
 import { ReadModelDb } from '../read-model/read-model-db';
 import { journalProjection, sortablePosition } from '../journal/journal.projection';
 import { loadCheckpoint } from '../projections/checkpoints';
-import { StatementLine } from './statement-lines';
+import { StatementLine, UNIT_PLACES } from './statement-lines';
 
 export interface StatementRequest {
   from?: string;
@@ -61,8 +61,8 @@ const DIALECT = {
 const TOTALS = ['opening', 'earned', 'paid'] as const;
 
 /**
- * A currency's totals: for each of opening, earned and paid, the sum in minor units (an exact integer
- * sum in both databases) and the amounts finer than those; how many lines; the last log position.
+ * A currency's totals: for each of opening, earned and paid, the sum of `effect_units` (an exact
+ * integer sum in both databases) and the amounts finer than those; how many lines; the last log position.
  * `other` is the greatest currency among the rows when they were not grouped by currency.
  */
 type TotalsRow = { currency: string | null; other?: string | null; n: number | string; last: string | null } &
@@ -72,9 +72,9 @@ type TotalsRow = { currency: string | null; other?: string | null; n: number | s
  * Statements read a party's payable lines (statement_lines, fed with the journal): what it earned
  * (allocations) and what was paid out, per currency. The period's pre-rendered lines are joined by the
  * database along the primary key (an ordered subquery: both databases aggregate it in its order; an
- * ORDER BY inside the aggregate sorts again), and the totals are grouped and summed by the database in
- * minor units, which hands back a handful of rows instead of an amount per line (10,000 lines, SQLite
- * shell: ~30 → ~15 ms grouped; summing there instead of in big.js: README, "What profiling changed").
+ * ORDER BY inside the aggregate sorts again), and the totals are summed by the database as integers,
+ * per currency, which hands back a row per currency instead of an amount per line (README, "What
+ * profiling changed").
  * The property test checks totals and order on both databases.
  */
 @Injectable()
@@ -82,15 +82,14 @@ export class StatementsQuery {
   constructor(@Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {}
 
   async statement(partyId: string, request: StatementRequest): Promise<Statement> {
-    // The journal's checkpoint bounds both queries: it commits with every page of lines, and pages
+    // The journal's checkpoint bounds every query: it commits with every page of lines, and pages
     // commit in log order, so the lines at or before it are exactly what was committed when it was
-    // read. Two statements can then run at once on two connections (PostgreSQL: lines and totals on
-    // both cores) and still describe one state of the ledger.
+    // read. Lines and totals can then run at once on two connections (PostgreSQL: on both cores) and
+    // still describe one state of the ledger.
     const checkpoint = await loadCheckpoint(this.db, journalProjection.name);
     const params: unknown[] = [partyId, checkpoint === undefined ? '' : sortablePosition(checkpoint)];
     const asOf = request.asOf ? ` AND recorded_at <= $${params.push(request.asOf)}` : '';
     const upTo = request.to ? ` AND business_date <= $${params.push(request.to)}` : '';
-    // Lines before `from` make the opening balance ("o"); the rest are the period's ("p").
     const from = request.from ? `$${params.push(request.from)}` : undefined;
     const where = `party_id = $1 AND position <= $2${asOf}${upTo}`;
     const { lines, join } = DIALECT[this.db.dialect];
@@ -121,9 +120,8 @@ export class StatementsQuery {
       if (row.currency === null) continue; // no lines at all
       count += Number(row.n);
       if (row.last && row.last > last) last = row.last; // positions are zero-padded: text order is log order
-      const places = minorUnit(row.currency);
       const sum = (t: (typeof TOTALS)[number]) =>
-        (row[`${t}_finer`] ?? '').split(' ').filter(Boolean).reduce((total, amount) => total.plus(amount), new Big(`${row[`${t}_units`] ?? 0}e-${places}`));
+        (row[`${t}_finer`] ?? '').split(' ').filter(Boolean).reduce((total, amount) => total.plus(amount), new Big(`${row[`${t}_units`] ?? 0}e-${UNIT_PLACES}`));
       // Payouts are negative effects on what the party is owed; paidOut shows them as paid amounts.
       byCurrency.set(row.currency, { opening: sum('opening'), earned: sum('earned'), paid: sum('paid').times(-1) });
     }
