@@ -57,6 +57,10 @@ const DIALECT = {
   postgres: { lines: "string_agg(line, ',')", join: 'string_agg' },
 } as const;
 
+/** A sum the database made: whole ten-thousandths (`effect_units`) plus the amounts finer than those, exactly. */
+const databaseSum = (units: string | null, finer: string | null): Big =>
+  (finer ?? '').split(' ').filter(Boolean).reduce((sum, amount) => sum.plus(amount), new Big(`${units ?? 0}e-${UNIT_PLACES}`));
+
 /** Which lines a total sums. */
 const TOTALS = ['opening', 'earned', 'paid'] as const;
 
@@ -120,8 +124,7 @@ export class StatementsQuery {
       if (row.currency === null) continue; // no lines at all
       count += Number(row.n);
       if (row.last && row.last > last) last = row.last; // positions are zero-padded: text order is log order
-      const sum = (t: (typeof TOTALS)[number]) =>
-        (row[`${t}_finer`] ?? '').split(' ').filter(Boolean).reduce((total, amount) => total.plus(amount), new Big(`${row[`${t}_units`] ?? 0}e-${UNIT_PLACES}`));
+      const sum = (t: (typeof TOTALS)[number]) => databaseSum(row[`${t}_units`], row[`${t}_finer`]);
       // Payouts are negative effects on what the party is owed; paidOut shows them as paid amounts.
       byCurrency.set(row.currency, { opening: sum('opening'), earned: sum('earned'), paid: sum('paid').times(-1) });
     }
@@ -140,10 +143,11 @@ export class StatementsQuery {
 
   /** What the ledger owes a party in one currency now (allocations less payouts). */
   async payableBalance(partyId: string, currency: string): Promise<Big> {
-    const rows = await this.db.query<{ effect: string }>(
-      'SELECT effect FROM statement_lines WHERE party_id = $1 AND currency = $2', [partyId, currency],
+    const [row] = await this.db.query<{ units: string | null; finer: string | null }>(
+      `SELECT CAST(sum(effect_units) AS TEXT) AS units, ${DIALECT[this.db.dialect].join}(CASE WHEN effect_units IS NULL THEN effect END, ' ') AS finer
+       FROM statement_lines WHERE party_id = $1 AND currency = $2`, [partyId, currency],
     );
-    return rows.reduce((sum, r) => sum.plus(r.effect), new Big(0));
+    return databaseSum(row.units, row.finer);
   }
 
   /** Σ of every journal line per currency: zero when every entry balanced. */
