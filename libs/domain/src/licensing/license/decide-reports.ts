@@ -5,7 +5,7 @@ import { periodYear } from '../royalty/period';
 import { adjustmentEvents, adjustmentLines, idSupply, reportRoyaltyEvent, shortfallAdjustmentEvents } from './assessments';
 import { RestateSalesReport, SubmitSalesReport } from './commands';
 import { LicenseEvent, ReportedFigures } from './events';
-import { reassess, royaltyAdjustments, shortfallChanges, windowReportsOf } from './reassess';
+import { reassessFrom, royaltyAdjustments, shortfallChanges } from './reassess';
 import { checkReport, CheckedReport } from './report-lines';
 import { GrantedLicense, LicenseState, requireGranted } from './state';
 
@@ -59,7 +59,7 @@ export function decideSubmit(data: SubmitSalesReport['data'], state: LicenseStat
   checkPeriod(license, data, period, today);
   const checked = checkReport(data, license);
   const { reportId } = data;
-  const reassessment = reassess(license, [...windowReportsOf(license), { reportId, period, ...checked.figures }]);
+  const reassessment = reassessFrom(license, { reportId, period, ...checked.figures });
   const own = reassessment.assessments.find((a) => a.reportId === reportId);
   if (own === undefined) throw new Error(`report ${reportId} was not assessed`);
   const nextId = idSupply([data.assessmentId, ...(data.assessmentIds ?? [])]);
@@ -85,8 +85,7 @@ export function decideRestate(data: RestateSalesReport['data'], state: LicenseSt
   }
   const today = requireDate(data.today, 'today');
   const checked = checkReport(data, license);
-  const reports = windowReportsOf(license).map((r) => (r.reportId === report.reportId ? { ...r, ...checked.figures } : r));
-  const reassessment = reassess(license, reports);
+  const reassessment = reassessFrom(license, { reportId: report.reportId, period: report.period, ...checked.figures });
   const adjustments = royaltyAdjustments(license, reassessment, report.reportId);
   const nextId = idSupply(data.assessmentIds);
   const restated = {

@@ -4,31 +4,36 @@ import { minimumShortfall } from '../royalty/minimum';
 import { periodYear, windowKey } from '../royalty/period';
 import { restatementDeltas, RestatementAdjustment } from '../royalty/restatement';
 import { periodStart } from '../calendar';
-import { GrantedLicense } from './state';
+import { GrantedLicense, ReportRecord } from './state';
 
 /**
  * The royalty of every report of a license, recomputed from the reports' latest figures.
  *
  * Windows (a calendar year, or the whole life) are assessed in order; each calendar-year window
  * gets the running + sublicense royalty of the earlier windows as its priorLifetimeRoyalty, so a
- * lifetime cap spans windows. Because everything is recomputed, a change anywhere (a restatement,
- * a late report for an earlier period) shows up as a changed royalty wherever it lands.
+ * lifetime cap spans windows. Because every window a change can reach is recomputed (see
+ * reassessFrom), a restatement or a late report for an earlier period shows up as a changed royalty
+ * wherever it lands.
  */
 export interface Reassessment {
-  /** All reports' assessments, in period order. */
+  /** The reassessed reports' assessments, in period order: every report, or those from `fromYear` on. */
   assessments: ReportAssessment[];
   /** The priorLifetimeRoyalty of each report's window. */
   priorOf: Map<string, Big>;
+  /** Calendar-year windows before this year were not reassessed: nothing in them could move. */
+  fromYear?: number;
 }
 
+const windowReport = (r: ReportRecord): WindowReport => ({
+  reportId: r.reportId,
+  period: r.period,
+  netSales: new Big(r.netSales),
+  units: new Big(r.units),
+  sublicenseIncome: new Big(r.sublicenseIncome),
+});
+
 export function windowReportsOf(license: GrantedLicense): WindowReport[] {
-  return Object.values(license.reports).map((r) => ({
-    reportId: r.reportId,
-    period: r.period,
-    netSales: new Big(r.netSales),
-    units: new Big(r.units),
-    sublicenseIncome: new Big(r.sublicenseIncome),
-  }));
+  return Object.values(license.reports).map(windowReport);
 }
 
 const byPeriod = (a: { period: string }, b: { period: string }) => {
@@ -36,16 +41,18 @@ const byPeriod = (a: { period: string }, b: { period: string }) => {
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
-export function reassess(license: GrantedLicense, reports: readonly WindowReport[]): Reassessment {
+export function reassess(license: GrantedLicense, reports: readonly WindowReport[], priorLifetimeRoyalty = new Big(0)): Reassessment {
   const { royalty: terms, currency, rounding } = license.terms;
   const windows = new Map<string, WindowReport[]>();
   for (const report of [...reports].sort(byPeriod)) {
     const key = windowKey(report.period, terms.tierBasis);
-    windows.set(key, [...(windows.get(key) ?? []), report]);
+    const window = windows.get(key);
+    if (window === undefined) windows.set(key, [report]);
+    else window.push(report);
   }
   const assessments: ReportAssessment[] = [];
   const priorOf = new Map<string, Big>();
-  let prior = new Big(0);
+  let prior = priorLifetimeRoyalty;
   // Map keeps insertion order, and reports were inserted in period order: windows are in order too.
   for (const windowReports of windows.values()) {
     const assessed = assessWindow({ terms, currency, rounding, reports: windowReports, priorLifetimeRoyalty: prior });
@@ -54,6 +61,32 @@ export function reassess(license: GrantedLicense, reports: readonly WindowReport
     assessments.push(...assessed);
   }
   return { assessments, priorOf };
+}
+
+/**
+ * What a new or restated report (`change`, with its new figures) can move: its own calendar-year
+ * window and every later one. Tier thresholds and the annual cap are per window and the lifetime
+ * cap only looks back, so earlier windows keep their royalties, and those are the reports' current
+ * royalties (every change was assessed as it came): their sum is the later windows' prior. A license
+ * reporting monthly for ten years re-assesses a year of reports per report, not all 120 of them.
+ * A lifetime tier basis is one window: everything is reassessed.
+ */
+export function reassessFrom(license: GrantedLicense, change: WindowReport): Reassessment {
+  if (license.terms.royalty.tierBasis === 'lifetime') {
+    return reassess(license, [...windowReportsOf(license).filter((r) => r.reportId !== change.reportId), change]);
+  }
+  const fromYear = periodYear(change.period);
+  let prior = new Big(0);
+  const reports: WindowReport[] = [];
+  for (const [year, ids] of Object.entries(license.windows)) {
+    const before = Number(year) < fromYear;
+    for (const id of ids) {
+      if (before) prior = prior.plus(license.reports[id].royalty);
+      else if (id !== change.reportId) reports.push(windowReport(license.reports[id]));
+    }
+  }
+  reports.push(change);
+  return { ...reassess(license, reports, prior), fromYear };
 }
 
 /**
@@ -66,8 +99,8 @@ export function royaltyAdjustments(
   reassessment: Reassessment,
   restatedReportId?: string,
 ): RestatementAdjustment[] {
-  const previous = Object.values(license.reports).map((r) => ({ reportId: r.reportId, period: r.period, royalty: new Big(r.royalty) }));
   const existing = reassessment.assessments.filter((a) => license.reports[a.reportId] !== undefined);
+  const previous = existing.map(({ reportId, period }) => ({ reportId, period, royalty: new Big(license.reports[reportId].royalty) }));
   return restatementDeltas(previous, existing, restatedReportId ?? '');
 }
 
@@ -88,7 +121,9 @@ export function yearFigures(license: GrantedLicense, assessments: readonly Repor
 
 /** Closed years whose shortfall a reassessment changes (their minimum is recomputed). */
 export function shortfallChanges(license: GrantedLicense, reassessment: Reassessment): ShortfallChange[] {
+  const { fromYear } = reassessment;
   return Object.entries(license.closedYears)
+    .filter(([year]) => fromYear === undefined || Number(year) >= fromYear)
     .map(([key, closed]) => {
       const year = Number(key);
       const previous = new Big(closed.shortfall);
