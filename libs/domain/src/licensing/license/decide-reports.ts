@@ -24,7 +24,10 @@ function checkPeriod(license: GrantedLicense, data: SubmitSalesReport['data'], p
   if (license.reports[data.reportId] !== undefined) {
     throw new DomainError('report-exists', `report ${data.reportId} already exists`, 'conflict', 'reportId');
   }
-  const earlier = Object.values(license.reports).find((r) => periodsOverlap(r.period, period));
+  // Periods are months or quarters: only one of the same year can overlap (a cheap test first,
+  // as this runs over every report of the license).
+  const sameYear = period.slice(0, 5);
+  const earlier = Object.values(license.reports).find((r) => r.period.startsWith(sameYear) && periodsOverlap(r.period, period));
   if (earlier !== undefined) {
     const message = `${period} overlaps ${earlier.period}, already reported in ${earlier.reportId}: restate that report instead`;
     throw new DomainError('period-already-reported', message, 'conflict', 'period');
