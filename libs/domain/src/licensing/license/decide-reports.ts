@@ -76,8 +76,9 @@ export function decideSubmit(data: SubmitSalesReport['data'], state: LicenseStat
 
 /**
  * A restatement replaces a report's figures (lines, sublicense income and reported royalty: an
- * absent one means none). Every report of the license is re-assessed; each report whose royalty
- * moved, and always the restated one, is listed on SalesReportRestated; non-zero differences are
+ * absent one means none). Its calendar year and every later one are re-assessed (every report, for a
+ * lifetime tier basis: reassessFrom); each report whose royalty moved, and always the restated one,
+ * is listed on SalesReportRestated; non-zero differences are
  * assessed as adjustments, then closed years' shortfalls are corrected.
  */
 export function decideRestate(data: RestateSalesReport['data'], state: LicenseState): LicenseEvent[] {

@@ -7,7 +7,8 @@ import { periodStart } from '../calendar';
 import { GrantedLicense, ReportRecord } from './state';
 
 /**
- * The royalty of every report of a license, recomputed from the reports' latest figures.
+ * The royalty of the reports passed in (every report of a license, or those reassessFrom picks),
+ * recomputed from their latest figures.
  *
  * Windows (a calendar year, or the whole life) are assessed in order; each calendar-year window
  * gets the running + sublicense royalty of the earlier windows as its priorLifetimeRoyalty, so a
