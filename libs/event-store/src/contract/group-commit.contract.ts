@@ -29,6 +29,20 @@ export function groupCommitContract(name: string, open: () => Promise<EventStore
       expect(await store.readStream(s2)).toEqual([]);
     });
 
+    it('recognises a retry asked for in the same batch as its original, and writes the events once', async () => {
+      const s = `group-${randomUUID()}`;
+      const events = [newEvent('A'), newEvent('B')];
+      const other = `group-${randomUUID()}`;
+      const [first, , again] = await Promise.all([
+        store.append(s, events, { expectedRevision: 'no_stream' }),
+        store.append(other, [newEvent()], { expectedRevision: 'no_stream' }),
+        store.append(s, events, { expectedRevision: 'no_stream' }),
+      ]);
+      expect(again).toEqual(first);
+      expect((await store.readStream(s)).map((e) => e.id)).toEqual(events.map((e) => e.id));
+      expect(await store.readStream(other)).toHaveLength(1);
+    });
+
     it('refuses an append that reuses another stream\'s event id and stores the rest of its batch', async () => {
       const taken = newEvent();
       await store.append(`group-${randomUUID()}`, [taken], { expectedRevision: 'no_stream' });

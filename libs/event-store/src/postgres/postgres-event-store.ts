@@ -1,14 +1,13 @@
 import { EventRow, toRecorded } from '../event-row';
 import { EventEmitter } from 'node:events';
 import { Client, Pool, PoolClient } from 'pg';
-import { retriedAppend } from '../idempotent-retry';
 import { sqlStoreSubscription } from '../polling-subscription';
 import {
   AppendOptions, AppendResult, EventHandler, EventStore, ExpectedRevision, IdempotencyViolation, NewEvent,
-  ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeAllOptions, Subscription, WrongExpectedRevision, revisionMatches,
-  wrongRevision,
+  ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeAllOptions, Subscription, wrongRevision,
 } from '../port';
 import { AppendOutcome, BatchedAppend, GroupCommit } from '../group-commit';
+import { appendBatchLocked } from './batch-append';
 
 
 export interface PostgresEventStoreOptions {
@@ -20,7 +19,6 @@ export interface PostgresEventStoreOptions {
 const SCHEMA_LOCK = 7_411_682_390_001;
 const APPEND_LOCK = 7_411_682_390_002;
 const CHANNEL = 'ledger_event_store_appended';
-const INSERT_CHUNK = 1000; // 6 parameters a row, well under PostgreSQL's 65535 parameter limit
 
 // data and metadata are `text` holding JSON: jsonb rejects "\u0000" and would reorder object keys.
 // CACHE 1 (the default, spelled out): a per-session sequence cache would hand out positions out of
@@ -94,31 +92,20 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * One transaction and one take of the append lock for the whole batch. A refused append (wrong
-   * revision, reused id) is refused before it writes anything, so the others go on; anything that
-   * fails the transaction itself sends the batch again one append at a time, refusing only its cause.
+   * One transaction and one take of the append lock for the whole batch (appendBatchLocked). A refused
+   * append (wrong revision, reused id) is refused before it writes anything, so the others go on;
+   * anything that fails the transaction itself sends the batch again one append at a time, refusing
+   * only its cause.
    */
   private async commitBatch(batch: readonly BatchedAppend[]): Promise<AppendOutcome[]> {
     try {
-      const { outcomes, position } = await this.transaction(async (client) => {
+      const { outcomes, wrote } = await this.transaction(async (client) => {
         // The lock before any position is drawn; the notification goes out at commit (if nothing is
         // written, subscribers look once and find nothing).
         await client.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK}), pg_notify('${CHANNEL}', '')`);
-        const outcomes: AppendOutcome[] = [];
-        let position: bigint | undefined;
-        for (const a of batch) {
-          try {
-            const { result, wrote } = await this.appendLocked(client, a.streamId, a.events, a.options.expectedRevision);
-            if (wrote) position = result.position;
-            outcomes.push({ result });
-          } catch (error) {
-            if (!(error instanceof WrongExpectedRevision || error instanceof IdempotencyViolation)) throw error;
-            outcomes.push({ error });
-          }
-        }
-        return { outcomes, position };
+        return appendBatchLocked(client, batch);
       });
-      if (position !== undefined) this.appended.emit('append');
+      if (wrote) this.appended.emit('append');
       return outcomes;
     } catch (err) {
       if (batch.length > 1) {
@@ -128,40 +115,6 @@ export class PostgresEventStore implements EventStore {
       }
       return [{ error: await this.uniqueViolation(err, batch[0].streamId, batch[0].options.expectedRevision) }];
     }
-  }
-
-  private async appendLocked(
-    client: PoolClient, streamId: string, events: readonly NewEvent[], expected: ExpectedRevision,
-  ): Promise<{ result: AppendResult; wrote: boolean }> {
-    // The stream's head and any of these ids it already holds (a retry), in one round trip.
-    const { rows } = await client.query<EventRow & { head: string | null }>(
-      `SELECT e.*, h.r AS head FROM (SELECT MAX(revision) AS r FROM events WHERE stream_id = $1) h
-       LEFT JOIN events e ON e.stream_id = $1 AND e.event_id = ANY($2::text[]) ORDER BY e.revision`,
-      [streamId, events.map((e) => e.id)],
-    );
-    const known = rows.filter((r) => r.event_id !== null).map(toRecorded);
-    const retried = retriedAppend(streamId, events, expected, known);
-    if (retried) return { result: retried, wrote: false };
-    const current = rows[0].head === null ? -1n : BigInt(rows[0].head);
-    if (!revisionMatches(expected, current)) throw wrongRevision(streamId, expected, current);
-
-    let revision = current;
-    let position = 0n;
-    for (let start = 0; start < events.length; start += INSERT_CHUNK) {
-      const params: string[] = [];
-      const tuples = events.slice(start, start + INSERT_CHUNK).map((e) => {
-        revision += 1n;
-        params.push(streamId, String(revision), e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata));
-        const b = params.length - 6;
-        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
-      });
-      const { rows } = await client.query<{ position: string }>(
-        `INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES ${tuples.join(', ')} RETURNING position`,
-        params,
-      );
-      for (const row of rows) if (BigInt(row.position) > position) position = BigInt(row.position);
-    }
-    return { result: { nextRevision: revision, position }, wrote: true };
   }
 
   /** The lock makes a racing duplicate impossible; should one slip past anyway, report it as a conflict. */
