@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppendResult, EventStore, WrongExpectedRevision } from '../port';
+import { AppendResult, EventStore, IdempotencyViolation, WrongExpectedRevision } from '../port';
 import { newEvent } from './event-store.contract';
 
 /**
@@ -41,6 +41,35 @@ export function groupCommitContract(name: string, open: () => Promise<EventStore
       expect(again).toEqual(first);
       expect((await store.readStream(s)).map((e) => e.id)).toEqual(events.map((e) => e.id));
       expect(await store.readStream(other)).toHaveLength(1);
+    });
+
+    it('refuses an append that repeats only some of a stored append\'s ids and stores the rest of its batch', async () => {
+      const s = `group-${randomUUID()}`;
+      const [a, b] = [newEvent('A'), newEvent('B')];
+      await store.append(s, [a, b], { expectedRevision: 'no_stream' });
+      const other = `group-${randomUUID()}`;
+      const results = await Promise.allSettled([
+        store.append(other, [newEvent()], { expectedRevision: 'no_stream' }),
+        store.append(s, [b, newEvent('C')], { expectedRevision: 'any' }),
+        store.append(s, [newEvent('D')], { expectedRevision: 1n }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(IdempotencyViolation);
+      expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A', 'B', 'D']);
+    });
+
+    it('writes a batch of more events than one insert holds, each append at its own positions, in order', async () => {
+      const streams = [0, 1, 2].map(() => `group-${randomUUID()}`);
+      const results = await Promise.all(
+        streams.map((s) => store.append(s, Array.from({ length: 450 }, () => newEvent()), { expectedRevision: 'no_stream' })),
+      );
+      expect(results.map((r) => r.nextRevision)).toEqual([449n, 449n, 449n]);
+      for (const [i, s] of streams.entries()) {
+        const events = await store.readStream(s);
+        expect(events).toHaveLength(450);
+        expect(events[449].position).toBe(results[i].position);
+        if (i > 0) expect(events[0].position).toBeGreaterThan(results[i - 1].position);
+      }
     });
 
     it('refuses an append that reuses another stream\'s event id and stores the rest of its batch', async () => {

@@ -92,10 +92,10 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * One transaction and one take of the append lock for the whole batch (appendBatchLocked). A refused
-   * append (wrong revision, reused id) is refused before it writes anything, so the others go on;
-   * anything that fails the transaction itself sends the batch again one append at a time, refusing
-   * only its cause.
+   * One transaction and one take of the append lock for the whole batch (appendBatchLocked). A wrong
+   * revision or a retry is settled before anything is written, so the others go on; anything that
+   * fails the transaction itself (an event id used in another stream fails the insert) sends the batch
+   * again one append at a time, refusing only its cause.
    */
   private async commitBatch(batch: readonly BatchedAppend[]): Promise<AppendOutcome[]> {
     try {
@@ -117,7 +117,7 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** The lock makes a racing duplicate impossible; should one slip past anyway, report it as a conflict. */
+  /** A unique key the insert broke: an event id used elsewhere (the usual case), or, should a racing duplicate slip past the lock, a revision. */
   private async uniqueViolation(err: unknown, streamId: string, expected: ExpectedRevision): Promise<unknown> {
     const pgErr = err as { code?: string; constraint?: string };
     if (pgErr.code !== '23505') return err;
