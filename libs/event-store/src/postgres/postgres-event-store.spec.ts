@@ -39,4 +39,22 @@ describePostgres('PostgresEventStore', () => {
     await sub.stop();
     await Promise.all([reader.close(), writer.close()]);
   });
+
+  it('wakes its own subscriber once for its own append: its notification is not a second wake-up', async () => {
+    const store = await PostgresEventStore.open(db!.url, { idlePollMs: 60_000 });
+    const start = await store.headPosition();
+    const seen: string[] = [];
+    const sub = store.subscribeAll({ fromPosition: start < 0n ? 'start' : start }, (e) => { seen.push(e.id); });
+    await new Promise((r) => setTimeout(r, 200)); // listening, caught up and asleep
+    const reads = jest.spyOn(store, 'readAll');
+    const e = newEvent();
+    await store.append(`own-${e.id}`, [e], { expectedRevision: 'no_stream' });
+    const deadline = Date.now() + 5000;
+    while (!seen.includes(e.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 300)); // time for the notification to come back
+    expect(seen).toEqual([e.id]);
+    expect(reads).toHaveBeenCalledTimes(1);
+    await sub.stop();
+    await store.close();
+  });
 });

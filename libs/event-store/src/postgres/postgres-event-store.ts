@@ -1,5 +1,6 @@
 import { EventRow, toRecorded } from '../event-row';
 import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
 import { Client, Pool, PoolClient } from 'pg';
 import { sqlStoreSubscription } from '../polling-subscription';
 import {
@@ -53,6 +54,8 @@ export class PostgresEventStore implements EventStore {
   private readonly pool: Pool;
   private readonly idlePollMs: number;
   private readonly appended = new EventEmitter();
+  /** Names this store's notifications, so its listener tells them from other processes'. */
+  private readonly instance = randomUUID();
   private readonly subscriptions = new Set<Subscription>();
   private listener?: Client;
   private listening: Promise<void> = Promise.resolve();
@@ -102,7 +105,7 @@ export class PostgresEventStore implements EventStore {
       const { outcomes, wrote } = await this.transaction(async (client) => {
         // The lock before any position is drawn; the notification goes out at commit (if nothing is
         // written, subscribers look once and find nothing).
-        await client.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK}), pg_notify('${CHANNEL}', '')`);
+        await client.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK}), pg_notify('${CHANNEL}', '${this.instance}')`);
         return appendBatchLocked(client, batch);
       });
       if (wrote) this.appended.emit('append');
@@ -168,7 +171,9 @@ export class PostgresEventStore implements EventStore {
     if (this.listener || this.closed) return;
     const client = new Client(this.pool.options);
     this.listener = client;
-    client.on('notification', () => this.appended.emit('append'));
+    // This store's own appends woke its subscribers at commit already: a second wake-up would only
+    // cost each of them one more read that finds nothing.
+    client.on('notification', (n) => n.payload !== this.instance && this.appended.emit('append'));
     client.on('error', () => this.dropListener(client));
     client.on('end', () => this.dropListener(client));
     this.listening = client
