@@ -8,7 +8,7 @@ import {
   DistributionState, LicenseState, RoyaltyAssessment, SubmitSalesReport, distributionDecider, licenseDecider, licenseStream, partyStream,
 } from '../../libs/domain/src';
 import { EventStore, NewEvent } from '../../libs/event-store/src/port';
-import { deciderFold, policyVersions, registeredPatent, streamStatesOf } from '../../libs/ledger/src';
+import { PolicyVersion, deciderFold, partyFacts, registeredPatent, streamStatesOf } from '../../libs/ledger/src';
 import { saveCheckpoint } from '../../libs/ledger/src/projections/checkpoints';
 import { ReadModelDb } from '../../libs/ledger/src/read-model/read-model-db';
 import {
@@ -36,10 +36,10 @@ export async function appendReports(
     const patents = allocationPatents([await registeredPatent(store, cast.patents[l.patent])]);
     return { ...l, state: value as LicenseState, revision: revision as bigint, patents };
   }));
-  const parties = new Map<string, { state: DistributionState; revision: bigint | undefined; policies: Awaited<ReturnType<typeof policyVersions>> }>();
+  const parties = new Map<string, { state: DistributionState; revision: bigint | undefined; policies: PolicyVersion[] }>();
   for (const id of [cast.university, cast.company]) {
-    const { value, revision } = await states.load(partyStream(id), deciderFold(distributionDecider));
-    parties.set(id, { state: value, revision, policies: await policyVersions(store, id) });
+    const { policies, allocations } = await partyFacts(store, id);
+    parties.set(id, { state: allocations.value, revision: allocations.revision, policies });
   }
   const licensee = { id: cast.licensee, role: 'licensee' };
   const manager = { id: 'distribution-process-manager', role: 'system' };

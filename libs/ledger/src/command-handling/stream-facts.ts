@@ -1,6 +1,6 @@
-import { RegisteredPatent, partyDecider, partyStream, patentDecider, patentStream } from '@ledger/domain';
+import { DistributionState, RegisteredPatent, distributionDecider, partyDecider, partyStream, patentDecider, patentStream } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
-import { StreamFold, deciderFold, streamStatesOf } from './stream-states';
+import { Folded, StreamFold, deciderFold, streamStatesOf } from './stream-states';
 
 /**
  * Facts a command needs from other streams, read from the streams themselves (the source of truth,
@@ -29,7 +29,11 @@ const policyVersionsFold: StreamFold<PolicyVersion[]> = {
     e.type === 'DistributionPolicySet' ? [...versions, { version: (e.data as { version: number }).version, position: e.position }] : versions,
 };
 
-/** Every distribution policy version of a party, with its log position. */
-export async function policyVersions(store: EventStore, partyId: string): Promise<PolicyVersion[]> {
-  return (await streamStatesOf(store).load(partyStream(partyId), policyVersionsFold)).value;
+
+/** A party's distribution policy versions (with their log positions) and its distribution state (its allocations so far), from one read of its stream. */
+export async function partyFacts(store: EventStore, partyId: string): Promise<{ policies: PolicyVersion[]; allocations: Folded<DistributionState> }> {
+  const [policies, allocations] = await streamStatesOf(store).loadEach<[PolicyVersion[], DistributionState]>(
+    partyStream(partyId), [policyVersionsFold, deciderFold(distributionDecider)],
+  );
+  return { policies: policies.value, allocations };
 }

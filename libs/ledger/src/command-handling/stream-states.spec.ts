@@ -66,4 +66,29 @@ describe('StreamStates (snapshots of folded streams)', () => {
     await states.load('c', sum);
     expect(reads).toEqual([undefined, { fromRevision: 1n }]);
   });
+
+  it('folds one stream several ways from one read, each from its own snapshot', async () => {
+    const states = new StreamStates(counted);
+    await store.append('s', [event(1), event(2)], { expectedRevision: 'no_stream' });
+    await states.load('s', sum); // sum's snapshot at revision 1; count has none
+    await store.append('s', [event(3)], { expectedRevision: 1n });
+    reads = [];
+    expect(await states.loadEach<[number, number]>('s', [sum, count])).toEqual([{ value: 6, revision: 2n }, { value: 3, revision: 2n }]);
+    expect(reads).toEqual([undefined]); // count had no snapshot: the whole stream, once
+    await store.append('s', [event(4)], { expectedRevision: 2n });
+    await states.load('s', sum); // sum at revision 3, count still at 2
+    reads = [];
+    expect(await states.loadEach<[number, number]>('s', [sum, count])).toEqual([{ value: 10, revision: 3n }, { value: 4, revision: 3n }]);
+    expect(reads).toEqual([{ fromRevision: 3n }]); // from the older snapshot; sum skips what it has
+  });
+
+  it('reads a stream\'s first event once, and does not remember a stream that does not exist yet', async () => {
+    const states = new StreamStates(counted);
+    expect(await states.first('s')).toBeUndefined();
+    await store.append('s', [event(5)], { expectedRevision: 'no_stream' });
+    expect((await states.first('s'))?.data).toEqual({ n: 5 });
+    await store.append('s', [event(6)], { expectedRevision: 0n });
+    expect((await states.first('s'))?.data).toEqual({ n: 5 });
+    expect(reads).toEqual([{ maxCount: 1 }, { maxCount: 1 }]);
+  });
 });

@@ -29,18 +29,43 @@ const DEFAULT_CAPACITY = 20_000;
  */
 export class StreamStates {
   private readonly entries = new Map<string, Entry>();
+  private readonly firsts = new Map<string, RecordedEvent>();
 
   constructor(private readonly store: EventStore, private readonly capacity = DEFAULT_CAPACITY) {}
 
   async load<T>(streamId: string, fold: StreamFold<T>): Promise<Folded<T>> {
-    const key = keyOf(streamId, fold);
-    const cached = this.entries.get(key);
-    const tail = await this.store.readStream(streamId, cached ? { fromRevision: cached.revision + 1n } : undefined);
-    let value = (cached ? cached.value : fold.initial()) as T;
-    for (const event of tail) value = fold.step(value, event);
-    const revision = tail.length > 0 ? tail[tail.length - 1].revision : cached?.revision;
-    if (revision !== undefined) this.remember(streamId, fold, value, revision);
-    return { value, revision };
+    const [folded] = await this.loadEach<[T]>(streamId, [fold]);
+    return folded;
+  }
+
+  /** One stream folded several ways with one read: from the oldest of their snapshots. */
+  async loadEach<T extends unknown[]>(streamId: string, folds: { [K in keyof T]: StreamFold<T[K]> }): Promise<{ [K in keyof T]: Folded<T[K]> }> {
+    const cached = (folds as StreamFold<unknown>[]).map((fold) => this.entries.get(keyOf(streamId, fold)));
+    const oldest = cached.reduce<bigint | undefined>((min, c) => (c === undefined ? -1n : min === undefined || c.revision < min ? c.revision : min), undefined);
+    const tail = await this.store.readStream(streamId, oldest !== undefined && oldest >= 0n ? { fromRevision: oldest + 1n } : undefined);
+    return (folds as StreamFold<unknown>[]).map((fold, i) => {
+      const since = cached[i]?.revision ?? -1n;
+      let value = cached[i] ? cached[i]!.value : fold.initial();
+      for (const event of tail) if (event.revision > since) value = fold.step(value, event);
+      const revision = tail.length > 0 ? tail[tail.length - 1].revision : cached[i]?.revision;
+      if (revision !== undefined) this.remember(streamId, fold, value, revision);
+      return { value, revision };
+    }) as { [K in keyof T]: Folded<T[K]> };
+  }
+
+  /**
+   * A stream's first event: it never changes (streams are append-only), so it is read once per
+   * process. A license's grant says which patents it covers; an equity stream's, which license.
+   */
+  async first(streamId: string): Promise<RecordedEvent | undefined> {
+    const known = this.firsts.get(streamId);
+    if (known) return known;
+    const [event] = await this.store.readStream(streamId, { maxCount: 1 });
+    if (event) {
+      this.firsts.set(streamId, event);
+      if (this.firsts.size > this.capacity) this.firsts.delete(this.firsts.keys().next().value as string);
+    }
+    return event;
   }
 
   /** Records a value the caller folded itself (after its own append). Never goes backwards. */

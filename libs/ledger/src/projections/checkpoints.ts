@@ -11,10 +11,17 @@ export async function loadCheckpoint(db: SqlExecutor, name: string): Promise<big
 }
 
 export async function saveCheckpoint(tx: SqlExecutor, name: string, position: bigint): Promise<void> {
+  await saveCheckpoints(tx, [{ name, position }]);
+}
+
+/** Several consumers' checkpoints (distinct names) in one statement: one round trip, not one each. */
+export async function saveCheckpoints(tx: SqlExecutor, checkpoints: readonly { name: string; position: bigint }[]): Promise<void> {
+  if (checkpoints.length === 0) return;
+  const values = checkpoints.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
   await tx.execute(
-    `INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2)
+    `INSERT INTO projection_checkpoints (name, position) VALUES ${values}
      ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
-    [name, position.toString()],
+    checkpoints.flatMap(({ name, position }) => [name, position.toString()]),
   );
 }
 

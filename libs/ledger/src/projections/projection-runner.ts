@@ -1,6 +1,6 @@
 import { EventStore, RecordedEvent, Subscription } from '@ledger/event-store';
 import { ReadModelDb } from '../read-model/read-model-db';
-import { CHECKPOINT_SCHEMA, VERSIONS_SCHEMA, deleteCheckpoint, loadCheckpoint, prepareTables, saveCheckpoint } from './checkpoints';
+import { CHECKPOINT_SCHEMA, VERSIONS_SCHEMA, deleteCheckpoint, loadCheckpoint, prepareTables, saveCheckpoint, saveCheckpoints } from './checkpoints';
 import { PageBuffer } from './page-buffer';
 import { ProcessManager } from './process-manager';
 import { Projection } from './projection';
@@ -34,6 +34,12 @@ interface Feed {
 const MAX_BACKOFF_MS = 5000;
 /** A projection that handles nothing for this many events still saves its checkpoint, so a restart skips them. */
 const CHECKPOINT_EVERY = 1000;
+/**
+ * Pages of at least this many events are written a transaction per projection, at once, where the
+ * database runs them in parallel (PostgreSQL); smaller ones, live traffic, in one transaction, which
+ * costs two round trips (BEGIN, COMMIT) in all instead of two per projection.
+ */
+const APART_FROM = 500;
 
 /**
  * Feeds projections and process managers from the store's global subscription. Projections share
@@ -201,9 +207,9 @@ export class ProjectionRunner {
   /**
    * The page's writes, each projection's with its checkpoint, so each event takes effect once. SQLite
    * has one writer: one transaction for every projection, one commit per page (commits dominate a
-   * rebuild's cost there). PostgreSQL: a transaction per projection, all at once on their own
-   * connections, so the server writes them on every core (100,000-event rebuild: README, "What
-   * profiling changed").
+   * rebuild's cost there). PostgreSQL: a big page (catch-up, rebuild) in a transaction per projection,
+   * all at once on their own connections, so the server writes them on every core (100,000-event
+   * rebuild: README, "What profiling changed"); a small one in one transaction (APART_FROM).
    */
   private async applyPage(feed: Feed, page: RecordedEvent[]): Promise<void> {
     const work = feed.members.flatMap((entry) => {
@@ -215,20 +221,21 @@ export class ProjectionRunner {
       return [{ entry, projection, handled, save, skipped: events.length, last: events[events.length - 1].position }];
     });
     const writing = work.filter((w) => w.save);
-    const together = this.db.concurrentTransactions ? writing.map((w) => [w]) : writing.length > 0 ? [writing] : [];
+    const apart = this.db.concurrentTransactions && page.length >= APART_FROM;
+    const together = apart ? writing.map((w) => [w]) : writing.length > 0 ? [writing] : [];
     // Settled, not all: a transaction that gives up (the runner stopping) must not let stop() return
     // while the others still hold their connections.
     const settled = await Promise.allSettled(together.map((group) => {
       let current: { name: string; event: RecordedEvent } = { name: group[0].projection.name, event: page[0] };
       return this.retrying(() => current, () =>
         this.db.transaction(async (tx) => {
-          for (const { projection, handled, last } of group) {
+          for (const { projection, handled } of group) {
             for (const event of handled) {
               current = { name: projection.name, event };
               await projection.apply(event, tx);
             }
-            await saveCheckpoint(tx, projection.name, last);
           }
+          await saveCheckpoints(tx, group.map(({ projection, last }) => ({ name: projection.name, position: last })));
         }),
       );
     }));
@@ -280,7 +287,8 @@ export class ProjectionRunner {
       await this.retrying(() => ({ name: manager.name, event: handled[0] }), async () => {
         const appended = await manager.handle(handled);
         if (appended !== undefined && appended > this.produced) this.produced = appended;
-        await this.db.transaction((tx) => saveCheckpoint(tx, manager.name, handled[handled.length - 1].position));
+        // One statement commits on its own: no BEGIN and COMMIT round trips around it.
+        await saveCheckpoint(this.db, manager.name, handled[handled.length - 1].position);
       });
     }
     entry.position = page[page.length - 1].position;

@@ -6,7 +6,8 @@ import {
 import { EventStore, RecordedEvent } from '@ledger/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import { QueuedCommand, handleCommands } from '../command-handling/handle-command';
-import { PolicyVersion, policyVersions, registeredPatent } from '../command-handling/stream-facts';
+import { PolicyVersion, partyFacts, registeredPatent } from '../command-handling/stream-facts';
+import { streamStatesOf } from '../command-handling/stream-states';
 import { EVENT_STORE } from '../event-store/tokens';
 import { ProcessManager } from '../projections/process-manager';
 
@@ -79,8 +80,8 @@ export class DistributionProcessManager implements ProcessManager {
       }
     }
     // Parties' streams are independent: their appends go together (one commit where the store groups them).
-    const settled = await Promise.allSettled([...byParty].map(([partyId, reactions]) =>
-      handleCommands(this.store, partyStream(partyId), distributionDecider, reactions)));
+    const settled = await Promise.allSettled([...byParty].map(async ([partyId, reactions]) =>
+      handleCommands(this.store, partyStream(partyId), distributionDecider, reactions, (await page.partyOf(partyId)).allocations)));
     // Every append has finished before a failure is reported, so a retry never overlaps this attempt.
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -96,7 +97,7 @@ export class DistributionProcessManager implements ProcessManager {
     if (event.type === 'EquityLiquidated') {
       // A sale of IP equity: the seller's proceeds go through its policy, with the deal's license's inventors.
       const sale = (event as unknown as EquityLiquidated).data;
-      const [granted] = await this.store.readStream(equityStream(sale.dealId), { maxCount: 1 });
+      const granted = await streamStatesOf(this.store).first(equityStream(sale.dealId));
       const licenseId = (granted as unknown as EquityStakeGranted | undefined)?.data.licenseId;
       const patents = licenseId ? await page.patentsOf(licenseId) : [];
       const source: AllocationSource = { eventId: event.id, position: event.position.toString(), dealId: sale.dealId, kind: 'equity-proceeds' };
@@ -124,7 +125,9 @@ const reaction = (event: RecordedEvent, command: AllocateDistribution): Reaction
 /** What a page's allocations read from other streams, read once per page. */
 class PageFacts {
   private readonly patents = new Map<string, Promise<AllocateDistribution['data']['patents']>>();
-  private readonly policies = new Map<string, Promise<PolicyVersion[]>>();
+  /** By patent: licenses of one patent read it once a page. */
+  private readonly registered = new Map<string, Promise<RegisteredPatent | undefined>>();
+  private readonly parties = new Map<string, ReturnType<typeof partyFacts>>();
 
   constructor(private readonly store: EventStore) {}
 
@@ -135,15 +138,28 @@ class PageFacts {
     return found;
   }
 
-  policiesOf(partyId: string) {
-    let found = this.policies.get(partyId);
-    if (!found) this.policies.set(partyId, (found = policyVersions(this.store, partyId)));
+  async policiesOf(partyId: string) {
+    return (await this.partyOf(partyId)).policies;
+  }
+
+  /**
+   * A party's policies and its allocations so far, folded from one read of its stream: the page's
+   * allocations are decided on the state its policies were read at (a policy set meanwhile makes the
+   * append conflict, and the page is tried again).
+   */
+  partyOf(partyId: string) {
+    let found = this.parties.get(partyId);
+    if (!found) this.parties.set(partyId, (found = partyFacts(this.store, partyId)));
     return found;
   }
 
   private async readPatents(licenseId: string) {
-    const [granted] = await this.store.readStream(licenseStream(licenseId), { maxCount: 1 });
+    const granted = await streamStatesOf(this.store).first(licenseStream(licenseId));
     const { patentIds } = (granted as unknown as LicenseGranted).data;
-    return allocationPatents(await Promise.all(patentIds.map((id) => registeredPatent(this.store, id))));
+    return allocationPatents(await Promise.all(patentIds.map((id) => {
+      let found = this.registered.get(id);
+      if (!found) this.registered.set(id, (found = registeredPatent(this.store, id)));
+      return found;
+    })));
   }
 }
