@@ -1,4 +1,4 @@
-import { ReadModelDb, SqlExecutor } from '../read-model/read-model-db';
+import { ReadModelDb, SqlExecutor, TransactionExecutor } from '../read-model/read-model-db';
 import { Projection } from './projection';
 
 /** Positions are stored as text: EventStoreDB's encoded positions exceed 64 bits. */
@@ -14,15 +14,18 @@ export async function saveCheckpoint(tx: SqlExecutor, name: string, position: bi
   await saveCheckpoints(tx, [{ name, position }]);
 }
 
-/** Several consumers' checkpoints (distinct names) in one statement: one round trip, not one each. */
-export async function saveCheckpoints(tx: SqlExecutor, checkpoints: readonly { name: string; position: bigint }[]): Promise<void> {
+/**
+ * Several consumers' checkpoints (distinct names) in one statement. Inside a transaction it is
+ * deferred, so it travels with the page's writes (PostgreSQL: one round trip for a live page).
+ */
+export async function saveCheckpoints(tx: SqlExecutor | TransactionExecutor, checkpoints: readonly { name: string; position: bigint }[]): Promise<void> {
   if (checkpoints.length === 0) return;
   const values = checkpoints.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
-  await tx.execute(
-    `INSERT INTO projection_checkpoints (name, position) VALUES ${values}
-     ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
-    checkpoints.flatMap(({ name, position }) => [name, position.toString()]),
-  );
+  const sql = `INSERT INTO projection_checkpoints (name, position) VALUES ${values}
+     ON CONFLICT (name) DO UPDATE SET position = excluded.position`;
+  const params = checkpoints.flatMap(({ name, position }) => [name, position.toString()]);
+  if ('defer' in tx) tx.defer(sql, params);
+  else await tx.execute(sql, params);
 }
 
 export async function deleteCheckpoint(tx: SqlExecutor, name: string): Promise<void> {
