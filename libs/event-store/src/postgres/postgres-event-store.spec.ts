@@ -41,20 +41,28 @@ describePostgres('PostgresEventStore', () => {
   });
 
   it('wakes its own subscriber once for its own append: its notification is not a second wake-up', async () => {
-    const store = await PostgresEventStore.open(db!.url, { idlePollMs: 60_000 });
+    const store = await PostgresEventStore.open(db!.url, { idlePollMs: 60_000 }); // only appends can wake it
+    const other = await PostgresEventStore.open(db!.url);
     const start = await store.headPosition();
     const seen: string[] = [];
     const sub = store.subscribeAll({ fromPosition: start < 0n ? 'start' : start }, (e) => { seen.push(e.id); });
-    await new Promise((r) => setTimeout(r, 200)); // listening, caught up and asleep
+    await (store as unknown as { listening: Promise<void> }).listening; // LISTEN is in place
+    await new Promise((r) => setTimeout(r, 200)); // the catch-up read finds nothing and sleeps
     const reads = jest.spyOn(store, 'readAll');
-    const e = newEvent();
-    await store.append(`own-${e.id}`, [e], { expectedRevision: 'no_stream' });
-    const deadline = Date.now() + 5000;
-    while (!seen.includes(e.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 300)); // time for the notification to come back
-    expect(seen).toEqual([e.id]);
-    expect(reads).toHaveBeenCalledTimes(1);
+    const until = async (id: string) => {
+      const deadline = Date.now() + 5000;
+      while (!seen.includes(id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 300)); // time for any notification to come back
+    };
+    const own = newEvent();
+    await store.append(`own-${own.id}`, [own], { expectedRevision: 'no_stream' });
+    await until(own.id);
+    const theirs = newEvent(); // the control: another store's notification does wake it
+    await other.append(`theirs-${theirs.id}`, [theirs], { expectedRevision: 'no_stream' });
+    await until(theirs.id);
+    expect(seen).toEqual([own.id, theirs.id]);
+    expect(reads).toHaveBeenCalledTimes(2); // one read per append; with its own notification, three
     await sub.stop();
-    await store.close();
+    await Promise.all([store.close(), other.close()]);
   });
 });

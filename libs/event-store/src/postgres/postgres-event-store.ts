@@ -111,6 +111,9 @@ export class PostgresEventStore implements EventStore {
       if (wrote) this.appended.emit('append');
       return outcomes;
     } catch (err) {
+      // The commit may have gone through before the error (a connection lost on its reply), and this
+      // store ignores its own notification: a wake-up that finds nothing costs one read.
+      this.appended.emit('append');
       if (batch.length > 1) {
         const outcomes: AppendOutcome[] = [];
         for (const a of batch) outcomes.push(...(await this.commitBatch([a])));

@@ -91,4 +91,17 @@ describe('StreamStates (snapshots of folded streams)', () => {
     expect((await states.first('s'))?.data).toEqual({ n: 5 });
     expect(reads).toEqual([{ maxCount: 1 }, { maxCount: 1 }]);
   });
+
+  it('keeps the first events of the streams read most recently beyond its capacity', async () => {
+    const states = new StreamStates(counted, 2);
+    for (const id of ['a', 'b', 'c']) await store.append(id, [event(1)], { expectedRevision: 'no_stream' });
+    await states.first('a');
+    await states.first('b');
+    await states.first('a'); // a is now the more recent
+    await states.first('c'); // evicts b
+    reads = [];
+    await states.first('a');
+    await states.first('b');
+    expect(reads).toEqual([{ maxCount: 1 }]); // only b was read again
+  });
 });

@@ -59,7 +59,11 @@ export class StreamStates {
    */
   async first(streamId: string): Promise<RecordedEvent | undefined> {
     const known = this.firsts.get(streamId);
-    if (known) return known;
+    if (known) {
+      this.firsts.delete(streamId); // re-insert: Map order is the recency order
+      this.firsts.set(streamId, known);
+      return known;
+    }
     const [event] = await this.store.readStream(streamId, { maxCount: 1 });
     if (event) {
       this.firsts.set(streamId, event);

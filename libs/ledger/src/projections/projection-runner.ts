@@ -236,6 +236,8 @@ export class ProjectionRunner {
             }
           }
           await saveCheckpoints(tx, group.map(({ projection, last }) => ({ name: projection.name, position: last })));
+          // Deferred writes fail at the commit: name the whole group, not the last event applied.
+          current = { name: `${group.map((g) => g.projection.name).join(', ')} (at commit)`, event: page[page.length - 1] };
         }),
       );
     }));

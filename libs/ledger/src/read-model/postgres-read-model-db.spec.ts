@@ -15,8 +15,9 @@ describePostgres('PostgresReadModelDb transactions', () => {
     database = await createTestDatabase('read_model_db');
     db = new PostgresReadModelDb(database!.url);
     await db.execute('CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT, n INTEGER, flag BOOLEAN)');
+    await db.execute('CREATE TABLE figures (id TEXT PRIMARY KEY, amount NUMERIC, big BIGINT, label TEXT)');
   });
-  beforeEach(() => db.execute('TRUNCATE notes'));
+  beforeEach(() => db.execute('TRUNCATE notes, figures'));
   afterAll(async () => {
     await db.close();
     await database?.drop();
@@ -30,8 +31,25 @@ describePostgres('PostgresReadModelDb transactions', () => {
       tx.defer(INSERT, ['b', null, 2n ** 31n - 1n, null]);
       tx.defer(INSERT, ['a0', 'ignored: conflicts', 0, false]);
     });
-    const bound = AWKWARD.map((body, i) => ({ id: `a${i}`, body, n: i, flag: i % 2 === 0 }));
-    expect(await rows()).toEqual([...bound, { id: 'b', body: null, n: 2 ** 31 - 1, flag: null }]);
+    const written = await rows();
+    expect(written).toEqual([...AWKWARD.map((body, i) => ({ id: `a${i}`, body, n: i, flag: i % 2 === 0 })), { id: 'b', body: null, n: 2 ** 31 - 1, flag: null }]);
+    await db.execute('TRUNCATE notes');
+    for (const row of written) await db.execute(INSERT, [row.id, row.body, row.n, row.flag]); // bound
+    expect(await rows()).toEqual(written);
+  });
+
+  it('writes in numbers, big integers and decimals as the server reads them bound', async () => {
+    const FIGURE = 'INSERT INTO figures (id, amount, big, label) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING';
+    const values: unknown[][] = [
+      ['a', '-0.000001', 2n ** 62n, -0], ['b', '123456789012345678901234.5678', 9_007_199_254_740_993n, 1e21],
+      ['c', 0.1, -(2n ** 63n), true], ['d', '1e-7', 0n, false],
+    ];
+    await db.transaction(async (tx) => values.forEach((v) => tx.defer(FIGURE, v))); // written in
+    const written = await db.query('SELECT * FROM figures ORDER BY id');
+    await db.execute('TRUNCATE figures');
+    for (const v of values) await db.execute(FIGURE, v); // bound, one statement each
+    expect(written).toEqual(await db.query('SELECT * FROM figures ORDER BY id'));
+    expect(written.map((r) => r.big)).toEqual(['4611686018427387904', '9007199254740993', '-9223372036854775808', '0']);
   });
 
   it('keeps parameters bound for a big batch, and for values it cannot write as text', async () => {
@@ -52,7 +70,7 @@ describePostgres('PostgresReadModelDb transactions', () => {
     expect(stored.find((r) => r.id === 'json')?.body).toBe('{"not":"plain"}');
   });
 
-  it('writes nothing of a transaction whose deferred write fails, reads and writes in order, and reuses the connection', async () => {
+  it('writes nothing of a transaction whose deferred write fails, then reads and writes in order', async () => {
     await expect(db.transaction(async (tx) => {
       tx.defer(INSERT, ['x', 'kept?', 1, true]);
       tx.defer('INSERT INTO notes (id, n) VALUES ($1, $2)', ['y', 'not a number']);

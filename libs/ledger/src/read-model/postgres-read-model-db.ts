@@ -31,7 +31,11 @@ function literal(client: PoolClient, value: unknown): string | undefined {
   return undefined;
 }
 
-/** The statements with their parameters written in, if they are few and plain enough (INLINE_UP_TO). */
+/**
+ * The statements with their parameters written in, if they are few and plain enough (INLINE_UP_TO).
+ * Every `$n` of a statement's text is a placeholder: the deferred statements are constant templates,
+ * none with a `$` inside a string literal or comment.
+ */
 function inlined(client: PoolClient, statements: readonly Statement[]): string[] | undefined {
   if (statements.reduce((n, s) => n + s.params.length, 0) > INLINE_UP_TO) return undefined;
   const texts: string[] = [];
@@ -49,7 +53,7 @@ function inlined(client: PoolClient, statements: readonly Statement[]): string[]
  * transaction of deferred writes only (a live page of every projection with their checkpoints) is one
  * round trip: `BEGIN; …; COMMIT` as one simple query. One that writes nothing sends nothing.
  */
-function transactionExecutor(client: PoolClient): TransactionExecutor & { commit(): Promise<void> } {
+function transactionExecutor(client: PoolClient): TransactionExecutor & { commit(): Promise<void>; rollback(): Promise<void> } {
   const direct = executor(client);
   const pending = new DeferredWrites();
   let begun = false;
@@ -74,6 +78,9 @@ function transactionExecutor(client: PoolClient): TransactionExecutor & { commit
   };
   return {
     commit: () => flush('COMMIT'),
+    async rollback() {
+      if (begun) await client.query('ROLLBACK');
+    },
     async query(sql, params) {
       await begin();
       return direct.query(sql, params);
@@ -99,7 +106,10 @@ export class PostgresReadModelDb implements ReadModelDb {
     // Read models are small next to memory and read by key ranges: with the default random_page_cost
     // (4, tuned for spinning disks) a 10,000-line statement was read by bitmap scan and an on-disk sort
     // (38 ms in the server); at 1.1 it is an index scan in statement order (6 ms).
-    this.pool = new Pool({ connectionString, max: 10, options: '-c random_page_cost=1.1' });
+    // UTF8 whatever the server's or role's default: small transactions are sent with their values
+    // written in by escapeLiteral, which is only safe in an encoding where a multibyte character never
+    // contains the byte of a backslash or a quote.
+    this.pool = new Pool({ connectionString, max: 10, options: '-c random_page_cost=1.1 -c client_encoding=UTF8' });
     // An idle connection the server drops (restart, admin termination) must not crash the process:
     // the pool discards it and the next query opens a new one.
     this.pool.on('error', (error) => this.onIdleError(error));
@@ -116,16 +126,18 @@ export class PostgresReadModelDb implements ReadModelDb {
 
   async transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const tx = transactionExecutor(client);
+    let broken: Error | undefined;
     try {
-      const tx = transactionExecutor(client);
       const result = await fn(tx);
       await tx.commit();
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection whose ROLLBACK fails is discarded, never handed out again inside a transaction.
+      broken = await tx.rollback().then(() => undefined, (e: Error) => e);
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
