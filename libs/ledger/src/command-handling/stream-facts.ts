@@ -29,8 +29,10 @@ const policyVersionsFold: StreamFold<PolicyVersion[]> = {
     e.type === 'DistributionPolicySet' ? [...versions, { version: (e.data as { version: number }).version, position: e.position }] : versions,
 };
 
-
-/** A party's distribution policy versions (with their log positions) and its distribution state (its allocations so far), from one read of its stream. */
+/**
+ * A party's distribution policy versions (with their log positions) and its distribution state (its
+ * allocations so far), from one read of its stream.
+ */
 export async function partyFacts(store: EventStore, partyId: string): Promise<{ policies: PolicyVersion[]; allocations: Folded<DistributionState> }> {
   const [policies, allocations] = await streamStatesOf(store).loadEach<[PolicyVersion[], DistributionState]>(
     partyStream(partyId), [policyVersionsFold, deciderFold(distributionDecider)],
