@@ -3,6 +3,12 @@ import { groupCommitContract } from '../contract/group-commit.contract';
 import { TestDatabase, createTestDatabase, describePostgres } from '../testing/postgres-test-db';
 import { PostgresEventStore } from './postgres-event-store';
 
+/** Waits up to five seconds for a subscriber to have seen the event. */
+async function delivered(seen: readonly string[], id: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!seen.includes(id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}
+
 describePostgres('PostgresEventStore', () => {
   let db: TestDatabase | undefined;
   beforeAll(async () => { db = await createTestDatabase('event_store'); });
@@ -33,8 +39,7 @@ describePostgres('PostgresEventStore', () => {
     await new Promise((r) => setTimeout(r, 200)); // the catch-up read finds nothing and sleeps
     const e = newEvent();
     await writer.append(`notify-${e.id}`, [e], { expectedRevision: 'no_stream' });
-    const deadline = Date.now() + 5000;
-    while (!seen.includes(e.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await delivered(seen, e.id);
     expect(seen).toContain(e.id);
     await sub.stop();
     await Promise.all([reader.close(), writer.close()]);
@@ -50,8 +55,7 @@ describePostgres('PostgresEventStore', () => {
     await new Promise((r) => setTimeout(r, 200)); // the catch-up read finds nothing and sleeps
     const reads = jest.spyOn(store, 'readAll');
     const until = async (id: string) => {
-      const deadline = Date.now() + 5000;
-      while (!seen.includes(id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await delivered(seen, id);
       await new Promise((r) => setTimeout(r, 300)); // time for any notification to come back
     };
     const own = newEvent();

@@ -41,8 +41,10 @@ export class StreamStates {
   /** One stream folded several ways with one read: from the oldest of their snapshots. */
   async loadEach<T extends unknown[]>(streamId: string, folds: { [K in keyof T]: StreamFold<T[K]> }): Promise<{ [K in keyof T]: Folded<T[K]> }> {
     const cached = (folds as StreamFold<unknown>[]).map((fold) => this.entries.get(keyOf(streamId, fold)));
-    const oldest = cached.reduce<bigint | undefined>((min, c) => (c === undefined ? -1n : min === undefined || c.revision < min ? c.revision : min), undefined);
-    const tail = await this.store.readStream(streamId, oldest !== undefined && oldest >= 0n ? { fromRevision: oldest + 1n } : undefined);
+    // From the oldest snapshot; the whole stream if any fold has none.
+    const revisions = cached.map((c) => c?.revision ?? -1n);
+    const oldest = revisions.reduce((min, r) => (r < min ? r : min));
+    const tail = await this.store.readStream(streamId, oldest >= 0n ? { fromRevision: oldest + 1n } : undefined);
     return (folds as StreamFold<unknown>[]).map((fold, i) => {
       const since = cached[i]?.revision ?? -1n;
       let value = cached[i] ? cached[i]!.value : fold.initial();
@@ -58,17 +60,8 @@ export class StreamStates {
    * process. A license's grant says which patents it covers; an equity stream's, which license.
    */
   async first(streamId: string): Promise<RecordedEvent | undefined> {
-    const known = this.firsts.get(streamId);
-    if (known) {
-      this.firsts.delete(streamId); // re-insert: Map order is the recency order
-      this.firsts.set(streamId, known);
-      return known;
-    }
-    const [event] = await this.store.readStream(streamId, { maxCount: 1 });
-    if (event) {
-      this.firsts.set(streamId, event);
-      if (this.firsts.size > this.capacity) this.firsts.delete(this.firsts.keys().next().value as string);
-    }
+    const event = this.firsts.get(streamId) ?? (await this.store.readStream(streamId, { maxCount: 1 }))[0];
+    if (event) this.keep(this.firsts, streamId, event);
     return event;
   }
 
@@ -77,9 +70,14 @@ export class StreamStates {
     const key = keyOf(streamId, fold);
     const cached = this.entries.get(key);
     if (cached && cached.revision >= revision) return;
-    this.entries.delete(key); // re-insert: Map order is the recency order
-    this.entries.set(key, { fold: fold as StreamFold<unknown>, value, revision });
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    this.keep(this.entries, key, { fold: fold as StreamFold<unknown>, value, revision });
+  }
+
+  /** Stores as most recently used (Map order is the recency order), dropping the least beyond capacity. */
+  private keep<V>(map: Map<string, V>, key: string, value: V): void {
+    map.delete(key);
+    map.set(key, value);
+    if (map.size > this.capacity) map.delete(map.keys().next().value as string);
   }
 }
 
