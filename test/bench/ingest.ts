@@ -30,6 +30,13 @@ export interface IngestResult {
   p50Ms?: number;
   p99Ms?: number;
   refused?: number;
+  /**
+   * Through HTTP: the same request refused by validation, from the same connections against the same
+   * API once idle. Requests/s of the HTTP stack alone (routing, auth, rate limit, validation, the
+   * problem+json error, logging, metrics), no ledger work: what ingest would reach if deciding,
+   * appending, allocating and projecting cost nothing.
+   */
+  stackRate?: number;
 }
 
 const castFor = (baseUrl: string) => registerCast(api(baseUrl), [WRITERS * LICENSES_PER_WRITER], MONTHS);
@@ -71,6 +78,20 @@ export async function ingestInProcess(store: BenchStore, reports: number): Promi
   } finally {
     await app.close();
   }
+}
+
+/**
+ * `IngestResult.stackRate`: the bench's report with a period that is not one, so validation checks the
+ * same body and refuses it (400) before any ledger work.
+ */
+async function stackRate(url: string, cast: Cast, requests: number): Promise<number> {
+  const result = await autocannon({
+    url: `${url}/licenses/${cast.licenses[0].id}/sales-reports`, connections: WRITERS, amount: requests, method: 'POST',
+    headers: { authorization: `Bearer ${OFFICE_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ period: 'month 13', lines: [benchLine(0)] }),
+  });
+  if (result['4xx'] !== requests) throw new Error(`expected ${requests} refusals by validation, got ${JSON.stringify(result.statusCodeStats)}`);
+  return Math.round(requests / result.duration);
 }
 
 /** The API in its own process, so the load generator does not share its event loop. */
@@ -141,9 +162,10 @@ export async function ingestHttp(store: BenchStore, reports: number): Promise<In
     const ok = result['2xx'];
     const done = performance.now();
     await caughtUp(server.url);
+    const catchUpSeconds = (performance.now() - done) / 1000;
     return {
       reports: ok, rate: Math.round(ok / result.duration), p50Ms: result.latency.p50, p99Ms: result.latency.p99,
-      refused: result.non2xx + result.errors, catchUpSeconds: (performance.now() - done) / 1000,
+      refused: result.non2xx + result.errors, catchUpSeconds, stackRate: await stackRate(server.url, cast, reports),
     };
   } finally {
     await server.stop();
