@@ -3,6 +3,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { ConfigService } from '@nestjs/config';
 import { LedgerConfig, tokenHash } from '@ledger/ledger';
 import { Request } from 'express';
+import { RateWindows } from './rate-windows';
 
 /** Requests are counted per bearer token (its hash), or per client address without one. */
 @Injectable()
@@ -21,7 +22,8 @@ export class PerTokenThrottlerGuard extends ThrottlerGuard {
 export const rateLimitModule = () =>
   ThrottlerModule.forRootAsync({
     inject: [ConfigService],
-    useFactory: (config: ConfigService<LedgerConfig, true>) => [
-      { name: 'default', ttl: 60_000, limit: config.get('RATE_LIMIT_PER_MINUTE', { infer: true }) },
-    ],
+    useFactory: (config: ConfigService<LedgerConfig, true>) => ({
+      throttlers: [{ name: 'default', ttl: 60_000, limit: config.get('RATE_LIMIT_PER_MINUTE', { infer: true }) }],
+      storage: new RateWindows(),
+    }),
   });
