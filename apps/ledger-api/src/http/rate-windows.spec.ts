@@ -34,12 +34,40 @@ describe('RateWindows (rate-limit storage)', () => {
     await windows.increment('ip:1', MINUTE, 3, 0, 'default');
     await windows.increment('ip:1', MINUTE, 3, 0, 'default');
     clock.now += 30_000;
-    expect(await windows.increment('ip:1', MINUTE, 3, 0, 'default')).toMatchObject({ totalHits: 3, isBlocked: false, timeToExpire: 30 });
+    // The first two hits leave 60.75 s after them: at the start of the 61st second after theirs.
+    expect(await windows.increment('ip:1', MINUTE, 3, 0, 'default')).toMatchObject({ totalHits: 3, isBlocked: false, timeToExpire: 31 });
     clock.now += 10_000;
-    // Full: refused, not counted, until the two oldest hits leave the window 20 s from now.
-    expect(await windows.increment('ip:1', MINUTE, 3, 0, 'default')).toMatchObject({ totalHits: 4, isBlocked: true, timeToBlockExpire: 20 });
+    // Full: refused, not counted, until the two oldest hits leave the window.
+    expect(await windows.increment('ip:1', MINUTE, 3, 0, 'default')).toMatchObject({ totalHits: 4, isBlocked: true, timeToBlockExpire: 21 });
     clock.now += 20_000;
+    expect((await windows.increment('ip:1', MINUTE, 3, 0, 'default')).isBlocked).toBe(true);
+    clock.now += 1_000;
     expect(await windows.increment('ip:1', MINUTE, 3, 0, 'default')).toMatchObject({ totalHits: 2, isBlocked: false });
+  });
+
+  it('never forgets a hit before the window has passed, wherever in its second it came', async () => {
+    const { clock, windows } = clocked();
+    clock.now += 749; // the last millisecond of a second
+    await windows.increment('ip:1', MINUTE, 1, 0, 'default');
+    clock.now += 59_500;
+    expect(await windows.increment('ip:1', MINUTE, 1, 0, 'default')).toMatchObject({ isBlocked: true, timeToBlockExpire: 1 });
+    clock.now += 501;
+    expect(await windows.increment('ip:1', MINUTE, 1, 0, 'default')).toMatchObject({ totalHits: 1, isBlocked: false });
+  });
+
+  it('keeps windows of different lengths apart: requests under one throttler never empty the window of another', async () => {
+    const { clock, windows } = clocked();
+    for (let i = 0; i < 3; i++) await windows.increment('token:a', MINUTE, 3, MINUTE, 'default');
+    clock.now += 60_000; // a sweep is due, and the minute's hits are still in their window
+    await windows.increment('token:a', 1000, 100, 1000, 'burst');
+    expect(await windows.increment('token:a', MINUTE, 3, MINUTE, 'default')).toMatchObject({ totalHits: 4, isBlocked: true });
+  });
+
+  it('starts a window afresh when the clock steps back by more than the window', async () => {
+    const { clock, windows } = clocked();
+    for (let i = 0; i < 3; i++) await windows.increment('token:a', MINUTE, 3, 0, 'default');
+    clock.now -= 5 * MINUTE;
+    expect(await windows.increment('token:a', MINUTE, 3, 0, 'default')).toMatchObject({ totalHits: 1, isBlocked: false });
   });
 
   it('keeps counting exactly at a limit of millions, in the memory of sixty buckets', async () => {
@@ -50,8 +78,8 @@ describe('RateWindows (rate-limit storage)', () => {
       last = await windows.increment('token:bulk', MINUTE, 100_000_000, MINUTE, 'default');
     }
     expect(last).toMatchObject({ totalHits: 200_000, isBlocked: false });
-    clock.now += 30_000; // the first 20 s of hits have left the window
-    expect(await windows.increment('token:bulk', MINUTE, 100_000_000, MINUTE, 'default')).toMatchObject({ totalHits: 120_001 });
+    clock.now += 30_000; // the first 19 s of hits have left the window
+    expect(await windows.increment('token:bulk', MINUTE, 100_000_000, MINUTE, 'default')).toMatchObject({ totalHits: 124_001 });
     expect(windows.trackers).toBe(1);
   });
 
