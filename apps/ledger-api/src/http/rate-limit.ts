@@ -13,6 +13,14 @@ export class PerTokenThrottlerGuard extends ThrottlerGuard {
     return authorization ? `token:${tokenHash(authorization)}` : `ip:${(req as unknown as Request).ip}`;
   }
 
+  /**
+   * One allowance per token (or address) across every route, as documented: the library's default key
+   * adds the controller and handler, which gave a client the limit once per endpoint.
+   */
+  protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
+    return `${throttlerName}:${tracker}`;
+  }
+
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     const path = context.switchToHttp().getRequest<Request>().path;
     return path === '/health' || path === '/metrics';
