@@ -90,7 +90,9 @@ async function stackRate(url: string, cast: Cast, requests: number): Promise<num
     headers: { authorization: `Bearer ${OFFICE_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ period: 'month 13', lines: [benchLine(0)] }),
   });
-  if (result['4xx'] !== requests) throw new Error(`expected ${requests} refusals by validation, got ${JSON.stringify(result.statusCodeStats)}`);
+  if (result.statusCodeStats?.['400']?.count !== requests) {
+    throw new Error(`expected ${requests} refusals by validation (400), got ${JSON.stringify(result.statusCodeStats)}`);
+  }
   return Math.round(requests / result.duration);
 }
 
