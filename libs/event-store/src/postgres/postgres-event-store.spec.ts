@@ -9,6 +9,14 @@ async function delivered(seen: readonly string[], id: string): Promise<void> {
   while (!seen.includes(id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }
 
+/** Subscribes from the store's head, keeping the ids of the events delivered. */
+async function watchFromHead(store: PostgresEventStore) {
+  const start = await store.headPosition();
+  const seen: string[] = [];
+  const sub = store.subscribeAll({ fromPosition: start < 0n ? 'start' : start }, (e) => { seen.push(e.id); });
+  return { seen, sub };
+}
+
 describePostgres('PostgresEventStore', () => {
   let db: TestDatabase | undefined;
   beforeAll(async () => { db = await createTestDatabase('event_store'); });
@@ -33,9 +41,7 @@ describePostgres('PostgresEventStore', () => {
   it('wakes a subscriber of one store when another store (another process) appends', async () => {
     const reader = await PostgresEventStore.open(db!.url, { idlePollMs: 60_000 }); // only NOTIFY can wake it
     const writer = await PostgresEventStore.open(db!.url);
-    const start = await reader.headPosition();
-    const seen: string[] = [];
-    const sub = reader.subscribeAll({ fromPosition: start < 0n ? 'start' : start }, (e) => { seen.push(e.id); });
+    const { seen, sub } = await watchFromHead(reader);
     await new Promise((r) => setTimeout(r, 200)); // the catch-up read finds nothing and sleeps
     const e = newEvent();
     await writer.append(`notify-${e.id}`, [e], { expectedRevision: 'no_stream' });
@@ -48,9 +54,7 @@ describePostgres('PostgresEventStore', () => {
   it('wakes its own subscriber once for its own append: its notification is not a second wake-up', async () => {
     const store = await PostgresEventStore.open(db!.url, { idlePollMs: 60_000 }); // only appends can wake it
     const other = await PostgresEventStore.open(db!.url);
-    const start = await store.headPosition();
-    const seen: string[] = [];
-    const sub = store.subscribeAll({ fromPosition: start < 0n ? 'start' : start }, (e) => { seen.push(e.id); });
+    const { seen, sub } = await watchFromHead(store);
     await (store as unknown as { listening: Promise<void> }).listening; // LISTEN is in place
     await new Promise((r) => setTimeout(r, 200)); // the catch-up read finds nothing and sleeps
     const reads = jest.spyOn(store, 'readAll');
