@@ -9,6 +9,7 @@ import {
 } from '../port';
 import { AppendOutcome, BatchedAppend, GroupCommit } from '../group-commit';
 import { appendBatchLocked } from './batch-append';
+import { appendInOneStatement, fitsOneStatement } from './one-statement-append';
 
 
 export interface PostgresEventStoreOptions {
@@ -18,7 +19,7 @@ export interface PostgresEventStoreOptions {
 
 /** Advisory lock keys (per database): one serializes schema creation, the other every append. */
 const SCHEMA_LOCK = 7_411_682_390_001;
-const APPEND_LOCK = 7_411_682_390_002;
+export const APPEND_LOCK = 7_411_682_390_002;
 const CHANNEL = 'ledger_event_store_appended';
 
 // data and metadata are `text` holding JSON: jsonb rejects "\u0000" and would reorder object keys.
@@ -47,7 +48,9 @@ CREATE TABLE IF NOT EXISTS events (
  * leaving a permanent hole): any snapshot that sees p also sees everything below it, and a reader
  * resuming after p can never miss an event that commits later with a lower position.
  * The price is one append transaction at a time per database; appends asked for together share one
- * (group commit), so concurrent writers are not limited to one commit each.
+ * (group commit), so concurrent writers are not limited to one commit each. A batch is first tried as
+ * one statement (appendInOneStatement), so the lock is held only while the server runs it, never
+ * across a round trip to a busy client.
  */
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
@@ -95,12 +98,25 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * One transaction and one take of the append lock for the whole batch (appendBatchLocked). A wrong
-   * revision or a retry is settled before anything is written, so the others go on; anything that
-   * fails the transaction itself (an event id used in another stream fails the insert) sends the batch
-   * again one append at a time, refusing only its cause.
+   * One statement when every append of the batch goes through. Otherwise (a wrong revision, a retry,
+   * a race, an id used elsewhere) one transaction and one take of the append lock for the whole batch
+   * (appendBatchLocked): a wrong revision or a retry is settled before anything is written, so the
+   * others go on; anything that fails the transaction itself (an event id used in another stream fails
+   * the insert) sends the batch again one append at a time, refusing only its cause.
    */
   private async commitBatch(batch: readonly BatchedAppend[]): Promise<AppendOutcome[]> {
+    if (fitsOneStatement(batch)) {
+      try {
+        const outcomes = await appendInOneStatement(this.pool, APPEND_LOCK, { channel: CHANNEL, payload: this.instance }, batch);
+        if (outcomes) {
+          this.appended.emit('append');
+          return outcomes;
+        }
+      } catch {
+        // Whether it committed is unknown: the transaction path recognises its events as a retry.
+        this.appended.emit('append');
+      }
+    }
     try {
       const { outcomes, wrote } = await this.transaction(async (client) => {
         // The lock before any position is drawn; the notification goes out at commit (if nothing is

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import { newEvent } from '../contract/event-store.contract';
+import { WrongExpectedRevision } from '../port';
+import { TestDatabase, createTestDatabase, describePostgres } from '../testing/postgres-test-db';
+import { APPEND_LOCK, PostgresEventStore } from './postgres-event-store';
+
+/**
+ * The one-statement append reads heads in a snapshot taken before the append lock is granted. These
+ * tests hold the lock from another connection, commit a competing event while the statement waits,
+ * and check that the unique keys refuse the stale insert and the transaction path settles the append.
+ */
+describePostgres('PostgresEventStore one-statement append', () => {
+  let db: TestDatabase | undefined;
+  let store: PostgresEventStore;
+  let pool: Pool;
+  beforeAll(async () => {
+    db = await createTestDatabase('one_statement');
+    pool = new Pool({ connectionString: db!.url });
+    store = await new PostgresEventStore(pool).init();
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  /** Holds the append lock in an open transaction on a connection of its own, as another process would. */
+  async function holdAppendLock() {
+    const other = new Client({ connectionString: db!.url });
+    await other.connect();
+    await other.query('BEGIN');
+    await other.query('SELECT pg_advisory_xact_lock($1::bigint)', [String(APPEND_LOCK)]);
+    return other;
+  }
+
+  /** Resolves once some session waits for an advisory lock: the append's statement has begun. */
+  async function appendWaiting(): Promise<void> {
+    for (let i = 0; i < 500; i++) {
+      const { rows } = await pool.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+      if (rows[0].n > 0) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error('no append waited for the lock');
+  }
+
+  const insertRaw = (client: Client, stream: string, revision: number, id = randomUUID()) =>
+    client.query('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES ($1, $2, $3, $4, $5, $6)',
+      [stream, revision, id, 'Competing', '{}', '{}']);
+
+  it('writes appends asked for together in one query, without a transaction of round trips', async () => {
+    const query = jest.spyOn(pool, 'query');
+    const connect = jest.spyOn(pool, 'connect');
+    try {
+      const streams = Array.from({ length: 5 }, () => `one-${randomUUID()}`);
+      const results = await Promise.all(streams.map((s) => store.append(s, [newEvent(), newEvent()], { expectedRevision: 'no_stream' })));
+      expect(results.map((r) => r.nextRevision)).toEqual(streams.map(() => 1n));
+      const positions = results.map((r) => r.position);
+      expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions); // in the order asked
+      expect(query).toHaveBeenCalledTimes(1);
+      // pool.query checks a client out with a callback; the transaction path asks for one without.
+      expect(connect.mock.calls.filter((args) => (args as unknown[]).length === 0)).toHaveLength(0);
+      for (const s of streams) expect((await store.readStream(s)).map((e) => e.revision)).toEqual([0n, 1n]);
+    } finally {
+      query.mockRestore();
+      connect.mockRestore();
+    }
+  });
+
+  it('refuses an expected revision another process overtook while the append waited for the lock', async () => {
+    const stream = `stale-${randomUUID()}`;
+    await store.append(stream, [newEvent()], { expectedRevision: 'no_stream' });
+    const other = await holdAppendLock();
+    try {
+      const appending = store.append(stream, [newEvent()], { expectedRevision: 0n });
+      await appendWaiting(); // its snapshot still shows revision 0 as the head
+      const competitor = randomUUID();
+      await insertRaw(other, stream, 1, competitor);
+      await other.query('COMMIT');
+      const refused = await appending.then(() => undefined, (e: unknown) => e);
+      expect(refused).toBeInstanceOf(WrongExpectedRevision);
+      expect((refused as WrongExpectedRevision).actual).toBe(1n);
+      expect((await store.readStream(stream)).map((e) => [e.revision, e.type])).toEqual([[0n, 'Tested'], [1n, 'Competing']]);
+      expect((await store.readStream(stream))[1].id).toBe(competitor);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it("appends with 'any' after the event another process committed while it waited, not over it", async () => {
+    const stream = `stale-any-${randomUUID()}`;
+    await store.append(stream, [newEvent()], { expectedRevision: 'no_stream' });
+    const other = await holdAppendLock();
+    try {
+      const e = newEvent();
+      const appending = store.append(stream, [e], { expectedRevision: 'any' });
+      await appendWaiting();
+      await insertRaw(other, stream, 1);
+      await other.query('COMMIT');
+      const result = await appending;
+      expect(result.nextRevision).toBe(2n);
+      const events = await store.readStream(stream);
+      expect(events.map((x) => x.revision)).toEqual([0n, 1n, 2n]);
+      expect(events[2].id).toBe(e.id);
+      expect(events[2].position).toBe(result.position);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('recognises a retry whose original another process committed while it waited', async () => {
+    const stream = `stale-retry-${randomUUID()}`;
+    const original = newEvent();
+    const other = await holdAppendLock();
+    try {
+      const appending = store.append(stream, [original], { expectedRevision: 'no_stream' });
+      await appendWaiting(); // its snapshot shows no stream: the original is not there yet
+      await other.query(
+        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES ($1, 0, $2, $3, $4, $5)',
+        [stream, original.id, original.type, JSON.stringify(original.data), JSON.stringify(original.metadata)],
+      );
+      await other.query('COMMIT');
+      const result = await appending;
+      const events = await store.readStream(stream);
+      expect(events.map((x) => x.id)).toEqual([original.id]);
+      expect(result).toEqual({ nextRevision: 0n, position: events[0].position });
+    } finally {
+      await other.end();
+    }
+  });
+});
