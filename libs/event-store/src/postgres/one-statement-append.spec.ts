@@ -9,6 +9,8 @@ import { APPEND_LOCK, PostgresEventStore } from './postgres-event-store';
  * The one-statement append reads heads in a snapshot taken before the append lock is granted. These
  * tests hold the lock from another connection, commit a competing event while the statement waits,
  * and check that the unique keys refuse the stale insert and the transaction path settles the append.
+ * The transaction path's own cases (wrong revisions, retries, ids used elsewhere) run in the contract
+ * suites, where they now reach it through a refused one statement.
  */
 describePostgres('PostgresEventStore one-statement append', () => {
   let db: TestDatabase | undefined;
@@ -33,14 +35,34 @@ describePostgres('PostgresEventStore one-statement append', () => {
     return other;
   }
 
-  /** Resolves once some session waits for an advisory lock: the append's statement has begun. */
+  /** Resolves once a session waits for this database's append lock: the append's statement has begun. */
   async function appendWaiting(): Promise<void> {
+    const key = BigInt(APPEND_LOCK);
     for (let i = 0; i < 500; i++) {
-      const { rows } = await pool.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+      const { rows } = await pool.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1 AND objid = $2
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        [String(key >> 32n), String(key & 0xffffffffn)],
+      );
       if (rows[0].n > 0) return;
       await new Promise((r) => setTimeout(r, 10));
     }
     throw new Error('no append waited for the lock');
+  }
+
+  /** Which paths an append took: the one statement (tried), the transaction (a client checked out without a callback). */
+  function watchPaths() {
+    const query = jest.spyOn(pool, 'query');
+    const connect = jest.spyOn(pool, 'connect');
+    return {
+      queries: () => query.mock.calls.length,
+      oneStatement: () => query.mock.calls.filter(([q]) => (q as { name?: string }).name === 'event-store-append-one-statement').length,
+      transactions: () => connect.mock.calls.filter((args) => (args as unknown[]).length === 0).length,
+      restore() {
+        query.mockRestore();
+        connect.mockRestore();
+      },
+    };
   }
 
   const insertRaw = (client: Client, stream: string, revision: number, id = randomUUID()) =>
@@ -48,21 +70,22 @@ describePostgres('PostgresEventStore one-statement append', () => {
       [stream, revision, id, 'Competing', '{}', '{}']);
 
   it('writes appends asked for together in one query, without a transaction of round trips', async () => {
-    const query = jest.spyOn(pool, 'query');
-    const connect = jest.spyOn(pool, 'connect');
+    const paths = watchPaths();
     try {
       const streams = Array.from({ length: 5 }, () => `one-${randomUUID()}`);
       const results = await Promise.all(streams.map((s) => store.append(s, [newEvent(), newEvent()], { expectedRevision: 'no_stream' })));
-      expect(results.map((r) => r.nextRevision)).toEqual(streams.map(() => 1n));
-      const positions = results.map((r) => r.position);
-      expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions); // in the order asked
-      expect(query).toHaveBeenCalledTimes(1);
-      // pool.query checks a client out with a callback; the transaction path asks for one without.
-      expect(connect.mock.calls.filter((args) => (args as unknown[]).length === 0)).toHaveLength(0);
-      for (const s of streams) expect((await store.readStream(s)).map((e) => e.revision)).toEqual([0n, 1n]);
+      expect(paths.queries()).toBe(1);
+      expect(paths.transactions()).toBe(0);
+      let previous = 0n;
+      for (const [i, s] of streams.entries()) {
+        const events = await store.readStream(s);
+        expect(events.map((e) => e.revision)).toEqual([0n, 1n]);
+        expect(results[i]).toEqual({ nextRevision: 1n, position: events[1].position }); // its last event
+        expect(events[0].position).toBeGreaterThan(previous); // in the order asked
+        previous = events[1].position;
+      }
     } finally {
-      query.mockRestore();
-      connect.mockRestore();
+      paths.restore();
     }
   });
 
@@ -70,6 +93,7 @@ describePostgres('PostgresEventStore one-statement append', () => {
     const stream = `stale-${randomUUID()}`;
     await store.append(stream, [newEvent()], { expectedRevision: 'no_stream' });
     const other = await holdAppendLock();
+    const paths = watchPaths();
     try {
       const appending = store.append(stream, [newEvent()], { expectedRevision: 0n });
       await appendWaiting(); // its snapshot still shows revision 0 as the head
@@ -81,7 +105,10 @@ describePostgres('PostgresEventStore one-statement append', () => {
       expect((refused as WrongExpectedRevision).actual).toBe(1n);
       expect((await store.readStream(stream)).map((e) => [e.revision, e.type])).toEqual([[0n, 'Tested'], [1n, 'Competing']]);
       expect((await store.readStream(stream))[1].id).toBe(competitor);
+      expect(paths.oneStatement()).toBe(1); // tried, refused by a unique key,
+      expect(paths.transactions()).toBe(1); // and settled by the transaction path
     } finally {
+      paths.restore();
       await other.end();
     }
   });
@@ -90,6 +117,7 @@ describePostgres('PostgresEventStore one-statement append', () => {
     const stream = `stale-any-${randomUUID()}`;
     await store.append(stream, [newEvent()], { expectedRevision: 'no_stream' });
     const other = await holdAppendLock();
+    const paths = watchPaths();
     try {
       const e = newEvent();
       const appending = store.append(stream, [e], { expectedRevision: 'any' });
@@ -102,7 +130,10 @@ describePostgres('PostgresEventStore one-statement append', () => {
       expect(events.map((x) => x.revision)).toEqual([0n, 1n, 2n]);
       expect(events[2].id).toBe(e.id);
       expect(events[2].position).toBe(result.position);
+      expect(paths.oneStatement()).toBe(1); // tried, refused by a unique key,
+      expect(paths.transactions()).toBe(1); // and settled by the transaction path
     } finally {
+      paths.restore();
       await other.end();
     }
   });
@@ -111,6 +142,7 @@ describePostgres('PostgresEventStore one-statement append', () => {
     const stream = `stale-retry-${randomUUID()}`;
     const original = newEvent();
     const other = await holdAppendLock();
+    const paths = watchPaths();
     try {
       const appending = store.append(stream, [original], { expectedRevision: 'no_stream' });
       await appendWaiting(); // its snapshot shows no stream: the original is not there yet
@@ -123,8 +155,35 @@ describePostgres('PostgresEventStore one-statement append', () => {
       const events = await store.readStream(stream);
       expect(events.map((x) => x.id)).toEqual([original.id]);
       expect(result).toEqual({ nextRevision: 0n, position: events[0].position });
+      expect(paths.oneStatement()).toBe(1); // tried, refused by a unique key,
+      expect(paths.transactions()).toBe(1); // and settled by the transaction path
     } finally {
+      paths.restore();
       await other.end();
+    }
+  });
+
+  it('settles a batch the one statement refuses in the transaction path, in chunks past 1,000 events, in order', async () => {
+    const wrong = `wrong-${randomUUID()}`;
+    const big = `big-${randomUUID()}`;
+    const paths = watchPaths();
+    try {
+      const events = Array.from({ length: 1350 }, (_, n) => newEvent('Tested', { n }));
+      // Asked for in one turn of the event loop: one batch, whose wrong revision fails the statement's check.
+      const refused = store.append(wrong, [newEvent()], { expectedRevision: 4n }).then(() => undefined, (e: unknown) => e);
+      const written = store.append(big, events, { expectedRevision: 'no_stream' });
+      expect(await refused).toBeInstanceOf(WrongExpectedRevision);
+      const result = await written;
+      expect(paths.oneStatement()).toBe(1);
+      expect(paths.transactions()).toBe(1);
+      const stored = await store.readStream(big);
+      expect(stored.map((e) => e.id)).toEqual(events.map((e) => e.id));
+      expect(stored.map((e) => e.revision)).toEqual(events.map((_, k) => BigInt(k)));
+      for (let k = 1; k < stored.length; k++) expect(stored[k].position).toBeGreaterThan(stored[k - 1].position);
+      expect(result).toEqual({ nextRevision: 1349n, position: stored[1349].position });
+      expect(await store.readStream(wrong)).toEqual([]);
+    } finally {
+      paths.restore();
     }
   });
 });

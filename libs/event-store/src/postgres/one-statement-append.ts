@@ -13,9 +13,14 @@ const MAX_EVENTS = 5000;
  *
  * The heads are read in the statement's snapshot, taken before the lock is granted, so they may be
  * stale: a stream appended to meanwhile still shows its old head. The insert then repeats a revision
- * (or an event id) that has since committed, and the unique keys refuse the whole statement. Positions
- * are drawn only after the lock (the insert needs the check, which needs the lock), so the log's order
- * is gap-safe as in the transaction path.
+ * that has since committed (a retry whose original committed meanwhile, an event id), and the unique
+ * keys, which see committed rows whatever the snapshot, refuse the whole statement. A check that fails
+ * inserts nothing, but still commits its NOTIFY: listeners look once and find nothing.
+ *
+ * Positions are drawn only under the lock, so the log's order is gap-safe as in the transaction path:
+ * the check is an uncorrelated subquery (an InitPlan), evaluated as a one-time filter before the first
+ * row is pulled, and it reads `streams`, which reads `lock`; the position default is evaluated above the
+ * sort of the rows by `ord`, so positions follow the order asked.
  */
 const SQL = `
 WITH lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($1::bigint), pg_notify($2, $3)),
@@ -33,7 +38,7 @@ FROM unnest($6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11
 JOIN streams st ON st.n = e.stream_n
 WHERE (SELECT ok FROM checked)
 ORDER BY e.ord
-RETURNING position, revision`;
+RETURNING position, revision, event_id`;
 
 const expectedText = (e: ExpectedRevision) => (typeof e === 'bigint' ? e.toString() : e);
 
@@ -57,15 +62,15 @@ export function fitsOneStatement(batch: readonly BatchedAppend[]): boolean {
 /**
  * Appends every append of the batch, or none: undefined when an expected revision does not hold or a
  * unique key refuses the insert (a retry, a race, an id used elsewhere), which the transaction path
- * then settles append by append. Any other failure is thrown: whether it committed is unknown.
+ * then settles append by append. Any other failure is thrown.
  */
 export async function appendInOneStatement(
   pool: Pool, lock: number, notify: { channel: string; payload: string }, batch: readonly BatchedAppend[],
 ): Promise<AppendOutcome[] | undefined> {
   const rows = batch.flatMap((a, s) => a.events.map((e, k) => ({ s: s + 1, k: k + 1, e })));
-  let written: { position: string; revision: string }[];
+  let written: { position: string; revision: string; event_id: string }[];
   try {
-    ({ rows: written } = await pool.query<{ position: string; revision: string }>({
+    ({ rows: written } = await pool.query<{ position: string; revision: string; event_id: string }>({
       name: 'event-store-append-one-statement',
       text: SQL,
       values: [
@@ -80,15 +85,14 @@ export async function appendInOneStatement(
     throw err;
   }
   if (written.length === 0) return undefined;
+  // Committed by now: a mismatch is thrown, and the transaction path recognises the events as a retry.
   if (written.length !== rows.length) throw new Error(`${rows.length} events asked for, ${written.length} inserted`);
+  if (written.some((w, i) => w.event_id !== rows[i].e.id)) throw new Error('events came back in another order than asked');
   const outcomes: AppendOutcome[] = [];
   let last = -1;
   for (const a of batch) {
     last += a.events.length;
     outcomes.push({ result: { nextRevision: BigInt(written[last].revision), position: BigInt(written[last].position) } });
-  }
-  for (let i = 1; i < written.length; i++) {
-    if (BigInt(written[i].position) <= BigInt(written[i - 1].position)) throw new Error('positions were not drawn in the order of the rows');
   }
   return outcomes;
 }

@@ -64,6 +64,8 @@ export class PostgresEventStore implements EventStore {
   private listening: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly batches = new GroupCommit((batch) => this.commitBatch(batch));
+  /** False once the server refused the one-statement append as such. */
+  private oneStatement = true;
 
   constructor(poolOrUrl: Pool | string, options: PostgresEventStoreOptions = {}) {
     this.pool = typeof poolOrUrl === 'string' ? new Pool({ connectionString: poolOrUrl }) : poolOrUrl;
@@ -105,16 +107,19 @@ export class PostgresEventStore implements EventStore {
    * the insert) sends the batch again one append at a time, refusing only its cause.
    */
   private async commitBatch(batch: readonly BatchedAppend[]): Promise<AppendOutcome[]> {
-    if (fitsOneStatement(batch)) {
+    if (this.oneStatement && fitsOneStatement(batch)) {
       try {
         const outcomes = await appendInOneStatement(this.pool, APPEND_LOCK, { channel: CHANNEL, payload: this.instance }, batch);
         if (outcomes) {
           this.appended.emit('append');
           return outcomes;
         }
-      } catch {
-        // Whether it committed is unknown: the transaction path recognises its events as a retry.
-        this.appended.emit('append');
+      } catch (err) {
+        // A server that cannot run the statement (syntax or feature: SQLSTATE classes 42 and 0A) never
+        // will: the transaction path alone from now on. Otherwise whether it committed is unknown, and
+        // the transaction path recognises its events as a retry.
+        if (/^(42|0A)/.test(String((err as { code?: unknown }).code))) this.oneStatement = false;
+        else this.appended.emit('append');
       }
     }
     try {
