@@ -1,0 +1,55 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteReadModelDb } from './sqlite-read-model-db';
+
+const until = async (ok: () => boolean, ms = 5000) => {
+  const deadline = Date.now() + ms;
+  while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+};
+
+describe('WalCheckpointer (SQLite read models)', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'ledger-wal-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** ~8 MB of rows in small transactions: far below the writer's own checkpoint threshold (160 MB). */
+  async function writeRows(db: SqliteReadModelDb) {
+    await db.execute('CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    const body = 'x'.repeat(4000);
+    for (let t = 0; t < 40; t++) {
+      await db.transaction(async (tx) => {
+        for (let i = 0; i < 50; i++) await tx.execute('INSERT INTO rows (body) VALUES ($1)', [body]);
+      });
+    }
+  }
+
+  it('copies committed pages into the database file from another thread, without a commit checkpointing', async () => {
+    const path = join(dir, 'read-models.sqlite');
+    const db = new SqliteReadModelDb(path);
+    try {
+      await writeRows(db);
+      // Only a checkpoint moves pages from the WAL into the file; no commit here crossed the threshold.
+      await until(() => statSync(path).size > 7_000_000);
+      expect(statSync(path).size).toBeGreaterThan(7_000_000);
+      expect(await db.query<{ n: number }>('SELECT count(*) AS n FROM rows')).toEqual([{ n: 2000 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('stops with the database, leaving no WAL behind and every row in the file', async () => {
+    const path = join(dir, 'read-models.sqlite');
+    const db = new SqliteReadModelDb(path);
+    await writeRows(db);
+    expect(existsSync(`${path}-wal`)).toBe(true);
+    await db.close();
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    const reopened = new SqliteReadModelDb(path);
+    try {
+      expect(await reopened.query<{ n: number }>('SELECT count(*) AS n FROM rows')).toEqual([{ n: 2000 }]);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
