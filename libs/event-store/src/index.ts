@@ -1,5 +1,6 @@
 export * from './port';
 export { SqliteEventStore } from './sqlite/sqlite-event-store';
 export { WriteQueue, writeQueueFor } from './sqlite/write-queue';
+export { WalCheckpointer } from './sqlite/wal-checkpointer';
 export { PostgresEventStore } from './postgres/postgres-event-store';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';

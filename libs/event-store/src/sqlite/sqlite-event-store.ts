@@ -7,6 +7,7 @@ import { AppendOutcome, BatchedAppend, GroupCommit } from '../group-commit';
 import { retriedAppend } from '../idempotent-retry';
 import { sqlStoreSubscription } from '../polling-subscription';
 import { WriteQueue, writeQueueFor } from './write-queue';
+import { WalCheckpointer } from './wal-checkpointer';
 import {
   AppendOptions, AppendResult, EventHandler, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions,
   RecordedEvent, SubscribeAllOptions, Subscription, revisionMatches, wrongRevision,
@@ -41,6 +42,7 @@ export class SqliteEventStore implements EventStore {
   private readonly batches = new GroupCommit((batch) => this.writes.run(() => this.commitBatch(batch)));
   /** A nested better-sqlite3 transaction is a savepoint. */
   private readonly appendInSavepoint;
+  private readonly checkpointer?: WalCheckpointer;
 
   constructor(readonly path: string, private readonly idlePollMs = 250) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -50,6 +52,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 10000');
     this.db.defaultSafeIntegers(true);
+    if (path !== ':memory:') this.checkpointer = new WalCheckpointer(path);
     this.db.exec(SCHEMA);
     this.appended.setMaxListeners(0);
     this.appendInSavepoint = this.db.transaction(this.appendTx);
@@ -144,6 +147,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }

@@ -1,9 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { WriteQueue, writeQueueFor } from '@ledger/event-store';
+import { WalCheckpointer, WriteQueue, writeQueueFor } from '@ledger/event-store';
 import { ReadModelDb, SqlRow, TransactionExecutor } from './read-model-db';
-import { WalCheckpointer } from './wal-checkpointer';
 
 /** `$n` placeholders become `?` in order of appearance; the params are reordered to match. */
 function toSqlite(sql: string): { text: string; order: number[] } {

@@ -23,10 +23,11 @@ parentPort.on('message', () => {
 `;
 
 /**
- * Checkpoints a SQLite file's WAL from a thread of its own. SQLite's autocheckpoint runs inside the
- * commit that crosses its threshold, on the committing thread: for read models, whose small live
- * transactions each append whole 16 KB pages to the WAL, that stalled the API's event loop for a
- * checkpoint of up to 160 MB every so often (HTTP ingest p99 126–130 ms; 61–63 ms with no checkpoint).
+ * Checkpoints a SQLite file's WAL from a thread of its own, for the event store and the read models.
+ * SQLite's autocheckpoint runs inside the commit that crosses its threshold, on the committing thread,
+ * which is the API's event loop: for read models, whose small live transactions each append whole
+ * 16 KB pages to the WAL, a checkpoint of up to 160 MB every so often (HTTP ingest p99 126–130 ms;
+ * 61–63 ms with no checkpoint at all). The writers keep their autocheckpoint as a backstop.
  */
 export class WalCheckpointer {
   private readonly worker: Worker;

@@ -8,7 +8,7 @@ const until = async (ok: () => boolean, ms = 5000) => {
   while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 };
 
-describe('WalCheckpointer (SQLite read models)', () => {
+describe('SqliteReadModelDb WAL checkpoints', () => {
   let dir: string;
   beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'ledger-wal-')); });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
