@@ -1,23 +1,16 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { until, useTempDir } from '../testing/temp-files';
 import { newEvent } from '../contract/event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store';
 import { WalCheckpointer } from './wal-checkpointer';
 
-const until = async (ok: () => boolean, ms = 5000) => {
-  const deadline = Date.now() + ms;
-  while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-};
-
 describe('WalCheckpointer', () => {
-  let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'ledger-wal-')); });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('ledger-wal-');
 
   it('checkpoints a file whose writer never does, from its own thread, until stopped', async () => {
-    const path = join(dir, 'file.sqlite');
+    const path = join(dir(), 'file.sqlite');
     const writer = new Database(path);
     writer.pragma('journal_mode = WAL');
     writer.pragma('wal_autocheckpoint = 0'); // only the thread may move pages into the file
@@ -35,7 +28,7 @@ describe('WalCheckpointer', () => {
   });
 
   it("runs for the event store's file: appends under its own threshold reach the file", async () => {
-    const path = join(dir, 'events.sqlite');
+    const path = join(dir(), 'events.sqlite');
     const store = new SqliteEventStore(path);
     try {
       for (let i = 0; i < 300; i++) {

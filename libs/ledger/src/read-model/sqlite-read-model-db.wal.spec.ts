@@ -1,17 +1,10 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { until, useTempDir } from '@ledger/event-store/testing/temp-files';
 import { SqliteReadModelDb } from './sqlite-read-model-db';
 
-const until = async (ok: () => boolean, ms = 5000) => {
-  const deadline = Date.now() + ms;
-  while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-};
-
 describe('SqliteReadModelDb WAL checkpoints', () => {
-  let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'ledger-wal-')); });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('ledger-wal-');
 
   /** ~8 MB of rows in small transactions: far below the writer's own checkpoint threshold (160 MB). */
   async function writeRows(db: SqliteReadModelDb) {
@@ -25,7 +18,7 @@ describe('SqliteReadModelDb WAL checkpoints', () => {
   }
 
   it('copies committed pages into the database file from another thread, without a commit checkpointing', async () => {
-    const path = join(dir, 'read-models.sqlite');
+    const path = join(dir(), 'read-models.sqlite');
     const db = new SqliteReadModelDb(path);
     try {
       await writeRows(db);
@@ -39,7 +32,7 @@ describe('SqliteReadModelDb WAL checkpoints', () => {
   });
 
   it('stops with the database, leaving no WAL behind and every row in the file', async () => {
-    const path = join(dir, 'read-models.sqlite');
+    const path = join(dir(), 'read-models.sqlite');
     const db = new SqliteReadModelDb(path);
     await writeRows(db);
     expect(existsSync(`${path}-wal`)).toBe(true);
