@@ -52,7 +52,6 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 10000');
     this.db.defaultSafeIntegers(true);
-    if (path !== ':memory:') this.checkpointer = new WalCheckpointer(path);
     this.db.exec(SCHEMA);
     this.appended.setMaxListeners(0);
     this.appendInSavepoint = this.db.transaction(this.appendTx);
@@ -76,6 +75,7 @@ export class SqliteEventStore implements EventStore {
       all: this.db.prepare('SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT ?'),
       headPosition: this.db.prepare('SELECT MAX(position) AS p FROM events'),
     };
+    if (path !== ':memory:') this.checkpointer = new WalCheckpointer(path); // last: nothing after it can throw
   }
 
   private readonly appendTx = (streamId: string, events: readonly NewEvent[], options: AppendOptions): AppendResult => {
