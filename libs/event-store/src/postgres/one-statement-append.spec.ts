@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { newEvent } from '../contract/event-store.contract';
-import { WrongExpectedRevision } from '../port';
+import { AppendResult, WrongExpectedRevision } from '../port';
 import { TestDatabase, createTestDatabase, describePostgres } from '../testing/postgres-test-db';
 import { APPEND_LOCK, PostgresEventStore } from './postgres-event-store';
 
@@ -89,78 +89,66 @@ describePostgres('PostgresEventStore one-statement append', () => {
     }
   });
 
-  it('refuses an expected revision another process overtook while the append waited for the lock', async () => {
-    const stream = `stale-${randomUUID()}`;
-    await store.append(stream, [newEvent()], { expectedRevision: 'no_stream' });
+  /**
+   * Starts `append` while another connection holds the append lock, lets `compete` write on that
+   * connection once the append's statement waits (its snapshot taken), and commits. The statement must
+   * have been tried, refused by a unique key, and the append settled by the transaction path.
+   */
+  async function racedAppend(append: () => Promise<AppendResult>, compete: (other: Client) => Promise<unknown>) {
     const other = await holdAppendLock();
     const paths = watchPaths();
     try {
-      const appending = store.append(stream, [newEvent()], { expectedRevision: 0n });
-      await appendWaiting(); // its snapshot still shows revision 0 as the head
-      const competitor = randomUUID();
-      await insertRaw(other, stream, 1, competitor);
+      const appending = append().then((result) => ({ result }), (error: unknown) => ({ error }));
+      await appendWaiting();
+      await compete(other);
       await other.query('COMMIT');
-      const refused = await appending.then(() => undefined, (e: unknown) => e);
-      expect(refused).toBeInstanceOf(WrongExpectedRevision);
-      expect((refused as WrongExpectedRevision).actual).toBe(1n);
-      expect((await store.readStream(stream)).map((e) => [e.revision, e.type])).toEqual([[0n, 'Tested'], [1n, 'Competing']]);
-      expect((await store.readStream(stream))[1].id).toBe(competitor);
+      const outcome = await appending;
       expect(paths.oneStatement()).toBe(1); // tried, refused by a unique key,
       expect(paths.transactions()).toBe(1); // and settled by the transaction path
+      return outcome;
     } finally {
       paths.restore();
       await other.end();
     }
+  }
+
+  it('refuses an expected revision another process overtook while the append waited for the lock', async () => {
+    const stream = `stale-${randomUUID()}`;
+    await store.append(stream, [newEvent()], { expectedRevision: 'no_stream' });
+    const competitor = randomUUID();
+    // Its snapshot still shows revision 0 as the head.
+    const outcome = await racedAppend(() => store.append(stream, [newEvent()], { expectedRevision: 0n }), (other) => insertRaw(other, stream, 1, competitor));
+    const refused = 'error' in outcome ? outcome.error : undefined;
+    expect(refused).toBeInstanceOf(WrongExpectedRevision);
+    expect((refused as WrongExpectedRevision).actual).toBe(1n);
+    expect((await store.readStream(stream)).map((e) => [e.revision, e.type])).toEqual([[0n, 'Tested'], [1n, 'Competing']]);
+    expect((await store.readStream(stream))[1].id).toBe(competitor);
   });
 
   it("appends with 'any' after the event another process committed while it waited, not over it", async () => {
     const stream = `stale-any-${randomUUID()}`;
     await store.append(stream, [newEvent()], { expectedRevision: 'no_stream' });
-    const other = await holdAppendLock();
-    const paths = watchPaths();
-    try {
-      const e = newEvent();
-      const appending = store.append(stream, [e], { expectedRevision: 'any' });
-      await appendWaiting();
-      await insertRaw(other, stream, 1);
-      await other.query('COMMIT');
-      const result = await appending;
-      expect(result.nextRevision).toBe(2n);
-      const events = await store.readStream(stream);
-      expect(events.map((x) => x.revision)).toEqual([0n, 1n, 2n]);
-      expect(events[2].id).toBe(e.id);
-      expect(events[2].position).toBe(result.position);
-      expect(paths.oneStatement()).toBe(1); // tried, refused by a unique key,
-      expect(paths.transactions()).toBe(1); // and settled by the transaction path
-    } finally {
-      paths.restore();
-      await other.end();
-    }
+    const e = newEvent();
+    const outcome = await racedAppend(() => store.append(stream, [e], { expectedRevision: 'any' }), (other) => insertRaw(other, stream, 1));
+    const result = 'result' in outcome ? outcome.result : undefined;
+    expect(result?.nextRevision).toBe(2n);
+    const events = await store.readStream(stream);
+    expect(events.map((x) => x.revision)).toEqual([0n, 1n, 2n]);
+    expect(events[2].id).toBe(e.id);
+    expect(events[2].position).toBe(result?.position);
   });
 
   it('recognises a retry whose original another process committed while it waited', async () => {
     const stream = `stale-retry-${randomUUID()}`;
     const original = newEvent();
-    const other = await holdAppendLock();
-    const paths = watchPaths();
-    try {
-      const appending = store.append(stream, [original], { expectedRevision: 'no_stream' });
-      await appendWaiting(); // its snapshot shows no stream: the original is not there yet
-      await other.query(
-        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES ($1, 0, $2, $3, $4, $5)',
-        [stream, original.id, original.type, JSON.stringify(original.data), JSON.stringify(original.metadata)],
-      );
-      await other.query('COMMIT');
-      const result = await appending;
-      const events = await store.readStream(stream);
-      expect(events.map((x) => x.id)).toEqual([original.id]);
-      expect(result).toEqual({ nextRevision: 0n, position: events[0].position });
-      expect(paths.oneStatement()).toBe(1); // tried, refused by a unique key,
-      expect(paths.transactions()).toBe(1); // and settled by the transaction path
-    } finally {
-      paths.restore();
-      await other.end();
-    }
+    // Its snapshot shows no stream: the original is not there yet.
+    const outcome = await racedAppend(() => store.append(stream, [original], { expectedRevision: 'no_stream' }), (other) => other.query(
+      'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES ($1, 0, $2, $3, $4, $5)',
+      [stream, original.id, original.type, JSON.stringify(original.data), JSON.stringify(original.metadata)],
+    ));
+    const events = await store.readStream(stream);
+    expect(events.map((x) => x.id)).toEqual([original.id]);
+    expect(outcome).toEqual({ result: { nextRevision: 0n, position: events[0].position } });
   });
 
   it('settles a batch the one statement refuses in the transaction path, in chunks past 1,000 events, in order', async () => {
