@@ -7,11 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createApp } from '../../apps/ledger-api/src/bootstrap';
 import { LicenseCommandMessage, ProjectionRunner } from '../../libs/ledger/src';
-import { EVENT_STORE } from '../../libs/ledger/src/event-store/tokens';
+import { EVENT_STORE, READ_MODEL_DB } from '../../libs/ledger/src/event-store/tokens';
+import { ReadModelDb } from '../../libs/ledger/src/read-model/read-model-db';
 import { EventStore } from '../../libs/event-store/src/port';
 import { OFFICE_TOKEN } from '../support/tokens';
 import { BenchStore } from './bench-stores';
 import { Cast, api, benchLine, period, registerCast } from './bench-cast';
+import { each, writeVolume } from './write-volume';
 
 /** Each of the concurrent writers owns its licenses: two writers on one stream would only conflict. */
 export const WRITERS = 16;
@@ -37,13 +39,16 @@ export interface IngestResult {
    * appending, allocating and projecting cost nothing.
    */
   stackRate?: number;
+  /** Command bus: what each report wrote, with its assessment, allocations and read-model rows. */
+  eventsPerReport?: number;
+  rowsPerReport?: number;
 }
 
 /**
  * autocannon ends a run of `amount` requests only at its next sample tick (every `sampleInt` ms, 1 s by
  * default), and counts that wait in `duration`: at 1 s, a 5 s run measured up to 20 % slow.
  */
-const SAMPLE_MS = 10;
+export const SAMPLE_MS = 10;
 
 const castFor = (baseUrl: string) => registerCast(api(baseUrl), [WRITERS * LICENSES_PER_WRITER], MONTHS);
 /** Writer w's r-th report: which license, and which month. */
@@ -66,6 +71,11 @@ export async function ingestInProcess(store: BenchStore, reports: number): Promi
     const bus = app.get(CommandBus);
     const perWriter = Math.ceil(reports / WRITERS);
     const actor = { id: cast.licensee, role: 'licensee' };
+    const runner = app.get(ProjectionRunner);
+    const events = app.get<EventStore>(EVENT_STORE);
+    const volume = () => writeVolume(events, app.get<ReadModelDb>(READ_MODEL_DB));
+    if (!(await runner.waitFor(await events.headPosition(), 60_000))) throw new Error('consumers did not catch up with the cast');
+    const before = await volume();
     const started = performance.now();
     await Promise.all(Array.from({ length: WRITERS }, async (_, w) => {
       for (let r = 0; r < perWriter; r++) {
@@ -77,10 +87,14 @@ export async function ingestInProcess(store: BenchStore, reports: number): Promi
       }
     }));
     const seconds = (performance.now() - started) / 1000;
-    const runner = app.get(ProjectionRunner);
-    if (!(await runner.waitFor(await app.get<EventStore>(EVENT_STORE).headPosition(), 600_000))) throw new Error('consumers did not catch up');
+    if (!(await runner.waitFor(await events.headPosition(), 600_000))) throw new Error('consumers did not catch up');
     const catchUpSeconds = (performance.now() - started) / 1000 - seconds;
-    return { reports: perWriter * WRITERS, rate: Math.round((perWriter * WRITERS) / seconds), catchUpSeconds };
+    const sent = perWriter * WRITERS;
+    const after = await volume();
+    return {
+      reports: sent, rate: Math.round(sent / seconds), catchUpSeconds,
+      eventsPerReport: each(after.events - before.events, sent), rowsPerReport: each(after.rows - before.rows, sent),
+    };
   } finally {
     await app.close();
   }

@@ -14,10 +14,12 @@ import { PROJECTIONS, ProjectionRunner } from '../../libs/ledger/src';
 import { EVENT_STORE } from '../../libs/ledger/src/event-store/tokens';
 import { EventStore } from '../../libs/event-store/src/port';
 import { ADAPTERS, BenchAdapter, BenchStore } from './bench-stores';
-import { api, registerCast } from './bench-cast';
-import { IngestResult, WRITERS, appEnv, ingestHttp, ingestInProcess, startServer } from './ingest';
+import { api, benchLine, registerCast } from './bench-cast';
+import { bareNestRate } from './bare-nest';
+import { IngestResult, SAMPLE_MS, WRITERS, appEnv, ingestHttp, ingestInProcess, startServer } from './ingest';
 import { appendReports } from './ledger-log';
 import { rate, readAllRate, singleAppendRate } from './raw-store';
+import { each, readModelRows } from './write-volume';
 import { OFFICE_TOKEN } from '../support/tokens';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -38,7 +40,11 @@ async function onFresh<T>(adapter: BenchAdapter, label: string, fn: (store: Benc
   }
 }
 
-interface LedgerFigures { events: number; readAll: number; rebuild: number; rebuildSeconds: number; lines: number; p50: number; p99: number }
+interface LedgerFigures {
+  events: number; readAll: number; rebuild: number; rebuildSeconds: number; lines: number; p50: number; p99: number;
+  /** Read-model rows the rebuild wrote per event of the log. */
+  rowsPerEvent: number;
+}
 
 /** Builds the big ledger, then measures readAll, a rebuild of every read model, and a partner's statement. */
 export async function bigLedger(store: BenchStore, stages = { statement: true }): Promise<LedgerFigures> {
@@ -79,9 +85,10 @@ export async function bigLedger(store: BenchStore, stages = { statement: true })
     await runner.vacuum(); // as `ledger-cli rebuild` does: part of the rebuild's time
     const rebuildMs = performance.now() - t;
     await runner.stop();
-    log(`  rebuild: ${(rebuildMs / 1000).toFixed(1)} s`);
+    const rowsPerEvent = each(await readModelRows(readModels), read.events);
+    log(`  rebuild: ${(rebuildMs / 1000).toFixed(1)} s, ${rowsPerEvent} read-model rows per event`);
     const statement = stages.statement ? await statementLatency(store, cast.lin) : { lines: 0, p50: 0, p99: 0 };
-    return { events: read.events, readAll: read.rate, rebuild: rate(read.events, rebuildMs), rebuildSeconds: rebuildMs / 1000, ...statement };
+    return { events: read.events, readAll: read.rate, rebuild: rate(read.events, rebuildMs), rebuildSeconds: rebuildMs / 1000, rowsPerEvent, ...statement };
   } finally {
     await events.close();
     await readModels.close();
@@ -113,7 +120,7 @@ async function statementLatency(store: BenchStore, partyId: string) {
   }
 }
 
-interface Row { adapter: string; single: number; inProcess: IngestResult; http: IngestResult; ledger: LedgerFigures }
+interface Row { adapter: string; single: number; inProcess: IngestResult; http: IngestResult; bare: number; ledger: LedgerFigures }
 
 async function measure(adapter: BenchAdapter): Promise<Row> {
   log(`${adapter.name}: raw single-event appends`);
@@ -129,13 +136,17 @@ async function measure(adapter: BenchAdapter): Promise<Row> {
   const inProcess = await onFresh(adapter, 'bus', (s) => ingestInProcess(s, INGEST));
   log(`${adapter.name}: ${inProcess.rate} reports/s in process; ingest over HTTP`);
   const http = await onFresh(adapter, 'http', (s) => ingestHttp(s, INGEST));
-  log(`${adapter.name}: ${http.rate} reports/s over HTTP; ledger of ${EVENTS} events`);
+  log(`${adapter.name}: ${http.rate} reports/s over HTTP; NestJS alone`);
+  const bare = await bareNestRate(INGEST, WRITERS, { period: '2026-01', lines: [benchLine(0)] }, SAMPLE_MS);
+  log(`${adapter.name}: ${bare} requests/s to an empty NestJS controller; ledger of ${EVENTS} events`);
   const ledger = await onFresh(adapter, 'ledger', bigLedger);
-  return { adapter: adapter.name, single, inProcess, http, ledger };
+  return { adapter: adapter.name, single, inProcess, http, bare, ledger };
 }
 
 const sustained = (r: IngestResult) => Math.round(r.reports / (r.reports / r.rate + (r.catchUpSeconds ?? 0)));
 const pct = (a: number, b: number) => `${Math.round((100 * a) / b)} %`;
+/** One report's time on the bus plus one request's in the HTTP stack, as a rate. */
+const both = (r: Row) => Math.round(1 / (1 / r.inProcess.rate + 1 / (r.http.stackRate ?? Infinity)));
 const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
 
 function report(rows: Row[], skipped: string[]): string {
@@ -155,6 +166,7 @@ function report(rows: Row[], skipped: string[]): string {
       `| ${r.adapter} | sales-report ingest, command bus (reports/s) | ${r.inProcess.rate} | raw append, 1 event/tx (tx/s) | ${r.single} | ${pct(r.inProcess.rate, r.single)} | |`,
       `| ${r.adapter} | sales-report ingest, HTTP (reports/s) | ${r.http.rate} | raw append, 1 event/tx (tx/s) | ${r.single} | ${pct(r.http.rate, r.single)} | ≥ 50 %: ${mark(r.http.rate >= r.single / 2)} |`,
       `| ${r.adapter} | HTTP stack alone: the same POST refused by validation, no ledger work (requests/s) | ${r.http.stackRate} | raw append, 1 event/tx (tx/s) | ${r.single} | ${pct(r.http.stackRate ?? 0, r.single)} | |`,
+      `| ${r.adapter} | NestJS alone: the same POST to an empty controller, no middleware (requests/s) | ${r.bare} | raw append, 1 event/tx (tx/s) | ${r.single} | ${pct(r.bare, r.single)} | |`,
       `| ${r.adapter} | rebuild of every read model (events/s) | ${l.rebuild} | raw readAll (events/s) | ${l.readAll} | ${pct(l.rebuild, l.readAll)} | ≥ 30 %: ${mark(l.rebuild >= 0.3 * l.readAll)} |`,
       `| ${r.adapter} | statement of ${l.lines} lines, p50 / p99 (ms) | ${l.p50} / ${l.p99} | | | | p99 < 50 ms: ${mark(l.p99 < 50)} |`,
     );
@@ -167,7 +179,11 @@ function report(rows: Row[], skipped: string[]): string {
         `${r.http.refused} refused, read models and allocations caught up ${r.http.catchUpSeconds?.toFixed(1)} s after the last ` +
         `(sustained, with allocations and read models: ${sustained(r.http)} reports/s); ` +
         `command-bus ingest of ${r.inProcess.reports} reports, caught up ${r.inProcess.catchUpSeconds?.toFixed(1)} s after the last ` +
-        `(sustained, with allocations and read models: ${sustained(r.inProcess)} reports/s).`,
+        `(sustained, with allocations and read models: ${sustained(r.inProcess)} reports/s); ` +
+        `each report appended ${r.inProcess.eventsPerReport} events and wrote ${r.inProcess.rowsPerReport} read-model rows; ` +
+        `the rebuild wrote ${r.ledger.rowsPerEvent} read-model rows per event.`,
+      `  Ingest over HTTP does the command bus's work and the HTTP stack's: at the rates each measured alone, ` +
+        `both together come to about ${both(r)} reports/s, ${pct(both(r), r.single)} of raw appends.`,
     );
   }
   for (const s of skipped) out.push(`- ${s}`);
