@@ -74,7 +74,16 @@ export async function ingestInProcess(store: BenchStore, reports: number): Promi
     const runner = app.get(ProjectionRunner);
     const events = app.get<EventStore>(EVENT_STORE);
     const volume = () => writeVolume(events, app.get<ReadModelDb>(READ_MODEL_DB));
-    if (!(await runner.waitFor(await events.headPosition(), 60_000))) throw new Error('consumers did not catch up with the cast');
+    // Until the head stops moving: the allocations the process manager appends must be projected too.
+    const settled = async (what: string) => {
+      for (let head = await events.headPosition(); ; ) {
+        if (!(await runner.waitFor(head, 600_000))) throw new Error(`consumers did not catch up with ${what}`);
+        const now = await events.headPosition();
+        if (now === head) return;
+        head = now;
+      }
+    };
+    await settled('the cast');
     const before = await volume();
     const started = performance.now();
     await Promise.all(Array.from({ length: WRITERS }, async (_, w) => {
@@ -87,7 +96,7 @@ export async function ingestInProcess(store: BenchStore, reports: number): Promi
       }
     }));
     const seconds = (performance.now() - started) / 1000;
-    if (!(await runner.waitFor(await events.headPosition(), 600_000))) throw new Error('consumers did not catch up');
+    await settled('the reports');
     const catchUpSeconds = (performance.now() - started) / 1000 - seconds;
     const sent = perWriter * WRITERS;
     const after = await volume();
