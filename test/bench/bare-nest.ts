@@ -8,8 +8,8 @@ import 'reflect-metadata';
 import { Body, Controller, Module, Param, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { spawnListening } from './child-server';
 
 @Controller('licenses')
 class EmptyReportsController {
@@ -30,19 +30,10 @@ async function serve() {
 
 /** Requests/s of `requests` such POSTs over `connections`, the server in its own process as the API is. */
 export async function bareNestRate(requests: number, connections: number, body: object, sampleInt: number): Promise<number> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', __filename, 'serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const orphan = () => child.kill('SIGKILL');
-  process.once('exit', orphan);
+  const server = await spawnListening(['-r', '@swc-node/register', __filename, 'serve'], process.env, 'bare NestJS server');
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        const match = /listening (\d+)/.exec(chunk.toString());
-        if (match) resolve(Number(match[1]));
-      });
-      child.on('exit', (code) => reject(new Error(`bare NestJS server exited with ${code}`)));
-    });
     const options = {
-      url: `http://127.0.0.1:${port}/licenses/${randomUUID()}/sales-reports`, connections, sampleInt, method: 'POST' as const,
+      url: `${server.url}/licenses/${randomUUID()}/sales-reports`, connections, sampleInt, method: 'POST' as const,
       headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     };
     await autocannon({ ...options, amount: Math.min(requests, 2000) }); // as warm as the API is by then
@@ -50,8 +41,7 @@ export async function bareNestRate(requests: number, connections: number, body: 
     if (result['2xx'] !== requests) throw new Error(`bare NestJS: expected ${requests} answers, got ${JSON.stringify(result.statusCodeStats)}`);
     return Math.round(requests / result.duration);
   } finally {
-    process.off('exit', orphan);
-    child.kill('SIGKILL');
+    await server.stop();
   }
 }
 

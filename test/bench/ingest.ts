@@ -2,7 +2,6 @@
 import { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import autocannon from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createApp } from '../../apps/ledger-api/src/bootstrap';
@@ -12,6 +11,7 @@ import { ReadModelDb } from '../../libs/ledger/src/read-model/read-model-db';
 import { EventStore } from '../../libs/event-store/src/port';
 import { OFFICE_TOKEN } from '../support/tokens';
 import { BenchStore } from './bench-stores';
+import { ChildServer, spawnListening } from './child-server';
 import { Cast, api, benchLine, period, registerCast } from './bench-cast';
 import { each, writeVolume } from './write-volume';
 
@@ -126,31 +126,11 @@ async function stackRate(url: string, cast: Cast, requests: number): Promise<num
 }
 
 /** The API in its own process, so the load generator does not share its event loop. */
-export async function startServer(store: BenchStore): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+export function startServer(store: BenchStore): Promise<ChildServer> {
   const server = join(__dirname, '..', 'support', 'ledger-server.ts');
   // BENCH_PROFILE_DIR=dir profiles the API process (`node --cpu-prof`), which NODE_OPTIONS may not ask for.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '-r', '@swc-node/register', server, store.env.SQLITE_PATH ?? ''], {
-    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...store.env },
-  });
-  const orphan = () => child.kill('SIGKILL'); // never leave the API running if the benchmark dies
-  process.once('exit', orphan);
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const match = /listening (\d+)/.exec(chunk.toString());
-      if (match) resolve(Number(match[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`API exited with ${code}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    child,
-    stop: () => new Promise((resolve) => {
-      process.off('exit', orphan);
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  };
+  return spawnListening([...profile, '-r', '@swc-node/register', server, store.env.SQLITE_PATH ?? ''], { ...process.env, ...store.env }, 'API');
 }
 
 /** Polls /health until no read model or process manager is behind the log. */
