@@ -1,7 +1,7 @@
 /** A server in a process of its own, so the load generator does not share its event loop. */
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
-export interface ChildServer { url: string; child: ChildProcess; stop(): Promise<void> }
+export interface ChildServer { url: string; stop(): Promise<void> }
 
 /** Runs `node <args>` and waits for its "listening <port>" line. */
 export async function spawnListening(args: string[], env: NodeJS.ProcessEnv, name: string): Promise<ChildServer> {
@@ -17,7 +17,6 @@ export async function spawnListening(args: string[], env: NodeJS.ProcessEnv, nam
   });
   return {
     url: `http://127.0.0.1:${port}`,
-    child,
     stop: () => new Promise((resolve) => {
       process.off('exit', orphan);
       child.once('exit', () => resolve());
