@@ -71,4 +71,13 @@ describe('metrics', () => {
     expect(res.text).toMatch(/ledger_projection_lag_positions\{projection="parties"\} 0/);
     expect(res.text).toMatch(/ledger_process_manager_lag_positions\{process_manager="distribution"\} 0/);
   });
+
+  it('counts a request the client gave up on, as aborted', async () => {
+    const created = await ledger.http.post('/parties').send({ name: 'Westlake University', kind: 'university' }).expect(201);
+    // The read waits (up to MIN_POSITION_WAIT_MS, 1 s here) for a position nobody has written; the client leaves first.
+    await expect(ledger.http.get(`/parties/${created.body.id}?minPosition=999999999`).timeout(150)).rejects.toThrow(/Timeout/);
+    await new Promise((r) => setTimeout(r, 1200)); // until the server is done with it
+    const res = await ledger.as().get('/metrics').expect(200);
+    expect(res.text).toMatch(/ledger_http_request_duration_seconds_count\{method="GET",route="\/parties\/:id",status="aborted"\} 1/);
+  });
 });

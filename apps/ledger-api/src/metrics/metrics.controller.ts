@@ -1,8 +1,19 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { EventStore } from '@ledger/event-store';
+import { EventStore, decodePosition } from '@ledger/event-store';
 import { EVENT_STORE, LedgerMetrics, ProjectionRunner } from '@ledger/ledger';
 import { Public } from '../auth/access-policy';
+
+/**
+ * How far a consumer at `position` is behind `head`: positions on SQLite and PostgreSQL (events, give
+ * or take PostgreSQL's holes); on EventStoreDB, whose positions encode {commit, prepare}, bytes of its
+ * transaction log between their commit positions.
+ */
+export function lag(kind: EventStore['kind'], head: bigint, position: bigint): number {
+  if (head <= position) return 0;
+  if (kind !== 'eventstoredb') return Number(head - position);
+  return Number(decodePosition(head).commit - (position < 0n ? 0n : decodePosition(position).commit));
+}
 
 @ApiTags('operations')
 @Public()
@@ -20,9 +31,9 @@ export class MetricsController {
   async scrape(): Promise<string> {
     const head = await this.store.headPosition();
     for (const [name, position] of Object.entries(this.runner.positions())) {
-      const lag = Number(head - position); // a count of positions, not money
-      if (this.runner.isProcessManager(name)) this.metrics.processManagerLag.set({ process_manager: name }, lag);
-      else this.metrics.projectionLag.set({ projection: name }, lag);
+      const behind = lag(this.store.kind, head, position); // positions, not money
+      if (this.runner.isProcessManager(name)) this.metrics.processManagerLag.set({ process_manager: name }, behind);
+      else this.metrics.projectionLag.set({ projection: name }, behind);
     }
     return this.metrics.registry.metrics();
   }

@@ -26,14 +26,14 @@ export class LedgerMetrics {
 
   readonly projectionLag = new Gauge({
     name: 'ledger_projection_lag_positions',
-    help: 'Positions between the store head and each projection',
+    help: 'Positions between the store head and each projection (EventStoreDB: bytes of its log between commit positions)',
     labelNames: ['projection'] as const,
     registers: [this.registry],
   });
 
   readonly processManagerLag = new Gauge({
     name: 'ledger_process_manager_lag_positions',
-    help: 'Positions between the store head and each process manager',
+    help: 'Positions between the store head and each process manager (EventStoreDB: bytes of its log between commit positions)',
     labelNames: ['process_manager'] as const,
     registers: [this.registry],
   });
