@@ -1,10 +1,11 @@
 import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
 import { PostgresEventStore, SqliteEventStore, EventStore } from '@ledger/event-store';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Client } from 'pg';
 import { startLedger } from './support/ledger-app';
 import { sqliteReadModelPath } from '@ledger/ledger';
 import { OFFICE_TOKEN } from './support/tokens';
@@ -27,14 +28,16 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
   const source = join(dir, 'source.sqlite');
   const target = join(dir, 'target.sqlite');
   const exported = join(dir, 'events.ndjson');
+  let cast: Awaited<ReturnType<typeof registerCast>>;
+  let license: string;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   beforeAll(async () => {
     const ledger = await startLedger('sqlite', { SQLITE_PATH: source });
-    const cast = await registerCast(ledger);
+    cast = await registerCast(ledger);
     await ledger.http.put(`/parties/${cast.university}/distribution-policy`).send({
       adminFeePercent: '10', recoverPatentCosts: false, shares: [{ beneficiary: 'inventors', sharePercent: '50' }] }).expect(200);
-    const license = (await post<{ id: string }>(ledger, '/licenses', workedLicenseTerms(cast))).id;
+    license = (await post<{ id: string }>(ledger, '/licenses', workedLicenseTerms(cast))).id;
     const q1 = await post<{ reportId: string }>(ledger, `/licenses/${license}/sales-reports`, { period: '2025-Q1', lines: [salesLine('520000.00', '40000.00')] });
     await post(ledger, `/licenses/${license}/sales-reports`, { period: '2025-Q2', lines: [salesLine('700000.00', '0.00')] });
     const last = await post<{ position: string }>(ledger, `/licenses/${license}/sales-reports/${q1.reportId}/restatements`, { lines: [salesLine('490000.00', '40000.00')] });
@@ -61,6 +64,64 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     expect(verified.stderr).toMatch(/verified: \d+ positions, trial balance zero, revisions contiguous, \d+ read models/);
   }, 120000);
 
+  it('translates allocations to where their sources land when the new store numbers the log otherwise, so revenue sharing goes on', async () => {
+    // As from PostgreSQL after rolled-back appends (holes) or from EventStoreDB (encoded positions): every position 1,000 higher.
+    const shifted = join(dir, 'shifted.ndjson');
+    const up = (position: string) => (BigInt(position) + 1000n).toString();
+    writeFileSync(shifted, readFileSync(exported, 'utf8').trim().split('\n').map((line) => {
+      const e = JSON.parse(line) as { position: string; type: string; data: { source?: { position: string } } };
+      if (e.type === 'DistributionAllocated') e.data.source!.position = up(e.data.source!.position);
+      return JSON.stringify({ ...e, position: up(e.position) });
+    }).join('\n'));
+    const moved = join(dir, 'moved.sqlite');
+    expect(cli({ SQLITE_PATH: moved }, 'import', shifted)).toMatchObject({ status: 0 });
+
+    const store = new SqliteEventStore(moved);
+    const events = await store.readAll();
+    await store.close();
+    const at = new Map(events.map((e) => [e.id, e.position.toString()]));
+    const allocations = events.filter((e) => e.type === 'DistributionAllocated');
+    expect(allocations.length).toBeGreaterThan(0);
+    for (const a of allocations) {
+      const source = (a.data as { source: { eventId: string; position: string } }).source;
+      expect(source.position).toBe(at.get(source.eventId));
+    }
+
+    // A report after the migration is allocated to the inventor, not mistaken for a replay.
+    const ledger = await startLedger('sqlite', { SQLITE_PATH: moved });
+    try {
+      await post(ledger, `/licenses/${license}/sales-reports`, { period: '2025-Q3', lines: [salesLine('300000.00', '0.00')] });
+      const q3Lines = async () => {
+        const { body } = await ledger.http.get(`/parties/${cast.lin}/statement`).expect(200);
+        return (body as { lines: { source: { period?: string } }[] }).lines.filter((l) => l.source.period === '2025-Q3').length;
+      };
+      for (const until = Date.now() + 15000; (await q3Lines()) === 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+      expect(await q3Lines()).toBeGreaterThan(0);
+    } finally {
+      await ledger.close();
+    }
+  }, 120000);
+
+  it('refuses an export with a bad line before appending anything, naming the line', async () => {
+    const lines = readFileSync(exported, 'utf8').trim().split('\n');
+    const broken = join(dir, 'broken.ndjson');
+    const empty = join(dir, 'empty.sqlite');
+    for (const [bad, message] of [
+      ['null', 'is not an event object'],
+      [JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), revision: undefined }), 'revision is missing'],
+      ['{"position": ', 'is not JSON'],
+    ]) {
+      writeFileSync(broken, [...lines.slice(0, -1), bad].join('\n'));
+      const refused = cli({ SQLITE_PATH: empty }, 'import', broken);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(`line ${lines.length}`);
+      expect(refused.stderr).toContain(message);
+      const store = new SqliteEventStore(empty);
+      expect(await store.headPosition()).toBe(-1n);
+      await store.close();
+    }
+  }, 120000);
+
   it('refuses to import into a store that is not empty', () => {
     const again = cli({ SQLITE_PATH: target }, 'import', exported);
     expect(again.status).toBe(1);
@@ -76,15 +137,41 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     expect(unknown.stderr).toContain('unknown projection nonsense');
   }, 120000);
 
-  it('fails verify when a read model was tampered with, and repairs it', () => {
+  it('fails verify when a read model was tampered with, leaving it for rebuild to repair', () => {
     const db = new Database(sqliteReadModelPath(source));
     db.prepare("UPDATE journal_lines SET amount = '999.99' WHERE position = (SELECT MIN(position) FROM journal_lines) AND line_no = 0").run();
     db.close();
     const failed = cli({ SQLITE_PATH: source }, 'verify');
     expect(failed.status).toBe(1);
-    expect(failed.stderr).toContain('read model journal differed from a fresh rebuild');
+    expect(failed.stderr).toContain('read model journal differs from a fresh rebuild of the log (repair: ledger-cli rebuild journal)');
+    expect(failed.stderr).not.toContain('read model licenses');
+    // verify rebuilt into a place of its own, removed after: what partners read was left alone.
+    expect(cli({ SQLITE_PATH: source }, 'verify').status).toBe(1);
+    expect(readdirSync(dir).filter((f) => f.includes('.verify-'))).toEqual([]);
+    expect(cli({ SQLITE_PATH: source }, 'rebuild', 'journal').status).toBe(0);
+    expect(cli({ SQLITE_PATH: source }, 'verify')).toMatchObject({ status: 0 });
+  }, 180000);
+
+  it('gives up on a page that keeps failing, naming the projection and the error, instead of waiting for ever', () => {
+    const db = new Database(sqliteReadModelPath(source));
+    db.exec("CREATE TRIGGER refuse_journal BEFORE INSERT ON journal_lines BEGIN SELECT RAISE(ABORT, 'journal refused by a trigger'); END");
+    db.close();
+    try {
+      const rebuilt = cli({ SQLITE_PATH: source }, 'rebuild', 'journal');
+      expect(rebuilt.status).toBe(1);
+      expect(rebuilt.stderr).toMatch(/rebuild of journal stopped at position -?\d+ of \d+: gave up after 15 s of failures: projection journal failed on \w+@\d+ \(attempt \d+\): journal refused by a trigger/);
+      const verified = cli({ SQLITE_PATH: source }, 'verify');
+      expect(verified.status).toBe(1);
+      // One transaction per page for every projection on SQLite: the journal's failing page holds the others back too.
+      expect(verified.stderr).toMatch(/read models did not catch up with the log \(head \d+; behind: .*journal at -1.*\): gave up after 15 s of failures: projection journal failed/);
+    } finally {
+      const repair = new Database(sqliteReadModelPath(source));
+      repair.exec('DROP TRIGGER refuse_journal');
+      repair.close();
+    }
+    expect(cli({ SQLITE_PATH: source }, 'rebuild', 'journal').status).toBe(0);
     expect(cli({ SQLITE_PATH: source }, 'verify').status).toBe(0);
-  }, 120000);
+  }, 180000);
 
   describePostgres('into PostgreSQL', () => it('migrates the export (sqlite → postgres)', async () => {
     const database = await createTestDatabase('cli');
@@ -93,6 +180,15 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       expect(cli(env, 'import', exported)).toMatchObject({ status: 0 });
       expect(cli(env, 'verify')).toMatchObject({ status: 0 });
       const [a, b] = [new SqliteEventStore(source), await PostgresEventStore.open(database!.url)];
+      const pg = new Client({ connectionString: database!.url });
+      await pg.connect();
+      const scratch = await pg.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ledger_verify_%'");
+      expect(scratch.rows).toEqual([]); // verify's fresh rebuild went into a schema of its own, dropped after
+      await pg.query("UPDATE journal_lines SET amount = '999.99' WHERE ctid = (SELECT ctid FROM journal_lines ORDER BY position LIMIT 1)");
+      await pg.end();
+      const failed = cli(env, 'verify');
+      expect(failed.status).toBe(1);
+      expect(failed.stderr).toContain('read model journal differs from a fresh rebuild of the log');
       expect(await comparable(b)).toEqual(await comparable(a));
       await Promise.all([a.close(), b.close()]);
     } finally {

@@ -3,6 +3,7 @@ import { EVENT_STORE, PROJECTIONS, ProjectionRunner } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
 import { Command, CommandRunner } from 'nest-commander';
+import { catchUp } from './catch-up';
 
 @Command({ name: 'rebuild', arguments: '[projection]', description: 'rebuild one projection (or all, reading the log once) from the start of the log' })
 export class RebuildCommand extends CommandRunner {
@@ -27,10 +28,12 @@ export class RebuildCommand extends CommandRunner {
     if (name) await this.runner.rebuild(name);
     else await this.runner.rebuildAll();
     const reached = () => (name ? this.runner.positions()[name] : this.runner.position());
-    while (reached() < head) {
-      const done = reached() + 1n;
-      bar.update(Number(done), { rate: rate(done) });
-      await new Promise((r) => setTimeout(r, 100));
+    try {
+      await catchUp(this.runner, reached, head, (at) => bar.update(Number(at + 1n), { rate: rate(at + 1n) }));
+    } catch (error) {
+      bar.stop();
+      await this.runner.stop();
+      throw new Error(`rebuild of ${label} stopped at position ${reached()} of ${head}: ${(error as Error).message}`);
     }
     bar.update(Number(head < 0n ? 0n : head), { rate: rate(head + 1n) });
     bar.stop();

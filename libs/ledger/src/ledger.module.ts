@@ -35,7 +35,8 @@ const CONSUMERS = Symbol('LEDGER_CONSUMERS');
 
 export const PROJECTIONS = [partiesProjection, patentsProjection, licensesProjection, journalProjection, apiKeysProjection, equityHoldingsProjection];
 
-const config = (c: ConfigService<LedgerConfig, true>) => ({
+/** Which store and read models the configuration names. */
+export const storeConfig = (c: ConfigService<LedgerConfig, true>) => ({
   EVENT_STORE: c.get('EVENT_STORE', { infer: true }),
   SQLITE_PATH: c.get('SQLITE_PATH', { infer: true }),
   DATABASE_URL: c.get('DATABASE_URL', { infer: true }),
@@ -53,9 +54,9 @@ const config = (c: ConfigService<LedgerConfig, true>) => ({
     {
       provide: EVENT_STORE,
       inject: [ConfigService, LedgerMetrics],
-      useFactory: async (c: ConfigService<LedgerConfig, true>, metrics: LedgerMetrics) => new TimedEventStore(await openEventStore(config(c)), metrics),
+      useFactory: async (c: ConfigService<LedgerConfig, true>, metrics: LedgerMetrics) => new TimedEventStore(await openEventStore(storeConfig(c)), metrics),
     },
-    { provide: READ_MODEL_DB, inject: [ConfigService], useFactory: (c: ConfigService<LedgerConfig, true>) => openReadModelDb(config(c)) },
+    { provide: READ_MODEL_DB, inject: [ConfigService], useFactory: (c: ConfigService<LedgerConfig, true>) => openReadModelDb(storeConfig(c)) },
     {
       provide: ProjectionRunner,
       inject: [EVENT_STORE, READ_MODEL_DB, DistributionProcessManager],

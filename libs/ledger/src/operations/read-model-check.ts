@@ -1,33 +1,106 @@
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { LedgerConfig } from '../config/ledger-config';
+import { sqliteReadModelPath } from '../event-store/open-stores';
 import { Projection } from '../projections/projection';
-import { ProjectionRunner } from '../projections/projection-runner';
+import { PostgresReadModelDb } from '../read-model/postgres-read-model-db';
 import { ReadModelDb } from '../read-model/read-model-db';
+import { SqliteReadModelDb } from '../read-model/sqlite-read-model-db';
 
-/** Every row of a projection's tables, in a stable order, as comparable text. */
-async function snapshot(db: ReadModelDb, projection: Projection): Promise<string[]> {
-  const rows: string[] = [];
-  for (const table of projection.tables) {
-    for (const row of await db.query(`SELECT * FROM ${table}`)) {
-      rows.push(`${table} ${JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? null : String(v)])))}`);
-    }
-  }
-  return rows.sort();
+type StoreConfig = Pick<LedgerConfig, 'EVENT_STORE' | 'SQLITE_PATH' | 'DATABASE_URL'>;
+
+/**
+ * A place beside the live read models for a fresh rebuild to go, so `verify` compares without
+ * touching what the API serves: a SQLite file next to the live one, attached for the comparison to a
+ * read-only connection of the live file, or a PostgreSQL schema of its own in the same database.
+ * Both are removed after.
+ */
+export interface FreshReadModels {
+  db: ReadModelDb;
+  /** The names of the projections whose tables differ from the live ones, compared in the database. */
+  differing(projections: readonly Projection[]): Promise<string[]>;
+  dispose(): Promise<void>;
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** How the comparison reaches both sides: a count query, a table's columns, and how each side is named. */
+interface Sides {
+  count(sql: string): Promise<number>;
+  columnsOf(table: string): Promise<string[]>;
+  live: string;
+  fresh: string;
 }
 
 /**
- * Rebuilds every projection from zero (one reading of the log) and compares each with what it held:
- * the names of the read models that differed (they now hold the rebuilt, correct rows).
+ * Rows one side holds and the other does not, or holds another number of times: each side's rows
+ * grouped by every column and counted, compared both ways by EXCEPT. No row leaves the database.
  */
-export async function readModelsDifferingFromRebuild(
-  db: ReadModelDb, runner: ProjectionRunner, projections: readonly Projection[], head: bigint, timeoutMs: number,
-): Promise<string[]> {
+async function differences(sides: Sides, table: string): Promise<number> {
+  const cols = (await sides.columnsOf(table)).map(quote).join(', ');
+  const side = (schema: string) => `SELECT ${cols}, count(*) AS copies FROM ${schema}.${quote(table)} GROUP BY ${cols}`;
+  const [a, b] = [side(sides.live), side(sides.fresh)];
+  return sides.count(`SELECT (SELECT count(*) FROM (${a} EXCEPT ${b}) x) + (SELECT count(*) FROM (${b} EXCEPT ${a}) y) AS n`);
+}
+
+async function differingIn(sides: Sides, projections: readonly Projection[]): Promise<string[]> {
   const differing: string[] = [];
-  if (!(await runner.waitFor(head, timeoutMs))) throw new Error('read models did not catch up with the log');
-  const before = await Promise.all(projections.map((p) => snapshot(db, p)));
-  await runner.rebuildAll();
-  if (!(await runner.waitFor(head, timeoutMs))) throw new Error('read models did not finish rebuilding');
-  for (const [i, projection] of projections.entries()) {
-    const after = await snapshot(db, projection);
-    if (before[i].length !== after.length || before[i].some((row, j) => row !== after[j])) differing.push(projection.name);
+  for (const projection of projections) {
+    for (const table of projection.tables) {
+      if ((await differences(sides, table)) > 0) {
+        differing.push(projection.name);
+        break;
+      }
+    }
   }
   return differing;
+}
+
+export async function openFreshReadModels(config: StoreConfig, live: ReadModelDb): Promise<FreshReadModels> {
+  const suffix = randomBytes(4).toString('hex');
+  if (config.EVENT_STORE === 'sqlite') {
+    const livePath = sqliteReadModelPath(config.SQLITE_PATH);
+    const path = `${livePath}.verify-${suffix}`;
+    const db = new SqliteReadModelDb(path);
+    return {
+      db,
+      async differing(projections) {
+        const both = new Database(livePath, { readonly: true });
+        try {
+          both.prepare('ATTACH DATABASE ? AS fresh').run(path);
+          return await differingIn({
+            count: async (sql) => Number((both.prepare(sql).get() as { n: number }).n),
+            columnsOf: async (table) => (both.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map((c) => c.name),
+            live: 'main', fresh: 'fresh',
+          }, projections);
+        } finally {
+          both.close();
+        }
+      },
+      async dispose() {
+        await db.close();
+        for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+      },
+    };
+  }
+  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required unless EVENT_STORE=sqlite');
+  const schema = `ledger_verify_${suffix}`;
+  const [{ current }] = await live.query<{ current: string }>('SELECT current_schema() AS current');
+  await live.execute(`CREATE SCHEMA ${schema}`);
+  const db = new PostgresReadModelDb(config.DATABASE_URL, undefined, schema);
+  return {
+    db,
+    differing: (projections) => differingIn({
+      count: async (sql) => Number((await live.query<{ n: string }>(sql))[0].n),
+      columnsOf: async (table) => (await live.query<{ name: string }>(
+        'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [current, table],
+      )).map((c) => c.name),
+      live: quote(current), fresh: schema,
+    }, projections),
+    async dispose() {
+      await db.close();
+      await live.execute(`DROP SCHEMA ${schema} CASCADE`);
+    },
+  };
 }

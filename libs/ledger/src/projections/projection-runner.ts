@@ -52,6 +52,8 @@ export class ProjectionRunner {
   private readonly feeds = new Set<Feed>();
   private readonly waiters = new Set<() => void>();
   private readonly failures = new Map<string, string>();
+  /** Work failing now and being retried, by retry loop: what failed, on which event, why. */
+  private readonly retries = new Map<object, string>();
   private stopping = false;
   /** Highest position appended by a process manager: reads wait for read models to reach it too. */
   private produced = -1n;
@@ -161,6 +163,11 @@ export class ProjectionRunner {
   /** Consumers whose subscription broke (store unreachable) and is being re-established. */
   failed(): string[] {
     return [...this.failures.keys()];
+  }
+
+  /** Pages and events failing now and being retried, each as "projection X failed on Type@position (attempt n): why". */
+  failing(): string[] {
+    return [...this.retries.values()];
   }
 
   private feed(members: Running[]): void {
@@ -300,16 +307,23 @@ export class ProjectionRunner {
 
   /** Retries with exponential backoff until it succeeds; gives up only when the runner stops. */
   private async retrying(failedOn: () => { name: string; event: RecordedEvent }, work: () => Promise<void>): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        if (this.stopping) throw error;
-        const delay = Math.min(this.retryBaseMs * 2 ** attempt, MAX_BACKOFF_MS);
-        const { name, event: { type, position } } = failedOn();
-        this.logger.warn(`projection ${name} failed on ${type}@${position}; retrying`, { error: (error as Error).message, attempt, delay });
-        await new Promise((r) => setTimeout(r, delay));
+    const loop = {};
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await work();
+        } catch (error) {
+          if (this.stopping) throw error;
+          const delay = Math.min(this.retryBaseMs * 2 ** attempt, MAX_BACKOFF_MS);
+          const { name, event: { type, position } } = failedOn();
+          const message = (error as Error).message;
+          this.retries.set(loop, `projection ${name} failed on ${type}@${position} (attempt ${attempt + 1}): ${message}`);
+          this.logger.warn(`projection ${name} failed on ${type}@${position}; retrying`, { error: message, attempt, delay });
+          await new Promise((r) => setTimeout(r, delay));
+        }
       }
+    } finally {
+      this.retries.delete(loop);
     }
   }
 

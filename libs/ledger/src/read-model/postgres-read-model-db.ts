@@ -102,14 +102,16 @@ export class PostgresReadModelDb implements ReadModelDb {
   private readonly pool: Pool;
   private readonly exec: SqlExecutor;
 
-  constructor(connectionString: string, private readonly onIdleError: (error: Error) => void = () => undefined) {
+  /** `schema`: tables are made and read there instead of the role's default (`verify` rebuilds into one of its own). */
+  constructor(connectionString: string, private readonly onIdleError: (error: Error) => void = () => undefined, schema?: string) {
     // Read models are small next to memory and read by key ranges: with the default random_page_cost
     // (4, tuned for spinning disks) a 10,000-line statement was read by bitmap scan and an on-disk sort
     // (38 ms in the server); at 1.1 it is an index scan in statement order (6 ms).
     // UTF8 whatever the server's or role's default: small transactions are sent with their values
     // written in by escapeLiteral, which is only safe in an encoding where a multibyte character never
     // contains the byte of a backslash or a quote.
-    this.pool = new Pool({ connectionString, max: 10, options: '-c random_page_cost=1.1 -c client_encoding=UTF8' });
+    const searchPath = schema === undefined ? '' : ` -c search_path=${schema}`;
+    this.pool = new Pool({ connectionString, max: 10, options: `-c random_page_cost=1.1 -c client_encoding=UTF8${searchPath}` });
     // An idle connection the server drops (restart, admin termination) must not crash the process:
     // the pool discards it and the next query opens a new one.
     this.pool.on('error', (error) => this.onIdleError(error));

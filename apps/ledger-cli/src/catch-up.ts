@@ -1,0 +1,23 @@
+import { ProjectionRunner } from '@ledger/ledger';
+
+/** How long projections may keep failing before an operator command gives up on them. */
+const GIVE_UP_AFTER_MS = 15_000;
+
+/**
+ * Waits, however long the log takes, until `reached()` is at `head`. Projections retry a failing page
+ * without end (right for the API, which must not skip an event); an operator watching a progress bar
+ * gets the runner's own account of what fails, and a non-zero exit, once it has failed for
+ * GIVE_UP_AFTER_MS without a break.
+ */
+export async function catchUp(runner: ProjectionRunner, reached: () => bigint, head: bigint, progress?: (at: bigint) => void): Promise<void> {
+  let failingSince: number | undefined;
+  while (reached() < head) {
+    progress?.(reached());
+    const failing = [...runner.failing(), ...runner.failed().map((name) => `${name} lost its subscription to the store`)];
+    if (failing.length === 0) failingSince = undefined;
+    else if (Date.now() - (failingSince ??= Date.now()) > GIVE_UP_AFTER_MS) {
+      throw new Error(`gave up after ${GIVE_UP_AFTER_MS / 1000} s of failures: ${failing.join('; ')}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
