@@ -64,6 +64,22 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     expect(verified.stderr).toMatch(/verified: \d+ positions, trial balance zero, revisions contiguous, \d+ read models/);
   }, 120000);
 
+  it('gives every partner the same statement from the imported store as from the source', async () => {
+    const statements = async (file: string) => {
+      const ledger = await startLedger('sqlite', { SQLITE_PATH: file });
+      try {
+        await ledger.settled();
+        const parties = [cast.university, cast.company, cast.lin, cast.chen, cast.school];
+        return await Promise.all(parties.map(async (id) => (await ledger.http.get(`/parties/${id}/statement`).expect(200)).body as { lines: unknown[] }));
+      } finally {
+        await ledger.close();
+      }
+    };
+    const [before, after] = [await statements(source), await statements(target)];
+    expect(before.some((s) => s.lines.length > 0)).toBe(true);
+    expect(after).toEqual(before);
+  }, 120000);
+
   it('translates allocations to where their sources land when the new store numbers the log otherwise, so revenue sharing goes on', async () => {
     // As from PostgreSQL after rolled-back appends (holes) or from EventStoreDB (encoded positions): every position 1,000 higher.
     const shifted = join(dir, 'shifted.ndjson');
