@@ -157,8 +157,11 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     const db = new Database(sqliteReadModelPath(source));
     db.prepare("UPDATE journal_lines SET amount = '999.99' WHERE position = (SELECT MIN(position) FROM journal_lines) AND line_no = 0").run();
     db.close();
+    const interrupted = `${sqliteReadModelPath(source)}.verify-0badf00d`; // as a verify stopped by Ctrl-C leaves it
+    writeFileSync(interrupted, '');
     const failed = cli({ SQLITE_PATH: source }, 'verify');
     expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain(`removed ${interrupted}, left by an interrupted verify`);
     expect(failed.stderr).toContain('read model journal differs from a fresh rebuild of the log (repair: ledger-cli rebuild journal)');
     expect(failed.stderr).not.toContain('read model licenses');
     // verify rebuilt into a place of its own, removed after: what partners read was left alone.
@@ -192,9 +195,16 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
   describePostgres('into PostgreSQL', () => it('migrates the export (sqlite → postgres)', async () => {
     const database = await createTestDatabase('cli');
     try {
-      const env = { EVENT_STORE: 'postgres', DATABASE_URL: database!.url };
+      // Options in the URL replace those the read models pass to pg: verify's schema must not travel there.
+      const env = { EVENT_STORE: 'postgres', DATABASE_URL: `${database!.url}?options=-c%20search_path%3Dpublic` };
       expect(cli(env, 'import', exported)).toMatchObject({ status: 0 });
-      expect(cli(env, 'verify')).toMatchObject({ status: 0 });
+      const setup = new Client({ connectionString: database!.url });
+      await setup.connect();
+      await setup.query('CREATE SCHEMA ledger_verify_0badf00d'); // as a verify stopped by Ctrl-C leaves it
+      await setup.end();
+      const verified = cli(env, 'verify');
+      expect(verified).toMatchObject({ status: 0 });
+      expect(verified.stderr).toContain('removed ledger_verify_0badf00d, left by an interrupted verify');
       const [a, b] = [new SqliteEventStore(source), await PostgresEventStore.open(database!.url)];
       const pg = new Client({ connectionString: database!.url });
       await pg.connect();

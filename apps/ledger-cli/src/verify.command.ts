@@ -52,6 +52,7 @@ export class VerifyCommand extends CommandRunner {
   /** Rebuilds every read model into a place of its own and compares, leaving the live ones as they are. */
   private async differingFromFreshRebuild(head: bigint): Promise<string[]> {
     const fresh = await openFreshReadModels(storeConfig(this.config), this.db);
+    for (const leftover of fresh.leftovers) process.stderr.write(`removed ${leftover}, left by an interrupted verify\n`);
     try {
       const rebuilt = new ProjectionRunner(this.store, fresh.db, PROJECTIONS);
       await rebuilt.start('projections');

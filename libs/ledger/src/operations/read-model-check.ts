@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { LedgerConfig } from '../config/ledger-config';
 import { sqliteReadModelPath } from '../event-store/open-stores';
 import { Projection } from '../projections/projection';
@@ -18,6 +19,8 @@ type StoreConfig = Pick<LedgerConfig, 'EVENT_STORE' | 'SQLITE_PATH' | 'DATABASE_
  */
 export interface FreshReadModels {
   db: ReadModelDb;
+  /** Scratch rebuilds an interrupted verify had left behind, removed first (one verify at a time). */
+  leftovers: string[];
   /** The names of the projections whose tables differ from the live ones, compared in the database. */
   differing(projections: readonly Projection[]): Promise<string[]>;
   dispose(): Promise<void>;
@@ -61,10 +64,14 @@ export async function openFreshReadModels(config: StoreConfig, live: ReadModelDb
   const suffix = randomBytes(4).toString('hex');
   if (config.EVENT_STORE === 'sqlite') {
     const livePath = sqliteReadModelPath(config.SQLITE_PATH);
+    const prefix = `${basename(livePath)}.verify-`;
+    const leftovers = readdirSync(dirname(livePath)).filter((f) => f.startsWith(prefix)).map((f) => join(dirname(livePath), f));
+    for (const file of leftovers) rmSync(file, { force: true });
     const path = `${livePath}.verify-${suffix}`;
     const db = new SqliteReadModelDb(path);
     return {
       db,
+      leftovers,
       async differing(projections) {
         const both = new Database(livePath, { readonly: true });
         try {
@@ -87,10 +94,13 @@ export async function openFreshReadModels(config: StoreConfig, live: ReadModelDb
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required unless EVENT_STORE=sqlite');
   const schema = `ledger_verify_${suffix}`;
   const [{ current }] = await live.query<{ current: string }>('SELECT current_schema() AS current');
+  const leftovers = (await live.query<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'ledger\\_verify\\_%'")).map((r) => r.name);
+  for (const name of leftovers) await live.execute(`DROP SCHEMA ${quote(name)} CASCADE`);
   await live.execute(`CREATE SCHEMA ${schema}`);
   const db = new PostgresReadModelDb(config.DATABASE_URL, undefined, schema);
   return {
     db,
+    leftovers,
     differing: (projections) => differingIn({
       count: async (sql) => Number((await live.query<{ n: string }>(sql))[0].n),
       columnsOf: async (table) => (await live.query<{ name: string }>(

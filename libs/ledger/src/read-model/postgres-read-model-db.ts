@@ -110,11 +110,15 @@ export class PostgresReadModelDb implements ReadModelDb {
     // UTF8 whatever the server's or role's default: small transactions are sent with their values
     // written in by escapeLiteral, which is only safe in an encoding where a multibyte character never
     // contains the byte of a backslash or a quote.
-    const searchPath = schema === undefined ? '' : ` -c search_path=${schema}`;
-    this.pool = new Pool({ connectionString, max: 10, options: `-c random_page_cost=1.1 -c client_encoding=UTF8${searchPath}` });
+    this.pool = new Pool({ connectionString, max: 10, options: '-c random_page_cost=1.1 -c client_encoding=UTF8' });
     // An idle connection the server drops (restart, admin termination) must not crash the process:
     // the pool discards it and the next query opens a new one.
     this.pool.on('error', (error) => this.onIdleError(error));
+    // The schema by a statement, not in `options`: options in the URL would replace these. A client
+    // runs its queries in order, so this one goes before anything asked of the new connection.
+    if (schema !== undefined) {
+      this.pool.on('connect', (client) => void client.query(`SET search_path TO ${schema}`).catch((error: Error) => this.onIdleError(error)));
+    }
     this.exec = executor(this.pool);
   }
 
