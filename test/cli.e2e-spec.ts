@@ -20,6 +20,27 @@ function cli(env: Record<string, string>, ...args: string[]) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+/** Runs SQL on a SQLite ledger's read-model file behind the CLI's back (tampering, triggers). */
+function onReadModels(ledgerFile: string, sql: string) {
+  const db = new Database(sqliteReadModelPath(ledgerFile));
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+/** One query on its own connection. */
+async function onPostgres(url: string, sql: string) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 const comparable = async (store: EventStore) =>
   (await store.readAll()).map((e) => ({ id: e.id, type: e.type, streamId: e.streamId, revision: e.revision, data: e.data, metadata: e.metadata }));
 
@@ -154,9 +175,7 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
   }, 120000);
 
   it('fails verify when a read model was tampered with, leaving it for rebuild to repair', () => {
-    const db = new Database(sqliteReadModelPath(source));
-    db.prepare("UPDATE journal_lines SET amount = '999.99' WHERE position = (SELECT MIN(position) FROM journal_lines) AND line_no = 0").run();
-    db.close();
+    onReadModels(source, "UPDATE journal_lines SET amount = '999.99' WHERE position = (SELECT MIN(position) FROM journal_lines) AND line_no = 0");
     const interrupted = `${sqliteReadModelPath(source)}.verify-0badf00d`; // as a verify stopped by Ctrl-C leaves it
     writeFileSync(interrupted, '');
     const failed = cli({ SQLITE_PATH: source }, 'verify');
@@ -172,9 +191,7 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
   }, 180000);
 
   it('gives up on a page that keeps failing, naming the projection and the error, instead of waiting for ever', () => {
-    const db = new Database(sqliteReadModelPath(source));
-    db.exec("CREATE TRIGGER refuse_journal BEFORE INSERT ON journal_lines BEGIN SELECT RAISE(ABORT, 'journal refused by a trigger'); END");
-    db.close();
+    onReadModels(source, "CREATE TRIGGER refuse_journal BEFORE INSERT ON journal_lines BEGIN SELECT RAISE(ABORT, 'journal refused by a trigger'); END");
     try {
       const rebuilt = cli({ SQLITE_PATH: source }, 'rebuild', 'journal');
       expect(rebuilt.status).toBe(1);
@@ -184,9 +201,7 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       // One transaction per page for every projection on SQLite: the journal's failing page holds the others back too.
       expect(verified.stderr).toMatch(/read models did not catch up with the log \(head \d+; behind: .*journal at -1.*\): gave up after 15 s of failures: projection journal failed/);
     } finally {
-      const repair = new Database(sqliteReadModelPath(source));
-      repair.exec('DROP TRIGGER refuse_journal');
-      repair.close();
+      onReadModels(source, 'DROP TRIGGER refuse_journal');
     }
     expect(cli({ SQLITE_PATH: source }, 'rebuild', 'journal').status).toBe(0);
     expect(cli({ SQLITE_PATH: source }, 'verify').status).toBe(0);
@@ -198,20 +213,14 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       // Options in the URL replace those the read models pass to pg: verify's schema must not travel there.
       const env = { EVENT_STORE: 'postgres', DATABASE_URL: `${database!.url}?options=-c%20search_path%3Dpublic` };
       expect(cli(env, 'import', exported)).toMatchObject({ status: 0 });
-      const setup = new Client({ connectionString: database!.url });
-      await setup.connect();
-      await setup.query('CREATE SCHEMA ledger_verify_0badf00d'); // as a verify stopped by Ctrl-C leaves it
-      await setup.end();
+      await onPostgres(database!.url, 'CREATE SCHEMA ledger_verify_0badf00d'); // as a verify stopped by Ctrl-C leaves it
       const verified = cli(env, 'verify');
       expect(verified).toMatchObject({ status: 0 });
       expect(verified.stderr).toContain('removed ledger_verify_0badf00d, left by an interrupted verify');
       const [a, b] = [new SqliteEventStore(source), await PostgresEventStore.open(database!.url)];
-      const pg = new Client({ connectionString: database!.url });
-      await pg.connect();
-      const scratch = await pg.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ledger_verify_%'");
-      expect(scratch.rows).toEqual([]); // verify's fresh rebuild went into a schema of its own, dropped after
-      await pg.query("UPDATE journal_lines SET amount = '999.99' WHERE ctid = (SELECT ctid FROM journal_lines ORDER BY position LIMIT 1)");
-      await pg.end();
+      const scratch = await onPostgres(database!.url, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ledger_verify_%'");
+      expect(scratch).toEqual([]); // verify's fresh rebuild went into a schema of its own, dropped after
+      await onPostgres(database!.url, "UPDATE journal_lines SET amount = '999.99' WHERE ctid = (SELECT ctid FROM journal_lines ORDER BY position LIMIT 1)");
       const failed = cli(env, 'verify');
       expect(failed.status).toBe(1);
       expect(failed.stderr).toContain('read model journal differs from a fresh rebuild of the log');
