@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { startLedger } from './support/ledger-app';
-import { sqliteReadModelPath } from '@ledger/ledger';
+import { createApp } from '../apps/ledger-api/src/bootstrap';
+import { ConfigService } from '@nestjs/config';
+import { ProjectionRunner, sqliteReadModelPath } from '@ledger/ledger';
 import { OFFICE_TOKEN } from './support/tokens';
 import { post, registerCast, salesLine, workedLicenseTerms } from './support/worked-example';
 
@@ -20,11 +22,12 @@ function cli(env: Record<string, string>, ...args: string[]) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** Runs SQL on a SQLite ledger's read-model file behind the CLI's back (tampering, triggers). */
+/** One statement on a SQLite ledger's read-model file behind the CLI's back (tampering, triggers, reading): its rows, if any. */
 function onReadModels(ledgerFile: string, sql: string) {
   const db = new Database(sqliteReadModelPath(ledgerFile));
   try {
-    db.exec(sql);
+    const statement = db.prepare(sql);
+    return statement.reader ? statement.all() : (statement.run(), []);
   } finally {
     db.close();
   }
@@ -207,6 +210,33 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     expect(cli({ SQLITE_PATH: source }, 'verify').status).toBe(0);
   }, 180000);
 
+  it('refuses rebuild, verify and import while an API runs on the store, naming it, and a second API too', async () => {
+    const busy = join(dir, 'busy.sqlite');
+    const api = await startLedger('sqlite', { SQLITE_PATH: source });
+    const other = await startLedger('sqlite', { SQLITE_PATH: busy });
+    const inUse = (file: string) => new RegExp(`the read models in ${sqliteReadModelPath(file).replace(/[.\\/]/g, '\\$&')} are in use by ledger-api \\(pid ${process.pid} on [^)]+\\), since [\\d-]+T[\\d:.]+Z: .*stop it first`);
+    try {
+      const journal = () => onReadModels(source, 'SELECT count(*) AS n, max(position) AS last FROM journal_lines');
+      const before = journal();
+      for (const command of [['rebuild'], ['rebuild', 'journal'], ['verify']]) {
+        const refused = cli({ SQLITE_PATH: source }, ...command);
+        expect(refused.status).toBe(1);
+        expect(refused.stderr).toMatch(inUse(source));
+      }
+      expect(journal()).toEqual(before); // the refused rebuild emptied nothing
+      const importing = cli({ SQLITE_PATH: busy }, 'import', exported);
+      expect(importing.status).toBe(1);
+      expect(importing.stderr).toMatch(inUse(busy));
+      expect(await other.store.headPosition()).toBe(-1n);
+      const second = await createApp({ LOG_LEVEL: 'silent', NODE_ENV: 'test', LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, EVENT_STORE: 'sqlite', SQLITE_PATH: source });
+      await expect(second.init()).rejects.toThrow(inUse(source));
+      await second.close();
+    } finally {
+      await Promise.all([api.close(), other.close()]);
+    }
+    expect(cli({ SQLITE_PATH: source }, 'verify')).toMatchObject({ status: 0 }); // free again once the API stopped
+  }, 120000);
+
   describePostgres('into PostgreSQL', () => it('migrates the export (sqlite → postgres)', async () => {
     const database = await createTestDatabase('cli');
     try {
@@ -228,6 +258,34 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       await Promise.all([a.close(), b.close()]);
     } finally {
       await database?.drop();
+    }
+  }, 120000));
+
+  describePostgres('on PostgreSQL', () => it('refuses verify and a second API while an API runs on the same read models, and stops projecting if it loses them', async () => {
+    const api = await startLedger('postgres');
+    const url = api.app.get(ConfigService).get<string>('DATABASE_URL')!;
+    const inUse = /the read models in database ledger_test_e2e_\w+, schema public are in use by ledger-api \(pid \d+ on [^)]+\), since [\d-]+T[\d:.]+Z/;
+    try {
+      const refused = cli({ EVENT_STORE: 'postgres', DATABASE_URL: url }, 'verify');
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(inUse);
+      const second = await createApp({ LOG_LEVEL: 'silent', NODE_ENV: 'test', LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, EVENT_STORE: 'postgres', DATABASE_URL: url });
+      await expect(second.init()).rejects.toThrow(inUse);
+      await second.close();
+
+      // The lease's session ended by the server: the API stops projecting and says so; another may take over.
+      await onPostgres(url, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted");
+      let health = await api.http.get('/health');
+      for (let i = 0; i < 100 && health.status === 200; i++) health = await new Promise((r) => setTimeout(r, 50)).then(() => api.http.get('/health'));
+      expect(health.status).toBe(503);
+      expect(health.body.error.readModels.message).toMatch(/lease ended: another process may now project them; restart this one/);
+      const projected = api.app.get(ProjectionRunner).position();
+      await post(api, '/parties', { name: 'After the lease', kind: 'company' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(api.app.get(ProjectionRunner).position()).toBe(projected);
+      expect(cli({ EVENT_STORE: 'postgres', DATABASE_URL: url }, 'verify')).toMatchObject({ status: 0 });
+    } finally {
+      await api.close();
     }
   }, 120000));
 });

@@ -1,5 +1,5 @@
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, importEvents } from '@ledger/ledger';
+import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, importEvents, leaseHolder } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner } from 'nest-commander';
 import { createReadStream } from 'node:fs';
@@ -7,11 +7,13 @@ import { createInterface } from 'node:readline';
 
 @Command({ name: 'import', arguments: '<file>', description: 'append an NDJSON export into an empty store (a migration between adapters)' })
 export class ImportCommand extends CommandRunner {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {
     super();
   }
 
   async run([file]: string[]): Promise<void> {
+    // An API running on this store would append beside the import, and project half of it.
+    await this.db.claim(leaseHolder('ledger-cli import'));
     const count = await importEvents(this.store, () => createInterface({ input: createReadStream(file), crlfDelay: Infinity }));
     process.stderr.write(`imported ${count} events into the ${this.store.kind} store\n`);
   }

@@ -1,5 +1,5 @@
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, PROJECTIONS, ProjectionRunner } from '@ledger/ledger';
+import { EVENT_STORE, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb, leaseHolder } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
 import { Command, CommandRunner } from 'nest-commander';
@@ -7,7 +7,11 @@ import { catchUp } from './catch-up';
 
 @Command({ name: 'rebuild', arguments: '[projection]', description: 'rebuild one projection (or all, reading the log once) from the start of the log' })
 export class RebuildCommand extends CommandRunner {
-  constructor(private readonly runner: ProjectionRunner, @Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
+  ) {
     super();
   }
 
@@ -15,6 +19,7 @@ export class RebuildCommand extends CommandRunner {
     if (name && !PROJECTIONS.some((p) => p.name === name)) {
       throw new Error(`unknown projection ${name}; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
     }
+    await this.db.claim(leaseHolder('ledger-cli rebuild'));
     await this.runner.start('projections');
     const head = await this.store.headPosition();
     const label = name ?? 'all projections';

@@ -1,6 +1,6 @@
 import { EventStore } from '@ledger/event-store';
 import {
-  EVENT_STORE, LedgerConfig, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb, StatementsQuery, openFreshReadModels, revisionGaps, storeConfig,
+  EVENT_STORE, LedgerConfig, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb, StatementsQuery, openFreshReadModels, revisionGaps, storeConfig, leaseHolder,
 } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -20,6 +20,7 @@ export class VerifyCommand extends CommandRunner {
   }
 
   async run(): Promise<void> {
+    await this.db.claim(leaseHolder('ledger-cli verify'));
     const head = await this.store.headPosition();
     const problems = await revisionGaps(this.store);
     await this.runner.start('projections');

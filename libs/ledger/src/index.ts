@@ -5,6 +5,7 @@ export * from './command-handling/stream-states';
 export * from './event-store/tokens';
 export * from './event-store/open-stores';
 export * from './read-model/read-model-db';
+export * from './read-model/read-model-lease';
 export * from './projections/projection';
 export * from './projections/projection-runner';
 export * from './parties/register-party';

@@ -30,6 +30,7 @@ import { TimedEventStore } from './observability/timed-event-store';
 import { IssueApiKeyHandler, RevokeApiKeyHandler } from './access/api-keys';
 import { apiKeysProjection } from './access/api-keys.projection';
 import { ReadModelDb } from './read-model/read-model-db';
+import { leaseHolder } from './read-model/read-model-lease';
 
 const CONSUMERS = Symbol('LEDGER_CONSUMERS');
 
@@ -89,6 +90,7 @@ export const storeConfig = (c: ConfigService<LedgerConfig, true>) => ({
   exports: [CqrsModule, EVENT_STORE, READ_MODEL_DB, ProjectionRunner, PartiesQuery, PatentsQuery, LicensesQuery, StatementsQuery, AllocationExplanation, AccessQuery, IdempotencyStore, LedgerMetrics, EquityQuery],
 })
 export class LedgerModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ReadModels');
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
@@ -102,7 +104,13 @@ export class LedgerModule implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationBootstrap() {
-    if (this.consumers === 'start') await this.runner.start();
+    if (this.consumers !== 'start') return;
+    // Losing the lease, this process stops projecting: another may have taken the read models over.
+    await this.db.claim(leaseHolder('ledger-api'), (reason) => {
+      this.logger.error(`${reason}; projections and process managers stopped`);
+      void this.runner.stop();
+    });
+    await this.runner.start();
   }
 
   async onApplicationShutdown() {

@@ -12,6 +12,8 @@ export interface ProblemDetails {
   instance?: string;
   code?: string;
   errors?: FieldProblem[];
+  /** Extension members (RFC 9457 §3.2), such as a failed health check's results. */
+  [extension: string]: unknown;
 }
 
 const DOMAIN_STATUS = { rule: 422, conflict: 409, 'not-found': 404 } as const;
@@ -37,7 +39,10 @@ export function toProblem(error: unknown): ProblemDetails {
     const status = error.getStatus();
     const body = error.getResponse();
     const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? error.message);
-    return { type: 'about:blank', title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error', status, detail };
+    // An object's members that are objects themselves (terminus' health results: info, error, details)
+    // travel as extension members (RFC 9457 §3.2): a 503 from /health must say which check is down.
+    const extensions = typeof body === 'object' ? Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'object' && v !== null)) : {};
+    return { ...extensions, type: 'about:blank', title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error', status, detail };
   }
   // body-parser failures (malformed JSON, body too large) carry the client's status.
   const status = (error as { status?: unknown; type?: unknown })?.status;

@@ -1,6 +1,10 @@
-import { Pool, PoolClient } from 'pg';
+import { Client, ClientBase, Pool, PoolClient } from 'pg';
 import { DeferredWrites, Statement } from './deferred-writes';
 import { ReadModelDb, SqlExecutor, SqlRow, TransactionExecutor } from './read-model-db';
+import { leaseRefusal, recordLeaseHolder } from './read-model-lease';
+
+/** The advisory lock's first key ("LDGR"); the second is the read models' schema, so verify's scratch has its own. */
+const LEASE_KEY = 0x4c444752;
 
 function executor(client: Pool | PoolClient): SqlExecutor {
   return {
@@ -101,24 +105,30 @@ export class PostgresReadModelDb implements ReadModelDb {
   readonly dialect = 'postgres' as const;
   private readonly pool: Pool;
   private readonly exec: SqlExecutor;
+  /** The session holding the advisory lock, once claimed; `leaseLost` once that session ended unasked. */
+  private lease?: Client;
+  private leaseLost?: string;
 
   /** `schema`: tables are made and read there instead of the role's default (`verify` rebuilds into one of its own). */
-  constructor(connectionString: string, private readonly onIdleError: (error: Error) => void = () => undefined, schema?: string) {
+  constructor(
+    private readonly connectionString: string,
+    private readonly onIdleError: (error: Error) => void = () => undefined,
+    private readonly schema?: string,
+  ) {
     // Read models are small next to memory and read by key ranges: with the default random_page_cost
     // (4, tuned for spinning disks) a 10,000-line statement was read by bitmap scan and an on-disk sort
     // (38 ms in the server); at 1.1 it is an index scan in statement order (6 ms).
     // UTF8 whatever the server's or role's default: small transactions are sent with their values
     // written in by escapeLiteral, which is only safe in an encoding where a multibyte character never
     // contains the byte of a backslash or a quote.
-    this.pool = new Pool({ connectionString, max: 10, options: '-c random_page_cost=1.1 -c client_encoding=UTF8' });
+    // The schema by a statement, not in `options`: options in the URL would replace these. The pool
+    // awaits onConnect before it hands the new connection out (queueing it behind the first query
+    // instead is deprecated in pg 8 and goes in pg 9).
+    const onConnect = schema === undefined ? undefined : (client: ClientBase) => client.query(`SET search_path TO ${schema}`);
+    this.pool = new Pool({ connectionString, max: 10, options: '-c random_page_cost=1.1 -c client_encoding=UTF8', onConnect });
     // An idle connection the server drops (restart, admin termination) must not crash the process:
     // the pool discards it and the next query opens a new one.
     this.pool.on('error', (error) => this.onIdleError(error));
-    // The schema by a statement, not in `options`: options in the URL would replace these. A client
-    // runs its queries in order, so this one goes before anything asked of the new connection.
-    if (schema !== undefined) {
-      this.pool.on('connect', (client) => void client.query(`SET search_path TO ${schema}`).catch((error: Error) => this.onIdleError(error)));
-    }
     this.exec = executor(this.pool);
   }
 
@@ -151,11 +161,45 @@ export class PostgresReadModelDb implements ReadModelDb {
     if (tables.length > 0) await this.pool.query(`VACUUM (ANALYZE) ${tables.join(', ')}`);
   }
 
+  /**
+   * A session advisory lock on a connection of its own, held until close: the server releases it when
+   * the session ends, so also when this process dies. A lost session (server restart, admin kill) is
+   * not taken again behind the operator's back: onLost is told, ping fails from then on (/health says
+   * why), and the holder should stop projecting.
+   */
+  async claim(holder: string, onLost: (reason: string) => void = () => undefined) {
+    if (this.lease) return;
+    const lease = new Client({ connectionString: this.connectionString });
+    lease.on('error', (error) => this.onIdleError(error));
+    await lease.connect();
+    try {
+      if (this.schema !== undefined) await lease.query(`SET search_path TO ${this.schema}`);
+      const { rows: [taken] } = await lease.query<{ held: boolean; database: string; schema: string }>(
+        'SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS held, current_database() AS database, current_schema() AS schema', [LEASE_KEY],
+      );
+      if (!taken.held) throw await leaseRefusal(this, `database ${taken.database}, schema ${taken.schema}`);
+    } catch (error) {
+      await lease.end().catch(() => undefined);
+      throw error;
+    }
+    this.lease = lease;
+    lease.on('end', () => {
+      if (this.lease !== lease) return;
+      this.leaseLost = 'the session holding the read models\' lease ended: another process may now project them; restart this one';
+      onLost(this.leaseLost);
+    });
+    await recordLeaseHolder(this, holder, new Date());
+  }
+
   async ping() {
+    if (this.leaseLost) throw new Error(this.leaseLost);
     await this.pool.query('SELECT 1');
   }
 
   async close() {
     await this.pool.end();
+    const lease = this.lease;
+    this.lease = undefined; // ending it now is asked for
+    await lease?.end();
   }
 }

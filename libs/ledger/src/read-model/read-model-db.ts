@@ -31,6 +31,13 @@ export interface ReadModelDb extends SqlExecutor {
    * SQLite has no visibility map and its plans here do not depend on statistics: nothing to do.
    */
   vacuum(tables: readonly string[]): Promise<void>;
+  /**
+   * Takes the read models' lease (read-model-lease.ts) until close, recording `holder` (leaseHolder);
+   * throws ReadModelsInUse, naming the holder, if another process or connection has it. `onLost` is
+   * called if the lease goes before close (a PostgreSQL session ended by the server).
+   */
+  claim(holder: string, onLost?: (reason: string) => void): Promise<void>;
+  /** Fails if the database is unreachable, or if the lease this db took was lost since. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

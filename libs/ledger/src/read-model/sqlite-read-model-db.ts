@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WalCheckpointer, WriteQueue, writeQueueFor } from '@ledger/event-store';
 import { ReadModelDb, SqlRow, TransactionExecutor } from './read-model-db';
+import { leaseRefusal, recordLeaseHolder } from './read-model-lease';
 
 /** `$n` placeholders become `?` in order of appearance; the params are reordered to match. */
 function toSqlite(sql: string): { text: string; order: number[] } {
@@ -55,8 +56,10 @@ export class SqliteReadModelDb implements ReadModelDb {
   private readonly readExec: TransactionExecutor;
   private readonly writes: WriteQueue;
   private readonly checkpointer?: WalCheckpointer;
+  /** The connection holding the lease file's exclusive lock, once claimed. */
+  private lease?: Database.Database;
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.writes = writeQueueFor(path);
     this.writer = open(path, WRITER_CACHE);
@@ -94,6 +97,25 @@ export class SqliteReadModelDb implements ReadModelDb {
     // See ReadModelDb.vacuum: nothing SQLite needs.
   }
 
+  /**
+   * The lock is an open exclusive transaction on a small file of its own (`<read models>.lease`): SQLite
+   * locks files for connections in this process and in others alike, and the OS drops the lock of a
+   * process that dies. An in-memory database is private to this process: nothing to lock.
+   */
+  async claim(holder: string) {
+    if (this.path === ':memory:' || this.lease) return;
+    const lease = new Database(`${this.path}.lease`, { timeout: 0 });
+    try {
+      lease.exec('BEGIN EXCLUSIVE');
+    } catch (error) {
+      lease.close();
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') throw await leaseRefusal(this, this.path);
+      throw error;
+    }
+    this.lease = lease;
+    await recordLeaseHolder(this, holder, new Date());
+  }
+
   async ping() {
     this.reader.prepare('SELECT 1').get();
   }
@@ -103,6 +125,7 @@ export class SqliteReadModelDb implements ReadModelDb {
     await this.checkpointer?.stop(); // its thread ends with the database
     if (this.reader !== this.writer && this.reader.open) this.reader.close();
     if (this.writer.open) this.writer.close();
+    this.lease?.close(); // last: the read models are closed before another process may take them
   }
 }
 

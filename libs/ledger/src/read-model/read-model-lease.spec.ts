@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { TestDatabase, createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
+import { useTempDir } from '@ledger/event-store/testing/temp-files';
+import { Client } from 'pg';
+import { PostgresReadModelDb } from './postgres-read-model-db';
+import { ReadModelDb } from './read-model-db';
+import { ReadModelsInUse, leaseHolder } from './read-model-lease';
+import { SqliteReadModelDb } from './sqlite-read-model-db';
+
+/** The lease as every adapter must keep it: one holder, named to the one refused, free once closed. */
+function leaseContract(open: () => ReadModelDb, where: RegExp) {
+  it('refuses a second claim, naming the holder and where, and lets it in once the holder closes', async () => {
+    const first = open();
+    const second = open();
+    try {
+      await first.claim('ledger-api (pid 1 on host-a)');
+      const refused = await second.claim('ledger-cli rebuild (pid 2 on host-b)').then(() => undefined, (e: Error) => e);
+      expect(refused).toBeInstanceOf(ReadModelsInUse);
+      expect(refused?.message).toMatch(where);
+      expect(refused?.message).toMatch(/in use by ledger-api \(pid 1 on host-a\), since \d{4}-\d\d-\d\dT[\d:.]+Z: .*stop it first/);
+      await first.close();
+      await second.claim('ledger-cli rebuild (pid 2 on host-b)');
+      const third = open();
+      try {
+        const again = await third.claim('ledger-api (pid 3 on host-c)').then(() => undefined, (e: Error) => e);
+        expect(again?.message).toMatch(/in use by ledger-cli rebuild \(pid 2 on host-b\)/);
+      } finally {
+        await third.close();
+      }
+    } finally {
+      await first.close().catch(() => undefined);
+      await second.close();
+    }
+  });
+
+  it('is taken once per db: a second claim by the holder is a no-op', async () => {
+    const db = open();
+    try {
+      await db.claim(leaseHolder('ledger-api'));
+      await db.claim(leaseHolder('ledger-api'));
+      await db.ping();
+    } finally {
+      await db.close();
+    }
+  });
+}
+
+/** A node process that claims the lease on `path`, says so, and waits to be killed. */
+function holderProcess(path: string) {
+  const script = `
+    const { SqliteReadModelDb } = require(${JSON.stringify(join(__dirname, 'sqlite-read-model-db'))});
+    // Kept referenced: a database the GC collects is closed, and its lock with it.
+    globalThis.holder = new SqliteReadModelDb(${JSON.stringify(path)});
+    globalThis.holder.claim('a process killed later').then(() => console.log('held'));
+    setInterval(() => undefined, 1000);`;
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const held = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve());
+    child.on('exit', (code) => reject(new Error(`holder exited with ${code} before holding the lease`)));
+  });
+  return { held, child };
+}
+
+describe('SQLite read models: the lease', () => {
+  const dir = useTempDir('ledger-lease-');
+  leaseContract(() => new SqliteReadModelDb(join(dir(), 'read-models.sqlite')), /read-models\.sqlite/);
+
+  it('is released by the OS when its holder dies without closing (SIGKILL)', async () => {
+    const path = join(dir(), 'killed.sqlite');
+    const { held, child } = holderProcess(path);
+    await held;
+    const db = new SqliteReadModelDb(path);
+    try {
+      await expect(db.claim('next')).rejects.toThrow(/in use by a process killed later/);
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      await db.claim('next');
+    } finally {
+      child.kill('SIGKILL');
+      await db.close();
+    }
+  }, 30000);
+
+  it('has nothing to lock in memory: such a database is private to its connection', async () => {
+    const [a, b] = [new SqliteReadModelDb(':memory:'), new SqliteReadModelDb(':memory:')];
+    await a.claim('a');
+    await b.claim('b');
+    await Promise.all([a.close(), b.close()]);
+  });
+});
+
+describePostgres('PostgreSQL read models: the lease', () => {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase('lease');
+  });
+  afterAll(() => database?.drop());
+
+  leaseContract(() => new PostgresReadModelDb(database!.url), /database ledger_test_lease_\w+, schema public/);
+
+  it('keeps one lease per schema, so verify can rebuild into a scratch schema while it holds the live one', async () => {
+    const live = new PostgresReadModelDb(database!.url);
+    await live.execute('CREATE SCHEMA IF NOT EXISTS scratch');
+    const scratch = new PostgresReadModelDb(database!.url, undefined, 'scratch');
+    try {
+      await live.claim('verify');
+      await scratch.claim('verify');
+    } finally {
+      await Promise.all([live.close(), scratch.close()]);
+    }
+  });
+
+  it('tells its holder and fails ping once its session is gone, and lets another process take the lease', async () => {
+    const lost: string[] = [];
+    const holder = new PostgresReadModelDb(database!.url);
+    const next = new PostgresReadModelDb(database!.url);
+    const admin = new Client({ connectionString: database!.url });
+    await admin.connect();
+    try {
+      await holder.claim('holder', (reason) => lost.push(reason));
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()`);
+      // The session's end reaches the client a moment after the server ends it.
+      for (let i = 0; i < 100 && (await holder.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+      await expect(holder.ping()).rejects.toThrow(/lease ended: another process may now project them; restart this one/);
+      expect(lost).toEqual([expect.stringMatching(/lease ended/)]); // told once, to stop projecting
+      await next.claim('next');
+    } finally {
+      await admin.end();
+      await Promise.all([holder.close(), next.close()]);
+    }
+  });
+});
