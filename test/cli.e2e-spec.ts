@@ -168,10 +168,15 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     expect(again.stderr).toContain('the target store is not empty');
   }, 60000);
 
-  it('rebuilds a projection with a progress bar, and rejects an unknown one', () => {
+  it('rebuilds a projection with a progress bar and its rate in events, and rejects an unknown one', async () => {
+    const store = new SqliteEventStore(source);
+    const events = (await store.readAll()).length;
+    const head = await store.headPosition();
+    await store.close();
     const rebuilt = cli({ SQLITE_PATH: source }, 'rebuild', 'journal');
     expect(rebuilt.status).toBe(0);
-    expect(rebuilt.stderr).toContain('journal');
+    expect(rebuilt.stderr).toMatch(new RegExp(`journal .* 100% \\| position ${head}/${head} \\| ${events} events, \\d+ events/s`));
+    expect(rebuilt.stderr).toContain(`rebuilt journal: ${events} events up to position ${head} in `);
     const unknown = cli({ SQLITE_PATH: source }, 'rebuild', 'nonsense');
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain('unknown projection nonsense');

@@ -24,28 +24,34 @@ export class RebuildCommand extends CommandRunner {
     const head = await this.store.headPosition();
     const label = name ?? 'all projections';
     const bar = new SingleBar({
-      format: `${label.padEnd(16)} {bar} {percentage}% | {value}/{total} positions | {rate} events/s`,
+      format: `${label.padEnd(16)} {bar} {percentage}% | position {value}/{total} | {events} events, {rate} events/s`,
       stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000,
     });
     const started = Date.now();
-    const rate = (done: bigint) => Math.round(Number(done) / Math.max((Date.now() - started) / 1000, 0.001));
-    bar.start(Number(head < 0n ? 0n : head), 0, { rate: 0 }); // a position count for display only
+    // Progress by position (how far through the log), the rate by events taken in: on EventStoreDB a
+    // position is a byte offset in its log, not a count of events.
+    const progress = () => {
+      const taken = this.runner.eventsTaken();
+      const events = name ? taken[name] : Math.max(0, ...PROJECTIONS.map((p) => taken[p.name])); // rebuilt together from one read of the log
+      return { events, rate: Math.round(events / Math.max((Date.now() - started) / 1000, 0.001)) };
+    };
+    bar.start(Number(head < 0n ? 0n : head), 0, progress()); // Number: for display only
     if (name) await this.runner.rebuild(name);
     else await this.runner.rebuildAll();
     const reached = () => (name ? this.runner.positions()[name] : this.runner.position());
     try {
-      await catchUp(this.runner, reached, head, (at) => bar.update(Number(at + 1n), { rate: rate(at + 1n) }));
+      await catchUp(this.runner, reached, head, (at) => bar.update(Number(at), progress()));
     } catch (error) {
       bar.stop();
       await this.runner.stop();
       throw new Error(`rebuild of ${label} stopped at position ${reached()} of ${head}: ${(error as Error).message}`);
     }
-    bar.update(Number(head < 0n ? 0n : head), { rate: rate(head + 1n) });
+    bar.update(Number(head < 0n ? 0n : head), progress());
     bar.stop();
     const projected = Date.now();
     await this.runner.vacuum(name);
     const seconds = (Date.now() - started) / 1000;
-    process.stderr.write(`rebuilt ${label}: ${head + 1n} positions in ${seconds.toFixed(1)} s (vacuum ${((Date.now() - projected) / 1000).toFixed(1)} s)\n`);
+    process.stderr.write(`rebuilt ${label}: ${progress().events} events up to position ${head} in ${seconds.toFixed(1)} s (vacuum ${((Date.now() - projected) / 1000).toFixed(1)} s)\n`);
     await this.runner.stop();
   }
 }

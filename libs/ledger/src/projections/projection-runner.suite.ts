@@ -175,6 +175,8 @@ export function projectionRunnerSuite(name: string, target: RunnerTarget) {
       expect(await runner.waitFor(await env.store.headPosition(), 10000)).toBe(true);
       await runner.stop();
       expect(await rows(env.db)).toEqual(before);
+      // The rebuild's count starts again: what rebuild reports as its rate in events.
+      expect(runner.eventsTaken()).toEqual({ counting: (await env.store.readAll()).length });
     });
 
     it('catches up a page per transaction, reading the log once for every projection', async () => {

@@ -19,6 +19,8 @@ interface Running {
   position: bigint;
   /** Events skipped since its checkpoint was last saved. */
   unsaved: number;
+  /** Events taken in (handled or skipped) since it started or was last rebuilt: a rebuild's rate. */
+  taken: number;
   /** Process managers have a subscription (and page buffer) each; projections share a feed. */
   subscription?: Subscription;
   buffer?: PageBuffer;
@@ -75,7 +77,7 @@ export class ProjectionRunner {
       if (scope === 'projections' && !isProjection(consumer)) continue;
       if (isProjection(consumer)) await prepareTables(this.db, consumer);
       const checkpoint = await loadCheckpoint(this.db, consumer.name);
-      const entry: Running = { consumer, position: checkpoint ?? -1n, unsaved: 0 };
+      const entry: Running = { consumer, position: checkpoint ?? -1n, unsaved: 0, taken: 0 };
       this.running.set(consumer.name, entry);
       if (isProjection(consumer)) members.push(entry);
       else this.subscribe(entry, checkpoint);
@@ -160,6 +162,14 @@ export class ProjectionRunner {
     return consumer !== undefined && !isProjection(consumer);
   }
 
+  /**
+   * Events each consumer has taken in since it started or was last rebuilt: a rebuild's rate, which
+   * positions cannot give (on EventStoreDB a position is a byte offset in its log).
+   */
+  eventsTaken(): Record<string, number> {
+    return Object.fromEntries([...this.running].map(([name, r]) => [name, r.taken]));
+  }
+
   /** Consumers whose subscription broke (store unreachable) and is being re-established. */
   failed(): string[] {
     return [...this.failures.keys()];
@@ -208,7 +218,7 @@ export class ProjectionRunner {
       for (const sql of empty) await tx.execute(sql);
       for (const { consumer } of entries) await deleteCheckpoint(tx, consumer.name);
     });
-    for (const entry of entries) Object.assign(entry, { position: -1n, unsaved: 0 });
+    for (const entry of entries) Object.assign(entry, { position: -1n, unsaved: 0, taken: 0 });
   }
 
   /**
@@ -252,6 +262,7 @@ export class ProjectionRunner {
     if (failed) throw failed.reason;
     for (const { entry, save, skipped, last } of work) {
       entry.position = last;
+      entry.taken += skipped;
       entry.unsaved = save ? 0 : entry.unsaved + skipped;
       this.failures.delete(entry.consumer.name);
     }
@@ -300,6 +311,7 @@ export class ProjectionRunner {
         await saveCheckpoint(this.db, manager.name, handled[handled.length - 1].position);
       });
     }
+    entry.taken += page.filter((e) => e.position > entry.position).length;
     entry.position = page[page.length - 1].position;
     this.failures.delete(manager.name);
     this.advanced();
