@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { startLedger } from './support/ledger-app';
 import { createApp } from '../apps/ledger-api/src/bootstrap';
 import { ConfigService } from '@nestjs/config';
-import { ProjectionRunner, sqliteReadModelPath } from '@ledger/ledger';
+import { LEASE_HOLDERS_SQL, ProjectionRunner, sqliteReadModelPath } from '@ledger/ledger';
 import { OFFICE_TOKEN } from './support/tokens';
 import { post, registerCast, salesLine, workedLicenseTerms } from './support/worked-example';
 
@@ -279,7 +279,7 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       await second.close();
 
       // The lease's session ended by the server: the API stops projecting and says so; another may take over.
-      await onPostgres(url, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted");
+      await onPostgres(url, `SELECT pg_terminate_backend(pid) FROM (${LEASE_HOLDERS_SQL}) AS holders`);
       let health = await api.http.get('/health');
       for (let i = 0; i < 100 && health.status === 200; i++) health = await new Promise((r) => setTimeout(r, 50)).then(() => api.http.get('/health'));
       expect(health.status).toBe(503);

@@ -6,6 +6,7 @@ export * from './event-store/tokens';
 export * from './event-store/open-stores';
 export * from './read-model/read-model-db';
 export * from './read-model/read-model-lease';
+export { LEASE_HOLDERS_SQL } from './read-model/postgres-lease';
 export * from './projections/projection';
 export * from './projections/projection-runner';
 export * from './parties/register-party';

@@ -1,14 +1,15 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Logger } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, ProjectionRunner, READ_MODEL_DB, ReadModelDb } from '@ledger/ledger';
+import { EVENT_STORE, ProjectionRunner, READ_MODEL_DB, ReadModelDb, ReadModelLeaseLost } from '@ledger/ledger';
 import { Public } from '../auth/access-policy';
 
 @ApiTags('operations')
 @Public()
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('Health');
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -27,13 +28,20 @@ export class HealthController {
     ]);
   }
 
+  /**
+   * /health is public: a driver's error can name hosts, ports, roles and databases, so it goes to the
+   * log and the caller is told only that the check failed. A lost lease is the exception: its reason
+   * names nothing, and tells the operator what to do.
+   */
   private async reachable(key: string, ping: () => Promise<void>, details: Record<string, string>) {
     const session = this.indicators.check(key);
     try {
       await ping();
       return session.up(details);
     } catch (error) {
-      return session.down({ ...details, message: (error as Error).message });
+      if (error instanceof ReadModelLeaseLost) return session.down({ ...details, message: error.message });
+      this.logger.warn(`health check ${key} failed: ${(error as Error).message}`);
+      return session.down({ ...details, message: 'unreachable (the reason is in the service log)' });
     }
   }
 

@@ -41,7 +41,10 @@ export function toProblem(error: unknown): ProblemDetails {
     const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? error.message);
     // An object's members that are objects themselves (terminus' health results: info, error, details)
     // travel as extension members (RFC 9457 §3.2): a 503 from /health must say which check is down.
-    const extensions = typeof body === 'object' ? Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'object' && v !== null)) : {};
+    // Not `message`, which is `detail` already (Nest's pipes give a list there).
+    const extensions = typeof body === 'object'
+      ? Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== 'message' && typeof v === 'object' && v !== null))
+      : {};
     return { ...extensions, type: 'about:blank', title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error', status, detail };
   }
   // body-parser failures (malformed JSON, body too large) carry the client's status.

@@ -22,7 +22,6 @@ export async function openEventStore(config: StoreConfig): Promise<EventStore> {
   }
 }
 
-/** Read models share the SQLite file in embedded mode, and live in PostgreSQL in server mode. */
 /**
  * SQLite read models live in a file beside the events' (`ledger.sqlite` → `ledger.read-models.sqlite`):
  * appends then neither wait behind projection transactions nor fsync the read models' pages, and a

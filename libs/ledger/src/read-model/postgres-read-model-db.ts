@@ -1,10 +1,8 @@
-import { Client, ClientBase, Pool, PoolClient } from 'pg';
+import { ClientBase, Pool, PoolClient } from 'pg';
 import { DeferredWrites, Statement } from './deferred-writes';
 import { ReadModelDb, SqlExecutor, SqlRow, TransactionExecutor } from './read-model-db';
+import { HEARTBEAT_MS, PostgresLease } from './postgres-lease';
 import { leaseRefusal, recordLeaseHolder } from './read-model-lease';
-
-/** The advisory lock's first key ("LDGR"); the second is the read models' schema, so verify's scratch has its own. */
-const LEASE_KEY = 0x4c444752;
 
 function executor(client: Pool | PoolClient): SqlExecutor {
   return {
@@ -105,15 +103,14 @@ export class PostgresReadModelDb implements ReadModelDb {
   readonly dialect = 'postgres' as const;
   private readonly pool: Pool;
   private readonly exec: SqlExecutor;
-  /** The session holding the advisory lock, once claimed; `leaseLost` once that session ended unasked. */
-  private lease?: Client;
-  private leaseLost?: string;
+  private lease?: PostgresLease;
 
   /** `schema`: tables are made and read there instead of the role's default (`verify` rebuilds into one of its own). */
   constructor(
     private readonly connectionString: string,
     private readonly onIdleError: (error: Error) => void = () => undefined,
     private readonly schema?: string,
+    private readonly leaseHeartbeatMs = HEARTBEAT_MS,
   ) {
     // Read models are small next to memory and read by key ranges: with the default random_page_cost
     // (4, tuned for spinning disks) a 10,000-line statement was read by bitmap scan and an on-disk sort
@@ -161,45 +158,22 @@ export class PostgresReadModelDb implements ReadModelDb {
     if (tables.length > 0) await this.pool.query(`VACUUM (ANALYZE) ${tables.join(', ')}`);
   }
 
-  /**
-   * A session advisory lock on a connection of its own, held until close: the server releases it when
-   * the session ends, so also when this process dies. A lost session (server restart, admin kill) is
-   * not taken again behind the operator's back: onLost is told, ping fails from then on (/health says
-   * why), and the holder should stop projecting.
-   */
+  /** See PostgresLease. */
   async claim(holder: string, onLost: (reason: string) => void = () => undefined) {
     if (this.lease) return;
-    const lease = new Client({ connectionString: this.connectionString });
-    lease.on('error', (error) => this.onIdleError(error));
-    await lease.connect();
-    try {
-      if (this.schema !== undefined) await lease.query(`SET search_path TO ${this.schema}`);
-      const { rows: [taken] } = await lease.query<{ held: boolean; database: string; schema: string }>(
-        'SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS held, current_database() AS database, current_schema() AS schema', [LEASE_KEY],
-      );
-      if (!taken.held) throw await leaseRefusal(this, `database ${taken.database}, schema ${taken.schema}`);
-    } catch (error) {
-      await lease.end().catch(() => undefined);
-      throw error;
-    }
-    this.lease = lease;
-    lease.on('end', () => {
-      if (this.lease !== lease) return;
-      this.leaseLost = 'the session holding the read models\' lease ended: another process may now project them; restart this one';
-      onLost(this.leaseLost);
-    });
+    const taken = await PostgresLease.take(this.connectionString, this.schema, onLost, this.onIdleError, this.leaseHeartbeatMs);
+    if (!(taken instanceof PostgresLease)) throw await leaseRefusal(this, taken.heldElsewhere);
+    this.lease = taken;
     await recordLeaseHolder(this, holder, new Date());
   }
 
   async ping() {
-    if (this.leaseLost) throw new Error(this.leaseLost);
+    this.lease?.check();
     await this.pool.query('SELECT 1');
   }
 
   async close() {
     await this.pool.end();
-    const lease = this.lease;
-    this.lease = undefined; // ending it now is asked for
-    await lease?.end();
+    await this.lease?.release(); // last: the read models are closed before another process may take them
   }
 }

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { TestDatabase, createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
 import { useTempDir } from '@ledger/event-store/testing/temp-files';
 import { Client } from 'pg';
+import { AddressInfo, Socket, connect, createServer } from 'node:net';
+import { LEASE_HOLDERS_SQL } from './postgres-lease';
 import { PostgresReadModelDb } from './postgres-read-model-db';
 import { ReadModelDb } from './read-model-db';
 import { ReadModelsInUse, leaseHolder } from './read-model-lease';
@@ -83,6 +86,46 @@ describe('SQLite read models: the lease', () => {
     }
   }, 30000);
 
+  it('has exactly one winner when two take it at the same instant (two threads woken together, 200 rounds)', async () => {
+    // sync[0]: the round to take the lock in; sync[1]: the round whose locks to let go.
+    const taker = `
+      require('@swc-node/register');
+      const { workerData, parentPort } = require('node:worker_threads');
+      const { lockLeaseFile } = require(${JSON.stringify(join(__dirname, 'sqlite-lease'))});
+      const sync = new Int32Array(workerData.sync);
+      parentPort.postMessage('ready');
+      for (let round = 1; round <= workerData.rounds; round++) {
+        Atomics.wait(sync, 0, round - 1);
+        const lease = lockLeaseFile(workerData.dir + '/race-' + round + '.sqlite');
+        parentPort.postMessage(lease ? 'held' : 'refused');
+        Atomics.wait(sync, 1, round - 1);
+        lease?.close();
+      }`;
+    const rounds = 200;
+    const sync = new Int32Array(new SharedArrayBuffer(8));
+    const workers = [0, 1].map(() => new Worker(taker, { eval: true, workerData: { sync: sync.buffer, rounds, dir: dir() } }));
+    const next = (worker: Worker) => new Promise<string>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    try {
+      await Promise.all(workers.map(next)); // ready
+      const outcomes = new Map<string, number>();
+      for (let round = 1; round <= rounds; round++) {
+        const said = Promise.all(workers.map(next));
+        Atomics.store(sync, 0, round);
+        Atomics.notify(sync, 0);
+        const outcome = (await said).sort().join(' and ');
+        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+        Atomics.store(sync, 1, round);
+        Atomics.notify(sync, 1);
+      }
+      expect(Object.fromEntries(outcomes)).toEqual({ 'held and refused': rounds });
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+  }, 60000);
+
   it('has nothing to lock in memory: such a database is private to its connection', async () => {
     const [a, b] = [new SqliteReadModelDb(':memory:'), new SqliteReadModelDb(':memory:')];
     await a.claim('a');
@@ -120,7 +163,7 @@ describePostgres('PostgreSQL read models: the lease', () => {
     await admin.connect();
     try {
       await holder.claim('holder', (reason) => lost.push(reason));
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()`);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM (${LEASE_HOLDERS_SQL}) AS holders`);
       // The session's end reaches the client a moment after the server ends it.
       for (let i = 0; i < 100 && (await holder.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
       await expect(holder.ping()).rejects.toThrow(/lease ended: another process may now project them; restart this one/);
@@ -131,4 +174,51 @@ describePostgres('PostgreSQL read models: the lease', () => {
       await Promise.all([holder.close(), next.close()]);
     }
   });
+
+  it('notices a session that stops answering (a partition: no goodbye from the server) and tells its holder', async () => {
+    const proxy = await silenceableProxy(new URL(database!.url));
+    const lost: string[] = [];
+    const holder = new PostgresReadModelDb(proxy.url(database!.url), undefined, undefined, 200);
+    const admin = new Client({ connectionString: database!.url });
+    await admin.connect();
+    try {
+      await holder.claim('holder', (reason) => lost.push(reason));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(lost).toEqual([]); // answered heartbeats keep it
+      proxy.silence(); // nothing passes either way, and no connection is closed
+      for (let i = 0; i < 100 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(lost).toEqual([expect.stringMatching(/lease stopped answering .*another process may now project them; restart this one/)]);
+      // The server still holds it until its keepalives give the client up: nobody projects twice meanwhile.
+      expect((await admin.query(LEASE_HOLDERS_SQL)).rows).toHaveLength(1);
+    } finally {
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM (${LEASE_HOLDERS_SQL}) AS holders`);
+      await admin.end();
+      proxy.close();
+      await holder.close();
+    }
+  });
 });
+
+/** A TCP proxy to PostgreSQL that can stop passing bytes without closing anything, as a partition does. */
+async function silenceableProxy(target: URL) {
+  const sockets: Socket[] = [];
+  let silent = false;
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    sockets.push(client, upstream);
+    client.on('data', (chunk) => silent || upstream.write(chunk));
+    upstream.on('data', (chunk) => silent || client.write(chunk));
+    client.on('error', () => undefined);
+    upstream.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (url: string) => Object.assign(new URL(url), { hostname: '127.0.0.1', port: String(port) }).toString(),
+    silence: () => void (silent = true),
+    close: () => {
+      sockets.forEach((s) => s.destroy());
+      server.close();
+    },
+  };
+}

@@ -18,6 +18,11 @@ export class ReadModelsInUse extends Error {
   override readonly name = 'ReadModelsInUse';
 }
 
+/** The lease went while its holder ran (a PostgreSQL session lost): safe to show anyone, it names no host. */
+export class ReadModelLeaseLost extends Error {
+  override readonly name = 'ReadModelLeaseLost';
+}
+
 /** Who takes the lease, as the refusal names it: `ledger-api (pid 4242 on host-1)`. */
 export function leaseHolder(role: string): string {
   return `${role} (pid ${process.pid} on ${hostname()})`;

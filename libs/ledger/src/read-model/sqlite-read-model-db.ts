@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { WalCheckpointer, WriteQueue, writeQueueFor } from '@ledger/event-store';
 import { ReadModelDb, SqlRow, TransactionExecutor } from './read-model-db';
 import { leaseRefusal, recordLeaseHolder } from './read-model-lease';
+import { lockLeaseFile } from './sqlite-lease';
 
 /** `$n` placeholders become `?` in order of appearance; the params are reordered to match. */
 function toSqlite(sql: string): { text: string; order: number[] } {
@@ -43,9 +44,10 @@ function executor(db: Database.Database): TransactionExecutor {
 }
 
 /**
- * Read models in a SQLite file (by default the events' own file). Two connections: transactions run
- * on the writer, one at a time through the file's write queue (shared with the event store, since they
- * may await between statements), while queries use the reader and never see a half-applied transaction.
+ * Read models in a SQLite file (by default beside the events': sqliteReadModelPath). Two connections:
+ * transactions run on the writer, one at a time through the file's write queue (shared with any other
+ * writer of the same file in this process, since a transaction may await between statements), while
+ * queries use the reader and never see a half-applied transaction.
  */
 export class SqliteReadModelDb implements ReadModelDb {
   readonly concurrentTransactions = false;
@@ -97,21 +99,11 @@ export class SqliteReadModelDb implements ReadModelDb {
     // See ReadModelDb.vacuum: nothing SQLite needs.
   }
 
-  /**
-   * The lock is an open exclusive transaction on a small file of its own (`<read models>.lease`): SQLite
-   * locks files for connections in this process and in others alike, and the OS drops the lock of a
-   * process that dies. An in-memory database is private to this process: nothing to lock.
-   */
+  /** See lockLeaseFile. An in-memory database is private to its connection: nothing to lock. */
   async claim(holder: string) {
     if (this.path === ':memory:' || this.lease) return;
-    const lease = new Database(`${this.path}.lease`, { timeout: 0 });
-    try {
-      lease.exec('BEGIN EXCLUSIVE');
-    } catch (error) {
-      lease.close();
-      if ((error as { code?: string }).code === 'SQLITE_BUSY') throw await leaseRefusal(this, this.path);
-      throw error;
-    }
+    const lease = lockLeaseFile(this.path);
+    if (!lease) throw await leaseRefusal(this, this.path);
     this.lease = lease;
     await recordLeaseHolder(this, holder, new Date());
   }

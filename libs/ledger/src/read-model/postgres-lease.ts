@@ -1,0 +1,89 @@
+import { Client } from 'pg';
+import { ReadModelLeaseLost } from './read-model-lease';
+
+/** The advisory lock's first key ("LDGR"); the second is the read models' schema, so verify's scratch has its own. */
+export const LEASE_KEY = 0x4c444752;
+
+/** For an operator (psql): the backends holding the read models' leases in the current database. */
+export const LEASE_HOLDERS_SQL = `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = ${LEASE_KEY} AND objsubid = 2
+  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+
+/**
+ * The holder must learn it lost its session before the server frees the lock for another process: the
+ * server drops a silent client after 10 s idle and 3 unanswered probes 5 s apart (25 s); the holder
+ * asks the server something every 5 s and gives up on an answer after 5 s (at most ~10 s).
+ */
+const SERVER_KEEPALIVES = 'SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3';
+export const HEARTBEAT_MS = 5_000;
+
+/**
+ * A session advisory lock on a connection of its own, held until release: the server frees it when the
+ * session ends, so also when the process dies (once keepalives tell the server a vanished host is gone).
+ * It needs a session of its own on the server: through a pooler in transaction mode (PgBouncer) the
+ * lock would stay on a server connection others reuse.
+ *
+ * A lost session (server restart, failover, network partition, admin kill) is not taken again behind
+ * the operator's back: `onLost` is told once, and `check` throws from then on.
+ */
+export class PostgresLease {
+  private lost?: string;
+  private released = false;
+  private heartbeat?: NodeJS.Timeout;
+
+  private constructor(private readonly client: Client, private readonly onLost: (reason: string) => void, private readonly heartbeatMs: number) {
+    client.on('end', () => this.lose("the session holding the read models' lease ended"));
+    this.beat();
+  }
+
+  /** The lease, or where it is held by another (`database d, schema s`) for the refusal. */
+  static async take(
+    connectionString: string, schema: string | undefined, onLost: (reason: string) => void, onError: (error: Error) => void, heartbeatMs = HEARTBEAT_MS,
+  ): Promise<PostgresLease | { heldElsewhere: string }> {
+    const client = new Client({ connectionString, keepAlive: true, query_timeout: heartbeatMs });
+    client.on('error', onError);
+    await client.connect();
+    try {
+      await client.query(SERVER_KEEPALIVES);
+      if (schema !== undefined) await client.query(`SET search_path TO ${schema}`);
+      const { rows: [taken] } = await client.query<{ held: boolean; database: string; schema: string }>(
+        'SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS held, current_database() AS database, current_schema() AS schema', [LEASE_KEY],
+      );
+      if (taken.held) return new PostgresLease(client, onLost, heartbeatMs);
+      await client.end();
+      return { heldElsewhere: `database ${taken.database}, schema ${taken.schema}` };
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Throws ReadModelLeaseLost once the session is gone. */
+  check(): void {
+    if (this.lost) throw new ReadModelLeaseLost(this.lost);
+  }
+
+  async release(): Promise<void> {
+    this.released = true;
+    clearTimeout(this.heartbeat);
+    await this.client.end();
+  }
+
+  /** One question at a time: the next is asked once the last is answered (or given up on). */
+  private beat(): void {
+    this.heartbeat = setTimeout(() => {
+      this.client.query('SELECT 1').then(
+        () => this.lost || this.released || this.beat(),
+        (error: Error) => this.lose(`the session holding the read models' lease stopped answering (${error.message})`),
+      );
+    }, this.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private lose(why: string): void {
+    if (this.lost || this.released) return;
+    this.lost = `${why}: another process may now project them; restart this one`;
+    clearTimeout(this.heartbeat);
+    void this.client.end().catch(() => undefined);
+    this.onLost(this.lost);
+  }
+}
