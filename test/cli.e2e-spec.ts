@@ -293,4 +293,18 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       await api.close();
     }
   }, 120000));
+
+  describePostgres('on a new PostgreSQL database', () => it('starts one of two APIs started at once, and refuses the other by name', async () => {
+    const database = (await createTestDatabase('twins'))!;
+    const env = { LOG_LEVEL: 'silent', NODE_ENV: 'test', LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, EVENT_STORE: 'postgres', DATABASE_URL: database.url };
+    const apps = await Promise.all([createApp(env), createApp(env)]);
+    try {
+      // Both create the tables of a new database at the same moment before either asks for the lease.
+      const started = await Promise.all(apps.map((app) => app.init().then(() => 'started', (e: Error) => e.message)));
+      expect(started.sort()).toEqual(['started', expect.stringMatching(/^the read models in .* are in use by ledger-api \(pid \d+/)]);
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+      await database.drop();
+    }
+  }, 60000));
 });

@@ -22,10 +22,15 @@ export class IdempotencyStore implements OnModuleInit {
   constructor(@Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {}
 
   async onModuleInit() {
-    await this.db.execute(
-      `CREATE TABLE IF NOT EXISTS idempotency_keys (
-         key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, status INTEGER, body TEXT, created_at TEXT NOT NULL)`,
-    );
+    const ddl = `CREATE TABLE IF NOT EXISTS idempotency_keys (
+       key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, status INTEGER, body TEXT, created_at TEXT NOT NULL)`;
+    // Two processes starting at once on a new PostgreSQL database both find no table and both create it;
+    // the second's catalog insert fails (23505) though the table is there now. Once more finds it. (The
+    // second process is then refused the read models' lease, with the holder named.)
+    await this.db.execute(ddl).catch(async (error: { code?: string }) => {
+      if (error.code !== '23505') throw error;
+      await this.db.execute(ddl);
+    });
   }
 
   async claim(key: string, requestHash: string, now: Date): Promise<Claim> {

@@ -37,11 +37,18 @@ export async function recordLeaseHolder(db: SqlExecutor, holder: string, since: 
   );
 }
 
+const NAME_WAIT_MS = 2_000;
+
 /** The refusal for a process that found the lock taken, naming the holder if it has said who it is. */
 export async function leaseRefusal(db: SqlExecutor, where: string): Promise<ReadModelsInUse> {
-  // The holder records itself just after it takes the lock: in between, or in a database from before
-  // this table, there is no name to give.
-  const [row] = await db.query<{ holder: string; since: string }>('SELECT holder, since FROM read_model_lease WHERE id = 1').catch(() => []);
+  // The holder records itself just after it takes the lock (two processes started together: it has
+  // not yet), so a missing name is waited for a little before the refusal goes without one.
+  const named = () => db.query<{ holder: string; since: string }>('SELECT holder, since FROM read_model_lease WHERE id = 1').catch(() => []);
+  let [row] = await named();
+  for (let wait = 0; !row && wait < NAME_WAIT_MS; wait += 50) {
+    await new Promise((r) => setTimeout(r, 50));
+    [row] = await named();
+  }
   const by = row ? `${row.holder}, since ${row.since}` : 'another process';
   return new ReadModelsInUse(
     `the read models in ${where} are in use by ${by}: one process at a time projects them and runs the process managers; stop it first`,
