@@ -1,26 +1,15 @@
 import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
 import { PostgresEventStore, SqliteEventStore, EventStore } from '@ledger/event-store';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Client } from 'pg';
+import { cli, onPostgres } from './support/cli';
 import { startLedger } from './support/ledger-app';
 import { createApp } from '../apps/ledger-api/src/bootstrap';
-import { ConfigService } from '@nestjs/config';
-import { LEASE_HOLDERS_SQL, ProjectionRunner, sqliteReadModelPath } from '@ledger/ledger';
+import { sqliteReadModelPath } from '@ledger/ledger';
 import { OFFICE_TOKEN } from './support/tokens';
 import { post, registerCast, salesLine, workedLicenseTerms } from './support/worked-example';
-
-const CLI = join(__dirname, '..', 'apps', 'ledger-cli', 'src', 'main.ts');
-
-function cli(env: Record<string, string>, ...args: string[]) {
-  const run = spawnSync(process.execPath, ['-r', '@swc-node/register', CLI, ...args], {
-    env: { ...process.env, LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, LOG_LEVEL: 'silent', ...env }, encoding: 'utf8', timeout: 120000,
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 /** One statement on a SQLite ledger's read-model file behind the CLI's back (tampering, triggers, reading): its rows, if any. */
 function onReadModels(ledgerFile: string, sql: string) {
@@ -30,17 +19,6 @@ function onReadModels(ledgerFile: string, sql: string) {
     return statement.reader ? statement.all() : (statement.run(), []);
   } finally {
     db.close();
-  }
-}
-
-/** One query on its own connection. */
-async function onPostgres(url: string, sql: string) {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
   }
 }
 
@@ -265,46 +243,4 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       await database?.drop();
     }
   }, 120000));
-
-  describePostgres('on PostgreSQL', () => it('refuses verify and a second API while an API runs on the same read models, and stops projecting if it loses them', async () => {
-    const api = await startLedger('postgres');
-    const url = api.app.get(ConfigService).get<string>('DATABASE_URL')!;
-    const inUse = /the read models in database ledger_test_e2e_\w+, schema public are in use by ledger-api \(pid \d+ on [^)]+\), since [\d-]+T[\d:.]+Z/;
-    try {
-      const refused = cli({ EVENT_STORE: 'postgres', DATABASE_URL: url }, 'verify');
-      expect(refused.status).toBe(1);
-      expect(refused.stderr).toMatch(inUse);
-      const second = await createApp({ LOG_LEVEL: 'silent', NODE_ENV: 'test', LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, EVENT_STORE: 'postgres', DATABASE_URL: url });
-      await expect(second.init()).rejects.toThrow(inUse);
-      await second.close();
-
-      // The lease's session ended by the server: the API stops projecting and says so; another may take over.
-      await onPostgres(url, `SELECT pg_terminate_backend(pid) FROM (${LEASE_HOLDERS_SQL}) AS holders`);
-      let health = await api.http.get('/health');
-      for (let i = 0; i < 100 && health.status === 200; i++) health = await new Promise((r) => setTimeout(r, 50)).then(() => api.http.get('/health'));
-      expect(health.status).toBe(503);
-      expect(health.body.error.readModels.message).toMatch(/lease ended: another process may now project them; restart this one/);
-      const projected = api.app.get(ProjectionRunner).position();
-      await post(api, '/parties', { name: 'After the lease', kind: 'company' });
-      await new Promise((r) => setTimeout(r, 300));
-      expect(api.app.get(ProjectionRunner).position()).toBe(projected);
-      expect(cli({ EVENT_STORE: 'postgres', DATABASE_URL: url }, 'verify')).toMatchObject({ status: 0 });
-    } finally {
-      await api.close();
-    }
-  }, 120000));
-
-  describePostgres('on a new PostgreSQL database', () => it('starts one of two APIs started at once, and refuses the other by name', async () => {
-    const database = (await createTestDatabase('twins'))!;
-    const env = { LOG_LEVEL: 'silent', NODE_ENV: 'test', LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, EVENT_STORE: 'postgres', DATABASE_URL: database.url };
-    const apps = await Promise.all([createApp(env), createApp(env)]);
-    try {
-      // Both create the tables of a new database at the same moment before either asks for the lease.
-      const started = await Promise.all(apps.map((app) => app.init().then(() => 'started', (e: Error) => e.message)));
-      expect(started.sort()).toEqual(['started', expect.stringMatching(/^the read models in .* are in use by ledger-api \(pid \d+/)]);
-    } finally {
-      await Promise.all(apps.map((app) => app.close()));
-      await database.drop();
-    }
-  }, 60000));
 });

@@ -1,9 +1,10 @@
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, importEvents, leaseHolder } from '@ledger/ledger';
+import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, importEvents } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner } from 'nest-commander';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { claimForCommand } from './lease';
 
 @Command({ name: 'import', arguments: '<file>', description: 'append an NDJSON export into an empty store (a migration between adapters)' })
 export class ImportCommand extends CommandRunner {
@@ -13,7 +14,7 @@ export class ImportCommand extends CommandRunner {
 
   async run([file]: string[]): Promise<void> {
     // An API running on this store would append beside the import, and project half of it.
-    await this.db.claim(leaseHolder('ledger-cli import'));
+    await claimForCommand(this.db, 'import');
     const count = await importEvents(this.store, () => createInterface({ input: createReadStream(file), crlfDelay: Infinity }));
     process.stderr.write(`imported ${count} events into the ${this.store.kind} store\n`);
   }

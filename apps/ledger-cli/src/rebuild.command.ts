@@ -1,9 +1,10 @@
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb, leaseHolder } from '@ledger/ledger';
+import { EVENT_STORE, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
 import { Command, CommandRunner } from 'nest-commander';
 import { catchUp } from './catch-up';
+import { claimForCommand } from './lease';
 
 @Command({ name: 'rebuild', arguments: '[projection]', description: 'rebuild one projection (or all, reading the log once) from the start of the log' })
 export class RebuildCommand extends CommandRunner {
@@ -19,7 +20,7 @@ export class RebuildCommand extends CommandRunner {
     if (name && !PROJECTIONS.some((p) => p.name === name)) {
       throw new Error(`unknown projection ${name}; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
     }
-    await this.db.claim(leaseHolder('ledger-cli rebuild'));
+    await claimForCommand(this.db, 'rebuild');
     await this.runner.start('projections');
     const head = await this.store.headPosition();
     const label = name ?? 'all projections';

@@ -1,11 +1,12 @@
 import { EventStore } from '@ledger/event-store';
 import {
-  EVENT_STORE, LedgerConfig, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb, StatementsQuery, openFreshReadModels, revisionGaps, storeConfig, leaseHolder,
+  EVENT_STORE, LedgerConfig, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb, StatementsQuery, openFreshReadModels, revisionGaps, storeConfig,
 } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Command, CommandRunner } from 'nest-commander';
 import { catchUp } from './catch-up';
+import { claimForCommand } from './lease';
 
 @Command({ name: 'verify', description: 'trial balance zero, stream revisions contiguous, read models equal to a fresh rebuild' })
 export class VerifyCommand extends CommandRunner {
@@ -20,7 +21,7 @@ export class VerifyCommand extends CommandRunner {
   }
 
   async run(): Promise<void> {
-    await this.db.claim(leaseHolder('ledger-cli verify'));
+    await claimForCommand(this.db, 'verify');
     const head = await this.store.headPosition();
     const problems = await revisionGaps(this.store);
     await this.runner.start('projections');

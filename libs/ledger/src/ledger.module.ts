@@ -105,12 +105,16 @@ export class LedgerModule implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap() {
     if (this.consumers !== 'start') return;
-    // Losing the lease, this process stops projecting: another may have taken the read models over.
+    // Losing the lease, this process stops projecting: another may have taken the read models over
+    // (and its transactions are fenced off: postgres-lease.ts). Lost while starting, it stops once started.
+    let lost = false;
     await this.db.claim(leaseHolder('ledger-api'), (reason) => {
+      lost = true;
       this.logger.error(`${reason}; projections and process managers stopped`);
       void this.runner.stop();
     });
     await this.runner.start();
+    if (lost) await this.runner.stop();
   }
 
   async onApplicationShutdown() {

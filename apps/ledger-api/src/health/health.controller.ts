@@ -48,8 +48,10 @@ export class HealthController {
   /** Lag is shown as positions: they are opaque, so "behind" is the honest measure. */
   private async projections() {
     const session = this.indicators.check('projections');
-    const head = await this.store.headPosition();
     const positions = Object.fromEntries(Object.entries(this.runner.positions()).map(([k, v]) => [k, v.toString()]));
+    // With the store down the head is unknown: this check is down too, not the whole request a 500.
+    const head = await this.store.headPosition().catch(() => undefined);
+    if (head === undefined) return session.down({ positions, message: 'the head of the log is unknown: the event store is unreachable' });
     const failed = this.runner.failed();
     const details = { head: head.toString(), positions, behind: this.runner.position() < head, failed };
     return failed.length ? session.down(details) : session.up(details);

@@ -4,6 +4,9 @@ import { ReadModelDb } from '../read-model/read-model-db';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** A transaction-scoped advisory lock around the table's creation ("IDEM"). */
+const SCHEMA_LOCK = 0x4944454d;
+
 export interface StoredResponse {
   requestHash: string;
   status: number;
@@ -22,14 +25,16 @@ export class IdempotencyStore implements OnModuleInit {
   constructor(@Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {}
 
   async onModuleInit() {
-    const ddl = `CREATE TABLE IF NOT EXISTS idempotency_keys (
-       key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, status INTEGER, body TEXT, created_at TEXT NOT NULL)`;
-    // Two processes starting at once on a new PostgreSQL database both find no table and both create it;
-    // the second's catalog insert fails (23505) though the table is there now. Once more finds it. (The
-    // second process is then refused the read models' lease, with the holder named.)
-    await this.db.execute(ddl).catch(async (error: { code?: string }) => {
-      if (error.code !== '23505') throw error;
-      await this.db.execute(ddl);
+    await this.db.transaction(async (tx) => {
+      // Two processes starting at once on a new PostgreSQL database would both create the table, and
+      // one fail on the catalog (23505, 42P07 or 42710, by timing): the second waits for the first here.
+      // (It is then refused the read models' lease, with the holder named.) SQLite's BEGIN IMMEDIATE
+      // serialises them already.
+      if (this.db.dialect === 'postgres') await tx.execute('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+      await tx.execute(
+        `CREATE TABLE IF NOT EXISTS idempotency_keys (
+           key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, status INTEGER, body TEXT, created_at TEXT NOT NULL)`,
+      );
     });
   }
 

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { ReadModelLeaseLost } from './read-model-lease';
 
-/** The advisory lock's first key ("LDGR"); the second is the read models' schema, so verify's scratch has its own. */
+/** The advisory lock's first key ("LDGR"); the second is the read models' schema (a schema's read models have a lease of their own). */
 export const LEASE_KEY = 0x4c444752;
 
 /** For an operator (psql): the backends holding the read models' leases in the current database. */
@@ -9,12 +9,39 @@ export const LEASE_HOLDERS_SQL = `SELECT pid FROM pg_locks WHERE locktype = 'adv
   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
 
 /**
- * The holder must learn it lost its session before the server frees the lock for another process: the
- * server drops a silent client after 10 s idle and 3 unanswered probes 5 s apart (25 s); the holder
- * asks the server something every 5 s and gives up on an answer after 5 s (at most ~10 s).
+ * The server drops a silent client after 10 s idle and 3 unanswered probes 5 s apart (25 s), on the
+ * lease's session and the read models' pool alike, so a partitioned holder's lock and open
+ * transactions go within ~25 s. The holder asks the server something every 5 s and gives up on an
+ * answer after 5 s: it learns first (at most ~10 s).
  */
-const SERVER_KEEPALIVES = 'SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3';
+const KEEPALIVES = { tcp_keepalives_idle: 10, tcp_keepalives_interval: 5, tcp_keepalives_count: 3 };
+export const KEEPALIVE_OPTIONS = Object.entries(KEEPALIVES).map(([name, value]) => `-c ${name}=${value}`).join(' ');
 export const HEARTBEAT_MS = 5_000;
+const RELEASE_WAIT_MS = 3_000;
+
+/** The fence's advisory lock ("LDGF", per schema): in memory, so fencing writes no WAL and no row lock. */
+const FENCE_KEY = 0x4c444746;
+const FENCE_LOCK = `${FENCE_KEY}, hashtext(current_schema())`;
+
+/**
+ * First in every read-model transaction of a holder of generation `generation`: it shares the fence
+ * until the commit, then reads the generation, and fails the transaction if another holder has bumped
+ * it since. A page sent before a partition and delivered after a takeover aborts.
+ */
+export function fenceStatement(generation: number): string {
+  return `DO $$ BEGIN
+    PERFORM pg_advisory_xact_lock_shared(${FENCE_LOCK});
+    IF NOT EXISTS (SELECT 1 FROM read_model_lease WHERE id = 1 AND generation = ${Math.trunc(generation)}) THEN
+      RAISE EXCEPTION 'another process holds the read models'' lease now: this one must not write them';
+    END IF;
+  END $$`;
+}
+
+/**
+ * In the new holder's transaction that bumps the generation: waits for the transactions of the holder
+ * before to end (they end within ~25 s of a partition: keepalives), up to a minute.
+ */
+export const TAKE_OVER_STATEMENTS = ["SET LOCAL lock_timeout = '60s'", `SELECT pg_advisory_xact_lock(${FENCE_LOCK})`];
 
 /**
  * A session advisory lock on a connection of its own, held until release: the server frees it when the
@@ -39,11 +66,10 @@ export class PostgresLease {
   static async take(
     connectionString: string, schema: string | undefined, onLost: (reason: string) => void, onError: (error: Error) => void, heartbeatMs = HEARTBEAT_MS,
   ): Promise<PostgresLease | { heldElsewhere: string }> {
-    const client = new Client({ connectionString, keepAlive: true, query_timeout: heartbeatMs });
+    const client = new Client({ connectionString, keepAlive: true, query_timeout: heartbeatMs, options: KEEPALIVE_OPTIONS });
     client.on('error', onError);
     await client.connect();
     try {
-      await client.query(SERVER_KEEPALIVES);
       if (schema !== undefined) await client.query(`SET search_path TO ${schema}`);
       const { rows: [taken] } = await client.query<{ held: boolean; database: string; schema: string }>(
         'SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS held, current_database() AS database, current_schema() AS schema', [LEASE_KEY],
@@ -62,10 +88,23 @@ export class PostgresLease {
     if (this.lost) throw new ReadModelLeaseLost(this.lost);
   }
 
+  /**
+   * Ends the session, which frees the lock. A session that cannot say goodbye (a dead link: the server
+   * would answer only once TCP gives up, many minutes later) is cut after a few seconds instead, so a
+   * shutdown finishes; the server frees the lock when its keepalives give the session up.
+   */
   async release(): Promise<void> {
     this.released = true;
     clearTimeout(this.heartbeat);
-    await this.client.end();
+    let timer: NodeJS.Timeout | undefined;
+    const cut = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        (this.client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+        resolve();
+      }, RELEASE_WAIT_MS);
+    });
+    await Promise.race([this.client.end().catch(() => undefined), cut]);
+    clearTimeout(timer);
   }
 
   /** One question at a time: the next is asked once the last is answered (or given up on). */

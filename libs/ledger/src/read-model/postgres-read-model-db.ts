@@ -1,7 +1,7 @@
 import { ClientBase, Pool, PoolClient } from 'pg';
 import { DeferredWrites, Statement } from './deferred-writes';
 import { ReadModelDb, SqlExecutor, SqlRow, TransactionExecutor } from './read-model-db';
-import { HEARTBEAT_MS, PostgresLease } from './postgres-lease';
+import { HEARTBEAT_MS, KEEPALIVE_OPTIONS, PostgresLease, TAKE_OVER_STATEMENTS, fenceStatement } from './postgres-lease';
 import { leaseRefusal, recordLeaseHolder } from './read-model-lease';
 
 function executor(client: Pool | PoolClient): SqlExecutor {
@@ -104,6 +104,8 @@ export class PostgresReadModelDb implements ReadModelDb {
   private readonly pool: Pool;
   private readonly exec: SqlExecutor;
   private lease?: PostgresLease;
+  /** Once the lease is held: every transaction is fenced by it (fenceStatement). */
+  private generation?: number;
 
   /** `schema`: tables are made and read there instead of the role's default (`verify` rebuilds into one of its own). */
   constructor(
@@ -122,7 +124,8 @@ export class PostgresReadModelDb implements ReadModelDb {
     // awaits onConnect before it hands the new connection out (queueing it behind the first query
     // instead is deprecated in pg 8 and goes in pg 9).
     const onConnect = schema === undefined ? undefined : (client: ClientBase) => client.query(`SET search_path TO ${schema}`);
-    this.pool = new Pool({ connectionString, max: 10, options: '-c random_page_cost=1.1 -c client_encoding=UTF8', onConnect });
+    // Server-side keepalives (postgres-lease.ts): a partitioned process's open transactions end within ~25 s.
+    this.pool = new Pool({ connectionString, max: 10, options: `-c random_page_cost=1.1 -c client_encoding=UTF8 ${KEEPALIVE_OPTIONS}`, onConnect });
     // An idle connection the server drops (restart, admin termination) must not crash the process:
     // the pool discards it and the next query opens a new one.
     this.pool.on('error', (error) => this.onIdleError(error));
@@ -140,6 +143,7 @@ export class PostgresReadModelDb implements ReadModelDb {
   async transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const tx = transactionExecutor(client);
+    if (this.generation !== undefined) tx.defer(fenceStatement(this.generation));
     let broken: Error | undefined;
     try {
       const result = await fn(tx);
@@ -164,7 +168,7 @@ export class PostgresReadModelDb implements ReadModelDb {
     const taken = await PostgresLease.take(this.connectionString, this.schema, onLost, this.onIdleError, this.leaseHeartbeatMs);
     if (!(taken instanceof PostgresLease)) throw await leaseRefusal(this, taken.heldElsewhere);
     this.lease = taken;
-    await recordLeaseHolder(this, holder, new Date());
+    this.generation = await recordLeaseHolder(this, holder, new Date(), TAKE_OVER_STATEMENTS);
   }
 
   async ping() {

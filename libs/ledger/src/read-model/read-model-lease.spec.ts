@@ -104,10 +104,9 @@ describe('SQLite read models: the lease', () => {
     const rounds = 200;
     const sync = new Int32Array(new SharedArrayBuffer(8));
     const workers = [0, 1].map(() => new Worker(taker, { eval: true, workerData: { sync: sync.buffer, rounds, dir: dir() } }));
-    const next = (worker: Worker) => new Promise<string>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
+    let failed: Error | undefined;
+    workers.forEach((worker) => worker.on('error', (error) => (failed = error)));
+    const next = (worker: Worker) => new Promise<string>((resolve) => worker.once('message', resolve));
     try {
       await Promise.all(workers.map(next)); // ready
       const outcomes = new Map<string, number>();
@@ -120,6 +119,7 @@ describe('SQLite read models: the lease', () => {
         Atomics.store(sync, 1, round);
         Atomics.notify(sync, 1);
       }
+      expect(failed).toBeUndefined();
       expect(Object.fromEntries(outcomes)).toEqual({ 'held and refused': rounds });
     } finally {
       await Promise.all(workers.map((w) => w.terminate()));
@@ -143,7 +143,7 @@ describePostgres('PostgreSQL read models: the lease', () => {
 
   leaseContract(() => new PostgresReadModelDb(database!.url), /database ledger_test_lease_\w+, schema public/);
 
-  it('keeps one lease per schema, so verify can rebuild into a scratch schema while it holds the live one', async () => {
+  it('keeps one lease per schema: read models in another schema are another set, taken on their own', async () => {
     const live = new PostgresReadModelDb(database!.url);
     await live.execute('CREATE SCHEMA IF NOT EXISTS scratch');
     const scratch = new PostgresReadModelDb(database!.url, undefined, 'scratch');
@@ -175,39 +175,86 @@ describePostgres('PostgreSQL read models: the lease', () => {
     }
   });
 
-  it('notices a session that stops answering (a partition: no goodbye from the server) and tells its holder', async () => {
-    const proxy = await silenceableProxy(new URL(database!.url));
-    const lost: string[] = [];
-    const holder = new PostgresReadModelDb(proxy.url(database!.url), undefined, undefined, 200);
+  it("takes over only once the last holder's open transactions have ended, so none commits after the takeover", async () => {
+    const old = new PostgresReadModelDb(database!.url);
+    const next = new PostgresReadModelDb(database!.url);
     const admin = new Client({ connectionString: database!.url });
     await admin.connect();
     try {
-      await holder.claim('holder', (reason) => lost.push(reason));
+      await old.claim('old holder');
+      await old.execute('CREATE TABLE IF NOT EXISTS open_pages (n INTEGER)');
+      let finish!: () => void;
+      const gate = new Promise<void>((resolve) => (finish = resolve));
+      const page = old.transaction(async (tx) => {
+        await tx.query('SELECT 1'); // the fence and BEGIN go now: the transaction is open on the server
+        await gate;
+        await tx.execute('INSERT INTO open_pages VALUES (1)');
+      });
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM (${LEASE_HOLDERS_SQL}) AS holders`); // its session lost
+      let taken = false;
+      const claimed = next.claim('new holder').then(() => (taken = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(taken).toBe(false); // waiting for the old page
+      finish();
+      await page;
+      await claimed;
+      expect((await admin.query('SELECT n FROM open_pages')).rows).toEqual([{ n: 1 }]);
+      await expect(old.transaction(async (tx) => tx.execute('INSERT INTO open_pages VALUES (2)'))).rejects.toThrow(/another process holds the read models' lease now/);
+    } finally {
+      await admin.end();
+      await Promise.all([old.close(), next.close()]);
+    }
+  });
+
+  it('notices a session that stops answering (a partition), and fences off its page delivered after another took the lease', async () => {
+    const proxy = await partitionableProxy(new URL(database!.url));
+    const lost: string[] = [];
+    const old = new PostgresReadModelDb(proxy.url(database!.url), undefined, undefined, 200);
+    const admin = new Client({ connectionString: database!.url });
+    await admin.connect();
+    let next: PostgresReadModelDb | undefined;
+    try {
+      await old.claim('old holder', (reason) => lost.push(reason));
+      await old.execute('CREATE TABLE pages (n INTEGER)');
+      await old.transaction(async (tx) => tx.defer('INSERT INTO pages VALUES (1)')); // the fence lets its own holder write
       await new Promise((r) => setTimeout(r, 500));
       expect(lost).toEqual([]); // answered heartbeats keep it
-      proxy.silence(); // nothing passes either way, and no connection is closed
+      proxy.partition(); // nothing passes either way, and no connection is closed
+      const late = old.transaction(async (tx) => tx.defer('INSERT INTO pages VALUES (2)')).then(() => 'committed', (e: Error) => e.message);
       for (let i = 0; i < 100 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(lost).toEqual([expect.stringMatching(/lease stopped answering .*another process may now project them; restart this one/)]);
-      // The server still holds it until its keepalives give the client up: nobody projects twice meanwhile.
+      // The server still holds it until its keepalives give the client up: nobody else can take it meanwhile.
       expect((await admin.query(LEASE_HOLDERS_SQL)).rows).toHaveLength(1);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM (${LEASE_HOLDERS_SQL}) AS holders`); // as the server's keepalives would
+      next = new PostgresReadModelDb(database!.url);
+      await next.claim('new holder');
+      proxy.heal();
+      expect(await late).toMatch(/another process holds the read models' lease now: this one must not write them/);
+      expect((await admin.query('SELECT n FROM pages')).rows).toEqual([{ n: 1 }]);
+      await next.transaction(async (tx) => tx.defer('INSERT INTO pages VALUES (3)'));
+      expect((await admin.query('SELECT n FROM pages ORDER BY n')).rows).toEqual([{ n: 1 }, { n: 3 }]);
     } finally {
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM (${LEASE_HOLDERS_SQL}) AS holders`);
       await admin.end();
       proxy.close();
-      await holder.close();
+      await Promise.all([old.close(), next?.close()]);
     }
   });
 });
 
-/** A TCP proxy to PostgreSQL that can stop passing bytes without closing anything, as a partition does. */
-async function silenceableProxy(target: URL) {
+/**
+ * A TCP proxy to PostgreSQL that can stop passing bytes without closing anything, as a partition
+ * does, and heal: what was sent meanwhile is then delivered, as TCP retransmits it.
+ */
+async function partitionableProxy(target: URL) {
   const sockets: Socket[] = [];
-  let silent = false;
+  let parted = false;
+  const held: (() => void)[] = [];
+  const pass = (to: Socket) => (chunk: Buffer) => (parted ? held.push(() => to.write(chunk)) : to.write(chunk));
   const server = createServer((client) => {
     const upstream = connect(Number(target.port || 5432), target.hostname);
     sockets.push(client, upstream);
-    client.on('data', (chunk) => silent || upstream.write(chunk));
-    upstream.on('data', (chunk) => silent || client.write(chunk));
+    client.on('data', pass(upstream));
+    upstream.on('data', pass(client));
     client.on('error', () => undefined);
     upstream.on('error', () => undefined);
   });
@@ -215,7 +262,11 @@ async function silenceableProxy(target: URL) {
   const { port } = server.address() as AddressInfo;
   return {
     url: (url: string) => Object.assign(new URL(url), { hostname: '127.0.0.1', port: String(port) }).toString(),
-    silence: () => void (silent = true),
+    partition: () => void (parted = true),
+    heal: () => {
+      parted = false;
+      held.splice(0).forEach((deliver) => deliver());
+    },
     close: () => {
       sockets.forEach((s) => s.destroy());
       server.close();

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { SqlExecutor } from './read-model-db';
+import { ReadModelDb, SqlExecutor } from './read-model-db';
 
 /**
  * One process at a time projects a store's read models and runs its process managers: two would apply
@@ -7,11 +7,14 @@ import { SqlExecutor } from './read-model-db';
  * a second runner doubles them). The API takes the lease before it starts its consumers; ledger-cli's
  * rebuild, verify and import take it too, so they refuse while an API runs against the same store.
  *
- * The database holds the lock itself (SQLite: an exclusive lock on a file beside the read models;
+ * The database holds the lock itself (SQLite: a write lock kept on a file beside the read models;
  * PostgreSQL: a session advisory lock), so a process that dies or is killed releases it. This table
- * only names the holder, for the refusal's message.
+ * names the holder, for the refusal's message, and counts holders: each new one bumps `generation`,
+ * by which PostgreSQL transactions of the one before are fenced off (postgres-lease.ts), so a page of
+ * a holder that lost its session can never commit after another took over.
  */
-export const LEASE_SCHEMA = 'CREATE TABLE IF NOT EXISTS read_model_lease (id INTEGER PRIMARY KEY, holder TEXT NOT NULL, since TEXT NOT NULL)';
+export const LEASE_SCHEMA =
+  'CREATE TABLE IF NOT EXISTS read_model_lease (id INTEGER PRIMARY KEY, holder TEXT NOT NULL, since TEXT NOT NULL, generation INTEGER NOT NULL)';
 
 /** Another process holds the lease: the client's mistake to fix (stop that process first), not a fault. */
 export class ReadModelsInUse extends Error {
@@ -28,13 +31,26 @@ export function leaseHolder(role: string): string {
   return `${role} (pid ${process.pid} on ${hostname()})`;
 }
 
-/** Called once the lock is held: records the holder for the next process that asks. */
-export async function recordLeaseHolder(db: SqlExecutor, holder: string, since: Date): Promise<void> {
+/**
+ * Called once the lock is held: records the holder for the next process that asks, and returns its
+ * generation, in one transaction after `first` (PostgreSQL: waiting for the last holder's fenced
+ * transactions to end, postgres-lease.ts). A wait that times out is refused with the reason.
+ */
+export async function recordLeaseHolder(db: ReadModelDb, holder: string, since: Date, first: readonly string[] = []): Promise<number> {
   await db.execute(LEASE_SCHEMA);
-  await db.execute(
-    'INSERT INTO read_model_lease (id, holder, since) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, since = excluded.since',
-    [holder, since.toISOString()],
-  );
+  const [row] = await db.transaction(async (tx) => {
+    for (const sql of first) await tx.execute(sql);
+    return tx.query<{ generation: number | string }>(
+      `INSERT INTO read_model_lease (id, holder, since, generation) VALUES (1, $1, $2, 1)
+       ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, since = excluded.since, generation = read_model_lease.generation + 1
+       RETURNING generation`,
+      [holder, since.toISOString()],
+    );
+  }).catch((error: { code?: string; message: string }) => {
+    if (error.code !== '55P03') throw error;
+    throw new ReadModelsInUse(`the read models are still being written by the process that held them before (its transactions outlived a minute): ${error.message}; retry`);
+  });
+  return Number(row.generation);
 }
 
 const NAME_WAIT_MS = 2_000;

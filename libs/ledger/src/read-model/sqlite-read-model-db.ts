@@ -58,7 +58,7 @@ export class SqliteReadModelDb implements ReadModelDb {
   private readonly readExec: TransactionExecutor;
   private readonly writes: WriteQueue;
   private readonly checkpointer?: WalCheckpointer;
-  /** The connection holding the lease file's exclusive lock, once claimed. */
+  /** The connection keeping the lease file's write lock (sqlite-lease.ts), once claimed. */
   private lease?: Database.Database;
 
   constructor(private readonly path: string) {
@@ -105,7 +105,7 @@ export class SqliteReadModelDb implements ReadModelDb {
     const lease = lockLeaseFile(this.path);
     if (!lease) throw await leaseRefusal(this, this.path);
     this.lease = lease;
-    await recordLeaseHolder(this, holder, new Date());
+    await recordLeaseHolder(this, holder, new Date()); // no fence: this process keeps the lock as long as it lives
   }
 
   async ping() {
