@@ -14,8 +14,7 @@ export const LEASE_HOLDERS_SQL = `SELECT pid FROM pg_locks WHERE locktype = 'adv
  * transactions go within ~25 s. The holder asks the server something every 5 s and gives up on an
  * answer after 5 s: it learns first (at most ~10 s).
  */
-const KEEPALIVES = { tcp_keepalives_idle: 10, tcp_keepalives_interval: 5, tcp_keepalives_count: 3 };
-export const KEEPALIVE_OPTIONS = Object.entries(KEEPALIVES).map(([name, value]) => `-c ${name}=${value}`).join(' ');
+export const KEEPALIVES = 'SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3';
 export const HEARTBEAT_MS = 5_000;
 const RELEASE_WAIT_MS = 3_000;
 
@@ -66,10 +65,11 @@ export class PostgresLease {
   static async take(
     connectionString: string, schema: string | undefined, onLost: (reason: string) => void, onError: (error: Error) => void, heartbeatMs = HEARTBEAT_MS,
   ): Promise<PostgresLease | { heldElsewhere: string }> {
-    const client = new Client({ connectionString, keepAlive: true, query_timeout: heartbeatMs, options: KEEPALIVE_OPTIONS });
+    const client = new Client({ connectionString, keepAlive: true, query_timeout: heartbeatMs });
     client.on('error', onError);
     await client.connect();
     try {
+      await client.query(KEEPALIVES);
       if (schema !== undefined) await client.query(`SET search_path TO ${schema}`);
       const { rows: [taken] } = await client.query<{ held: boolean; database: string; schema: string }>(
         'SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS held, current_database() AS database, current_schema() AS schema', [LEASE_KEY],

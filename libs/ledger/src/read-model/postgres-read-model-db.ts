@@ -1,7 +1,7 @@
 import { ClientBase, Pool, PoolClient } from 'pg';
 import { DeferredWrites, Statement } from './deferred-writes';
 import { ReadModelDb, SqlExecutor, SqlRow, TransactionExecutor } from './read-model-db';
-import { HEARTBEAT_MS, KEEPALIVE_OPTIONS, PostgresLease, TAKE_OVER_STATEMENTS, fenceStatement } from './postgres-lease';
+import { HEARTBEAT_MS, KEEPALIVES, PostgresLease, TAKE_OVER_STATEMENTS, fenceStatement } from './postgres-lease';
 import { leaseRefusal, recordLeaseHolder } from './read-model-lease';
 
 function executor(client: Pool | PoolClient): SqlExecutor {
@@ -114,18 +114,20 @@ export class PostgresReadModelDb implements ReadModelDb {
     private readonly schema?: string,
     private readonly leaseHeartbeatMs = HEARTBEAT_MS,
   ) {
-    // Read models are small next to memory and read by key ranges: with the default random_page_cost
-    // (4, tuned for spinning disks) a 10,000-line statement was read by bitmap scan and an on-disk sort
-    // (38 ms in the server); at 1.1 it is an index scan in statement order (6 ms).
-    // UTF8 whatever the server's or role's default: small transactions are sent with their values
-    // written in by escapeLiteral, which is only safe in an encoding where a multibyte character never
-    // contains the byte of a backslash or a quote.
-    // The schema by a statement, not in `options`: options in the URL would replace these. The pool
-    // awaits onConnect before it hands the new connection out (queueing it behind the first query
-    // instead is deprecated in pg 8 and goes in pg 9).
-    const onConnect = schema === undefined ? undefined : (client: ClientBase) => client.query(`SET search_path TO ${schema}`);
-    // Server-side keepalives (postgres-lease.ts): a partitioned process's open transactions end within ~25 s.
-    this.pool = new Pool({ connectionString, max: 10, options: `-c random_page_cost=1.1 -c client_encoding=UTF8 ${KEEPALIVE_OPTIONS}`, onConnect });
+    // Settings by statements on each new connection, not in pg's `options`, which options in the URL
+    // would replace. The pool awaits onConnect before it hands the connection out.
+    // - Read models are small next to memory and read by key ranges: with the default random_page_cost
+    //   (4, tuned for spinning disks) a 10,000-line statement was read by bitmap scan and an on-disk
+    //   sort (38 ms in the server); at 1.1 it is an index scan in statement order (6 ms).
+    // - UTF8 whatever the server's or role's default: small transactions are sent with their values
+    //   written in by escapeLiteral, which is only safe in an encoding where a multibyte character
+    //   never contains the byte of a backslash or a quote.
+    // - Server-side keepalives (postgres-lease.ts): a partitioned process's open transactions end
+    //   within ~25 s.
+    // - The schema, for verify's scratch rebuild.
+    const settings = ['SET random_page_cost = 1.1', "SET client_encoding = 'UTF8'", KEEPALIVES, ...(schema === undefined ? [] : [`SET search_path TO ${schema}`])];
+    const onConnect = (client: ClientBase) => client.query(settings.join('; '));
+    this.pool = new Pool({ connectionString, max: 10, onConnect });
     // An idle connection the server drops (restart, admin termination) must not crash the process:
     // the pool discards it and the next query opens a new one.
     this.pool.on('error', (error) => this.onIdleError(error));

@@ -143,6 +143,23 @@ describePostgres('PostgreSQL read models: the lease', () => {
 
   leaseContract(() => new PostgresReadModelDb(database!.url), /database ledger_test_lease_\w+, schema public/);
 
+  it("sets its sessions' keepalives and settings whatever options the URL carries (they replace pg's own)", async () => {
+    const url = `${database!.url}?options=-c%20work_mem%3D8MB`;
+    const db = new PostgresReadModelDb(url);
+    const admin = new Client({ connectionString: database!.url });
+    await admin.connect();
+    try {
+      await db.claim('holder');
+      const [settings] = await db.query("SELECT current_setting('tcp_keepalives_idle') AS idle, current_setting('random_page_cost') AS cost, current_setting('client_encoding') AS encoding, current_setting('work_mem') AS work_mem");
+      expect(settings).toEqual({ idle: '10', cost: '1.1', encoding: 'UTF8', work_mem: '8MB' });
+      const lease = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid IN (${LEASE_HOLDERS_SQL})`);
+      expect(lease.rows).toEqual([{ n: 1 }]);
+    } finally {
+      await admin.end();
+      await db.close();
+    }
+  });
+
   it('keeps one lease per schema: read models in another schema are another set, taken on their own', async () => {
     const live = new PostgresReadModelDb(database!.url);
     await live.execute('CREATE SCHEMA IF NOT EXISTS scratch');
