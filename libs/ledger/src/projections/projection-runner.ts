@@ -19,7 +19,7 @@ interface Running {
   position: bigint;
   /** Events skipped since its checkpoint was last saved. */
   unsaved: number;
-  /** Events taken in (handled or skipped) since it started or was last rebuilt: a rebuild's rate. */
+  /** Projections: events taken in (handled or skipped) since started or last rebuilt, a rebuild's rate. */
   taken: number;
   /** Process managers have a subscription (and page buffer) each; projections share a feed. */
   subscription?: Subscription;
@@ -163,11 +163,11 @@ export class ProjectionRunner {
   }
 
   /**
-   * Events each consumer has taken in since it started or was last rebuilt: a rebuild's rate, which
+   * Events each projection has taken in since it started or was last rebuilt: a rebuild's rate, which
    * positions cannot give (on EventStoreDB a position is a byte offset in its log).
    */
   eventsTaken(): Record<string, number> {
-    return Object.fromEntries([...this.running].map(([name, r]) => [name, r.taken]));
+    return Object.fromEntries([...this.running].filter(([, r]) => isProjection(r.consumer)).map(([name, r]) => [name, r.taken]));
   }
 
   /** Consumers whose subscription broke (store unreachable) and is being re-established. */
@@ -311,7 +311,6 @@ export class ProjectionRunner {
         await saveCheckpoint(this.db, manager.name, handled[handled.length - 1].position);
       });
     }
-    entry.taken += page.filter((e) => e.position > entry.position).length;
     entry.position = page[page.length - 1].position;
     this.failures.delete(manager.name);
     this.advanced();

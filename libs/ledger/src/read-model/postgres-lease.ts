@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { ReadModelLeaseLost } from './read-model-lease';
 
 /** The advisory lock's first key ("LDGR"); the second is the read models' schema (a schema's read models have a lease of their own). */
-export const LEASE_KEY = 0x4c444752;
+const LEASE_KEY = 0x4c444752;
 
 /** For an operator (psql): the backends holding the read models' leases in the current database. */
 export const LEASE_HOLDERS_SQL = `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = ${LEASE_KEY} AND objsubid = 2
