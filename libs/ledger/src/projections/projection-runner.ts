@@ -3,11 +3,9 @@ import { ReadModelDb } from '../read-model/read-model-db';
 import { CHECKPOINT_SCHEMA, VERSIONS_SCHEMA, deleteCheckpoint, loadCheckpoint, prepareTables, saveCheckpoint, saveCheckpoints } from './checkpoints';
 import { PageBuffer } from './page-buffer';
 import { ProcessManager } from './process-manager';
+import { PositionWaiters } from './position-waiters';
 import { Projection } from './projection';
-
-export interface RunnerLogger {
-  warn(message: string, context?: Record<string, unknown>): void;
-}
+import { Attempt, MAX_BACKOFF_MS, Retries, RunnerLogger } from './retries';
 
 /** A read model, written in one transaction with its checkpoint, or a process manager. */
 export type Consumer = Projection | ProcessManager;
@@ -33,7 +31,6 @@ interface Feed {
   subscription?: Subscription;
 }
 
-const MAX_BACKOFF_MS = 5000;
 /** A projection that handles nothing for this many events still saves its checkpoint, so a restart skips them. */
 const CHECKPOINT_EVERY = 1000;
 /**
@@ -52,10 +49,9 @@ const APART_FROM = 500;
 export class ProjectionRunner {
   private readonly running = new Map<string, Running>();
   private readonly feeds = new Set<Feed>();
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new PositionWaiters(() => this.position());
   private readonly failures = new Map<string, string>();
-  /** Work failing now and being retried, by retry loop: what failed, on which event, why. */
-  private readonly retries = new Map<object, string>();
+  private readonly retries: Retries;
   private stopping = false;
   /** Highest position appended by a process manager: reads wait for read models to reach it too. */
   private produced = -1n;
@@ -66,7 +62,9 @@ export class ProjectionRunner {
     private readonly projections: readonly Consumer[],
     private readonly logger: RunnerLogger = { warn: () => undefined },
     private readonly retryBaseMs = 100,
-  ) {}
+  ) {
+    this.retries = new Retries(logger, retryBaseMs, () => this.stopping);
+  }
 
   /** Starts every consumer, or only the projections (operator tools must not append events). */
   async start(scope: 'all' | 'projections' = 'all'): Promise<void> {
@@ -103,26 +101,9 @@ export class ProjectionRunner {
    */
   async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    if (!(await this.reach(position, timeoutMs))) return false;
+    if (!(await this.waiters.reach(position, timeoutMs))) return false;
     const consequences = this.produced > position ? this.produced : position;
-    return this.reach(consequences, Math.max(0, deadline - Date.now()));
-  }
-
-  private async reach(position: bigint, timeoutMs: number): Promise<boolean> {
-    if (this.position() >= position) return true;
-    return new Promise((resolve) => {
-      const check = () => {
-        if (this.position() < position) return;
-        finish(true);
-      };
-      const finish = (reached: boolean) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(reached);
-      };
-      const timer = setTimeout(() => finish(this.position() >= position), timeoutMs);
-      this.waiters.add(check);
-    });
+    return this.waiters.reach(consequences, Math.max(0, deadline - Date.now()));
   }
 
   /** Empties one projection's tables and checkpoint, then projects the whole log again. */
@@ -177,7 +158,7 @@ export class ProjectionRunner {
 
   /** Pages and events failing now and being retried, each as "projection X failed on Type@position (attempt n): why". */
   failing(): string[] {
-    return [...this.retries.values()];
+    return this.retries.failing();
   }
 
   private feed(members: Running[]): void {
@@ -243,8 +224,8 @@ export class ProjectionRunner {
     // Settled, not all: a transaction that gives up (the runner stopping) must not let stop() return
     // while the others still hold their connections.
     const settled = await Promise.allSettled(together.map((group) => {
-      let current: { name: string; event: RecordedEvent } = { name: group[0].projection.name, event: page[0] };
-      return this.retrying(() => current, () =>
+      let current: Attempt = { name: group[0].projection.name, event: page[0] };
+      return this.retries.run(() => current, () =>
         this.db.transaction(async (tx) => {
           for (const { projection, handled } of group) {
             for (const event of handled) {
@@ -266,7 +247,7 @@ export class ProjectionRunner {
       entry.unsaved = save ? 0 : entry.unsaved + skipped;
       this.failures.delete(entry.consumer.name);
     }
-    this.advanced();
+    this.waiters.advanced();
   }
 
   private subscribe(entry: Running, checkpoint: bigint | undefined): void {
@@ -304,7 +285,7 @@ export class ProjectionRunner {
     const manager = entry.consumer as ProcessManager;
     const handled = page.filter((e) => e.position > entry.position && manager.handles.has(e.type));
     if (handled.length > 0) {
-      await this.retrying(() => ({ name: manager.name, event: handled[0] }), async () => {
+      await this.retries.run(() => ({ name: manager.name, event: handled[0] }), async () => {
         const appended = await manager.handle(handled);
         if (appended !== undefined && appended > this.produced) this.produced = appended;
         // One statement commits on its own: no BEGIN and COMMIT round trips around it.
@@ -313,32 +294,6 @@ export class ProjectionRunner {
     }
     entry.position = page[page.length - 1].position;
     this.failures.delete(manager.name);
-    this.advanced();
-  }
-
-  /** Retries with exponential backoff until it succeeds; gives up only when the runner stops. */
-  private async retrying(failedOn: () => { name: string; event: RecordedEvent }, work: () => Promise<void>): Promise<void> {
-    const loop = {};
-    try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await work();
-        } catch (error) {
-          if (this.stopping) throw error;
-          const delay = Math.min(this.retryBaseMs * 2 ** attempt, MAX_BACKOFF_MS);
-          const { name, event: { type, position } } = failedOn();
-          const message = (error as Error).message;
-          this.retries.set(loop, `projection ${name} failed on ${type}@${position} (attempt ${attempt + 1}): ${message}`);
-          this.logger.warn(`projection ${name} failed on ${type}@${position}; retrying`, { error: message, attempt, delay });
-          await new Promise((r) => setTimeout(r, delay));
-        }
-      }
-    } finally {
-      this.retries.delete(loop);
-    }
-  }
-
-  private advanced(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.advanced();
   }
 }

@@ -1,0 +1,50 @@
+import { RecordedEvent } from '@ledger/event-store';
+
+export interface RunnerLogger {
+  warn(message: string, context?: Record<string, unknown>): void;
+}
+
+export const MAX_BACKOFF_MS = 5000;
+
+/** What an attempt was working on when it failed: which consumer, which event. */
+export interface Attempt { name: string; event: RecordedEvent }
+
+/**
+ * Work retried with exponential backoff until it succeeds, so an event is never skipped; it gives up
+ * only when the runner stops. What is failing now is kept, one line per retry loop, for /health.
+ */
+export class Retries {
+  private readonly loops = new Map<object, string>();
+
+  constructor(
+    private readonly logger: RunnerLogger,
+    private readonly baseMs: number,
+    private readonly stopping: () => boolean,
+  ) {}
+
+  /** Each as "projection X failed on Type@position (attempt n): why". */
+  failing(): string[] {
+    return [...this.loops.values()];
+  }
+
+  async run(failedOn: () => Attempt, work: () => Promise<void>): Promise<void> {
+    const loop = {};
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await work();
+        } catch (error) {
+          if (this.stopping()) throw error;
+          const delay = Math.min(this.baseMs * 2 ** attempt, MAX_BACKOFF_MS);
+          const { name, event: { type, position } } = failedOn();
+          const message = (error as Error).message;
+          this.loops.set(loop, `projection ${name} failed on ${type}@${position} (attempt ${attempt + 1}): ${message}`);
+          this.logger.warn(`projection ${name} failed on ${type}@${position}; retrying`, { error: message, attempt, delay });
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    } finally {
+      this.loops.delete(loop);
+    }
+  }
+}
