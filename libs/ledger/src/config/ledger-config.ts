@@ -51,6 +51,17 @@ export class LedgerConfig {
   @Min(0, { message: 'MIN_POSITION_WAIT_MS must be an integer from 0 to 60000' })
   @Max(60000, { message: 'MIN_POSITION_WAIT_MS must be an integer from 0 to 60000' })
   MIN_POSITION_WAIT_MS = 5000;
+
+  /**
+   * Longest a shutdown on SIGTERM or SIGINT may take (requests in flight, checkpoints, goodbyes to the
+   * databases) before the process exits with 1 anyway: a database that stopped answering would hold it
+   * as long as TCP. Under Kubernetes' default grace of 30 s, so the reason is logged before a SIGKILL.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be an integer from 1000 to 600000' })
+  @Min(1000, { message: 'SHUTDOWN_TIMEOUT_MS must be an integer from 1000 to 600000' })
+  @Max(600000, { message: 'SHUTDOWN_TIMEOUT_MS must be an integer from 1000 to 600000' })
+  SHUTDOWN_TIMEOUT_MS = 25000;
 }
 
 export class InvalidConfiguration extends Error {

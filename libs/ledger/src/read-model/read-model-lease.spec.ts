@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { TestDatabase, createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
+import { partitionableProxy } from '@ledger/event-store/testing/partitionable-proxy';
 import { useTempDir } from '@ledger/event-store/testing/temp-files';
 import { Client } from 'pg';
-import { AddressInfo, Socket, connect, createServer } from 'node:net';
 import { LEASE_HOLDERS_SQL } from './postgres-lease';
 import { PostgresReadModelDb } from './postgres-read-model-db';
 import { ReadModelDb } from './read-model-db';
@@ -257,36 +257,3 @@ describePostgres('PostgreSQL read models: the lease', () => {
     }
   });
 });
-
-/**
- * A TCP proxy to PostgreSQL that can stop passing bytes without closing anything, as a partition
- * does, and heal: what was sent meanwhile is then delivered, as TCP retransmits it.
- */
-async function partitionableProxy(target: URL) {
-  const sockets: Socket[] = [];
-  let parted = false;
-  const held: (() => void)[] = [];
-  const pass = (to: Socket) => (chunk: Buffer) => (parted ? held.push(() => to.write(chunk)) : to.write(chunk));
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    sockets.push(client, upstream);
-    client.on('data', pass(upstream));
-    upstream.on('data', pass(client));
-    client.on('error', () => undefined);
-    upstream.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: (url: string) => Object.assign(new URL(url), { hostname: '127.0.0.1', port: String(port) }).toString(),
-    partition: () => void (parted = true),
-    heal: () => {
-      parted = false;
-      held.splice(0).forEach((deliver) => deliver());
-    },
-    close: () => {
-      sockets.forEach((s) => s.destroy());
-      server.close();
-    },
-  };
-}
