@@ -8,7 +8,7 @@ import {
   DistributionState, LicenseState, RoyaltyAssessment, SubmitSalesReport, distributionDecider, licenseDecider, licenseStream, partyStream,
 } from '../../libs/domain/src';
 import { EventStore, NewEvent } from '../../libs/event-store/src/port';
-import { PolicyVersion, deciderFold, partyFacts, registeredPatent, streamStatesOf } from '../../libs/ledger/src';
+import { PolicyVersion, deciderFold, partyFacts, patentFacts, streamStatesOf } from '../../libs/ledger/src';
 import { saveCheckpoint } from '../../libs/ledger/src/projections/checkpoints';
 import { ReadModelDb } from '../../libs/ledger/src/read-model/read-model-db';
 import {
@@ -33,7 +33,7 @@ export async function appendReports(
   const states = streamStatesOf(store);
   const licenses = await Promise.all(cast.licenses.map(async (l) => {
     const { value, revision } = await states.load(licenseStream(l.id), deciderFold(licenseDecider));
-    const patents = allocationPatents([await registeredPatent(store, cast.patents[l.patent])]);
+    const patents = [await patentFacts(store, cast.patents[l.patent])];
     return { ...l, state: value as LicenseState, revision: revision as bigint, patents };
   }));
   const parties = new Map<string, { state: DistributionState; revision: bigint | undefined; policies: PolicyVersion[] }>();
@@ -74,7 +74,7 @@ export async function appendReports(
         for (const share of assessment.allocations) {
           const party = parties.get(share.partyId);
           if (!party) throw new Error(`unexpected licensor ${share.partyId}`);
-          const command = allocationCommand(assessed, source, share.partyId, share.amount, assessment, license.patents, party.policies);
+          const command = allocationCommand(assessed, source, share.partyId, share.amount, assessment, allocationPatents(license.patents, assessed.position), party.policies);
           const decided = distributionDecider.decide(command, party.state);
           decided.forEach((e, n) => {
             party.state = distributionDecider.evolve(party.state, e);

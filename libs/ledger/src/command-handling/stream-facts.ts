@@ -1,4 +1,4 @@
-import { DistributionState, RegisteredPatent, distributionDecider, partyDecider, partyStream, patentDecider, patentStream } from '@ledger/domain';
+import { DistributionState, PatentState, RegisteredPatent, distributionDecider, partyDecider, partyStream, patentDecider, patentStream } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { Folded, StreamFold, deciderFold, streamStatesOf } from './stream-states';
 
@@ -15,6 +15,26 @@ export async function registeredParties(store: EventStore, partyIds: readonly st
 export async function registeredPatent(store: EventStore, patentId: string): Promise<RegisteredPatent | undefined> {
   const { value } = await streamStatesOf(store).load(patentStream(patentId), deciderFold(patentDecider));
   return value.registered ? value : undefined;
+}
+
+/** A registered patent, with where in the log each of its costs was recorded (by costId). */
+export interface PatentFacts {
+  patent: RegisteredPatent;
+  costPositions: ReadonlyMap<string, bigint>;
+}
+
+const costPositionsFold: StreamFold<ReadonlyMap<string, bigint>> = {
+  initial: () => new Map(),
+  step: (positions, e) =>
+    e.type === 'PatentCostRecorded' ? new Map(positions).set((e.data as { costId: string }).costId, e.position) : positions,
+};
+
+/** A patent and its costs' positions, from one read of its stream; undefined if it is not registered. */
+export async function patentFacts(store: EventStore, patentId: string): Promise<PatentFacts | undefined> {
+  const [patent, costPositions] = await streamStatesOf(store).loadEach<[PatentState, ReadonlyMap<string, bigint>]>(
+    patentStream(patentId), [deciderFold(patentDecider), costPositionsFold],
+  );
+  return patent.value.registered ? { patent: patent.value, costPositions: costPositions.value } : undefined;
 }
 
 export interface PolicyVersion {

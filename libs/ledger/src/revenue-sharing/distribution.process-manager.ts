@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AllocateDistribution, EquityLiquidated, EquityStakeGranted, LicenseGranted, RoyaltyAssessment, distributionDecider, equityStream,
-  licenseStream, partyStream, policyInForce, RegisteredPatent,
+  licenseStream, partyStream, policyInForce,
 } from '@ledger/domain';
 import { EventStore, RecordedEvent } from '@ledger/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import { QueuedCommand, handleCommands } from '../command-handling/handle-command';
-import { PolicyVersion, partyFacts, registeredPatent } from '../command-handling/stream-facts';
+import { PatentFacts, PolicyVersion, partyFacts, patentFacts } from '../command-handling/stream-facts';
 import { streamStatesOf } from '../command-handling/stream-states';
 import { EVENT_STORE } from '../event-store/tokens';
 import { ProcessManager } from '../projections/process-manager';
@@ -43,11 +43,17 @@ export function allocationCommand(
   };
 }
 
-/** What an allocation needs of the licensed patents: their inventors and recoverable costs. */
-export const allocationPatents = (patents: (RegisteredPatent | undefined)[]): AllocateDistribution['data']['patents'] =>
-  patents.flatMap((p) =>
-    p ? [{ patentId: p.patentId, inventors: p.inventors, costs: p.costs.map((c) => ({ costId: c.costId, partyId: c.partyId, amount: c.amount, currency: c.currency })) }] : [],
-  );
+/**
+ * What an allocation needs of the licensed patents: their inventors, and the costs recorded before its
+ * source, which it may recover. A cost recorded later waits for later income, however far behind the
+ * process manager runs: the same log always allocates the same way.
+ */
+export const allocationPatents = (patents: (PatentFacts | undefined)[], source: bigint): AllocateDistribution['data']['patents'] =>
+  patents.flatMap((f) => {
+    if (!f) return [];
+    const costs = f.patent.costs.filter((c) => (f.costPositions.get(c.costId) ?? source) < source);
+    return [{ patentId: f.patent.patentId, inventors: f.patent.inventors, costs: costs.map(({ costId, partyId, amount, currency }) => ({ costId, partyId, amount, currency })) }];
+  });
 
 /** Deterministic event ids, so a replayed append is recognised as a retry. */
 export const allocationEventId = (allocationId: string, index: number) =>
@@ -99,14 +105,14 @@ export class DistributionProcessManager implements ProcessManager {
       const sale = (event as unknown as EquityLiquidated).data;
       const granted = await streamStatesOf(this.store).first(equityStream(sale.dealId));
       const licenseId = (granted as unknown as EquityStakeGranted | undefined)?.data.licenseId;
-      const patents = licenseId ? await page.patentsOf(licenseId) : [];
+      const patents = allocationPatents(licenseId ? await page.patentsOf(licenseId) : [], event.position);
       const source: AllocationSource = { eventId: event.id, position: event.position.toString(), dealId: sale.dealId, kind: 'equity-proceeds' };
       const assessment = { date: sale.occurredOn, currency: sale.currency };
       return [reaction(event, allocationCommand(event, source, sale.holderId, sale.proceeds, assessment, patents, await page.policiesOf(sale.holderId)))];
     }
     const assessment = event.data as RoyaltyAssessment;
     const source = assessmentSource(event);
-    const patents = await page.patentsOf(source.licenseId as string);
+    const patents = allocationPatents(await page.patentsOf(source.licenseId as string), event.position);
     const reactions: Reaction[] = [];
     for (const share of assessment.allocations) {
       const policies = await page.policiesOf(share.partyId);
@@ -124,14 +130,14 @@ const reaction = (event: RecordedEvent, command: AllocateDistribution): Reaction
 
 /** What a page's allocations read from other streams, read once per page. */
 class PageFacts {
-  private readonly patents = new Map<string, Promise<AllocateDistribution['data']['patents']>>();
+  private readonly patents = new Map<string, Promise<(PatentFacts | undefined)[]>>();
   /** By patent: licenses of one patent read it once a page. */
-  private readonly registered = new Map<string, Promise<RegisteredPatent | undefined>>();
+  private readonly registered = new Map<string, Promise<PatentFacts | undefined>>();
   private readonly parties = new Map<string, ReturnType<typeof partyFacts>>();
 
   constructor(private readonly store: EventStore) {}
 
-  /** Inventors and costs of the license's patents, read from their streams. */
+  /** The license's patents, read from their streams. */
   patentsOf(licenseId: string) {
     let found = this.patents.get(licenseId);
     if (!found) this.patents.set(licenseId, (found = this.readPatents(licenseId)));
@@ -156,10 +162,10 @@ class PageFacts {
   private async readPatents(licenseId: string) {
     const granted = await streamStatesOf(this.store).first(licenseStream(licenseId));
     const { patentIds } = (granted as unknown as LicenseGranted).data;
-    return allocationPatents(await Promise.all(patentIds.map((id) => {
+    return Promise.all(patentIds.map((id) => {
       let found = this.registered.get(id);
-      if (!found) this.registered.set(id, (found = registeredPatent(this.store, id)));
+      if (!found) this.registered.set(id, (found = patentFacts(this.store, id)));
       return found;
-    })));
+    }));
   }
 }
