@@ -60,7 +60,24 @@ describe('equity for IP', () => {
     expect(holder).toMatchObject({ shares: '150000', proceeds: '400000.00', costBasis: '150000.00' });
   });
 
+  it('protects only the shares still held: after half the stake is sold, a round tops up to half the percentage', () => {
+    const grant = grantCommand({ shares: '1000', fullyDilutedShares: '10000', inventorsSharePercent: null, antiDilution: { untilRaised: '1000000.00' } });
+    const sold = run([grant, sale(U, '500', '500.00')]);
+    const afterSale = run([round('r1', '1', '1.00', '2026-06-30')], sold).slice(sold.length);
+    expect(afterSale.map((e) => e.type)).toEqual(['FundingRoundRecorded']); // 5 % of 10,001 is 500.05: no whole share to top up
+    const bigRound = run([round('r1', '10000', '1.00', '2026-06-30')], sold).slice(sold.length);
+    expect(bigRound[1].data).toMatchObject({ topUps: [{ partyId: U, shares: '526' }] }); // (5 % × 20,000 − 500) / 95 % = 526.3
+    expect(holdings([...sold, ...bigRound])).toEqual([[U, '1026', '4.9985']]); // 1,026 of 20,526: 5 % to the whole share
+  });
+
+  it('shows cost basis at the currency\'s minor unit', () => {
+    const basis = (currency: string, pricePerShare: string) =>
+      capTable(run([grantCommand({ shares: '1', fullyDilutedShares: '10', currency, pricePerShare, inventorsSharePercent: null, antiDilution: undefined })]))!.holders[0].costBasis;
+    expect([basis('KWD', '1.005'), basis('JPY', '0.6'), basis('CNY', '1.005')]).toEqual(['1.005', '1', '1.01']);
+  });
+
   it.each([
+    ['a sale in another currency than the deal\'s', [{ ...sale(LIN, '1'), data: { ...sale(LIN, '1').data, currency: 'USD' } } as EquityCommand], 'currency'],
     ['selling more than held', [sale(LIN, '125001')], 'sharesSold'],
     ['selling for someone who holds nothing', [sale('stranger', '1')], 'holderId'],
     ['a fractional sale', [sale(LIN, '1.5')], 'sharesSold'],

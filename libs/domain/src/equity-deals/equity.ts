@@ -80,8 +80,8 @@ function fundingRound(data: RecordFundingRound['data'], state: EquityState): Equ
   const isProtected = !deal.protectionEnded && deal.terms.antiDilution !== undefined && before.lt(deal.terms.antiDilution.untilRaised);
   let topUp = new Big(0);
   if (isProtected) {
-    // Keep the stake's percentage at grant: (stake + t) / (FD + new + t) = p  ⇒  t = (p·(FD + new) − stake) / (1 − p).
-    const p = new Big(deal.terms.shares).div(deal.terms.fullyDilutedShares);
+    // Keep the stake's protected percentage: (stake + t) / (FD + new + t) = p  ⇒  t = (p·(FD + new) − stake) / (1 − p).
+    const p = new Big(deal.protectedFraction);
     const needed = p.times(new Big(deal.fullyDilutedShares).plus(newShares)).minus(stake(deal)).div(new Big(1).minus(p));
     topUp = needed.gt(0) ? needed.round(0, Big.roundHalfUp) : topUp;
   }
@@ -116,6 +116,11 @@ function liquidity(data: RecordLiquidityEvent['data'], state: EquityState): Equi
     throw new DomainError('shares-not-held', `sharesSold ${data.sharesSold} exceeds the ${deal.shares[data.holderId]} shares held`, 'rule', 'sharesSold');
   }
   if (!isCurrencyCode(data.currency)) throw new DomainError('invalid-currency', 'currency must be an ISO 4217 code', 'rule', 'currency');
+  // The cap table shows each holder's proceeds as one amount in the deal's currency: a sale in another
+  // would be added to them as if it were the same money.
+  if (data.currency !== deal.terms.currency) {
+    throw new DomainError('currency-not-deal-currency', `currency must be the deal's currency ${deal.terms.currency}`, 'rule', 'currency');
+  }
   const proceeds = positive(data.proceeds, 'proceeds', minorUnit(data.currency));
   requireAfterGrant(deal, data.occurredOn, 'occurredOn');
   return [{

@@ -12,6 +12,11 @@ export interface GrantedDeal {
   proceeds: Record<string, string>;
   cumulativeRaised: string;
   protectionEnded: boolean;
+  /**
+   * The fraction of fully diluted shares anti-dilution keeps the stake at: its share at grant, scaled
+   * down by every sale to what the holders kept. Protection covers shares still held, never shares sold.
+   */
+  protectedFraction: string;
 }
 export type EquityState = { granted: false } | GrantedDeal;
 
@@ -32,7 +37,7 @@ export function evolveEquity(state: EquityState, event: EquityEvent): EquityStat
     const t = event.data;
     const deal: GrantedDeal = {
       granted: true, terms: t, fullyDilutedShares: t.fullyDilutedShares, holders: [], shares: {}, costBasis: {}, proceeds: {},
-      cumulativeRaised: '0', protectionEnded: t.antiDilution === undefined,
+      cumulativeRaised: '0', protectionEnded: t.antiDilution === undefined, protectedFraction: new Big(t.shares).div(t.fullyDilutedShares).toFixed(),
     };
     return credit(deal, [{ partyId: t.holderId, shares: t.shares }], new Big(t.pricePerShare));
   }
@@ -60,8 +65,10 @@ export function evolveEquity(state: EquityState, event: EquityEvent): EquityStat
       const { holderId, sharesSold, proceeds } = event.data;
       const held = new Big(state.shares[holderId]);
       const basis = new Big(state.costBasis[holderId] ?? '0');
+      const before = stake(state);
       return {
         ...state,
+        protectedFraction: new Big(state.protectedFraction).times(before.minus(sharesSold)).div(before).toFixed(),
         shares: { ...state.shares, [holderId]: held.minus(sharesSold).toFixed() },
         costBasis: { ...state.costBasis, [holderId]: basis.minus(basis.times(sharesSold).div(held)).toFixed() },
         proceeds: { ...state.proceeds, [holderId]: plus(state.proceeds[holderId], proceeds) },
