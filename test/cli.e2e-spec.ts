@@ -1,5 +1,6 @@
 import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
 import { PostgresEventStore, SqliteEventStore, EventStore } from '@ledger/event-store';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +129,7 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       ['null', 'is not an event object'],
       [JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), revision: undefined }), 'revision is missing'],
       ['{"position": ', 'is not JSON'],
+      [JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), id: JSON.parse(lines[0]).id }), `event id ${JSON.parse(lines[0]).id} is an earlier line's too`],
     ]) {
       writeFileSync(broken, [...lines.slice(0, -1), bad].join('\n'));
       const refused = cli({ SQLITE_PATH: empty }, 'import', broken);
@@ -140,11 +142,39 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     }
   }, 120000);
 
-  it('refuses to import into a store that is not empty', () => {
-    const again = cli({ SQLITE_PATH: target }, 'import', exported);
-    expect(again.status).toBe(1);
-    expect(again.stderr).toContain('the target store is not empty');
-  }, 60000);
+  it('resumes an import cut short, and refuses a store that holds anything but the start of the file', async () => {
+    const lines = readFileSync(exported, 'utf8').trim().split('\n');
+    const start = join(dir, 'start.ndjson');
+    writeFileSync(start, `${lines.slice(0, 20).join('\n')}\n`); // what an interrupted import had appended
+    const resumed = join(dir, 'resumed.sqlite');
+    expect(cli({ SQLITE_PATH: resumed }, 'import', start)).toMatchObject({ status: 0 });
+    const rest = cli({ SQLITE_PATH: resumed }, 'import', exported);
+    expect(rest.status).toBe(0);
+    expect(rest.stderr).toContain(`imported ${lines.length - 20} events into the sqlite store, after the 20 the store already held`);
+    const [from, to] = [new SqliteEventStore(source), new SqliteEventStore(resumed)];
+    expect(await comparable(to)).toEqual(await comparable(from));
+    await Promise.all([from.close(), to.close()]);
+    expect(cli({ SQLITE_PATH: resumed }, 'import', exported).stderr).toContain(`imported 0 events into the sqlite store, after the ${lines.length}`);
+
+    const longer = cli({ SQLITE_PATH: target }, 'import', start);
+    expect(longer.status).toBe(1);
+    expect(longer.stderr).toContain("the target store is not empty and holds more than this file's 20 events");
+    const other = join(dir, 'other.sqlite');
+    const store = new SqliteEventStore(other);
+    await store.append('party-elsewhere', [{ id: '00000000-0000-4000-8000-000000000001', type: 'PartyRegistered', data: {}, metadata: JSON.parse(lines[0]).metadata }], { expectedRevision: 'no_stream' });
+    await store.close();
+    const foreign = cli({ SQLITE_PATH: other }, 'import', exported);
+    expect(foreign.status).toBe(1);
+    expect(foreign.stderr).toContain('the target store is not empty and does not begin with this file (line 1: it holds party-elsewhere@0 there)');
+  }, 120000);
+
+  it('refuses to import from a pipe, which it could read only once', () => {
+    const fifo = join(dir, 'events.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const piped = cli({ SQLITE_PATH: join(dir, 'piped.sqlite') }, 'import', fifo);
+    expect(piped.status).toBe(1);
+    expect(piped.stderr).toContain('is not a regular file: import reads it twice');
+  });
 
   it('rebuilds a projection with a progress bar and its rate in events, and rejects an unknown one', async () => {
     const store = new SqliteEventStore(source);

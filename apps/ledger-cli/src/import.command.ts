@@ -1,21 +1,34 @@
 import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, importEvents } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
+import { SingleBar } from 'cli-progress';
 import { Command, CommandRunner } from 'nest-commander';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { claimForCommand } from './lease';
 
-@Command({ name: 'import', arguments: '<file>', description: 'append an NDJSON export into an empty store (a migration between adapters)' })
+@Command({
+  name: 'import', arguments: '<file>',
+  description: 'append an NDJSON export into a new store (a migration between adapters); run again, it resumes an import cut short',
+})
 export class ImportCommand extends CommandRunner {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {
     super();
   }
 
   async run([file]: string[]): Promise<void> {
+    // The file is read twice, checked whole before the first append: a pipe would be empty the second time.
+    if (!statSync(file).isFile()) throw new Error(`${file} is not a regular file: import reads it twice (a check, then the appends); save the export to a file first`);
     // An API running on this store would append beside the import, and project half of it.
     await claimForCommand(this.db, 'import');
-    const count = await importEvents(this.store, () => createInterface({ input: createReadStream(file), crlfDelay: Infinity }));
-    process.stderr.write(`imported ${count} events into the ${this.store.kind} store\n`);
+    const bar = new SingleBar({ format: 'import {bar} {percentage}% | {value}/{total} events', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 });
+    let started = false;
+    const { resumedAfter, appended } = await importEvents(
+      this.store, () => createInterface({ input: createReadStream(file), crlfDelay: Infinity }),
+      (done, total) => (started ? bar.update(done) : (bar.start(total, done), (started = true))),
+    );
+    if (started) bar.stop();
+    const resumed = resumedAfter > 0 ? `, after the ${resumedAfter} the store already held from an import cut short` : '';
+    process.stderr.write(`imported ${appended} events into the ${this.store.kind} store${resumed}\n`);
   }
 }

@@ -13,21 +13,27 @@ export interface ExportedEvent {
 
 const PAGE = 1000;
 
+/** The store's whole log in global order, read a page at a time. */
+async function* logOf(store: EventStore): AsyncGenerator<RecordedEvent> {
+  for (let from = 0n; ; ) {
+    const page = await store.readAll({ fromPosition: from, maxCount: PAGE });
+    if (page.length === 0) return;
+    yield* page;
+    from = page[page.length - 1].position + 1n;
+  }
+}
+
 /** Writes every event in global order, one JSON object a line; returns the count. */
 export async function exportEvents(store: EventStore, write: (line: string) => Promise<void> | void): Promise<number> {
   let count = 0;
-  for (let from = 0n; ; ) {
-    const page = await store.readAll({ fromPosition: from, maxCount: PAGE });
-    if (page.length === 0) return count;
-    for (const e of page) {
-      const line: ExportedEvent = {
-        position: e.position.toString(), streamId: e.streamId, revision: e.revision.toString(), id: e.id, type: e.type, data: e.data, metadata: e.metadata,
-      };
-      await write(JSON.stringify(line));
-      count++;
-    }
-    from = page[page.length - 1].position + 1n;
+  for await (const e of logOf(store)) {
+    const line: ExportedEvent = {
+      position: e.position.toString(), streamId: e.streamId, revision: e.revision.toString(), id: e.id, type: e.type, data: e.data, metadata: e.metadata,
+    };
+    await write(JSON.stringify(line));
+    count++;
   }
+  return count;
 }
 
 export class ImportRefused extends Error {
@@ -72,13 +78,15 @@ function parseLine(raw: string, lineNo: number): ExportedEvent {
 
 /**
  * Reads the whole export before anything is appended, so a bad line refuses the import with the
- * store still empty: every line an event, positions rising, each stream's revisions 0, 1, 2, …, and
- * every allocation's source an earlier event of the file. Returns the positions that are sources.
+ * store untouched: every line an event, positions rising, each stream's revisions 0, 1, 2, …, every
+ * event id once, and every allocation's source an earlier event of the file. Returns the positions
+ * that are sources and how many events the file holds.
  */
-async function checkExport(lines: AsyncIterable<string>): Promise<Set<string>> {
+async function checkExport(lines: AsyncIterable<string>): Promise<{ sources: Set<string>; events: number }> {
   const next = new Map<string, bigint>();
   const positions = new Set<string>();
   const sources = new Set<string>();
+  const ids = new Set<string>();
   let last = -1n;
   let lineNo = 0;
   for await (const raw of lines) {
@@ -95,27 +103,41 @@ async function checkExport(lines: AsyncIterable<string>): Promise<Set<string>> {
     if (source !== undefined && !positions.has(source)) {
       throw new ImportRefused(`line ${lineNo}: the allocation's source.position ${source} is not the position of an earlier event in the file`);
     }
+    if (ids.has(event.id)) throw new ImportRefused(`line ${lineNo}: event id ${event.id} is an earlier line's too`);
     if (source !== undefined) sources.add(source);
+    ids.add(event.id);
     positions.add(event.position);
     next.set(event.streamId, expected + 1n);
     last = position;
   }
-  return sources;
+  return { sources, events: positions.size };
+}
+
+export interface Imported {
+  /** Events the store already held, as the start of this file: an import cut short, now resumed. */
+  resumedAfter: number;
+  appended: number;
 }
 
 /**
- * Appends an export into an EMPTY store, keeping event ids, metadata and each stream's revisions
+ * Appends an export into a new store, keeping event ids, metadata and each stream's revisions
  * (consecutive events of one stream go in one append). Positions are the new store's own: an
  * allocation's source position is rewritten to where its source landed. `openLines` is called twice:
- * the file is checked whole before the first append.
+ * the file is checked whole before the first append. A store that holds the start of this very file,
+ * event for event (an import cut short: each append is atomic), is resumed after it; any other
+ * non-empty store is refused before anything is appended.
  */
-export async function importEvents(store: EventStore, openLines: () => AsyncIterable<string>, progress?: (count: number) => void): Promise<number> {
-  if ((await store.headPosition()) !== -1n) throw new ImportRefused('the target store is not empty: import only into a new store');
+export async function importEvents(
+  store: EventStore, openLines: () => AsyncIterable<string>, progress?: (done: number, total: number) => void,
+): Promise<Imported> {
   // Opened only when iterated: a readline iterator loses the lines it reads before iteration begins.
-  const sources = await checkExport(openLines());
+  const { sources, events: total } = await checkExport(openLines());
+  const held = logOf(store)[Symbol.asyncIterator]();
+  let next = await held.next();
   const landed = new Map<string, string>();
   let batch: ExportedEvent[] = [];
-  let count = 0;
+  let resumedAfter = 0;
+  let appended = 0;
   const flush = async () => {
     if (batch.length === 0) return;
     const first = BigInt(batch[0].revision);
@@ -125,35 +147,44 @@ export async function importEvents(store: EventStore, openLines: () => AsyncIter
     // A source always ends its batch, so the append's last position is the source's.
     const lastOld = batch[batch.length - 1].position;
     if (sources.has(lastOld)) landed.set(lastOld, position.toString());
-    count += batch.length;
-    progress?.(count);
+    appended += batch.length;
+    progress?.(resumedAfter + appended, total);
     batch = [];
   };
+  let lineNo = 0;
   for await (const raw of openLines()) {
+    lineNo++;
     if (raw.trim() === '') continue;
     let event = JSON.parse(raw) as ExportedEvent;
+    if (!next.done) {
+      const had = next.value;
+      if (had.id !== event.id || had.streamId !== event.streamId || had.revision.toString() !== event.revision) {
+        throw new ImportRefused(`the target store is not empty and does not begin with this file (line ${lineNo}: it holds ${had.streamId}@${had.revision} there): import into a new store`);
+      }
+      if (sources.has(event.position)) landed.set(event.position, had.position.toString());
+      resumedAfter++;
+      next = await held.next();
+      continue;
+    }
     const source = sourcePosition(event);
     if (source !== undefined) event = withSourcePosition(event, landed.get(source)!);
     if (batch.length && (batch[0].streamId !== event.streamId || batch.length >= 500)) await flush();
     batch.push(event);
     if (sources.has(event.position)) await flush();
   }
+  if (!next.done) throw new ImportRefused(`the target store is not empty and holds more than this file's ${total} events: import into a new store`);
   await flush();
-  return count;
+  return { resumedAfter, appended };
 }
 
 /** Streams whose revisions do not run 0, 1, 2, … in global order. */
 export async function revisionGaps(store: EventStore): Promise<string[]> {
   const next = new Map<string, bigint>();
   const problems: string[] = [];
-  for (let from = 0n; ; ) {
-    const page: RecordedEvent[] = await store.readAll({ fromPosition: from, maxCount: PAGE });
-    if (page.length === 0) return problems;
-    for (const e of page) {
-      const expected = next.get(e.streamId) ?? 0n;
-      if (e.revision !== expected) problems.push(`${e.streamId}: revision ${e.revision} where ${expected} was expected`);
-      next.set(e.streamId, e.revision + 1n);
-    }
-    from = page[page.length - 1].position + 1n;
+  for await (const e of logOf(store)) {
+    const expected = next.get(e.streamId) ?? 0n;
+    if (e.revision !== expected) problems.push(`${e.streamId}: revision ${e.revision} where ${expected} was expected`);
+    next.set(e.streamId, e.revision + 1n);
   }
+  return problems;
 }
