@@ -168,6 +168,19 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     expect(foreign.stderr).toContain('the target store is not empty and does not begin with this file (line 1: it holds party-elsewhere@0 there)');
   }, 120000);
 
+  it('says in one line why it cannot start: a store it cannot reach, a ledger that is not there', () => {
+    const unreachable = cli({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' }, 'verify');
+    expect(unreachable.status).toBe(1);
+    expect(unreachable.stderr).toBe('ledger-cli: connect ECONNREFUSED 127.0.0.1:1\n'); // before: Nest's ExceptionHandler and a stack
+    const typo = join(dir, 'typo', 'ledger.sqlite');
+    for (const command of ['export', 'verify', 'rebuild']) {
+      const missing = cli({ SQLITE_PATH: typo }, command);
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toBe(`ledger-cli: no event store at ${typo} (SQLITE_PATH): ${command} works on an existing ledger\n`);
+    }
+    expect(readdirSync(dir)).not.toContain('typo'); // before: an empty ledger made there, "exported 0 events"
+  }, 60000);
+
   it('refuses to import from a pipe, which it could read only once', () => {
     const fifo = join(dir, 'events.fifo');
     execFileSync('mkfifo', [fifo]);
