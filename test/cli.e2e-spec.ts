@@ -1,7 +1,7 @@
 import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
 import { PostgresEventStore, SqliteEventStore, EventStore } from '@ledger/event-store';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -179,6 +179,21 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       expect(missing.stderr).toBe(`ledger-cli: no event store at ${typo} (SQLITE_PATH): ${command} works on an existing ledger\n`);
     }
     expect(readdirSync(dir)).not.toContain('typo'); // before: an empty ledger made there, "exported 0 events"
+  }, 60000);
+
+  it('refuses read models of another ledger beside an empty store: the API does not start, import appends nothing', async () => {
+    const stale = join(dir, 'stale.sqlite');
+    copyFileSync(sqliteReadModelPath(source), sqliteReadModelPath(stale)); // as if copied beside a new event store
+    const ahead = /the read models are ahead of the event store, whose log ends at -1 \(.*journal at \d+.*\): they were projected from another ledger's log/;
+    const importing = cli({ SQLITE_PATH: stale }, 'import', exported);
+    expect(importing.status).toBe(1);
+    expect(importing.stderr).toMatch(ahead);
+    const api = await createApp({ LOG_LEVEL: 'silent', NODE_ENV: 'test', LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, SQLITE_PATH: stale });
+    await expect(api.init()).rejects.toThrow(ahead); // before: started, served the other ledger's parties, /health ok
+    await api.close();
+    const store = new SqliteEventStore(stale);
+    expect(await store.headPosition()).toBe(-1n);
+    await store.close();
   }, 60000);
 
   it('refuses to import from a pipe, which it could read only once', () => {

@@ -1,5 +1,5 @@
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, importEvents } from '@ledger/ledger';
+import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, checkpointsBeyond, importEvents } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
 import { Command, CommandRunner } from 'nest-commander';
@@ -21,6 +21,9 @@ export class ImportCommand extends CommandRunner {
     if (!statSync(file).isFile()) throw new Error(`${file} is not a regular file: import reads it twice (a check, then the appends); save the export to a file first`);
     // An API running on this store would append beside the import, and project half of it.
     await claimForCommand(this.db, 'import');
+    // Checked before the appends: once the new log is longer, those read models would look current.
+    const foreign = await checkpointsBeyond(this.db, await this.store.headPosition());
+    if (foreign) throw new Error(foreign);
     const bar = new SingleBar({ format: 'import {bar} {percentage}% | {value}/{total} events', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 });
     let started = false;
     const { resumedAfter, appended } = await importEvents(

@@ -9,6 +9,7 @@ export * from './read-model/read-model-lease';
 export { LEASE_HOLDERS_SQL } from './read-model/postgres-lease';
 export * from './projections/projection';
 export * from './projections/projection-runner';
+export { checkpointsBeyond } from './projections/checkpoints';
 export * from './parties/register-party';
 export * from './parties/parties.query';
 export * from './ledger.module';

@@ -14,6 +14,7 @@ import { licensesProjection } from './licensing/licenses.projection';
 import { RecordPatentCostHandler, RegisterPatentHandler } from './patents/patent-commands';
 import { PatentsQuery } from './patents/patents.query';
 import { patentsProjection } from './patents/patents.projection';
+import { checkpointsBeyond } from './projections/checkpoints';
 import { ProjectionRunner } from './projections/projection-runner';
 import { journalProjection } from './journal/journal.projection';
 import { AllocationExplanation } from './revenue-sharing/allocation-explanation';
@@ -113,6 +114,8 @@ export class LedgerModule implements OnApplicationBootstrap, OnApplicationShutdo
       this.logger.error(`${reason}; projections and process managers stopped`);
       void this.runner.stop();
     });
+    const foreign = await checkpointsBeyond(this.db, await this.store.headPosition());
+    if (foreign) throw new Error(foreign);
     await this.runner.start();
     if (lost) await this.runner.stop();
   }

@@ -5,6 +5,19 @@ import { Projection } from './projection';
 export const CHECKPOINT_SCHEMA =
   'CREATE TABLE IF NOT EXISTS projection_checkpoints (name TEXT PRIMARY KEY, position TEXT NOT NULL)';
 
+/**
+ * Consumers whose checkpoint lies beyond the log's head: read models projected from another ledger's
+ * log (a read-model file left beside a new event store, a DATABASE_URL pointed at another database).
+ * Fed this log, they would skip its events up to there and go on serving the other ledger's rows.
+ */
+export async function checkpointsBeyond(db: ReadModelDb, head: bigint): Promise<string | undefined> {
+  await db.execute(CHECKPOINT_SCHEMA);
+  const rows = await db.query<{ name: string; position: string }>('SELECT name, position FROM projection_checkpoints ORDER BY name');
+  const ahead = rows.filter((r) => BigInt(r.position) > head).map((r) => `${r.name} at ${r.position}`);
+  if (ahead.length === 0) return undefined;
+  return `the read models are ahead of the event store, whose log ends at ${head} (${ahead.join(', ')}): they were projected from another ledger's log. Remove them (the read-models file beside the SQLite events, or the read models' PostgreSQL tables), and this log is projected into new ones`;
+}
+
 export async function loadCheckpoint(db: SqlExecutor, name: string): Promise<bigint | undefined> {
   const [row] = await db.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE name = $1', [name]);
   return row ? BigInt(row.position) : undefined;
