@@ -14,7 +14,11 @@ export class ExportCommand extends CommandRunner {
 
   async run(_: string[], options: { out?: string }): Promise<void> {
     const out: Writable = options.out ? createWriteStream(options.out) : process.stdout;
+    // A write error arrives as an event, later (a full disk, a reader that closed the pipe: `| head`).
+    let failed: Error | undefined;
+    out.on('error', (error) => (failed ??= error));
     const count = await exportEvents(this.store, async (line) => {
+      if (failed) throw new Error(`export stopped: ${failed.message}`);
       if (!out.write(`${line}\n`)) await once(out, 'drain');
     });
     if (options.out) {

@@ -36,7 +36,7 @@ export class VerifyCommand extends CommandRunner {
       await this.runner.stop();
     }
     if (problems.length) throw new Error(`verify failed:\n  ${problems.join('\n  ')}`);
-    process.stderr.write(`verified: ${head + 1n} positions, trial balance zero, revisions contiguous, ${PROJECTIONS.length} read models equal to a rebuild\n`);
+    process.stderr.write(`verified: the log up to position ${head}, trial balance zero, revisions contiguous, ${PROJECTIONS.length} read models equal to a rebuild\n`);
   }
 
   /** Brings the live read models up to the head; false, with the problem added, if they cannot get there. */
