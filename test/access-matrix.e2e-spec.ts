@@ -102,6 +102,10 @@ describe('authorization matrix, generated from the route table', () => {
     const revoked = await ledger.http.delete(`/api-keys/${issued.id}`).expect(200);
     await ledger.http.get(`/parties/${stranger}?minPosition=${revoked.body.position}`).expect(200);
     await ledger.as(issued.token).get(`/parties/${stranger}`).expect(401);
+    // Revoked again: nothing appended, and a position the client can pass back (the head; was -1, which minPosition refuses).
+    const again = await ledger.http.delete(`/api-keys/${issued.id}`).expect(200);
+    expect(BigInt(again.body.position)).toBeGreaterThanOrEqual(BigInt(revoked.body.position));
+    await ledger.http.get(`/parties/${stranger}?minPosition=${again.body.position}`).expect(200);
   });
 
   it("records the acting key's id and role on every event", async () => {

@@ -6,7 +6,7 @@ import { CommandContext, CreateEquityDealCommand, EquityCommandMessage, EquityOu
 import { randomUUID } from 'node:crypto';
 import { OfficeOnly } from '../auth/access-policy';
 import { RequestContext } from '../http/request-context';
-import { RequestValidationFailed } from '../http/validation';
+import { queryDate } from '../http/validation';
 import { CreateEquityDealDto, FundingRoundDto, LiquidityEventDto } from './equity.dto';
 
 const dealIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such equity deal') });
@@ -53,10 +53,7 @@ export class EquityController {
   @Get(':id')
   @ApiQuery({ name: 'asOf', required: false, description: 'a business date YYYY-MM-DD' })
   async capTable(@Param('id', dealIdPipe()) dealId: string, @Query('asOf') asOf?: string) {
-    if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
-      throw new RequestValidationFailed([{ field: 'asOf', message: 'asOf must be a date YYYY-MM-DD' }]);
-    }
-    const table = await this.equity.capTable(dealId, asOf);
+    const table = await this.equity.capTable(dealId, queryDate('asOf', asOf));
     if (!table) throw new NotFoundException(`equity deal ${dealId} not found`);
     return table;
   }

@@ -17,6 +17,8 @@ export interface ProblemDetails {
 }
 
 const DOMAIN_STATUS = { rule: 422, conflict: 409, 'not-found': 404 } as const;
+/** The status's own name: 413 → "payload too large". */
+const statusTitle = (status: number) => HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error';
 
 /** The one place that turns failures into RFC 9457 problem details. */
 export function toProblem(error: unknown): ProblemDetails {
@@ -45,13 +47,13 @@ export function toProblem(error: unknown): ProblemDetails {
     const extensions = typeof body === 'object'
       ? Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== 'message' && typeof v === 'object' && v !== null))
       : {};
-    return { ...extensions, type: 'about:blank', title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error', status, detail };
+    return { ...extensions, type: 'about:blank', title: statusTitle(status), status, detail };
   }
   // body-parser failures (malformed JSON, body too large) carry the client's status.
   const status = (error as { status?: unknown; type?: unknown })?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const parse = (error as { type?: string }).type === 'entity.parse.failed';
-    return { type: 'about:blank', title: parse ? 'Malformed JSON' : 'Bad request', status,
+    return { type: 'about:blank', title: parse ? 'Malformed JSON' : statusTitle(status), status,
       detail: parse ? 'the request body is not valid JSON' : (error as Error).message };
   }
   return { type: 'about:blank', title: 'Internal server error', status: 500, detail: 'an unexpected error occurred' };

@@ -1,4 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { isIsoDate } from '@ledger/domain';
 
 export interface FieldProblem {
   field: string;
@@ -10,6 +11,12 @@ export class RequestValidationFailed extends Error {
   constructor(readonly problems: FieldProblem[]) {
     super(problems.map((p) => p.message).join('; '));
   }
+}
+
+/** A query parameter that, when given, must be a real calendar date (2025-02-30 is not one). */
+export function queryDate(field: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !isIsoDate(value)) throw new RequestValidationFailed([{ field, message: `${field} must be a real calendar date YYYY-MM-DD` }]);
+  return value;
 }
 
 /** Flattens class-validator's tree into field paths a client can point at: lines[0].grossSales. */

@@ -1,27 +1,27 @@
-import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   AllocationExplanation, CommandContext, EquityQuery, PartiesQuery, RecordPayoutCommand, SetDistributionPolicyCommand, StatementsQuery, statementJson, statementLines,
 } from '@ledger/ledger';
+import { DomainError, isIsoDate } from '@ledger/domain';
 import { stringify } from 'csv-stringify/sync';
 import { Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import { ProjectionFreshness } from '../http/min-position';
 import { RequestContext } from '../http/request-context';
-import { RequestValidationFailed } from '../http/validation';
+import { RequestValidationFailed, queryDate } from '../http/validation';
 import { DistributionPolicyDto, PayoutDto } from './revenue-sharing.dto';
 import { OfficeOnly, OwnParty } from '../auth/access-policy';
 
 const partyIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such party') });
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const INSTANT = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** asOf accepts a date (the end of that UTC day) or an ISO instant; normalised to UTC for comparison. */
 function asOfInstant(asOf: string): string {
-  const instant = DATE.test(asOf) ? `${asOf}T23:59:59.999Z` : asOf;
-  const time = new Date(instant);
-  if (!INSTANT.test(asOf) || Number.isNaN(time.getTime())) {
+  const match = INSTANT.exec(asOf);
+  const time = new Date(match?.[2] ? asOf : `${asOf}T23:59:59.999Z`);
+  if (!match || !isIsoDate(match[1]) || Number.isNaN(time.getTime())) {
     throw new RequestValidationFailed([{ field: 'asOf', message: 'asOf must be a date YYYY-MM-DD or an ISO instant' }]);
   }
   return time.toISOString();
@@ -51,7 +51,14 @@ export class RevenueSharingController {
     const bands = body.bands ?? [{ shares: body.shares ?? [] }];
     const { version, position } = await this.commands.execute(new SetDistributionPolicyCommand(
       { partyId, adminFeePercent: body.adminFeePercent, recoverPatentCosts: body.recoverPatentCosts, bands }, ctx,
-    ));
+    )).catch((error: unknown) => {
+      // A flat table is one band to the domain: its errors name the field the client sent.
+      if (body.shares && error instanceof DomainError && error.field?.startsWith('bands[0].shares')) {
+        const sent = (text: string) => text.replaceAll('bands[0].shares', 'shares');
+        throw new DomainError(error.code, sent(error.message), error.kind, sent(error.field));
+      }
+      throw error;
+    });
     return { partyId, version, position: position.toString() };
   }
 
@@ -74,19 +81,19 @@ export class RevenueSharingController {
     // The response is sent here (a Buffer, which Nest would serialize as an object), so Express still
     // answers If-None-Match with a 304.
     @Res() res: Response,
-    @Headers('accept') accept?: string,
     @Query('from') from?: string, @Query('to') to?: string, @Query('asOf') asOf?: string, @Query('minPosition') minPosition?: string,
   ) {
-    for (const [field, value] of Object.entries({ from, to })) {
-      if (value !== undefined && !DATE.test(value)) throw new RequestValidationFailed([{ field, message: `${field} must be a date YYYY-MM-DD` }]);
-    }
+    queryDate('from', from);
+    queryDate('to', to);
+    if (from !== undefined && to !== undefined && to < from) throw new RequestValidationFailed([{ field: 'to', message: `to ${to} is before from ${from}` }]);
     await this.freshness.await(minPosition);
     if (!(await this.parties.findById(partyId))) throw new NotFoundException(`party ${partyId} not found`);
     const statement = await this.statements.statement(partyId, { from, to, asOf: asOf === undefined ? undefined : asOfInstant(asOf) });
     // A weak ETag from what the statement is made of, so Express need not hash a body of megabytes
     // (10,000 lines: p99 39 → 24 ms); If-None-Match still gets a 304.
     const tag = (parts: unknown[]) => res.set('ETag', `W/"${createHash('sha1').update(JSON.stringify(parts)).digest('base64url')}"`);
-    if (!accept?.includes('text/csv')) {
+    // By the client's preferences (q-values): `application/json;q=1, text/csv;q=0.1` is JSON.
+    if (res.req.accepts(['application/json', 'text/csv']) !== 'text/csv') {
       // The equity section: the party's position in each IP equity deal at the statement's end date.
       const equity = await this.equity.holdingsOf(partyId, to);
       const { head, body } = statementJson(statement, { equity });

@@ -23,7 +23,9 @@ export { toDomainEvent } from './stream-states';
 /**
  * The write path of every command: load the stream's state (its snapshot plus the events appended
  * since), decide, append with the revision that was read. A concurrent writer makes the append fail
- * with WrongExpectedRevision (409).
+ * with WrongExpectedRevision (409). A command that changes nothing (a key revoked again, the policy in
+ * force sent again) appends nothing, and its position is the log's head: what a client passes back as
+ * `?minPosition=` to read the state that made it a no-op, never -1, which that parameter refuses.
  */
 export async function handleCommand<Command, Event extends DomainEvent, State>(
   store: EventStore,
@@ -33,7 +35,8 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   ctx: CommandContext,
   options: HandleOptions<State> = {},
 ): Promise<Handled<Event, State>> {
-  return handleCommands(store, streamId, decider, [{ command, ctx, eventId: options.eventId }], options.loaded);
+  const handled = await handleCommands(store, streamId, decider, [{ command, ctx, eventId: options.eventId }], options.loaded);
+  return handled.events.length > 0 ? handled : { ...handled, position: await store.headPosition() };
 }
 
 export interface QueuedCommand<Command> {

@@ -37,7 +37,7 @@ export class SetDistributionPolicyHandler implements ICommandHandler<SetDistribu
       this.store, partyStream(policy.partyId), distributionDecider,
       { type: 'SetDistributionPolicy', data: { ...policy, knownParties } }, ctx,
     );
-    return { version: state.latestVersion, position: position < 0n ? await this.store.headPosition() : position };
+    return { version: state.latestVersion, position };
   }
 }
 

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { LedgerUnderTest, eventCount, startLedger } from './support/ledger-app';
+import { post, registerCast, workedLicenseTerms } from './support/worked-example';
+
+/** The finer points of the API contract a client meets: query dates, content negotiation, field names in errors. */
+describe('request details', () => {
+  let ledger: LedgerUnderTest;
+  let cast: Awaited<ReturnType<typeof registerCast>>;
+
+  beforeAll(async () => {
+    ledger = await startLedger('sqlite');
+    cast = await registerCast(ledger);
+    await ledger.http.put(`/parties/${cast.university}/distribution-policy`).send({
+      adminFeePercent: '10', recoverPatentCosts: false, shares: [{ beneficiary: 'inventors', sharePercent: '50' }] }).expect(200);
+    await post(ledger, '/licenses', workedLicenseTerms(cast));
+    await ledger.settled();
+  }, 60000);
+  afterAll(() => ledger.close());
+
+  const problem = (status: number, field: string) => expect.objectContaining({ status, errors: [expect.objectContaining({ field })] });
+
+  it.each([
+    ['from=2025-13-01', 'from'],
+    ['from=2025-02-30', 'from'],
+    ['to=2025-02-29', 'to'],
+    ['from=2025-12-01&to=2025-01-01', 'to'],
+    ['asOf=2025-02-30', 'asOf'],
+  ])('refuses a statement ?%s naming %s (400)', async (query, field) => {
+    const res = await ledger.http.get(`/parties/${cast.lin}/statement?${query}`);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.body).toEqual(problem(400, field));
+  });
+
+  it('refuses a cap table as of a date that does not exist (400)', async () => {
+    expect((await ledger.http.get(`/equity-deals/${randomUUID()}?asOf=2025-02-30`)).body).toEqual(problem(400, 'asOf'));
+  });
+
+  it('answers a statement in the type the client ranks first', async () => {
+    const ranked = async (accept: string) => (await ledger.http.get(`/parties/${cast.lin}/statement`).set('Accept', accept).expect(200)).headers['content-type'];
+    expect(await ranked('application/json;q=1, text/csv;q=0.1')).toMatch(/^application\/json/);
+    expect(await ranked('text/csv')).toMatch(/^text\/csv/);
+    expect(await ranked('text/csv;q=0.9, application/json;q=0.2')).toMatch(/^text\/csv/);
+    expect(await ranked('*/*')).toMatch(/^application\/json/);
+  });
+
+  it.each([
+    [[{ beneficiary: 'inventors', sharePercent: '30' }, { beneficiary: 'inventors', sharePercent: '20' }], 'shares[1].beneficiary'],
+    [[{ beneficiary: 'inventors', sharePercent: '80' }, { beneficiary: 'SCHOOL', sharePercent: '30' }], 'shares'],
+  ])('names a flat policy table\'s field as sent: %j → %s', async (shares, field) => {
+    const body = { adminFeePercent: '10', recoverPatentCosts: false, shares: shares.map((s) => ({ ...s, beneficiary: s.beneficiary === 'SCHOOL' ? cast.school : s.beneficiary })) };
+    const res = await ledger.http.put(`/parties/${cast.university}/distribution-policy`).send(body).expect(422);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field })]);
+    expect(res.body.detail).not.toContain('bands');
+  });
+
+  it('refuses a license without royalty terms as a missing field (400), appending nothing', async () => {
+    const before = await eventCount(ledger.store);
+    const { royalty: _royalty, ...terms } = workedLicenseTerms(cast);
+    const res = await ledger.http.post('/licenses').send({ ...terms, fieldOfUse: 'no royalty' }).expect(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'royalty', message: 'royalty is required' })]);
+    expect(await eventCount(ledger.store)).toBe(before);
+  });
+
+  it('titles a body too large by its status', async () => {
+    const res = await ledger.http.post('/parties').set('Content-Type', 'application/json').send(`{"name":"${'x'.repeat(1_100_000)}","kind":"company"}`).expect(413);
+    expect(res.body).toMatchObject({ status: 413, title: 'payload too large' });
+  });
+});
