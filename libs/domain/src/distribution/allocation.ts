@@ -1,13 +1,16 @@
 import { allocate } from '../money/allocate';
 import { Big } from '../money/big';
 import { minorUnit } from '../money/currency';
-import { DistributionState, incomeKey } from './state';
+import { IncomeLayer, peel } from './income-layers';
+import { DISTRIBUTABLE_ROLES, DistributionState, incomeKey } from './state';
 import { AllocationSource, DistributionLine, DistributionPolicy, DistributionRole, LicensedPatentFacts, PolicyBand } from './types';
 
 export interface Split {
   adminFee: Big;
   costRecovery: { patentId: string; amount: Big }[];
   lines: { role: DistributionRole; partyId: string; amount: Big; patentId?: string }[];
+  /** A positive amount's distributable part by band (index in the policy's bands), with its lines. */
+  slices?: { band: number; amount: Big; lines: Split['lines'] }[];
 }
 
 interface Context {
@@ -91,29 +94,63 @@ export function splitByPolicy(amount: Big, policy: DistributionPolicy | undefine
   const cumulative = new Big(ctx.state.cumulative.get(incomeKey(ctx.source, ctx.currency)) ?? '0');
   const from = credit ? cumulative.minus(distributable) : cumulative;
   const inventors = inventorWeights(ctx.patents);
+  const slices = bandSlices(policy.bands, from, distributable, scale).map((s) => ({
+    band: policy.bands.indexOf(s.band), amount: s.amount, lines: splitSlice(s.band, s.amount, scale, ctx, inventors),
+  }));
   const lines: Split['lines'] = [
     { role: 'admin-fee', partyId: ctx.partyId, amount: adminFee },
     ...costRecovery.map((r) => ({ role: 'cost-recovery' as const, partyId: ctx.partyId, amount: r.amount, patentId: r.patentId })),
-    ...bandSlices(policy.bands, from, distributable, scale).flatMap((s) => splitSlice(s.band, s.amount, scale, ctx, inventors)),
+    ...slices.flatMap((s) => s.lines),
   ];
-  return { adminFee, costRecovery, lines };
+  return { adminFee, costRecovery, lines, slices };
 }
 
-/** A credit split like the net allocated so far for its source, so restating to zero reverses it exactly. */
+/** A line key's parts: role|party|patent. */
+function lineOf(key: string, amount: Big): Split['lines'][number] {
+  const [role, partyId, patentId] = key.split('|');
+  return { role: role as DistributionRole, partyId, amount, ...(patentId ? { patentId } : {}) };
+}
+
+/**
+ * A credit split like the net allocated so far for its source, so restating to zero reverses it
+ * exactly: in proportion to its admin fee, each patent's cost recovery and its distributable part as
+ * a whole; the distributable part across its lines still positive. (A line may be negative: a credit
+ * takes the distributable part off the top of the income layers, which can hold other lines.)
+ */
 export function reverseProportionally(amount: Big, net: Record<string, string>, scale: number): Split | undefined {
-  const keys = Object.keys(net).filter((k) => new Big(net[k]).gt(0));
-  const total = sum(keys.map((k) => new Big(net[k])));
-  if (keys.length === 0 || amount.abs().gt(total)) return undefined;
-  const parts = allocate(amount, keys.map((k) => new Big(net[k])), scale);
-  const lines = keys.map((k, i) => {
-    const [role, partyId, patentId] = k.split('|');
-    return { role: role as DistributionRole, partyId, amount: parts[i], ...(patentId ? { patentId } : {}) };
+  const DISTRIBUTABLE = 'distributable';
+  const groups = new Map<string, Big>();
+  for (const [key, x] of Object.entries(net)) {
+    const group = DISTRIBUTABLE_ROLES.has(key.split('|')[0]) ? DISTRIBUTABLE : key;
+    groups.set(group, (groups.get(group) ?? ZERO).plus(x));
+  }
+  const kept = [...groups].filter(([, x]) => x.gt(0));
+  const total = sum(kept.map(([, x]) => x));
+  if (kept.length === 0 || amount.abs().gt(total)) return undefined;
+  const parts = allocate(amount, kept.map(([, x]) => x), scale);
+  const lines = kept.flatMap(([group], i) => {
+    if (group !== DISTRIBUTABLE) return [lineOf(group, parts[i])];
+    const positive = Object.keys(net).filter((k) => DISTRIBUTABLE_ROLES.has(k.split('|')[0]) && new Big(net[k]).gt(0));
+    return allocate(parts[i], positive.map((k) => new Big(net[k])), scale).map((x, j) => lineOf(positive[j], x));
   });
   return {
     adminFee: sum(lines.filter((l) => l.role === 'admin-fee').map((l) => l.amount)),
     costRecovery: lines.filter((l) => l.role === 'cost-recovery').map((l) => ({ patentId: l.patentId as string, amount: l.amount })),
     lines,
   };
+}
+
+/**
+ * A credit's distributable part taken off the top of its income layers (income-layers.ts) instead of
+ * from its source's lines in proportion; its admin fee and cost recovery stay its source's. Unchanged
+ * when the layers hold less (allocations recorded before there were layers).
+ */
+export function takeFromTheTop(split: Split, layers: readonly IncomeLayer[], scale: number): { split: Split; peeled?: Big } {
+  const total = sum(split.lines.filter((l) => DISTRIBUTABLE_ROLES.has(l.role)).map((l) => l.amount)).abs();
+  const peeled = total.gt(0) ? peel(layers, total, scale) : undefined;
+  if (!peeled) return { split };
+  const lines = [...peeled.taken].map(([key, amount]) => lineOf(key, amount.times(-1)));
+  return { split: { ...split, lines: [...split.lines.filter((l) => !DISTRIBUTABLE_ROLES.has(l.role)), ...lines] }, peeled: total };
 }
 
 /** Same (role, party, patent) lines summed, zero lines dropped, amounts formatted. */

@@ -91,6 +91,31 @@ describe('bands and cost recovery', () => {
     expect(lines(events.slice(1))).toEqual([['inventor', LIN, '20000.00'], ['inventor', CHEN, '20000.00'], ['retained', U, '60000.00']]);
   });
 
+  it('takes a credit off the top of the bands, so income earned again is split as the first time', () => {
+    const tiered = policySet({ ...workedPolicy, adminFeePercent: '10', bands: [
+      { upTo: '200000.00', shares: [{ beneficiary: 'inventors', sharePercent: '50' }] }, { shares: [{ beneficiary: 'inventors', sharePercent: '30' }] },
+    ] });
+    const report = (eventId: string, position: string, kind = 'adjustment') => ({ source: { eventId, position, licenseId: 'l1', kind, reportId: 'q1', period: '2025-Q1' } });
+    const inventors = (events: ReturnType<typeof run>) => lines(events).filter(([role]) => role === 'inventor').map(([, , amount]) => amount);
+    const first = run([registered, tiered], [allocation('250000.00', report('e1', '1', 'royalty'))]);
+    expect(inventors(first)).toEqual(['53750.00', '53750.00']); // 225,000 distributable: 200,000 × 50 % + 25,000 × 30 %
+    const credit = run([registered, tiered, ...first], [allocation('-50000.00', report('e2', '2'))]);
+    // 45,000 off the top: 25,000 at 30 % and 20,000 at 50 % (was −10,750.00 each, at the report's blended rate), leaving 90,000 = 180,000 × 50 %
+    expect(inventors(credit)).toEqual(['-8750.00', '-8750.00']);
+    const again = run([registered, tiered, ...first, ...credit], [allocation('50000.00', report('e3', '3'))]);
+    expect(inventors(again)).toEqual(['8750.00', '8750.00']); // 53,750.00 each again, as for 225,000 (was 51,750.00)
+  });
+
+  it('takes back only what was given, under the version it was given under, when the policy changed since', () => {
+    const v2 = policySet({ ...workedPolicy, bands: [{ shares: [{ beneficiary: 'inventors', sharePercent: '20' }, { beneficiary: 'newcomer', sharePercent: '30' }] }] }, 2);
+    const report = (eventId: string, position: string, kind = 'adjustment') => ({ source: { eventId, position, licenseId: 'l1', kind, reportId: 'q1', period: '2025-Q1' } });
+    const first = run([registered, policySet()], [allocation('10000.00', report('e1', '1', 'royalty'))]);
+    const credit = run([registered, policySet(), ...first, v2], [allocation('-10000.00', { ...report('e2', '3'), policyVersion: 2 })]);
+    expect(lines(credit).map(([role, party, amount]) => `${role} ${party} ${amount}`).sort()).toEqual(
+      lines(first).map(([role, party, amount]) => `${role} ${party} -${amount}`).sort(),
+    );
+  });
+
   it('recovers patent costs once across licenses, until fully recovered, and gives recovery back on a credit', () => {
     const recovering = policySet({ adminFeePercent: '10', recoverPatentCosts: true, bands: workedPolicy.bands });
     const withCosts = { ...P1, costs: [{ costId: 'c1', partyId: U, amount: '1500.00', currency: 'CNY' }, { costId: 'c2', partyId: 'other', amount: '999.00', currency: 'CNY' }] };

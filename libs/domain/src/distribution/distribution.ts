@@ -6,8 +6,8 @@ import { formatAmount } from '../money/money';
 import { PartyRegistered } from '../parties/party';
 import { Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
-import { Split, finalLines, reverseProportionally, splitByPolicy } from './allocation';
-import { DistributionState, alreadyAllocated, evolveDistribution, initialDistributionState, netAllocated } from './state';
+import { Split, finalLines, reverseProportionally, splitByPolicy, takeFromTheTop } from './allocation';
+import { DistributionState, alreadyAllocated, evolveDistribution, incomeKey, initialDistributionState, netAllocated } from './state';
 import { AllocateDistribution, DistributionCommand, DistributionEvent, RecordPayout, SetDistributionPolicy } from './types';
 
 function requireRegistered(state: DistributionState, partyId: string) {
@@ -64,12 +64,18 @@ function allocateDistribution(data: AllocateDistribution['data'], state: Distrib
   }
   const ctx = { partyId: data.partyId, currency: data.currency, source: data.source, patents: data.patents, state };
   let split: Split;
+  let peeled: Big | undefined;
   if (amount.gt(0)) split = splitByPolicy(amount, policy, ctx);
   else {
     const net = netAllocated(state, data.source);
-    split = reverseProportionally(amount, net, scale) ?? negate(splitByPolicy(amount.abs(), policy, ctx, true));
+    const reversed = reverseProportionally(amount, net, scale) ?? negate(splitByPolicy(amount.abs(), policy, ctx, true));
+    ({ split, peeled } = takeFromTheTop(reversed, state.layers.get(incomeKey(data.source, data.currency)) ?? [], scale));
   }
   const format = (x: Big) => formatAmount(x, data.currency);
+  const slices = (split.slices ?? []).filter((s) => !s.amount.eq(0));
+  const layers = slices.map((s) => ({
+    band: s.band, amount: format(s.amount), ...(slices.length > 1 ? { lines: finalLines({ ...split, lines: s.lines }, format) } : {}),
+  }));
   return [{
     type: 'DistributionAllocated',
     data: {
@@ -77,6 +83,8 @@ function allocateDistribution(data: AllocateDistribution['data'], state: Distrib
       amount: format(amount), policyVersion: policy ? data.policyVersion : null, adminFee: format(split.adminFee),
       costRecovery: split.costRecovery.filter((r) => !r.amount.eq(0)).map((r) => ({ patentId: r.patentId, amount: format(r.amount) })),
       lines: finalLines(split, format),
+      ...(layers.length > 0 ? { layers } : {}),
+      ...(peeled ? { peeled: format(peeled) } : {}),
     },
   }];
 }

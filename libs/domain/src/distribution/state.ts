@@ -1,4 +1,6 @@
 import { Big } from '../money/big';
+import { minorUnit } from '../money/currency';
+import { IncomeLayer, layOn, peel } from './income-layers';
 import { PartyRegistered } from '../parties/party';
 import { AllocationSource, DistributionEvent, DistributionLine, DistributionPolicy } from './types';
 
@@ -26,10 +28,13 @@ export interface DistributionState {
    * license (or deal) so that an allocation copies one license's reports, not the party's whole history.
    */
   netBySource: ReadonlyMap<string, Record<string, Record<string, string>>>;
+  /** Distributable income per incomeKey, layer on layer as the bands took it in: what credits take off the top. */
+  layers: ReadonlyMap<string, IncomeLayer[]>;
 }
 
 export const initialDistributionState = (): DistributionState => ({
   registered: false, policies: {}, latestVersion: 0, allocatedThrough: null, cumulative: new Map(), recovered: new Map(), netBySource: new Map(),
+  layers: new Map(),
 });
 
 /** Amounts that answer for the same figure: all assessments of one report, or of one year's minimum. */
@@ -71,12 +76,19 @@ export function evolveDistribution(state: DistributionState, event: Distribution
       const net = { ...netAllocated(state, d.source) };
       for (const l of d.lines) net[lineKey(l)] = add(net[lineKey(l)], l.amount);
       const group = origin(d.source);
+      let layers = state.layers.get(income) ?? [];
+      for (const layer of d.layers ?? []) {
+        const lines = layer.lines ?? d.lines.filter((l) => DISTRIBUTABLE_ROLES.has(l.role));
+        layers = layOn(layers, { band: layer.band, version: d.policyVersion, amount: layer.amount, lines: Object.fromEntries(lines.map((l) => [lineKey(l), l.amount])) });
+      }
+      if (d.peeled) layers = peel(layers, new Big(d.peeled), minorUnit(d.currency))?.left ?? [];
       return {
         ...state,
         allocatedThrough: alreadyAllocated(state, d.source) ? state.allocatedThrough : d.source.position,
         cumulative: new Map(state.cumulative).set(income, add(state.cumulative.get(income), distributable.toFixed())),
         recovered,
         netBySource: new Map(state.netBySource).set(group, { ...state.netBySource.get(group), [sourceKey(d.source)]: net }),
+        layers: d.layers || d.peeled ? new Map(state.layers).set(income, layers) : state.layers,
       };
     }
     default:

@@ -74,7 +74,16 @@ export type DistributionCommand = SetDistributionPolicy | AllocateDistribution |
 export type DistributionPolicySet = DomainEvent<'DistributionPolicySet', DistributionPolicy & { partyId: string; version: number }>;
 export type DistributionAllocated = DomainEvent<
   'DistributionAllocated',
-  AllocationBasis & { adminFee: string; costRecovery: { patentId: string; amount: string }[]; lines: DistributionLine[] }
+  AllocationBasis & {
+    adminFee: string; costRecovery: { patentId: string; amount: string }[]; lines: DistributionLine[];
+    /**
+     * A positive amount's distributable part by band, laid on its income layers (income-layers.ts);
+     * `lines` only when it spans several bands (one: the distributable lines above).
+     */
+    layers?: { band: number; amount: string; lines?: DistributionLine[] }[];
+    /** A credit: the distributable income it took off the top layers. */
+    peeled?: string;
+  }
 >;
 export type PayoutRecorded = DomainEvent<
   'PayoutRecorded',

@@ -1,0 +1,67 @@
+import { allocate } from '../money/allocate';
+import { Big } from '../money/big';
+
+/**
+ * Distributable income of one license (or deal) in one currency, as the bands of a policy took it in:
+ * layer on layer, the last allocated on top. Each layer is part of one band, allocated under one
+ * policy version, with what each line (role|party|patent) got from it. A credit takes income off the
+ * top, as the bands measure cumulative income: inventors on 50 % of the first 200,000.00 and 30 %
+ * above keep 50 % of what is left under 200,000.00 after a credit, and income earned again is split
+ * as it was the first time. Taking layers, not re-splitting by today's policy, a credit reverses only
+ * what was given, under the versions it was given under.
+ */
+export interface IncomeLayer {
+  band: number;
+  version: number | null;
+  amount: string;
+  /** Per line key; they sum to `amount`. */
+  lines: Record<string, string>;
+}
+
+const plus = (a: string | undefined, b: Big | string) => new Big(a ?? '0').plus(b).toFixed();
+
+/** Lays a slice on top, merged with the top layer when that is the same band under the same version. */
+export function layOn(layers: readonly IncomeLayer[], slice: IncomeLayer): IncomeLayer[] {
+  const top = layers[layers.length - 1];
+  if (!top || top.band !== slice.band || top.version !== slice.version) return [...layers, slice];
+  const lines = { ...top.lines };
+  for (const [key, amount] of Object.entries(slice.lines)) lines[key] = plus(lines[key], amount);
+  return [...layers.slice(0, -1), { ...top, amount: plus(top.amount, slice.amount), lines }];
+}
+
+export interface Peeled {
+  /** What each line gives back, positive, by line key. */
+  taken: Map<string, Big>;
+  left: IncomeLayer[];
+}
+
+/**
+ * Takes `amount` (positive, at the currency's unit) off the top: whole layers, then part of one, split
+ * like that layer by largest remainder. Undefined when the layers hold less than that.
+ */
+export function peel(layers: readonly IncomeLayer[], amount: Big, scale: number): Peeled | undefined {
+  const left = [...layers];
+  const taken = new Map<string, Big>();
+  const give = (key: string, x: Big) => taken.set(key, (taken.get(key) ?? new Big(0)).plus(x));
+  let rest = amount;
+  while (rest.gt(0)) {
+    const top = left.pop();
+    if (!top) return undefined;
+    const whole = new Big(top.amount);
+    if (whole.lte(rest)) {
+      for (const [key, x] of Object.entries(top.lines)) give(key, new Big(x));
+      rest = rest.minus(whole);
+      continue;
+    }
+    const keys = Object.keys(top.lines);
+    const parts = allocate(rest, keys.map((k) => new Big(top.lines[k])), scale);
+    const lines: Record<string, string> = {};
+    keys.forEach((k, i) => {
+      give(k, parts[i]);
+      lines[k] = new Big(top.lines[k]).minus(parts[i]).toFixed();
+    });
+    left.push({ ...top, amount: whole.minus(rest).toFixed(), lines });
+    rest = new Big(0);
+  }
+  return { taken, left };
+}
