@@ -61,6 +61,23 @@ describe('request details', () => {
     expect(await eventCount(ledger.store)).toBe(before);
   });
 
+  it('shows from and to in every statement (null when not asked), and a shortfall\'s year in CSV', async () => {
+    const res = await ledger.http.get(`/parties/${cast.lin}/statement`).expect(200);
+    expect(res.body).toMatchObject({ from: null, to: null });
+    const csv = await ledger.http.get(`/parties/${cast.lin}/statement`).set('Accept', 'text/csv').expect(200);
+    expect(csv.text.split('\n')[0]).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year');
+  });
+
+  it('refuses a payment dated after today and a rate on a line in the license currency (422, naming the field)', async () => {
+    const license = (await ledger.http.get(`/parties/${cast.brightpath}`).expect(200)) && (await post<{ id: string }>(ledger, '/licenses', { ...workedLicenseTerms(cast), fieldOfUse: 'payments' })).id;
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const future = await ledger.http.post(`/licenses/${license}/payments`).send({ amount: '100.00', currency: 'CNY', receivedOn: tomorrow, reference: 'wire' }).expect(422);
+    expect(future.body).toMatchObject({ code: 'date-in-future', errors: [expect.objectContaining({ field: 'receivedOn' })] });
+    const line = { product: 'P', territory: 'CN', units: '1', grossSales: '100.00', deductions: '0.00', fxRate: '7' };
+    const rated = await ledger.http.post(`/licenses/${license}/sales-reports`).send({ period: '2025-Q1', lines: [line] }).expect(422);
+    expect(rated.body.errors).toEqual([expect.objectContaining({ field: 'lines[0].fxRate' })]);
+  });
+
   it('titles a body too large by its status', async () => {
     const res = await ledger.http.post('/parties').set('Content-Type', 'application/json').send(`{"name":"${'x'.repeat(1_100_000)}","kind":"company"}`).expect(413);
     expect(res.body).toMatchObject({ status: 413, title: 'payload too large' });

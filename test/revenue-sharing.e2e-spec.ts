@@ -98,7 +98,7 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     const res = await ledger.http.get(`/parties/${w.lin}/statement?from=2025-01-01&to=2025-12-31`).set('Accept', 'text/csv').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const rows = res.text.trim().split('\n');
-    expect(rows[0]).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion');
+    expect(rows[0]).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year');
     expect(rows).toHaveLength(7);
     expect(rows[2]).toContain('2025-03-31,royalty,inventor,1944.00,CNY');
   });

@@ -86,7 +86,7 @@ export class LicensesController {
   @OfficeOnly()
   @HttpCode(201)
   async pay(@Param('id', licenseIdPipe()) id: string, @Body() body: PaymentDto, @RequestContext() ctx: CommandContext) {
-    const command = { type: 'RecordPayment' as const, data: { paymentId: randomUUID(), ...body } };
+    const command = { type: 'RecordPayment' as const, data: { paymentId: randomUUID(), ...body, today: today(ctx) } };
     return paymentRecorded(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)));
   }
 

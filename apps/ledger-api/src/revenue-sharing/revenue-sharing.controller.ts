@@ -27,7 +27,7 @@ function asOfInstant(asOf: string): string {
   return time.toISOString();
 }
 
-const CSV_COLUMNS = ['date', 'kind', 'role', 'amount', 'currency', 'licenseId', 'dealId', 'allocationId', 'sourceEventId', 'reportId', 'period', 'milestone', 'policyVersion'];
+const CSV_COLUMNS = ['date', 'kind', 'role', 'amount', 'currency', 'licenseId', 'dealId', 'allocationId', 'sourceEventId', 'reportId', 'period', 'milestone', 'policyVersion', 'year'];
 
 @ApiTags('revenue sharing')
 @Controller('parties/:id')

@@ -17,8 +17,9 @@ type Row = Record<string, string | number | null>;
 
 export interface Statement {
   partyId: string;
-  from?: string;
-  to?: string;
+  /** As asked; null when not (the contract always shows them: the statement runs from the first line, or to the last). */
+  from: string | null;
+  to: string | null;
   asOf?: string;
   currencies: { currency: string; opening: string; earned: string; paidOut: string; closing: string }[];
   /**
@@ -136,7 +137,7 @@ export class StatementsQuery {
       closing: formatAmount(t.opening.plus(t.earned).minus(t.paid), currency),
     }));
     return {
-      partyId, from: request.from, to: request.to, ...(request.asOf ? { asOf: request.asOf } : {}), currencies,
+      partyId, from: request.from ?? null, to: request.to ?? null, ...(request.asOf ? { asOf: request.asOf } : {}), currencies,
       linesJson, version: `${journalProjection.version}/${count}/${last}`,
     };
   }

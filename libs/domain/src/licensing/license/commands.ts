@@ -70,7 +70,8 @@ export type AchieveMilestone = { type: 'AchieveMilestone'; data: { code: string;
 export type CloseRoyaltyYear = { type: 'CloseRoyaltyYear'; data: { year: number; assessmentId: string; today: string } };
 export type RecordPayment = {
   type: 'RecordPayment';
-  data: { paymentId: string; amount: string; currency: string; receivedOn: string; reference: string };
+  /** `today`: a payment is received on a day that has come (the caller's clock, UTC). */
+  data: { paymentId: string; amount: string; currency: string; receivedOn: string; reference: string; today: string };
 };
 export type TerminateLicense = { type: 'TerminateLicense'; data: { effectiveOn: string; reason: string } };
 

@@ -20,6 +20,9 @@ export function decidePayment(data: RecordPayment['data'], state: LicenseState):
   const amount = parseDecimal(data.amount, 'amount', { maxScale: minorUnit(currency) });
   if (amount.eq(0)) throw new DomainError('amount-not-positive', 'amount must be greater than 0', 'rule', 'amount');
   const receivedOn = requireDate(data.receivedOn, 'receivedOn');
+  if (receivedOn > requireDate(data.today, 'today')) {
+    throw new DomainError('date-in-future', `receivedOn ${receivedOn} has not come yet (today is ${data.today})`, 'rule', 'receivedOn');
+  }
   const reference = typeof data.reference === 'string' ? data.reference.trim() : '';
   return [
     { type: 'PaymentReceived', data: { paymentId: data.paymentId, amount: formatAmount(amount, currency), currency, receivedOn, reference } },

@@ -7,7 +7,7 @@ const granted = history(grant());
 const achieve = (code: string, achievedOn = '2026-06-01'): AchieveMilestone => ({ type: 'AchieveMilestone', data: { code, achievedOn, assessmentId: 'a-m' } });
 const close = (year: number, today = '2026-01-05'): CloseRoyaltyYear => ({ type: 'CloseRoyaltyYear', data: { year, assessmentId: `a-${year}`, today } });
 const pay = (data: Partial<RecordPayment['data']> = {}): RecordPayment => ({
-  type: 'RecordPayment', data: { paymentId: 'pay-1', amount: '60000.00', currency: 'CNY', receivedOn: '2025-02-01', reference: 'wire 42', ...data },
+  type: 'RecordPayment', data: { paymentId: 'pay-1', amount: '60000.00', currency: 'CNY', receivedOn: '2025-02-01', reference: 'wire 42', today: '2025-03-01', ...data },
 });
 const terminate = (effectiveOn = '2026-06-30', reason = 'licensee breach'): TerminateLicense => ({ type: 'TerminateLicense', data: { effectiveOn, reason } });
 
@@ -100,6 +100,7 @@ describe('RecordPayment', () => {
 
   it('refuses a zero amount, or one finer than the minor unit', () => {
     expect(refusal(given(granted).when(pay({ amount: '0.00' })))).toMatchObject({ code: 'amount-not-positive', field: 'amount' });
+    expect(refusal(given(granted).when(pay({ receivedOn: '2025-03-02' })))).toMatchObject({ code: 'date-in-future', kind: 'rule', field: 'receivedOn' });
     expect(refusal(given(granted).when(pay({ amount: '1.005' })))).toBeInstanceOf(InvalidDecimal);
   });
 

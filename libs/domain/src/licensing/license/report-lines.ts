@@ -46,6 +46,11 @@ function checkLine(line: Partial<SalesLine> | null, i: number, license: GrantedL
     if (parseDecimal(line.fxRate, rateField).eq(0)) {
       throw new DomainError('fx-rate-required', `${rateField} must be greater than 0`, 'rule', rateField);
     }
+  } else if (line.fxRate !== undefined && !parseDecimal(line.fxRate, `${field}.fxRate`).eq(1)) {
+    // Ignored, it would assess the line as if in the license currency: a client's mistake (a line's
+    // currency left out, say), refused rather than silently assessed in the wrong currency.
+    const message = `${field}.fxRate ${line.fxRate} is only for a line in another currency than the license's ${licenseCurrency}`;
+    throw new DomainError('fx-rate-not-applicable', message, 'rule', `${field}.fxRate`);
   }
   // Only the known fields go into the event, as given (they are valid decimal strings).
   const { product, territory, units, grossSales, deductions: deducted, fxRate } = line as SalesLine;

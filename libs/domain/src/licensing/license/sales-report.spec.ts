@@ -135,6 +135,14 @@ describe('SubmitSalesReport', () => {
       expect(refusal(given(granted).when(submit('r', '2025-Q1', unknown)))).toMatchObject({ code: 'unknown-currency', field: 'lines[0].currency' });
     });
 
+    it('a rate other than 1 on a line in the license currency, which would be ignored', () => {
+      const rated = [line('10.00', '0.00', { fxRate: '7' })];
+      expect(refusal(given(granted).when(submit('r', '2025-Q1', rated)))).toMatchObject({ code: 'fx-rate-not-applicable', field: 'lines[0].fxRate' });
+      const same = [line('10.00', '0.00', { currency: 'CNY', fxRate: '7' })];
+      expect(refusal(given(granted).when(submit('r', '2025-Q1', same)))).toMatchObject({ code: 'fx-rate-not-applicable', field: 'lines[0].fxRate' });
+      expect(given(granted).when(submit('r', '2025-Q1', [line('10.00', '0.00', { fxRate: '1.00' })]))()[0].type).toBe('SalesReportSubmitted');
+    });
+
     it('negative or malformed amounts and units, naming the field', () => {
       const units = refusal(given(granted).when(submit('r', '2025-Q1', [line('10.00', '0.00', { units: '-1' })])));
       expect(units).toBeInstanceOf(InvalidDecimal);
