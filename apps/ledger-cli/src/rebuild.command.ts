@@ -41,7 +41,7 @@ export class RebuildCommand extends CommandRunner {
     else await this.runner.rebuildAll();
     const reached = () => (name ? this.runner.positions()[name] : this.runner.position());
     try {
-      await catchUp(this.runner, reached, head, (at) => bar.update(Number(at), progress()));
+      await catchUp(this.runner, reached, head, (at) => bar.update(Number(at < 0n ? 0n : at), progress()));
     } catch (error) {
       bar.stop();
       await this.runner.stop();
