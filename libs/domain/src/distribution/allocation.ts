@@ -1,7 +1,7 @@
 import { allocate } from '../money/allocate';
 import { Big } from '../money/big';
 import { minorUnit } from '../money/currency';
-import { IncomeLayer, peel } from './income-layers';
+import { IncomeLayer, NO_POLICY_BAND, peel } from './income-layers';
 import { DISTRIBUTABLE_ROLES, DistributionState, incomeKey } from './state';
 import { AllocationSource, DistributionLine, DistributionPolicy, DistributionRole, LicensedPatentFacts, PolicyBand } from './types';
 
@@ -78,7 +78,12 @@ function recoverable(ctx: Context): { patentId: string; owed: Big }[] {
  */
 export function splitByPolicy(amount: Big, policy: DistributionPolicy | undefined, ctx: Context, credit = false): Split {
   const scale = minorUnit(ctx.currency);
-  if (!policy) return { adminFee: ZERO, costRecovery: [], lines: [{ role: 'retained', partyId: ctx.partyId, amount }] };
+  if (!policy) {
+    // No policy: the party keeps it all, as one layer of its own (band -1), so that a credit taking
+    // income off the top finds all of it.
+    const kept: Split['lines'] = [{ role: 'retained', partyId: ctx.partyId, amount }];
+    return { adminFee: ZERO, costRecovery: [], lines: kept, slices: [{ band: NO_POLICY_BAND, amount, lines: kept }] };
+  }
   const fee = new Big(policy.adminFeePercent);
   const [adminFee, rest] = allocate(amount, [fee, new Big(100).minus(fee)], scale);
   const costRecovery: Split['costRecovery'] = [];
@@ -142,15 +147,21 @@ export function reverseProportionally(amount: Big, net: Record<string, string>, 
 
 /**
  * A credit's distributable part taken off the top of its income layers (income-layers.ts) instead of
- * from its source's lines in proportion; its admin fee and cost recovery stay its source's. Unchanged
- * when the layers hold less (allocations recorded before there were layers).
+ * from its source's lines in proportion; its admin fee and cost recovery stay its source's. Layers
+ * hold every distributable amount allocated, so they cover any credit of a source; what they cannot
+ * cover (a credit with nothing of its own to reverse, beyond all income) keeps the split it came with.
  */
-export function takeFromTheTop(split: Split, layers: readonly IncomeLayer[], scale: number): { split: Split; peeled?: Big } {
-  const total = sum(split.lines.filter((l) => DISTRIBUTABLE_ROLES.has(l.role)).map((l) => l.amount)).abs();
-  const peeled = total.gt(0) ? peel(layers, total, scale) : undefined;
-  if (!peeled) return { split };
+export function takeFromTheTop(split: Split, layers: readonly IncomeLayer[], scale: number): { split: Split; peeled: Big } {
+  const distributable = split.lines.filter((l) => DISTRIBUTABLE_ROLES.has(l.role));
+  const total = sum(distributable.map((l) => l.amount)).abs();
+  const held = sum(layers.map((l) => new Big(l.amount)));
+  const take = total.lt(held) ? total : held;
+  const peeled = take.gt(0) ? peel(layers, take, scale) : undefined;
+  if (!peeled) return { split, peeled: ZERO };
+  const rest = take.eq(total) ? [] : allocate(take.minus(total), distributable.map((l) => l.amount.abs()), scale)
+    .map((amount, i) => ({ ...distributable[i], amount }));
   const lines = [...peeled.taken].map(([key, amount]) => lineOf(key, amount.times(-1)));
-  return { split: { ...split, lines: [...split.lines.filter((l) => !DISTRIBUTABLE_ROLES.has(l.role)), ...lines] }, peeled: total };
+  return { split: { ...split, lines: [...split.lines.filter((l) => !DISTRIBUTABLE_ROLES.has(l.role)), ...lines, ...rest] }, peeled: take };
 }
 
 /** Same (role, party, patent) lines summed, zero lines dropped, amounts formatted. */

@@ -1,3 +1,4 @@
+import { Big } from '../money/big';
 import { DomainError } from '../shared/domain-error';
 import { policyInForce } from './distribution';
 import { CHEN, LIN, P1, SCHOOL, U, allocation, given, lines, policySet, registered, run, workedPolicy } from './distribution.test-kit';
@@ -114,6 +115,38 @@ describe('bands and cost recovery', () => {
     expect(lines(credit).map(([role, party, amount]) => `${role} ${party} ${amount}`).sort()).toEqual(
       lines(first).map(([role, party, amount]) => `${role} ${party} -${amount}`).sort(),
     );
+  });
+
+  const totals = (events: ReturnType<typeof run>) => {
+    const held: Record<string, string> = {};
+    for (const [role, party, amount] of lines(events)) held[`${role} ${party}`] = new Big(held[`${role} ${party}`] ?? '0').plus(amount).toFixed(2);
+    return held;
+  };
+  const onReport = (reportId: string, eventId: string, position: string, kind = 'adjustment') =>
+    ({ source: { eventId, position, licenseId: 'l1', kind, reportId, period: '2025-Q1' } });
+
+  it('takes income kept without a policy back like any other: nobody is left owing', () => {
+    const kept = run([registered], [allocation('100000.00', { policyVersion: null, ...onReport('r1', 'e1', '1', 'royalty') })]);
+    const later = run([registered, ...kept, policySet()], [
+      allocation('10000.00', onReport('r2', 'e2', '3', 'royalty')),
+      allocation('-5000.00', onReport('r1', 'e3', '4')),
+      allocation('-10000.00', onReport('r2', 'e4', '5')),
+    ]);
+    expect(totals([...kept, ...later])).toEqual({ // before: Lin and Chen −1,250.00, School −1,000.00
+      'retained university': '95000.00', 'admin-fee university': '0.00', 'inventor lin': '0.00', 'inventor chen': '0.00', 'beneficiary school': '0.00',
+    });
+  });
+
+  it('takes income recorded before there were layers back like any other', () => {
+    const [old] = run([registered, policySet()], [allocation('100000.00', onReport('r1', 'e1', '2', 'royalty'))]);
+    delete (old.data as { layers?: unknown }).layers; // as an event recorded before this field
+    const v2 = policySet({ ...workedPolicy, bands: [{ shares: [{ beneficiary: 'newcomer', sharePercent: '30' }] }] }, 2);
+    const later = run([registered, policySet(), old, v2], [
+      allocation('10000.00', { policyVersion: 2, ...onReport('r2', 'e2', '4', 'royalty') }),
+      allocation('-5000.00', { policyVersion: 2, ...onReport('r1', 'e3', '5') }),
+      allocation('-10000.00', { policyVersion: 2, ...onReport('r2', 'e4', '6') }),
+    ]);
+    expect(totals(later)['beneficiary newcomer']).toBe('0.00'); // before: −1,350.00
   });
 
   it('recovers patent costs once across licenses, until fully recovered, and gives recovery back on a credit', () => {

@@ -76,6 +76,8 @@ function allocateDistribution(data: AllocateDistribution['data'], state: Distrib
   const layers = slices.map((s) => ({
     band: s.band, amount: format(s.amount), ...(slices.length > 1 ? { lines: finalLines({ ...split, lines: s.lines }, format) } : {}),
   }));
+  // Always one or the other: an event with neither was recorded before there were layers (state.ts).
+  const laid = amount.gt(0) ? { layers } : { peeled: format(peeled ?? new Big(0)) };
   return [{
     type: 'DistributionAllocated',
     data: {
@@ -83,8 +85,7 @@ function allocateDistribution(data: AllocateDistribution['data'], state: Distrib
       amount: format(amount), policyVersion: policy ? data.policyVersion : null, adminFee: format(split.adminFee),
       costRecovery: split.costRecovery.filter((r) => !r.amount.eq(0)).map((r) => ({ patentId: r.patentId, amount: format(r.amount) })),
       lines: finalLines(split, format),
-      ...(layers.length > 0 ? { layers } : {}),
-      ...(peeled ? { peeled: format(peeled) } : {}),
+      ...laid,
     },
   }];
 }

@@ -18,6 +18,9 @@ export interface IncomeLayer {
   lines: Record<string, string>;
 }
 
+/** The band of what a party without a policy keeps, and of allocations recorded before there were layers. */
+export const NO_POLICY_BAND = -1;
+
 const plus = (a: string | undefined, b: Big | string) => new Big(a ?? '0').plus(b).toFixed();
 
 /** Lays a slice on top, merged with the top layer when that is the same band under the same version. */

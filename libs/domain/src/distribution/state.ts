@@ -1,6 +1,6 @@
 import { Big } from '../money/big';
 import { minorUnit } from '../money/currency';
-import { IncomeLayer, layOn, peel } from './income-layers';
+import { IncomeLayer, NO_POLICY_BAND, layOn, peel } from './income-layers';
 import { PartyRegistered } from '../parties/party';
 import { AllocationSource, DistributionEvent, DistributionLine, DistributionPolicy } from './types';
 
@@ -77,18 +77,27 @@ export function evolveDistribution(state: DistributionState, event: Distribution
       for (const l of d.lines) net[lineKey(l)] = add(net[lineKey(l)], l.amount);
       const group = origin(d.source);
       let layers = state.layers.get(income) ?? [];
-      for (const layer of d.layers ?? []) {
-        const lines = layer.lines ?? d.lines.filter((l) => DISTRIBUTABLE_ROLES.has(l.role));
-        layers = layOn(layers, { band: layer.band, version: d.policyVersion, amount: layer.amount, lines: Object.fromEntries(lines.map((l) => [lineKey(l), l.amount])) });
+      const lay = (band: number, amount: string, lines: DistributionLine[]) =>
+        (layers = layOn(layers, { band, version: d.policyVersion, amount, lines: Object.fromEntries(lines.map((l) => [lineKey(l), l.amount])) }));
+      const own = d.lines.filter((l) => DISTRIBUTABLE_ROLES.has(l.role));
+      for (const layer of d.layers ?? []) lay(layer.band, layer.amount, layer.lines ?? own);
+      if (d.peeled !== undefined) layers = peel(layers, new Big(d.peeled), minorUnit(d.currency))?.left ?? layers;
+      if (d.layers === undefined && d.peeled === undefined) {
+        // Recorded before there were layers: its distributable part laid on, or taken off the top, as a whole.
+        if (distributable.gt(0)) lay(NO_POLICY_BAND, distributable.toFixed(), own);
+        else if (distributable.lt(0)) {
+          const held = layers.reduce((s, l) => s.plus(l.amount), new Big(0));
+          const take = distributable.abs().lt(held) ? distributable.abs() : held;
+          layers = peel(layers, take, minorUnit(d.currency))?.left ?? layers;
+        }
       }
-      if (d.peeled) layers = peel(layers, new Big(d.peeled), minorUnit(d.currency))?.left ?? [];
       return {
         ...state,
         allocatedThrough: alreadyAllocated(state, d.source) ? state.allocatedThrough : d.source.position,
         cumulative: new Map(state.cumulative).set(income, add(state.cumulative.get(income), distributable.toFixed())),
         recovered,
         netBySource: new Map(state.netBySource).set(group, { ...state.netBySource.get(group), [sourceKey(d.source)]: net }),
-        layers: d.layers || d.peeled ? new Map(state.layers).set(income, layers) : state.layers,
+        layers: new Map(state.layers).set(income, layers),
       };
     }
     default:
