@@ -154,10 +154,9 @@ export function reverseProportionally(amount: Big, net: Record<string, string>, 
 export function takeFromTheTop(split: Split, layers: readonly IncomeLayer[], scale: number): { split: Split; peeled: Big } {
   const distributable = split.lines.filter((l) => DISTRIBUTABLE_ROLES.has(l.role));
   const total = sum(distributable.map((l) => l.amount)).abs();
-  const held = sum(layers.map((l) => new Big(l.amount)));
-  const take = total.lt(held) ? total : held;
-  const peeled = take.gt(0) ? peel(layers, take, scale) : undefined;
-  if (!peeled) return { split, peeled: ZERO };
+  const peeled = peel(layers, total, scale);
+  const take = peeled.amount;
+  if (take.eq(0)) return { split, peeled: ZERO };
   const rest = take.eq(total) ? [] : allocate(take.minus(total), distributable.map((l) => l.amount.abs()), scale)
     .map((amount, i) => ({ ...distributable[i], amount }));
   const lines = [...peeled.taken].map(([key, amount]) => lineOf(key, amount.times(-1)));

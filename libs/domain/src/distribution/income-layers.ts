@@ -35,21 +35,23 @@ export function layOn(layers: readonly IncomeLayer[], slice: IncomeLayer): Incom
 export interface Peeled {
   /** What each line gives back, positive, by line key. */
   taken: Map<string, Big>;
+  /** How much was taken: what was asked, or all the layers held if less. */
+  amount: Big;
   left: IncomeLayer[];
 }
 
 /**
  * Takes `amount` (positive, at the currency's unit) off the top: whole layers, then part of one, split
- * like that layer by largest remainder. Undefined when the layers hold less than that.
+ * like that layer by largest remainder; all of them when they hold less.
  */
-export function peel(layers: readonly IncomeLayer[], amount: Big, scale: number): Peeled | undefined {
+export function peel(layers: readonly IncomeLayer[], amount: Big, scale: number): Peeled {
   const left = [...layers];
   const taken = new Map<string, Big>();
   const give = (key: string, x: Big) => taken.set(key, (taken.get(key) ?? new Big(0)).plus(x));
   let rest = amount;
   while (rest.gt(0)) {
     const top = left.pop();
-    if (!top) return undefined;
+    if (!top) break;
     const whole = new Big(top.amount);
     if (whole.lte(rest)) {
       for (const [key, x] of Object.entries(top.lines)) give(key, new Big(x));
@@ -66,5 +68,5 @@ export function peel(layers: readonly IncomeLayer[], amount: Big, scale: number)
     left.push({ ...top, amount: whole.minus(rest).toFixed(), lines });
     rest = new Big(0);
   }
-  return { taken, left };
+  return { taken, amount: amount.minus(rest), left };
 }

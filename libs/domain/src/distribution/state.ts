@@ -81,15 +81,11 @@ export function evolveDistribution(state: DistributionState, event: Distribution
         (layers = layOn(layers, { band, version: d.policyVersion, amount, lines: Object.fromEntries(lines.map((l) => [lineKey(l), l.amount])) }));
       const own = d.lines.filter((l) => DISTRIBUTABLE_ROLES.has(l.role));
       for (const layer of d.layers ?? []) lay(layer.band, layer.amount, layer.lines ?? own);
-      if (d.peeled !== undefined) layers = peel(layers, new Big(d.peeled), minorUnit(d.currency))?.left ?? layers;
+      if (d.peeled !== undefined) layers = peel(layers, new Big(d.peeled), minorUnit(d.currency)).left;
       if (d.layers === undefined && d.peeled === undefined) {
         // Recorded before there were layers: its distributable part laid on, or taken off the top, as a whole.
         if (distributable.gt(0)) lay(NO_POLICY_BAND, distributable.toFixed(), own);
-        else if (distributable.lt(0)) {
-          const held = layers.reduce((s, l) => s.plus(l.amount), new Big(0));
-          const take = distributable.abs().lt(held) ? distributable.abs() : held;
-          layers = peel(layers, take, minorUnit(d.currency))?.left ?? layers;
-        }
+        else if (distributable.lt(0)) layers = peel(layers, distributable.abs(), minorUnit(d.currency)).left;
       }
       return {
         ...state,
