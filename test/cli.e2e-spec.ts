@@ -181,6 +181,21 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     expect(readdirSync(dir)).not.toContain('typo'); // before: an empty ledger made there, "exported 0 events"
   }, 60000);
 
+  it('refuses arguments a command does not take', () => {
+    // before: `rebuild parties journal` rebuilt parties alone and exited 0
+    for (const [args, expected] of [
+      [['rebuild', 'parties', 'journal'], "too many arguments for 'rebuild'. Expected 1 argument but got 2."],
+      [['verify', 'journal'], "too many arguments for 'verify'. Expected 0 arguments but got 1."],
+      [['export', 'events.ndjson'], "too many arguments for 'export'. Expected 0 arguments but got 1."],
+      [['import', exported, 'more.ndjson'], "too many arguments for 'import'. Expected 1 argument but got 2."],
+    ] as const) {
+      const refused = cli({ SQLITE_PATH: source }, ...args);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(expected);
+      expect(refused.stderr).not.toMatch(/rebuilt|verified|imported|exported/);
+    }
+  }, 60000);
+
   it('refuses read models of another ledger beside an empty store: the API does not start, import appends nothing', async () => {
     const stale = join(dir, 'stale.sqlite');
     copyFileSync(sqliteReadModelPath(source), sqliteReadModelPath(stale)); // as if copied beside a new event store

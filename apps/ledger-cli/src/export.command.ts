@@ -1,13 +1,14 @@
 import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, exportEvents } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
+import { StrictCommand } from './strict-command';
 
 @Command({ name: 'export', description: 'write every event, in global order, as NDJSON (stdout, or --out file)' })
-export class ExportCommand extends CommandRunner {
+export class ExportCommand extends StrictCommand {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
     super();
   }

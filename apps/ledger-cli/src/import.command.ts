@@ -2,16 +2,17 @@ import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, checkpointsBeyond, importEvents } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
-import { Command, CommandRunner } from 'nest-commander';
+import { Command } from 'nest-commander';
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { claimForCommand } from './lease';
+import { StrictCommand } from './strict-command';
 
 @Command({
   name: 'import', arguments: '<file>',
   description: 'append an NDJSON export into a new store (a migration between adapters); run again, it resumes an import cut short',
 })
-export class ImportCommand extends CommandRunner {
+export class ImportCommand extends StrictCommand {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {
     super();
   }

@@ -2,12 +2,13 @@ import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
-import { Command, CommandRunner } from 'nest-commander';
+import { Command } from 'nest-commander';
 import { catchUp } from './catch-up';
 import { claimForCommand } from './lease';
+import { StrictCommand } from './strict-command';
 
 @Command({ name: 'rebuild', arguments: '[projection]', description: 'rebuild one projection (or all, reading the log once) from the start of the log' })
-export class RebuildCommand extends CommandRunner {
+export class RebuildCommand extends StrictCommand {
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,

@@ -4,12 +4,13 @@ import {
 } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Command, CommandRunner } from 'nest-commander';
+import { Command } from 'nest-commander';
 import { catchUp } from './catch-up';
 import { claimForCommand } from './lease';
+import { StrictCommand } from './strict-command';
 
 @Command({ name: 'verify', description: 'trial balance zero, stream revisions contiguous, read models equal to a fresh rebuild' })
-export class VerifyCommand extends CommandRunner {
+export class VerifyCommand extends StrictCommand {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
