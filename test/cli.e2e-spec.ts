@@ -249,6 +249,17 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     expect(cli({ SQLITE_PATH: source }, 'verify')).toMatchObject({ status: 0 });
   }, 180000);
 
+  it('names a journal line whose amount is not a decimal, and goes on comparing read models', () => {
+    const [{ position }] = onReadModels(source, 'SELECT MIN(position) AS position FROM journal_lines') as { position: string }[];
+    onReadModels(source, `UPDATE journal_lines SET amount = 'n/a' WHERE position = '${position}' AND line_no = 1`);
+    const failed = cli({ SQLITE_PATH: source }, 'verify');
+    expect(failed.status).toBe(1);
+    // before: "ledger-cli: [big.js] Invalid number", and no other check's finding
+    expect(failed.stderr).toContain(`no trial balance: the amount of journal line 1 at position ${BigInt(position)} must be a decimal string`);
+    expect(failed.stderr).toContain('read model journal differs from a fresh rebuild of the log (repair: ledger-cli rebuild journal)');
+    expect(cli({ SQLITE_PATH: source }, 'rebuild', 'journal').status).toBe(0);
+  }, 180000);
+
   it('gives up on a page that keeps failing, naming the projection and the error, instead of waiting for ever', () => {
     onReadModels(source, "CREATE TRIGGER refuse_journal BEFORE INSERT ON journal_lines BEGIN SELECT RAISE(ABORT, 'journal refused by a trigger'); END");
     try {

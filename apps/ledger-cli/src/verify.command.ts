@@ -28,9 +28,7 @@ export class VerifyCommand extends StrictCommand {
     await this.runner.start('projections');
     try {
       if (await this.caughtUp(head, problems)) {
-        for (const { currency, total } of await this.statements.trialBalance()) {
-          if (total !== '0') problems.push(`trial balance in ${currency} is ${total}, not zero`);
-        }
+        problems.push(...(await this.unbalanced()));
         problems.push(...(await this.differingFromFreshRebuild(head)));
       }
     } finally {
@@ -38,6 +36,15 @@ export class VerifyCommand extends StrictCommand {
     }
     if (problems.length) throw new Error(`verify failed:\n  ${problems.join('\n  ')}`);
     process.stderr.write(`verified: the log up to position ${head}, trial balance zero, revisions contiguous, ${PROJECTIONS.length} read models equal to a rebuild\n`);
+  }
+
+  private async unbalanced(): Promise<string[]> {
+    try {
+      const totals = await this.statements.trialBalance();
+      return totals.filter(({ total }) => total !== '0').map(({ currency, total }) => `trial balance in ${currency} is ${total}, not zero`);
+    } catch (error) {
+      return [`no trial balance: ${(error as Error).message}`];
+    }
   }
 
   /** Brings the live read models up to the head; false, with the problem added, if they cannot get there. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Big, formatAmount } from '@ledger/domain';
+import { Big, formatAmount, parseDecimal } from '@ledger/domain';
 import { READ_MODEL_DB } from '../event-store/tokens';
 import { ReadModelDb } from '../read-model/read-model-db';
 import { journalProjection, sortablePosition } from '../journal/journal.projection';
@@ -151,11 +151,16 @@ export class StatementsQuery {
     return databaseSum(row.units, row.finer);
   }
 
-  /** Σ of every journal line per currency: zero when every entry balanced. */
+  /** Σ of every journal line per currency: zero when every entry balanced. A line whose amount is not a decimal is named. */
   async trialBalance(): Promise<{ currency: string; total: string }[]> {
-    const rows = await this.db.query<{ currency: string; amount: string }>('SELECT currency, amount FROM journal_lines');
+    const rows = await this.db.query<{ position: string; line_no: number; currency: string; amount: string }>(
+      'SELECT position, line_no, currency, amount FROM journal_lines',
+    );
     const totals = new Map<string, Big>();
-    for (const r of rows) totals.set(r.currency, (totals.get(r.currency) ?? new Big(0)).plus(r.amount));
+    for (const r of rows) {
+      const amount = parseDecimal(r.amount, `the amount of journal line ${r.line_no} at position ${BigInt(r.position)}`, { allowNegative: true });
+      totals.set(r.currency, (totals.get(r.currency) ?? new Big(0)).plus(amount));
+    }
     return [...totals].map(([currency, total]) => ({ currency, total: total.toFixed() }));
   }
 
