@@ -151,15 +151,27 @@ export class StatementsQuery {
     return databaseSum(row.units, row.finer);
   }
 
-  /** Σ of every journal line per currency: zero when every entry balanced. A line whose amount is not a decimal is named. */
+  /**
+   * Σ of every journal line per currency: zero when every entry balanced. Summed over distinct amounts, each
+   * times its count, so a ledger of millions of lines is not held in memory; a line whose amount is not a
+   * decimal is named.
+   */
   async trialBalance(): Promise<{ currency: string; total: string }[]> {
-    const rows = await this.db.query<{ position: string; line_no: number; currency: string; amount: string }>(
-      'SELECT position, line_no, currency, amount FROM journal_lines',
+    const rows = await this.db.query<{ currency: string; amount: string; lines: number | string }>(
+      'SELECT currency, amount, count(*) AS lines FROM journal_lines GROUP BY currency, amount',
     );
     const totals = new Map<string, Big>();
     for (const r of rows) {
-      const amount = parseDecimal(r.amount, `the amount of journal line ${r.line_no} at position ${BigInt(r.position)}`, { allowNegative: true });
-      totals.set(r.currency, (totals.get(r.currency) ?? new Big(0)).plus(amount));
+      let amount: Big;
+      try {
+        amount = parseDecimal(r.amount, 'amount', { allowNegative: true });
+      } catch {
+        const [line] = await this.db.query<{ position: string; line_no: number }>(
+          'SELECT position, line_no FROM journal_lines WHERE currency = $1 AND amount = $2 ORDER BY position, line_no LIMIT 1', [r.currency, r.amount],
+        );
+        throw new Error(`the amount of journal line ${line.line_no} at position ${BigInt(line.position)} is ${JSON.stringify(r.amount)}, not a decimal`);
+      }
+      totals.set(r.currency, (totals.get(r.currency) ?? new Big(0)).plus(amount.times(String(r.lines))));
     }
     return [...totals].map(([currency, total]) => ({ currency, total: total.toFixed() }));
   }
