@@ -1,7 +1,7 @@
 import { DistributionProcessManager, ProjectionRunner } from '@ledger/ledger';
 import { RecordedEvent } from '@ledger/event-store';
 import { LedgerUnderTest, startLedger } from './support/ledger-app';
-import { party, post } from './support/worked-example';
+import { expectBooksBalanced, party, post, salesLine } from './support/worked-example';
 
 /**
  * Patent-cost recovery reads the costs recorded before the income it recovers from: how far behind the
@@ -16,7 +16,8 @@ describe('patent-cost recovery, whenever the process manager gets to the income'
   });
   afterEach(() => ledger.close());
 
-  async function licenseWithFee(policyAfterCost = false) {
+  /** A university owning a patent of Dr Lin's, inventors 50 %, recovering a cost of `cost` recorded before or after the license. */
+  async function licenseWithFee(policyAfterCost = false, terms: { cost?: string; royalty?: object } = {}) {
     const university = await party(ledger, 'Eastlake University', 'university');
     const lin = await party(ledger, 'Dr Lin', 'person');
     const licensee = await party(ledger, 'Brightpath Medical', 'company');
@@ -27,14 +28,14 @@ describe('patent-cost recovery, whenever the process manager gets to the income'
       title: 'Compliant gripper', number: 'CN2024100001.X', jurisdiction: 'CN', filedOn: '2024-01-15', expiresOn: '2044-01-15',
       owners: [{ partyId: university, sharePercent: '100' }], inventors: [{ partyId: lin, sharePercent: '100' }],
     });
-    const cost = () => post(ledger, `/patents/${patent}/costs`, { partyId: university, amount: '400.00', currency: 'CNY', incurredOn: '2024-05-01', description: 'filing fees' });
+    const cost = () => post(ledger, `/patents/${patent}/costs`, { partyId: university, amount: terms.cost ?? '400.00', currency: 'CNY', incurredOn: '2024-05-01', description: 'filing fees' });
     if (policyAfterCost) await cost();
-    await post(ledger, '/licenses', {
-      licenseeId: licensee, patentIds: [patent], territories: ['CN'], fieldOfUse: 'robotics', exclusive: true,
-      effectiveOn: '2025-01-01', expiresOn: '2034-12-31', currency: 'CNY', royalty: { tiers: [{ ratePercent: '3' }], tierBasis: 'calendar-year', upfrontFee: '1000.00' },
+    const { id: license } = await post<{ id: string }>(ledger, '/licenses', {
+      licenseeId: licensee, patentIds: [patent], territories: ['CN'], fieldOfUse: 'robotics', exclusive: true, effectiveOn: '2025-01-01', expiresOn: '2034-12-31',
+      currency: 'CNY', royalty: terms.royalty ?? { tiers: [{ ratePercent: '3' }], tierBasis: 'calendar-year', upfrontFee: '1000.00' },
     });
     if (!policyAfterCost) await cost();
-    return { university, lin };
+    return { university, lin, license };
   }
 
   const allocated = async (partyId: string) => (await ledger.store.readStream(`party-${partyId}`))
@@ -55,5 +56,24 @@ describe('patent-cost recovery, whenever the process manager gets to the income'
     const { university } = await licenseWithFee(true);
     await ledger.settled();
     expect(await allocated(university)).toEqual([['cost-recovery 400.00', 'inventor 300.00', 'retained 300.00']]);
+  });
+
+  it('keeps the cost recovered when a report is restated to zero and back across a closed year (a shortfall comes and goes)', async () => {
+    const { university, lin, license } = await licenseWithFee(true, {
+      cost: '300.00', royalty: { tiers: [{ ratePercent: '10' }], tierBasis: 'calendar-year', minimumAnnual: '2000.00' },
+    });
+    const report = (period: string) => post<{ reportId: string }>(ledger, `/licenses/${license}/sales-reports`, { period, lines: [salesLine('10000.00', '0.00')] });
+    const { reportId: q1 } = await report('2025-Q1');
+    await report('2025-Q2');
+    await ledger.http.post(`/licenses/${license}/royalty-years/2025/close`).send({}).expect(200);
+    for (const gross of ['0.00', '10000.00']) {
+      await post(ledger, `/licenses/${license}/sales-reports/${q1}/restatements`, { lines: [salesLine(gross, '0.00')] });
+    }
+    await ledger.settled();
+    const closing = async (partyId: string) => ((await ledger.http.get(`/parties/${partyId}/statement`).expect(200)).body as { currencies: { closing: string }[] }).currencies[0].closing;
+    // 2,000.00 of royalties throughout the end: 300.00 recovered, the rest split 50 / 50
+    expect(await closing(university)).toBe('1150.00'); // before: 1,000.00, nothing recovered
+    expect(await closing(lin)).toBe('850.00'); // before: 1,000.00
+    await expectBooksBalanced(ledger);
   });
 });

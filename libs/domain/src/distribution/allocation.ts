@@ -22,6 +22,7 @@ interface Context {
 }
 
 const ZERO = new Big(0);
+const ONE = new Big(1);
 const sum = (xs: Big[]) => xs.reduce((s, x) => s.plus(x), ZERO);
 const min = (a: Big, b: Big) => (a.lt(b) ? a : b);
 
@@ -117,50 +118,63 @@ function lineOf(key: string, amount: Big): Split['lines'][number] {
 }
 
 /**
- * A credit split like the net allocated so far for its source, so restating to zero reverses it
- * exactly: in proportion to its admin fee, each patent's cost recovery and its distributable part as
- * a whole; the distributable part across its lines still positive. (A line may be negative: a credit
- * takes the distributable part off the top of the income layers, which can hold other lines.)
+ * A credit within what its source netted: its admin fee is the source's in proportion, so restating to
+ * zero takes the fee back exactly; the rest is laid over the source's distributable lines still
+ * positive, only as weights for what nothing holds (takeFromTheTop decides where the rest comes from).
+ * Undefined for a credit beyond what its source netted.
  */
-export function reverseProportionally(amount: Big, net: Record<string, string>, scale: number): Split | undefined {
-  const DISTRIBUTABLE = 'distributable';
-  const groups = new Map<string, Big>();
-  for (const [key, x] of Object.entries(net)) {
-    const group = DISTRIBUTABLE_ROLES.has(key.split('|')[0]) ? DISTRIBUTABLE : key;
-    groups.set(group, (groups.get(group) ?? ZERO).plus(x));
-  }
-  const kept = [...groups].filter(([, x]) => x.gt(0));
-  const total = sum(kept.map(([, x]) => x));
-  if (kept.length === 0 || amount.abs().gt(total)) return undefined;
-  const parts = allocate(amount, kept.map(([, x]) => x), scale);
-  const lines = kept.flatMap(([group], i) => {
-    if (group !== DISTRIBUTABLE) return [lineOf(group, parts[i])];
-    const positive = Object.keys(net).filter((k) => DISTRIBUTABLE_ROLES.has(k.split('|')[0]) && new Big(net[k]).gt(0));
-    return allocate(parts[i], positive.map((k) => new Big(net[k])), scale).map((x, j) => lineOf(positive[j], x));
-  });
-  return {
-    adminFee: sum(lines.filter((l) => l.role === 'admin-fee').map((l) => l.amount)),
-    costRecovery: lines.filter((l) => l.role === 'cost-recovery').map((l) => ({ patentId: l.patentId as string, amount: l.amount })),
-    lines,
-  };
+export function reverseProportionally(amount: Big, net: Record<string, string>, partyId: string, scale: number): Split | undefined {
+  const entries = Object.entries(net).map(([key, x]) => [key, new Big(x)] as const);
+  const total = sum(entries.map(([, x]) => x));
+  if (total.lte(0) || amount.abs().gt(total)) return undefined;
+  const fees = sum(entries.filter(([key]) => key.split('|')[0] === 'admin-fee').map(([, x]) => x));
+  const fee = fees.lte(0) ? ZERO : min(fees, total); // other lines of the source may be below zero: credits take from the license as a whole
+  const [adminFee, rest] = allocate(amount, [fee, total.minus(fee)], scale);
+  const positive = entries.filter(([key, x]) => DISTRIBUTABLE_ROLES.has(key.split('|')[0]) && x.gt(0));
+  const weights = positive.length ? positive : [[`retained|${partyId}|`, ONE] as const];
+  const lines = [
+    { role: 'admin-fee' as const, partyId, amount: adminFee },
+    ...allocate(rest, weights.map(([, x]) => x), scale).map((x, i) => lineOf(weights[i][0], x)),
+  ];
+  return { adminFee, costRecovery: [], lines };
+}
+
+/** What one license's (or deal's) income holds for a party in one currency, for a credit to take back. */
+export interface LicenseIncome {
+  partyId: string;
+  layers: readonly IncomeLayer[];
+  /** Cost recovery allocated from it so far, per patent. */
+  recovered: readonly { patentId: string; amount: Big }[];
 }
 
 /**
- * A credit's distributable part taken off the top of its income layers (income-layers.ts) instead of
- * from its source's lines in proportion; its admin fee and cost recovery stay its source's. Layers
- * hold every distributable amount allocated, so they cover any credit of a source; what they cannot
- * cover (a credit with nothing of its own to reverse, beyond all income) keeps the split it came with.
+ * What a credit takes back beyond its admin fee, in this order: distributable income off the top of its
+ * income layers (income-layers.ts), then its license's cost recovery, then, for a credit beyond all of
+ * that, its own split. Cost recovery is income's first claim after the admin fee, so it goes back last:
+ * only as far as the income left cannot carry it, whichever order restatements and shortfalls came in.
+ * (Taking it back in proportion to the credit's source lost it: +1,000.00 allocated after a cost was
+ * recovered, then a shortfall credit of -1,000.00 reversing its own 300.00 of recovery, left nothing
+ * recovered on unchanged income.)
  */
-export function takeFromTheTop(split: Split, layers: readonly IncomeLayer[], scale: number): { split: Split; peeled: Big } {
-  const distributable = split.lines.filter((l) => DISTRIBUTABLE_ROLES.has(l.role));
-  const total = sum(distributable.map((l) => l.amount)).abs();
-  const peeled = peel(layers, total, scale);
-  const take = peeled.amount;
-  if (take.eq(0)) return { split, peeled: ZERO };
-  const rest = take.eq(total) ? [] : allocate(take.minus(total), distributable.map((l) => l.amount.abs()), scale)
-    .map((amount, i) => ({ ...distributable[i], amount }));
-  const lines = [...peeled.taken].map(([key, amount]) => lineOf(key, amount.times(-1)));
-  return { split: { ...split, lines: [...split.lines.filter((l) => !DISTRIBUTABLE_ROLES.has(l.role)), ...lines, ...rest] }, peeled: take };
+export function takeFromTheTop(split: Split, income: LicenseIncome, scale: number): { split: Split; peeled: Big } {
+  const total = sum(split.lines.filter((l) => l.role !== 'admin-fee').map((l) => l.amount)).abs();
+  const peeled = peel(income.layers, total, scale);
+  const held = income.recovered.filter((r) => r.amount.gt(0));
+  const recovery = min(total.minus(peeled.amount), sum(held.map((r) => r.amount)));
+  const recoveryLines = recovery.eq(0) ? [] : allocate(recovery, held.map((r) => r.amount), scale)
+    .map((amount, i) => ({ role: 'cost-recovery' as const, partyId: income.partyId, amount: amount.times(-1), patentId: held[i].patentId }));
+  const beyond = total.minus(peeled.amount).minus(recovery);
+  const own = split.lines.filter((l) => DISTRIBUTABLE_ROLES.has(l.role) && !l.amount.eq(0));
+  const ownOrKept = own.length ? own : [{ role: 'retained' as const, partyId: income.partyId, amount: ONE }];
+  const rest = beyond.eq(0) ? [] : allocate(beyond.times(-1), ownOrKept.map((l) => l.amount.abs()), scale)
+    .map((amount, i) => ({ ...ownOrKept[i], amount }));
+  const lines = [
+    ...split.lines.filter((l) => l.role === 'admin-fee'),
+    ...[...peeled.taken].map(([key, amount]) => lineOf(key, amount.times(-1))),
+    ...recoveryLines,
+    ...rest,
+  ];
+  return { split: { adminFee: split.adminFee, costRecovery: recoveryLines.map((l) => ({ patentId: l.patentId, amount: l.amount })), lines }, peeled: peeled.amount };
 }
 
 /** Same (role, party, patent) lines summed, zero lines dropped, amounts formatted. */

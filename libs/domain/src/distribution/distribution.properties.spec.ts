@@ -26,6 +26,26 @@ const policy: fc.Arbitrary<DistributionPolicy> = fc.record({
 const patents = [{ ...P1, costs: [{ costId: 'c', partyId: U, amount: '250.00', currency: 'CNY' }] }];
 const allocated = (events: DistributionEvent[]) => events.flatMap((e) => (e.type === 'DistributionAllocated' ? [e.data] : []));
 
+/** Reports on one license, and credits on any of them, never below what the report netted. */
+function reportsAndCredits(steps: { credit: boolean; pick: number; amount: string }[]) {
+  const commands: ReturnType<typeof allocation>[] = [];
+  const net: Big[] = []; // per report, what it has been allocated in all
+  steps.forEach(({ credit, pick, amount }, i) => {
+    const source = { licenseId: 'l1', eventId: `e${i}`, position: String(i + 1), period: '2025-Q1' };
+    if (!credit || net.length === 0) {
+      net.push(new Big(amount));
+      commands.push(allocation(amount, { patents, source: { ...source, kind: 'royalty', reportId: `r${net.length - 1}` } }));
+      return;
+    }
+    const r = pick % net.length;
+    const back = new Big(amount).gt(net[r]) ? net[r] : new Big(amount);
+    if (back.eq(0)) return;
+    net[r] = net[r].minus(back);
+    commands.push(allocation(back.times(-1).toFixed(2), { patents, source: { ...source, kind: 'adjustment', reportId: `r${r}` } }));
+  });
+  return commands;
+}
+
 describe('distribution properties', () => {
   it('allocates every amount exactly: the lines always sum to it', () => {
     fc.assert(fc.property(policy, fc.array(cents(1, 5_000_000), { minLength: 1, maxLength: 6 }), (p, amounts) => {
@@ -58,21 +78,7 @@ describe('distribution properties', () => {
   it('keeps the bands on cumulative income through credits: what inventors hold is the bands\' share of what is left', () => {
     const step = fc.record({ credit: fc.boolean(), pick: fc.nat(), amount: cents(1, 3_000_000) });
     fc.assert(fc.property(policy, fc.array(step, { minLength: 1, maxLength: 8 }), (p, steps) => {
-      const commands: ReturnType<typeof allocation>[] = [];
-      const net: Big[] = []; // per report, what it has been allocated in all
-      steps.forEach(({ credit, pick, amount }, i) => {
-        const source = { licenseId: 'l1', eventId: `e${i}`, position: String(i + 1), period: '2025-Q1' };
-        if (!credit || net.length === 0) {
-          net.push(new Big(amount));
-          commands.push(allocation(amount, { patents, source: { ...source, kind: 'royalty', reportId: `r${net.length - 1}` } }));
-          return;
-        }
-        const r = pick % net.length;
-        const back = new Big(amount).gt(net[r]) ? net[r] : new Big(amount);
-        if (back.eq(0)) return;
-        net[r] = net[r].minus(back);
-        commands.push(allocation(back.times(-1).toFixed(2), { patents, source: { ...source, kind: 'adjustment', reportId: `r${r}` } }));
-      });
+      const commands = reportsAndCredits(steps);
       const events = allocated(run([registered, policySet(p)], commands));
       const all = events.flatMap((d) => d.lines);
       const total = (roles: string[]) => all.filter((l) => roles.includes(l.role)).reduce((sum, l) => sum.plus(l.amount), new Big(0));
@@ -87,6 +93,17 @@ describe('distribution properties', () => {
       }
       // Each allocation rounds each of its inventor lines once: a cent each, at most.
       expect(total(['inventor']).minus(expected).abs().lte(new Big('0.02').times(events.length))).toBe(true);
+    }), { numRuns: 300 });
+  });
+
+  it('keeps patent costs recovered as far as the income left after admin fees covers them, through credits in any order', () => {
+    const step = fc.record({ credit: fc.boolean(), pick: fc.nat(), amount: cents(1, 40_000) }); // up to 400.00, against a cost of 250.00
+    fc.assert(fc.property(policy, fc.array(step, { minLength: 1, maxLength: 10 }), (p, steps) => {
+      const commands = reportsAndCredits(steps);
+      const events = allocated(run([registered, policySet({ ...p, recoverPatentCosts: true })], commands));
+      const afterFees = events.reduce((s, d) => s.plus(d.amount).minus(d.adminFee), new Big(0));
+      const recovered = events.flatMap((d) => d.costRecovery).reduce((s, r) => s.plus(r.amount), new Big(0));
+      expect(recovered.toFixed(2)).toBe((afterFees.lt(250) ? afterFees : new Big(250)).toFixed(2)); // the cost is 250.00
     }), { numRuns: 300 });
   });
 

@@ -163,6 +163,25 @@ describe('bands and cost recovery', () => {
     const [reversed] = run([registered, recovering, ...allocated], [credit]);
     expect(reversed.type === 'DistributionAllocated' && reversed.data.costRecovery).toEqual([{ patentId: 'p1', amount: '-900.00' }]);
   });
+
+  it('takes cost recovery back last, so restatements and shortfalls in any order leave it recovered on unchanged income', () => {
+    const recovering = policySet({ adminFeePercent: '0', recoverPatentCosts: true, bands: [{ shares: [{ beneficiary: 'inventors', sharePercent: '50' }] }] });
+    const patents = [{ ...P1, inventors: [{ partyId: LIN, sharePercent: '100' }], costs: [{ costId: 'c1', partyId: U, amount: '300.00', currency: 'CNY' }] }];
+    const on = (amount: string, position: string, source: object) =>
+      allocation(amount, { patents, source: { eventId: `s${position}`, position, licenseId: 'l1', kind: 'royalty', ...source } });
+    // Q1 and Q2 of 1,000.00 each, the year closed with no shortfall; Q1 restated to zero (a shortfall of
+    // 1,000.00 appears), then back (the shortfall goes): the income is 2,000.00 throughout the end.
+    const events = run([registered, recovering], [
+      on('1000.00', '1', { reportId: 'q1', period: '2025-Q1' }),
+      on('1000.00', '2', { reportId: 'q2', period: '2025-Q2' }),
+      on('-1000.00', '3', { kind: 'adjustment', reportId: 'q1', period: '2025-Q1' }),
+      on('1000.00', '4', { kind: 'shortfall', year: 2025 }),
+      on('1000.00', '5', { kind: 'adjustment', reportId: 'q1', period: '2025-Q1' }),
+      on('-1000.00', '6', { kind: 'shortfall-adjustment', year: 2025 }),
+    ]);
+    expect(totals(events)).toEqual({ 'cost-recovery university': '300.00', 'inventor lin': '850.00', 'retained university': '850.00' });
+    // before: cost recovery 0.00, inventor 1,000.00 (the shortfall's credit took back the 300.00 it had recovered)
+  });
 });
 
 describe('replays', () => {

@@ -7,7 +7,7 @@ import { PartyRegistered } from '../parties/party';
 import { Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { Split, finalLines, reverseProportionally, splitByPolicy, takeFromTheTop } from './allocation';
-import { DistributionState, alreadyAllocated, evolveDistribution, incomeKey, initialDistributionState, netAllocated } from './state';
+import { DistributionState, alreadyAllocated, evolveDistribution, incomeKey, initialDistributionState, netAllocated, recoveredFrom } from './state';
 import { AllocateDistribution, DistributionCommand, DistributionEvent, RecordPayout, SetDistributionPolicy } from './types';
 
 function requireRegistered(state: DistributionState, partyId: string) {
@@ -68,8 +68,9 @@ function allocateDistribution(data: AllocateDistribution['data'], state: Distrib
   if (amount.gt(0)) split = splitByPolicy(amount, policy, ctx);
   else {
     const net = netAllocated(state, data.source);
-    const reversed = reverseProportionally(amount, net, scale) ?? negate(splitByPolicy(amount.abs(), policy, ctx, true));
-    ({ split, peeled } = takeFromTheTop(reversed, state.layers.get(incomeKey(data.source, data.currency)) ?? [], scale));
+    const reversed = reverseProportionally(amount, net, data.partyId, scale) ?? negate(splitByPolicy(amount.abs(), policy, ctx, true));
+    const income = { partyId: data.partyId, layers: state.layers.get(incomeKey(data.source, data.currency)) ?? [], recovered: recoveredFrom(state, data.source) };
+    ({ split, peeled } = takeFromTheTop(reversed, income, scale));
   }
   const format = (x: Big) => formatAmount(x, data.currency);
   const slices = (split.slices ?? []).filter((s) => !s.amount.eq(0));

@@ -51,6 +51,18 @@ export const incomeKey = (source: AllocationSource, currency: string) => `${orig
 export const netAllocated = (state: DistributionState, source: AllocationSource): Record<string, string> =>
   state.netBySource.get(origin(source))?.[sourceKey(source)] ?? {};
 
+/** Cost recovery allocated so far from a license's (or deal's) income, per patent: what its credits may take back last. */
+export function recoveredFrom(state: DistributionState, source: AllocationSource): { patentId: string; amount: Big }[] {
+  const byPatent = new Map<string, Big>();
+  for (const lines of Object.values(state.netBySource.get(origin(source)) ?? {})) {
+    for (const [key, amount] of Object.entries(lines)) {
+      const [role, , patentId] = key.split('|');
+      if (role === 'cost-recovery') byPatent.set(patentId, (byPatent.get(patentId) ?? new Big(0)).plus(amount));
+    }
+  }
+  return [...byPatent].map(([patentId, amount]) => ({ patentId, amount }));
+}
+
 /** Whether this source comes at or before the latest one allocated: a replay. */
 export const alreadyAllocated = (state: DistributionState, source: AllocationSource) =>
   state.allocatedThrough !== null && BigInt(source.position) <= BigInt(state.allocatedThrough);
