@@ -1,4 +1,4 @@
-import { IdempotencyStore } from '@ledger/ledger';
+import { IdempotencyStore, READ_MODEL_DB, ReadModelDb } from '@ledger/ledger';
 import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
 
 describeOnEveryStore('Idempotency-Key on POST', (kind) => {
@@ -45,6 +45,21 @@ describeOnEveryStore('Idempotency-Key on POST', (kind) => {
     await store.complete('caller k', 201, '{"id":"x"}');
     expect(await store.claim('caller k', 'h1', new Date('2026-01-01T23:59:00Z'))).toMatchObject({ kind: 'replay' });
     expect(await store.claim('caller k', 'h2', new Date('2026-01-02T00:00:01Z'))).toEqual({ kind: 'claimed' });
+  });
+
+  it('never keeps an API key\'s token for a replay: the replay answers without it', async () => {
+    const { body: holder } = await ledger.http.post('/parties').send({ name: 'Brightpath Medical', kind: 'company' }).expect(201);
+    const request = () => ledger.http.post('/api-keys').set('Idempotency-Key', 'issue-1').send({ partyId: holder.id, role: 'licensee' }).expect(201);
+    const first = await request();
+    expect(first.body.token).toMatch(/^rlk_/);
+    const count = await eventCount(ledger.store);
+    const replay = await request();
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    const { token, ...rest } = first.body;
+    expect(replay.body).toEqual(rest);
+    expect(await eventCount(ledger.store)).toBe(count);
+    const stored = await ledger.app.get<ReadModelDb>(READ_MODEL_DB).query<{ body: string | null }>('SELECT body FROM idempotency_keys');
+    expect(stored.filter((row) => row.body?.includes(token))).toEqual([]); // before: the office could read live tokens there
   });
 
   it('refuses a malformed Idempotency-Key', async () => {

@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
 import { API_KEY_ROLES, ApiKeyRole } from '@ledger/domain';
 import { CommandContext, IssueApiKeyCommand, RevokeApiKeyCommand } from '@ledger/ledger';
+import { ShownOnce } from '../http/idempotency.interceptor';
 import { RequestContext } from '../http/request-context';
 import { OfficeOnly } from './access-policy';
 
@@ -20,10 +21,11 @@ export class IssueApiKeyDto {
 export class ApiKeysController {
   constructor(private readonly commands: CommandBus) {}
 
-  /** The token is shown once, here; the ledger keeps only its hash. */
+  /** The token is shown once, here; the ledger keeps only its hash (a replay of the same Idempotency-Key answers without it). */
   @Post()
   @HttpCode(201)
   @OfficeOnly()
+  @ShownOnce('token')
   async issue(@Body() body: IssueApiKeyDto, @RequestContext() ctx: CommandContext) {
     const { keyId, token, position } = await this.commands.execute(new IssueApiKeyCommand(body.partyId, body.role, ctx));
     return { id: keyId, token, partyId: body.partyId, role: body.role, position: position.toString() };

@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '@ledger/domain';
@@ -10,6 +10,13 @@ import { AuthenticatedRequest } from '../auth/access.guard';
 import { RequestValidationFailed } from './validation';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
+const SHOWN_ONCE = 'ledger:shown-once';
+
+/**
+ * Response fields that are secrets shown once (an API key's token): never stored for a replay, which
+ * answers without them. The ledger keeps only a token's hash; a stored response must not keep more.
+ */
+export const ShownOnce = (...fields: string[]) => SetMetadata(SHOWN_ONCE, fields);
 const IN_FLIGHT_POLL_MS = 20;
 const IN_FLIGHT_WAIT_MS = 30000;
 
@@ -25,7 +32,8 @@ function canonical(value: unknown): string {
 /**
  * Idempotency-Key on every POST: the first successful response is stored with a hash of the request
  * and replayed for the same key and body (no new events); the same key with another body is refused
- * (422); a request arriving while the first is still running waits for its outcome.
+ * (422); a request arriving while the first is still running waits for its outcome. A replay leaves out
+ * what the route marks @ShownOnce.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -63,7 +71,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
       // Nest applies @HttpCode after interceptors: take the status from the route, as it will.
       const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
-      await this.store.complete(key, status, JSON.stringify(body ?? null));
+      const secrets = this.reflector.get<string[]>(SHOWN_ONCE, context.getHandler()) ?? [];
+      const kept = secrets.length && body && typeof body === 'object'
+        ? Object.fromEntries(Object.entries(body).filter(([field]) => !secrets.includes(field))) : body;
+      await this.store.complete(key, status, JSON.stringify(kept ?? null));
       return body;
     } catch (error) {
       await this.store.release(key);
