@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger, 
 import { Reflector } from '@nestjs/core';
 import { AccessQuery } from '@ledger/ledger';
 import { Request } from 'express';
+import { ProjectionFreshness } from '../http/min-position';
 import { ACCESS_POLICY, AccessPolicy } from './access-policy';
 import { Authenticator, Principal } from './authenticator';
 
@@ -9,7 +10,9 @@ export type AuthenticatedRequest = Request & { principal?: Principal; actor?: { 
 
 /**
  * The one place access is decided: 401 without a valid token, 403 for a role the route does not admit,
- * 404 for another party's resources (so their existence does not leak).
+ * 404 for another party's resources (so their existence does not leak). Keys and license parties are
+ * read models: a request that would be refused and asks for ?minPosition= waits for it and is decided
+ * again, so a key just issued, or a license just granted, is read as the caller's write promised.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -19,6 +22,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
     private readonly access: AccessQuery,
+    private readonly freshness: ProjectionFreshness,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -29,6 +33,17 @@ export class AccessGuard implements CanActivate {
       throw new ForbiddenException('this route declares no access policy');
     }
     if (policy.kind === 'public') return true;
+    try {
+      return await this.decide(policy, req);
+    } catch (refusal) {
+      const minPosition = req.query.minPosition;
+      if (minPosition === undefined || !(refusal instanceof UnauthorizedException || refusal instanceof NotFoundException)) throw refusal;
+      await this.freshness.await(String(minPosition));
+      return this.decide(policy, req);
+    }
+  }
+
+  private async decide(policy: Exclude<AccessPolicy, { kind: 'public' }>, req: AuthenticatedRequest): Promise<boolean> {
     const principal = await this.authenticator.resolve(req.header('authorization'));
     if (!principal) throw new UnauthorizedException('a valid bearer token is required');
     req.principal = principal;

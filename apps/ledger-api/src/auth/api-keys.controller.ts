@@ -5,6 +5,7 @@ import { IsIn, IsUUID } from 'class-validator';
 import { API_KEY_ROLES, ApiKeyRole } from '@ledger/domain';
 import { CommandContext, IssueApiKeyCommand, RevokeApiKeyCommand } from '@ledger/ledger';
 import { ShownOnce } from '../http/idempotency.interceptor';
+import { ProjectionFreshness } from '../http/min-position';
 import { RequestContext } from '../http/request-context';
 import { OfficeOnly } from './access-policy';
 
@@ -19,7 +20,7 @@ export class IssueApiKeyDto {
 @ApiBearerAuth()
 @Controller('api-keys')
 export class ApiKeysController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(private readonly commands: CommandBus, private readonly freshness: ProjectionFreshness) {}
 
   /** The token is shown once, here; the ledger keeps only its hash (a replay of the same Idempotency-Key answers without it). */
   @Post()
@@ -39,6 +40,8 @@ export class ApiKeysController {
     @RequestContext() ctx: CommandContext,
   ) {
     const { position } = await this.commands.execute(new RevokeApiKeyCommand(keyId, ctx));
+    // Keys are authenticated from a read model: answer once the revocation is in it, so the key is refused from here on.
+    await this.freshness.await(position.toString());
     return { id: keyId, revoked: true, position: position.toString() };
   }
 }
