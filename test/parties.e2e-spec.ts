@@ -35,6 +35,19 @@ describeOnEveryStore('parties through HTTP', (kind) => {
     expect(await eventCount(ledger.store)).toBe(before);
   });
 
+  it('refuses a NUL character in any string, naming the field, so no read model is stalled by an event it cannot store', async () => {
+    const before = await eventCount(ledger.store);
+    const res = await ledger.http.post('/parties').send({ name: 'Evil\u0000Corp', kind: 'company' }).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'name', message: 'name must not contain a NUL character' }]);
+    const nested = await ledger.http.post('/licenses/00000000-0000-4000-8000-000000000000/sales-reports')
+      .send({ period: '2025-Q1', lines: [{ product: 'A\u0000', territory: 'CN', units: '1', grossSales: '1.00', deductions: '0.00' }] }).expect(400);
+    expect(nested.body.errors).toEqual([{ field: 'lines[0].product', message: 'lines[0].product must not contain a NUL character' }]);
+    expect(await eventCount(ledger.store)).toBe(before);
+    // before, on PostgreSQL: 201, then every projection stopped at that event ("invalid message format"), for good
+    const next = await ledger.http.post('/parties').send({ name: 'Good Corp', kind: 'company' }).expect(201);
+    await ledger.http.get(`/parties/${next.body.id}?minPosition=${next.body.position}`).expect(200);
+  });
+
   it('answers 404 for an unknown party and 400 for a malformed minPosition', async () => {
     await ledger.http.get('/parties/00000000-0000-4000-8000-000000000000').expect(404).expect('Content-Type', /problem\+json/);
     await ledger.http.get('/parties/not-a-uuid').expect(404);

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { isIsoDate } from '@ledger/domain';
 
 export interface FieldProblem {
@@ -31,9 +31,29 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
   });
 }
 
-/** Unknown fields are refused, not dropped: a misspelt field must not silently vanish. */
+/** Where a request's strings hold a NUL character: PostgreSQL text cannot store one. */
+function nulFields(value: unknown, field: string): string[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [field] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulFields(v, `${field}[${i}]`));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nulFields(v, field ? `${field}.${k}` : k));
+  return [];
+}
+
+/**
+ * Unknown fields are refused, not dropped: a misspelt field must not silently vanish. A NUL character
+ * in any string is refused too: the event store would keep it (JSON escapes it), but no PostgreSQL read
+ * model could take the event in, and every projection waits on the page that holds it.
+ */
+class LedgerValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata) {
+    const fields = metadata.type === 'custom' ? [] : nulFields(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+    if (fields.length) throw new RequestValidationFailed(fields.map((field) => ({ field, message: `${field} must not contain a NUL character` })));
+    return super.transform(value, metadata);
+  }
+}
+
 export const ledgerValidationPipe = () =>
-  new ValidationPipe({
+  new LedgerValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
