@@ -82,6 +82,7 @@ export function groupCommitContract(name: string, open: () => Promise<EventStore
         store.append(s3, [newEvent()], { expectedRevision: 'no_stream' }),
       ]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(IdempotencyViolation); // SQLite's was a raw SqliteError: a 500
       expect(await store.readStream(s2)).toEqual([]);
       expect(await store.readStream(s1)).toHaveLength(1);
       expect(await store.readStream(s3)).toHaveLength(1);

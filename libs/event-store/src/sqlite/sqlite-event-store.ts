@@ -9,7 +9,7 @@ import { sqlStoreSubscription } from '../polling-subscription';
 import { WriteQueue, writeQueueFor } from './write-queue';
 import { WalCheckpointer } from './wal-checkpointer';
 import {
-  AppendOptions, AppendResult, EventHandler, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions,
+  AppendOptions, AppendResult, EventHandler, EventStore, IdempotencyViolation, NewEvent, ReadAllOptions, ReadStreamOptions,
   RecordedEvent, SubscribeAllOptions, Subscription, revisionMatches, wrongRevision,
 } from '../port';
 
@@ -91,9 +91,16 @@ export class SqliteEventStore implements EventStore {
     let position = 0n;
     for (const e of events) {
       revision += 1n;
-      const info = this.stmts.insert.run(
-        streamId, revision, e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata),
-      );
+      let info: Database.RunResult;
+      try {
+        info = this.stmts.insert.run(streamId, revision, e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata));
+      } catch (error) {
+        // As on PostgreSQL: an id used in another stream (or twice in this append) is the port's error, not the driver's.
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && String(error).includes('events.event_id')) {
+          throw new IdempotencyViolation(streamId, 'an event id is already used in another stream or position');
+        }
+        throw error;
+      }
       position = BigInt(info.lastInsertRowid);
     }
     return { nextRevision: revision, position };
