@@ -17,6 +17,19 @@ export function allocateToLicensors(amount: Big, terms: Pick<LicenseTerms, 'reve
 }
 
 /**
+ * Splits a change of an assessed figure (a report's royalty, a year's shortfall) between the licensors
+ * as what each gets of the restated figure less what it got of the previous one, so each holds its
+ * share of the figure as it now stands. Splitting each change on its own drifted: 0.03 split 50 / 50
+ * (0.02, 0.01), restated down by 0.01 three times (each −0.01, 0.00), left 0.01 and −0.01 on nothing.
+ */
+export function allocateChange(previous: Big, restated: Big, terms: Pick<LicenseTerms, 'revenueShares' | 'currency'>): AllocationLine[] {
+  const before = allocateToLicensors(previous, terms);
+  return allocateToLicensors(restated, terms).map((line, i) => ({
+    partyId: line.partyId, amount: formatAmount(new Big(line.amount).minus(before[i].amount), terms.currency),
+  }));
+}
+
+/**
  * Fresh assessment ids, consumed in order. When the pool is used up, further ids are derived from
  * its first id (`${ids[0]}-1`, `-2`, …): unique as long as the pool ids are, and deterministic.
  */
@@ -91,7 +104,7 @@ export function adjustmentEvents(
         assessmentId: nextId(), kind: 'adjustment', reportId: a.reportId, period: a.period, date: periodEnd(a.period),
         amount: formatAmount(a.delta, currency), currency,
         previous: formatAmount(a.previous, currency), restated: formatAmount(a.restated, currency),
-        cause, allocations: allocateToLicensors(a.delta, license.terms),
+        cause, allocations: allocateChange(a.previous, a.restated, license.terms),
       },
     }));
 }
@@ -108,7 +121,7 @@ export function shortfallAdjustmentEvents(
       assessmentId: nextId(), kind: 'shortfall-adjustment', year: c.year, date: yearEnd(c.year),
       amount: formatAmount(c.delta, currency), currency,
       previous: formatAmount(c.previous, currency), restated: formatAmount(c.restated, currency),
-      allocations: allocateToLicensors(c.delta, license.terms),
+      allocations: allocateChange(c.previous, c.restated, license.terms),
     },
   }));
 }

@@ -1,7 +1,11 @@
+import fc from 'fast-check';
+import { Big } from '../../money/big';
 import { SalesLine } from '../royalty/terms';
+import { allocateToLicensors } from './assessments';
 import { LicenseCommand, RestateSalesReport } from './commands';
 import { licenseSummary } from './summary';
 import { assessments, given, grant, history, line, refusal, stateOf, submit } from './license.test-kit';
+import { LicenseEvent } from './events';
 
 const restate = (reportId: string, lines: SalesLine[], extra: Partial<RestateSalesReport['data']> = {}): RestateSalesReport => ({
   type: 'RestateSalesReport',
@@ -95,6 +99,43 @@ describe('RestateSalesReport', () => {
       });
       expect(refusal(given(reported).when(restate('r-q1', [line('1.00', '2.00')])))).toMatchObject({ field: 'lines[0].deductions' });
       expect(refusal(given(reported).when(restate('r-q1', [])))).toMatchObject({ code: 'lines-empty', field: 'lines' });
+    });
+  });
+
+  describe('the licensors\' split of a restated figure', () => {
+    const terms = { tiers: [{ ratePercent: '1' }], tierBasis: 'calendar-year' as const, minimumAnnual: '0.10' };
+    const close: LicenseCommand = { type: 'CloseRoyaltyYear', data: { year: 2025, assessmentId: 'a-close', today: '2026-01-05' } };
+    /** What each licensor got in all, against its share of the report's royalty and the year's shortfall as they now stand. */
+    function held(events: LicenseEvent[]) {
+      const got = new Map<string, Big>();
+      for (const a of assessments(events)) for (const l of a.allocations) got.set(l.partyId, (got.get(l.partyId) ?? new Big(0)).plus(l.amount));
+      const state = stateOf(events);
+      if (!state.granted) throw new Error('not granted');
+      const owed = [...allocateToLicensors(new Big(state.reports.r.royalty), state.terms), ...allocateToLicensors(new Big(state.closedYears['2025'].shortfall), state.terms)];
+      const share = new Map<string, Big>();
+      for (const l of owed) share.set(l.partyId, (share.get(l.partyId) ?? new Big(0)).plus(l.amount));
+      return { got: Object.fromEntries([...got].map(([p, x]) => [p, x.toFixed(2)])), share: Object.fromEntries([...share].map(([p, x]) => [p, x.toFixed(2)])) };
+    }
+
+    it('leaves each licensor its share of the figure as it stands: 0.03 restated down to zero leaves nobody 0.01 up or down', () => {
+      let events = history(grant({ royalty: terms }), submit('r', '2025-Q1', [line('3.00')]));
+      for (const net of ['2.00', '1.00', '0.00']) events = [...events, ...given(events).when(restate('r', [line(net)]))()];
+      const got = held([...events, ...given(events).when(close)()]).got;
+      expect(got).toEqual({ u: '0.06', c: '0.04' }); // only the year's shortfall of 0.10 (before: u 0.05, c 0.05; the report's own u −0.01, c +0.01)
+    });
+
+    it('holds through any restatements, before and after the year is closed (property)', () => {
+      const net = fc.integer({ min: 0, max: 2000 }).map((c) => new Big(c).div(100).toFixed(2));
+      fc.assert(fc.property(net, fc.array(net, { minLength: 1, maxLength: 6 }), fc.nat(6), (first, restatements, closeAt) => {
+        let events = history(grant({ royalty: terms }), submit('r', '2025-Q1', [line(first)]));
+        restatements.forEach((n, i) => {
+          if (i === closeAt) events = [...events, ...given(events).when(close)()];
+          events = [...events, ...given(events).when(restate('r', [line(n)]))()];
+        });
+        if (closeAt >= restatements.length) events = [...events, ...given(events).when(close)()];
+        const { got, share } = held(events);
+        expect(got).toEqual(share);
+      }), { numRuns: 300 });
     });
   });
 });
