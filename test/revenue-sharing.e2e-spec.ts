@@ -120,6 +120,14 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     const before = (await ledger.store.readAll()).length;
     const refused = await ledger.http.post(`/parties/${w.lin}/payouts`).send({ amount: '15250.01', currency: 'CNY', paidOn: '2026-02-01', reference: 'PAY-2' }).expect(422);
     expect(refused.body.errors).toEqual([{ field: 'amount', message: expect.any(String) }]);
+    // Dated back, a payout may take only what was owed on its date and every date after: Lin was owed
+    // nothing before the license, and 13,500.00 (the upfront fee's share) from 2025-01-01 to the Q1 report.
+    // Before, both were taken from today's 15,250.00, leaving those periods' statements owing.
+    const payout = (amount: string, paidOn: string) => ledger.http.post(`/parties/${w.lin}/payouts`).send({ amount, currency: 'CNY', paidOn, reference: 'PAY-3' });
+    expect((await payout('100.00', '2024-06-30').expect(422)).body.errors).toEqual([{ field: 'amount', message: expect.stringContaining('the least owed on any date from 2024-06-30 on') }]);
+    await payout('13500.01', '2025-02-01').expect(422);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect((await payout('1.00', tomorrow).expect(422)).body.errors).toEqual([{ field: 'paidOn', message: expect.any(String) }]);
     expect((await ledger.store.readAll()).length).toBe(before);
     await expectBooksBalanced(ledger);
   });

@@ -67,7 +67,7 @@ export class RevenueSharingController {
   @HttpCode(201)
   async payout(@Param('id', partyIdPipe()) partyId: string, @Body() body: PayoutDto, @RequestContext() ctx: CommandContext) {
     const payoutId = randomUUID();
-    const { position } = await this.commands.execute(new RecordPayoutCommand({ payoutId, partyId, ...body }, ctx));
+    const { position } = await this.commands.execute(new RecordPayoutCommand({ payoutId, partyId, ...body, today: ctx.now.slice(0, 10) }, ctx));
     return { payoutId, partyId, ...body, position: position.toString() };
   }
 

@@ -202,7 +202,7 @@ describe('replays', () => {
 describe('payouts', () => {
   const payout = (amount: string, payableBalance: string) => ({
     type: 'RecordPayout' as const,
-    data: { payoutId: 'po', partyId: U, amount, currency: 'CNY', paidOn: '2026-01-15', reference: 'PAY', payableBalance },
+    data: { payoutId: 'po', partyId: U, amount, currency: 'CNY', paidOn: '2026-01-15', reference: 'PAY', payableBalance, today: '2026-02-01' },
   });
   it('records a payout within the payable balance', () => {
     expect(given([registered]).when(payout('5000.00', '20250.00'))()).toEqual([
@@ -212,6 +212,10 @@ describe('payouts', () => {
   it('refuses a payout above the balance, naming amount', () => {
     const error = (() => { try { given([registered]).when(payout('20250.01', '20250.00'))(); } catch (e) { return e; } })() as DomainError;
     expect(error).toMatchObject({ code: 'payout-exceeds-balance', field: 'amount', kind: 'rule' });
+  });
+  it('refuses a payout dated after today, naming paidOn', () => {
+    const later = { ...payout('5000.00', '20250.00'), data: { ...payout('5000.00', '20250.00').data, paidOn: '2026-02-02' } };
+    expect(given([registered]).when(later)).toThrow(expect.objectContaining({ code: 'date-in-future', field: 'paidOn', kind: 'rule' }));
   });
   it('refuses a zero payout and a payout finer than the currency unit', () => {
     expect(given([registered]).when(payout('0.00', '100.00'))).toThrow(expect.objectContaining({ field: 'amount' }));

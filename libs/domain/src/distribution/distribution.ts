@@ -102,13 +102,16 @@ function recordPayout(data: RecordPayout['data'], state: DistributionState): Dis
   if (!isCurrencyCode(data.currency)) throw new DomainError('invalid-currency', 'currency must be an ISO 4217 code', 'rule', 'currency');
   const amount = parseDecimal(data.amount, 'amount', { maxScale: minorUnit(data.currency) });
   if (amount.lte(0)) throw new DomainError('payout-not-positive', 'amount must be above zero', 'rule', 'amount');
-  requireDate(data.paidOn, 'paidOn');
+  const paidOn = requireDate(data.paidOn, 'paidOn');
+  if (paidOn > requireDate(data.today, 'today')) {
+    throw new DomainError('date-in-future', `paidOn ${paidOn} has not come yet (today is ${data.today})`, 'rule', 'paidOn');
+  }
   const balance = new Big(data.payableBalance);
   if (amount.gt(balance)) {
     throw new DomainError('payout-exceeds-balance',
-      `amount ${data.amount} exceeds the payable balance of ${formatAmount(balance, data.currency)} ${data.currency}`, 'rule', 'amount');
+      `amount ${data.amount} exceeds the payable balance of ${formatAmount(balance, data.currency)} ${data.currency} (the least owed on any date from ${paidOn} on)`, 'rule', 'amount');
   }
-  const { payoutId, partyId, currency, paidOn, reference } = data;
+  const { payoutId, partyId, currency, reference } = data;
   return [{ type: 'PayoutRecorded', data: { payoutId, partyId, amount: formatAmount(amount, currency), currency, paidOn, reference } }];
 }
 

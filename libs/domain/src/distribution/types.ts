@@ -67,7 +67,11 @@ export interface AllocationBasis {
 export type AllocateDistribution = { type: 'AllocateDistribution'; data: AllocationBasis & { patents: LicensedPatentFacts[] } };
 export type RecordPayout = {
   type: 'RecordPayout';
-  data: { payoutId: string; partyId: string; amount: string; currency: string; paidOn: string; reference: string; payableBalance: string };
+  /**
+   * `payableBalance`: the least the party is owed on any business date from `paidOn` on, before this
+   * payout (so a payout dated back cannot leave a later date owing); `today`: the caller's clock, UTC.
+   */
+  data: { payoutId: string; partyId: string; amount: string; currency: string; paidOn: string; reference: string; payableBalance: string; today: string };
 };
 export type DistributionCommand = SetDistributionPolicy | AllocateDistribution | RecordPayout;
 

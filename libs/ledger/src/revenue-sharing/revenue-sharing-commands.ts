@@ -56,7 +56,7 @@ export class RecordPayoutHandler implements ICommandHandler<RecordPayoutCommand>
     // The balance comes from the journal; let it catch up with the log first so a just-allocated
     // amount counts. Two payouts racing on one party still conflict on the party stream's revision.
     await this.runner.waitFor(await this.store.headPosition(), JOURNAL_CATCH_UP_MS);
-    const balance = await this.statements.payableBalance(payout.partyId, payout.currency);
+    const balance = await this.statements.payableBalance(payout.partyId, payout.currency, payout.paidOn);
     const { position } = await handleCommand(
       this.store, partyStream(payout.partyId), distributionDecider,
       { type: 'RecordPayout', data: { ...payout, payableBalance: balance.toFixed() } }, ctx,

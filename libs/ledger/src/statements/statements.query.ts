@@ -142,13 +142,23 @@ export class StatementsQuery {
     };
   }
 
-  /** What the ledger owes a party in one currency now (allocations less payouts). */
-  async payableBalance(partyId: string, currency: string): Promise<Big> {
-    const [row] = await this.db.query<{ units: string | null; finer: string | null }>(
-      `SELECT CAST(sum(effect_units) AS TEXT) AS units, ${DIALECT[this.db.dialect].join}(CASE WHEN effect_units IS NULL THEN effect END, ' ') AS finer
-       FROM statement_lines WHERE party_id = $1 AND currency = $2`, [partyId, currency],
+  /**
+   * What the ledger owes a party in one currency (allocations less payouts) at the least, on any business
+   * date from `from` on: what a payout dated `from` may take without leaving a later date owing.
+   */
+  async payableBalance(partyId: string, currency: string, from: string): Promise<Big> {
+    const days = await this.db.query<{ business_date: string; units: string | null; finer: string | null }>(
+      `SELECT business_date, CAST(sum(effect_units) AS TEXT) AS units, ${DIALECT[this.db.dialect].join}(CASE WHEN effect_units IS NULL THEN effect END, ' ') AS finer
+       FROM statement_lines WHERE party_id = $1 AND currency = $2 GROUP BY business_date ORDER BY business_date`, [partyId, currency],
     );
-    return databaseSum(row.units, row.finer);
+    let balance = new Big(0);
+    let least: Big | undefined;
+    for (const day of days) {
+      if (day.business_date > from && least === undefined) least = balance;
+      balance = balance.plus(databaseSum(day.units, day.finer));
+      if (least !== undefined && balance.lt(least)) least = balance;
+    }
+    return least === undefined || balance.lt(least) ? balance : least;
   }
 
   /**
