@@ -1,5 +1,5 @@
 import { Big } from '../../money/big';
-import { formatAmount, roundToCurrency } from '../../money/money';
+import { formatAmount } from '../../money/money';
 import { DomainError } from '../../shared/domain-error';
 import { requireDate, yearEnd, yearStart } from '../calendar';
 import { allocateToLicensors } from './assessments';
@@ -48,7 +48,7 @@ export function decideMilestone(data: AchieveMilestone['data'], state: LicenseSt
  */
 export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseState): LicenseEvent[] {
   const license = requireGranted(state);
-  const { currency, rounding, effectiveOn, royalty } = license.terms;
+  const { currency, effectiveOn, royalty } = license.terms;
   const { year } = data;
   if (typeof year !== 'number' || !Number.isInteger(year) || year < 1000 || year > 9999) {
     throw new DomainError('invalid-year', 'year must be a four-digit calendar year', 'rule', 'year');
@@ -72,7 +72,7 @@ export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseSt
       type: 'RoyaltyYearClosed',
       data: {
         year,
-        runningRoyalties: fmt(roundToCurrency(running, currency, rounding)),
+        runningRoyalties: fmt(running),
         minimumAnnual: fmt(new Big(royalty.minimumAnnual ?? 0)),
         shortfall: fmt(shortfall),
         closedOn: today,

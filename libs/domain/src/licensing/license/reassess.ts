@@ -1,6 +1,6 @@
 import { Big } from '../../money/big';
 import { assessWindow, ReportAssessment, WindowReport } from '../royalty/assess';
-import { minimumShortfall } from '../royalty/minimum';
+import { assessedRunning, minimumShortfall } from '../royalty/minimum';
 import { periodYear, windowKey } from '../royalty/period';
 import { restatementDeltas, RestatementAdjustment } from '../royalty/restatement';
 import { periodStart } from '../calendar';
@@ -116,8 +116,10 @@ export interface ShortfallChange {
 export function yearFigures(license: GrantedLicense, assessments: readonly ReportAssessment[], year: number) {
   const { royalty: terms, currency, rounding } = license.terms;
   const inYear = assessments.filter((a) => periodYear(a.period) === year);
-  const running = inYear.reduce((sum, a) => sum.plus(a.runningExact), new Big(0));
-  return { running, shortfall: minimumShortfall(terms, inYear, currency, rounding) };
+  // Lifetime tiers assess across years: the year's share of the rounded cumulative is what its reports were given.
+  const before = terms.tierBasis !== 'lifetime' ? new Big(0)
+    : assessments.filter((a) => periodYear(a.period) < year).reduce((sum, a) => sum.plus(a.runningExact), new Big(0));
+  return { running: assessedRunning(inYear, currency, rounding, before), shortfall: minimumShortfall(terms, inYear, currency, rounding, before) };
 }
 
 /** Closed years whose shortfall a reassessment changes (their minimum is recomputed). */

@@ -6,20 +6,35 @@ import { ReportAssessment } from './assess';
 import { RoyaltyTerms } from './terms';
 
 /**
+ * A year's running royalty as its reports were assessed: round(R + running) − round(R), R being the
+ * running royalty of the same tier window before the year (0 for calendar-year tiers; the earlier
+ * years' for lifetime tiers, whose reports are assessed as differences of the rounded cumulative).
+ * Only earned percentage and per-unit royalties count; sublicense share, upfront fee and milestones do not.
+ */
+export function assessedRunning(
+  yearAssessments: readonly Pick<ReportAssessment, 'runningExact'>[],
+  currency: string,
+  rounding: Rounding,
+  before: Big = new Big(0),
+): Big {
+  const running = yearAssessments.reduce((sum, a) => sum.plus(a.runningExact), new Big(0));
+  return roundToCurrency(before.plus(running), currency, rounding).minus(roundToCurrency(before, currency, rounding));
+}
+
+/**
  * Shortfall against the minimum annual royalty when a royalty year is closed:
- * max(0, minimumAnnual − round(Σ running royalty)). Only earned percentage and per-unit royalties
- * count; sublicense share, upfront fee and milestones do not. Pass the assessments of one
- * calendar year (for a lifetime window, filter it by year first).
+ * max(0, minimumAnnual − the year's running royalty as assessed). Pass the assessments of one calendar
+ * year, and for lifetime tiers the running royalty of the years before (`before`).
  */
 export function minimumShortfall(
   terms: RoyaltyTerms,
   yearAssessments: readonly Pick<ReportAssessment, 'runningExact'>[],
   currency: string,
   rounding: Rounding,
+  before: Big = new Big(0),
 ): Big {
   if (terms.minimumAnnual === undefined) return new Big(0);
   const minimum = parseDecimal(terms.minimumAnnual, 'royalty.minimumAnnual', { maxScale: minorUnit(currency) });
-  const running = yearAssessments.reduce((sum, a) => sum.plus(a.runningExact), new Big(0));
-  const shortfall = minimum.minus(roundToCurrency(running, currency, rounding));
+  const shortfall = minimum.minus(assessedRunning(yearAssessments, currency, rounding, before));
   return shortfall.gt(0) ? shortfall : new Big(0);
 }
