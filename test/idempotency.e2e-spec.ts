@@ -83,6 +83,13 @@ describe('rate limiting and security headers', () => {
     await ledger.http.get('/health').expect(200);
   });
 
+  it('counts requests without a valid token by client address, however many made-up tokens they carry', async () => {
+    // before: counted per token as sent, a fresh made-up token each time was never limited (20 × 401)
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await ledger.as(`guess-${i}-abcdefghijklmnop`).get('/parties/00000000-0000-4000-8000-000000000000')).status);
+    expect(statuses.slice(-3)).toEqual([429, 429, 429]);
+  });
+
   it('sends security headers and no CORS headers', async () => {
     const res = await ledger.http.get('/health').set('Origin', 'https://evil.example').expect(200);
     expect(res.headers['x-content-type-options']).toBe('nosniff');

@@ -39,12 +39,14 @@ export class AccessGuard implements CanActivate {
       const minPosition = req.query.minPosition;
       if (minPosition === undefined || !(refusal instanceof UnauthorizedException || refusal instanceof NotFoundException)) throw refusal;
       await this.freshness.await(String(minPosition));
-      return this.decide(policy, req);
+      return this.decide(policy, req, await this.authenticator.resolve(req.header('authorization'))); // looked up again: the key may be new
     }
   }
 
-  private async decide(policy: Exclude<AccessPolicy, { kind: 'public' }>, req: AuthenticatedRequest): Promise<boolean> {
-    const principal = await this.authenticator.resolve(req.header('authorization'));
+  private async decide(
+    policy: Exclude<AccessPolicy, { kind: 'public' }>, req: AuthenticatedRequest, looked?: Principal,
+  ): Promise<boolean> {
+    const principal = looked ?? (await this.authenticator.principalOf(req));
     if (!principal) throw new UnauthorizedException('a valid bearer token is required');
     req.principal = principal;
     req.actor = { id: principal.keyId, role: principal.role, ...(principal.partyId ? { partyId: principal.partyId } : {}) };

@@ -26,6 +26,15 @@ export class Authenticator {
     this.adminHash = Buffer.from(tokenHash(admin), 'hex');
   }
 
+  private readonly byRequest = new WeakMap<object, Promise<Principal | undefined>>();
+
+  /** A request's principal, looked up once however many guards ask (the rate limit, then access). */
+  principalOf(req: { header(name: string): string | undefined }): Promise<Principal | undefined> {
+    let principal = this.byRequest.get(req);
+    if (!principal) this.byRequest.set(req, (principal = this.resolve(req.header('authorization'))));
+    return principal;
+  }
+
   async resolve(authorization: string | undefined): Promise<Principal | undefined> {
     const match = /^Bearer ([\x21-\x7e]{16,256})$/.exec(authorization ?? '');
     if (!match) return undefined;

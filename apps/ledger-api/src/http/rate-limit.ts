@@ -1,16 +1,32 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerModule, ThrottlerModuleOptions, ThrottlerStorage,
+} from '@nestjs/throttler';
+import { Authenticator } from '../auth/authenticator';
 import { ConfigService } from '@nestjs/config';
-import { LedgerConfig, tokenHash } from '@ledger/ledger';
+import { LedgerConfig } from '@ledger/ledger';
 import { Request } from 'express';
 import { RateWindows } from './rate-windows';
 
-/** Requests are counted per bearer token (its hash), or per client address without one. */
+/**
+ * Requests are counted per API key, or per client address without a valid one: counted per token as
+ * sent, a fresh made-up token each time was never limited.
+ */
 @Injectable()
 export class PerTokenThrottlerGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly authenticator: Authenticator,
+  ) {
+    super(options, storage, reflector);
+  }
+
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
-    const authorization = (req as unknown as Request).header?.('authorization');
-    return authorization ? `token:${tokenHash(authorization)}` : `ip:${(req as unknown as Request).ip}`;
+    const principal = await this.authenticator.principalOf(req as unknown as Request);
+    return principal ? `key:${principal.keyId}` : `ip:${(req as unknown as Request).ip}`;
   }
 
   /**
