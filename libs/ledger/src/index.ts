@@ -27,6 +27,7 @@ export * from './revenue-sharing/allocation-explanation';
 export * from './revenue-sharing/distribution.process-manager';
 export * from './access/access.query';
 export * from './access/api-keys';
+export { apiKeysProjection } from './access/api-keys.projection';
 export * from './idempotency/idempotency-store';
 export * from './observability/metrics';
 export * from './equity/equity-commands';
