@@ -62,6 +62,31 @@ describeOnEveryStore('Idempotency-Key on POST', (kind) => {
     expect(stored.filter((row) => row.body?.includes(token))).toEqual([]); // before: the office could read live tokens there
   });
 
+  it('settles a key its process left behind (killed mid-request) from the log: carried out, or free to run again', async () => {
+    const db = ledger.app.get<ReadModelDb>(READ_MODEL_DB);
+    const leftBehind = (key: string, requestId?: string) => db.execute(
+      `UPDATE idempotency_keys SET status = NULL, body = NULL, owner = 'a-process-since-killed'${requestId ? `, request_id = '${requestId}'` : ''} WHERE key = $1`,
+      [`bootstrap-admin ${key}`],
+    );
+    const send = (key: string) => ledger.http.post('/parties').set('Idempotency-Key', key).send({ name: 'Westbrook Institute', kind: 'university' });
+    // Its events are in the log, its response was not stored: every retry says so, and appends nothing.
+    const first = await send('killed-after-append').set('X-Request-Id', 'req-killed-1').expect(201);
+    await leftBehind('killed-after-append');
+    const count = await eventCount(ledger.store);
+    for (let i = 0; i < 2; i++) {
+      const lost = await send('killed-after-append').expect(409); // before: 409 "still running" after 30 s, for 24 hours
+      expect(lost.body.detail).toContain(`its events are in the log up to position ${first.body.position}`);
+    }
+    expect(await eventCount(ledger.store)).toBe(count);
+    // It appended nothing (killed before its append): the retry runs, once.
+    await send('killed-before-append').expect(201);
+    await leftBehind('killed-before-append', 'req-that-never-appended');
+    const again = await send('killed-before-append').expect(201);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    expect(await eventCount(ledger.store)).toBe(count + 2);
+    expect((await send('killed-before-append').expect(201)).headers['idempotent-replayed']).toBe('true');
+  });
+
   it('refuses a malformed Idempotency-Key', async () => {
     await ledger.http.post('/parties').set('Idempotency-Key', 'x'.repeat(201)).send({ name: 'A', kind: 'person' }).expect(400);
   });

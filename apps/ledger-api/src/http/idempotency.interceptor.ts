@@ -1,8 +1,9 @@
-import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '@ledger/domain';
-import { IdempotencyStore } from '@ledger/ledger';
+import { EventStore } from '@ledger/event-store';
+import { EVENT_STORE, IdempotencyStore } from '@ledger/ledger';
 import { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { Observable, from, lastValueFrom } from 'rxjs';
@@ -29,6 +30,29 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** How long after its claim an abandoned request can have appended: how far the log is searched for its events. */
+const ABANDONED_SEARCH_MS = 15 * 60 * 1000;
+
+/**
+ * Where an abandoned request's events are in the log (the last of them), or null if it appended none:
+ * events after the log's head at its claim, recorded by its caller's key, whose causation is its request id.
+ */
+async function requestInLog(
+  events: EventStore, claim: { requestId: string; fromPosition: bigint; createdAt: string }, actorId: string,
+): Promise<bigint | null> {
+  const until = new Date(Date.parse(claim.createdAt) + ABANDONED_SEARCH_MS).toISOString();
+  let found: bigint | null = null;
+  for (let from = claim.fromPosition + 1n; ;) {
+    const page = await events.readAll({ fromPosition: from, maxCount: 1000 });
+    for (const e of page) {
+      if (e.metadata.recordedAt > until) return found;
+      if (e.metadata.causationId === claim.requestId && e.metadata.actor?.id === actorId) found = e.position;
+    }
+    if (page.length < 1000) return found;
+    from = page[page.length - 1].position + 1n;
+  }
+}
+
 /**
  * Idempotency-Key on every POST: the first successful response is stored with a hash of the request
  * and replayed for the same key and body (no new events); the same key with another body is refused
@@ -37,7 +61,11 @@ function canonical(value: unknown): string {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly store: IdempotencyStore, private readonly reflector: Reflector) {}
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly reflector: Reflector,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest & Request>();
@@ -53,10 +81,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async run(key: string, hash: string, context: ExecutionContext, next: CallHandler): Promise<unknown> {
     const res = context.switchToHttp().getResponse<Response>();
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest & Request & { id?: unknown }>();
+    const claimant = { requestId: typeof req.id === 'string' ? req.id : '', head: await this.events.headPosition() };
     const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
     for (;;) {
-      const claim = await this.store.claim(key, hash, new Date());
-      if (claim.kind !== 'claimed' && (claim.kind === 'in-flight' ? claim.requestHash : claim.response.requestHash) !== hash) {
+      const claim = await this.store.claim(key, hash, new Date(), claimant);
+      const claimedHash = claim.kind === 'claimed' ? hash : claim.kind === 'replay' ? claim.response.requestHash : claim.requestHash;
+      if (claimedHash !== hash) {
         throw new DomainError('idempotency-key-reused', 'this Idempotency-Key was used with a different request', 'rule', 'Idempotency-Key');
       }
       if (claim.kind === 'replay') {
@@ -64,6 +95,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return JSON.parse(claim.response.body);
       }
       if (claim.kind === 'claimed') break;
+      if (claim.kind === 'carried-out') {
+        throw new DomainError('idempotency-key-outcome-lost',
+          `the request first sent with this Idempotency-Key was carried out (its events are in the log up to position ${claim.position}), ` +
+          `but its response was lost when the service stopped; read the result with ?minPosition=${claim.position}, and do not send it again under another key`,
+          'conflict');
+      }
+      if (claim.kind === 'abandoned') {
+        const position = await requestInLog(this.events, claim, req.principal?.keyId ?? 'anonymous');
+        await this.store.settleAbandoned(key, claim.owner, position);
+        continue;
+      }
       if (Date.now() > deadline) throw new DomainError('idempotency-key-in-flight', 'a request with this Idempotency-Key is still running', 'conflict');
       await new Promise((r) => setTimeout(r, IN_FLIGHT_POLL_MS));
     }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { READ_MODEL_DB } from '../event-store/tokens';
 import { ReadModelDb } from '../read-model/read-model-db';
 
@@ -13,15 +14,35 @@ export interface StoredResponse {
   body: string;
 }
 
-export type Claim = { kind: 'claimed' } | { kind: 'replay'; response: StoredResponse } | { kind: 'in-flight'; requestHash: string };
+/** What a claim finds: a key of its own, a stored response, a request still running, or one its process left. */
+export type Claim =
+  | { kind: 'claimed' }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'in-flight'; requestHash: string }
+  | { kind: 'abandoned'; requestHash: string; owner: string; requestId: string; fromPosition: bigint; createdAt: string }
+  | { kind: 'carried-out'; requestHash: string; position: bigint };
+
+/** Who claims: this process (a fresh id per start), the request (its id, on its events as causationId), the log's head then. */
+export interface Claimant {
+  requestId: string;
+  head: bigint;
+}
+
+/** Marks an abandoned claim whose request was found in the log: `carried-out@<position>`. */
+const CARRIED_OUT = 'carried-out@';
 
 /**
  * Responses stored under (scope, Idempotency-Key), where the scope is the caller's key. A first request
  * claims the key with a placeholder row (the primary key makes the claim atomic, across processes too),
- * then completes it with the response, or releases it when the request failed.
+ * then completes it with the response, or releases it when the request failed. A placeholder names the
+ * process that wrote it: one left by a process that is gone (only one holds the read models' lease) is
+ * abandoned, and whoever comes next with the key finds out from the log whether its request was carried out.
  */
 @Injectable()
 export class IdempotencyStore implements OnModuleInit {
+  /** This process, in the placeholders it writes. */
+  readonly owner = randomUUID();
+
   constructor(@Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {}
 
   async onModuleInit() {
@@ -35,21 +56,37 @@ export class IdempotencyStore implements OnModuleInit {
         `CREATE TABLE IF NOT EXISTS idempotency_keys (
            key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, status INTEGER, body TEXT, created_at TEXT NOT NULL)`,
       );
+      // Added later: who holds a placeholder, and where to look for its request's events.
+      const columns = (await tx.query<{ name: string }>(this.db.dialect === 'postgres'
+        ? "SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'idempotency_keys' AND table_schema = current_schema()"
+        : "SELECT name FROM pragma_table_info('idempotency_keys')")).map((c) => c.name);
+      for (const column of ['owner', 'request_id', 'from_position']) {
+        if (!columns.includes(column)) await tx.execute(`ALTER TABLE idempotency_keys ADD COLUMN ${column} TEXT`);
+      }
     });
   }
 
-  async claim(key: string, requestHash: string, now: Date): Promise<Claim> {
+  async claim(key: string, requestHash: string, now: Date, claimant: Claimant = { requestId: '', head: -1n }): Promise<Claim> {
     const expired = new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString();
     await this.db.execute('DELETE FROM idempotency_keys WHERE key = $1 AND created_at < $2', [key, expired]);
     const inserted = await this.db.execute(
-      'INSERT INTO idempotency_keys (key, request_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING',
-      [key, requestHash, now.toISOString()],
+      `INSERT INTO idempotency_keys (key, request_hash, created_at, owner, request_id, from_position) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (key) DO NOTHING`,
+      [key, requestHash, now.toISOString(), this.owner, claimant.requestId, claimant.head.toString()],
     );
     if (inserted === 1) return { kind: 'claimed' };
-    const [row] = await this.db.query<{ request_hash: string; status: number | null; body: string | null }>(
-      'SELECT request_hash, status, body FROM idempotency_keys WHERE key = $1', [key],
-    );
-    if (!row) return this.claim(key, requestHash, now); // released between our insert and select
+    const [row] = await this.db.query<{
+      request_hash: string; status: number | null; body: string | null; owner: string | null; request_id: string | null; from_position: string | null; created_at: string;
+    }>('SELECT request_hash, status, body, owner, request_id, from_position, created_at FROM idempotency_keys WHERE key = $1', [key]);
+    if (!row) return this.claim(key, requestHash, now, claimant); // released between our insert and select
+    if (row.status === null && row.owner?.startsWith(CARRIED_OUT)) {
+      return { kind: 'carried-out', requestHash: row.request_hash, position: BigInt(row.owner.slice(CARRIED_OUT.length)) };
+    }
+    if (row.status === null && row.owner !== this.owner && row.owner !== null && row.request_id) {
+      return {
+        kind: 'abandoned', requestHash: row.request_hash, owner: row.owner, requestId: row.request_id, fromPosition: BigInt(row.from_position ?? '-1'), createdAt: row.created_at,
+      };
+    }
     if (row.status === null) return { kind: 'in-flight', requestHash: row.request_hash };
     return { kind: 'replay', response: { requestHash: row.request_hash, status: Number(row.status), body: row.body ?? '' } };
   }
@@ -60,5 +97,11 @@ export class IdempotencyStore implements OnModuleInit {
 
   async release(key: string): Promise<void> {
     await this.db.execute('DELETE FROM idempotency_keys WHERE key = $1 AND status IS NULL', [key]);
+  }
+
+  /** An abandoned placeholder settled: its request's events are in the log at `position` (its response is not), or it never appended (null: released). */
+  async settleAbandoned(key: string, owner: string, position: bigint | null): Promise<void> {
+    if (position === null) await this.db.execute('DELETE FROM idempotency_keys WHERE key = $1 AND status IS NULL AND owner = $2', [key, owner]);
+    else await this.db.execute('UPDATE idempotency_keys SET owner = $3 WHERE key = $1 AND status IS NULL AND owner = $2', [key, owner, `${CARRIED_OUT}${position}`]);
   }
 }
