@@ -22,6 +22,7 @@ export class Authenticator {
   private keysFrom: bigint | undefined;
   private keysCurrent = false;
   private readonly waitMs: number;
+  private readonly byRequest = new WeakMap<object, Promise<Principal | undefined>>();
 
   constructor(
     config: ConfigService<LedgerConfig, true>,
@@ -38,8 +39,6 @@ export class Authenticator {
     }
     this.adminHash = Buffer.from(tokenHash(admin), 'hex');
   }
-
-  private readonly byRequest = new WeakMap<object, Promise<Principal | undefined>>();
 
   /** A request's principal, looked up once however many guards ask (the rate limit, then access). */
   principalOf(req: { header(name: string): string | undefined }): Promise<Principal | undefined> {

@@ -3,10 +3,10 @@ import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerModule, ThrottlerModuleOptions, ThrottlerStorage,
 } from '@nestjs/throttler';
-import { Authenticator } from '../auth/authenticator';
 import { ConfigService } from '@nestjs/config';
 import { LedgerConfig } from '@ledger/ledger';
 import { Request } from 'express';
+import { Authenticator } from '../auth/authenticator';
 import { RateWindows } from './rate-windows';
 
 /**
