@@ -69,11 +69,12 @@ export class IdempotencyStore implements OnModuleInit {
   async claim(key: string, requestHash: string, now: Date, claimant: Claimant = { requestId: '', head: -1n }): Promise<Claim> {
     const expired = new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString();
     await this.db.execute('DELETE FROM idempotency_keys WHERE key = $1 AND created_at < $2', [key, expired]);
-    const inserted = await this.db.execute(
+    // Durable: a claim lost in a power cut would let a retry run its request a second time.
+    const inserted = await this.db.transaction((tx) => tx.execute(
       `INSERT INTO idempotency_keys (key, request_hash, created_at, owner, request_id, from_position) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (key) DO NOTHING`,
       [key, requestHash, now.toISOString(), this.owner, claimant.requestId, claimant.head.toString()],
-    );
+    ), { durable: true });
     if (inserted === 1) return { kind: 'claimed' };
     const [row] = await this.db.query<{
       request_hash: string; status: number | null; body: string | null; owner: string | null; request_id: string | null; from_position: string | null; created_at: string;
@@ -92,7 +93,7 @@ export class IdempotencyStore implements OnModuleInit {
   }
 
   async complete(key: string, status: number, body: string): Promise<void> {
-    await this.db.execute('UPDATE idempotency_keys SET status = $2, body = $3 WHERE key = $1', [key, status, body]);
+    await this.db.transaction((tx) => tx.execute('UPDATE idempotency_keys SET status = $2, body = $3 WHERE key = $1', [key, status, body]), { durable: true });
   }
 
   async release(key: string): Promise<void> {
@@ -102,6 +103,10 @@ export class IdempotencyStore implements OnModuleInit {
   /** An abandoned placeholder settled: its request's events are in the log at `position` (its response is not), or it never appended (null: released). */
   async settleAbandoned(key: string, owner: string, position: bigint | null): Promise<void> {
     if (position === null) await this.db.execute('DELETE FROM idempotency_keys WHERE key = $1 AND status IS NULL AND owner = $2', [key, owner]);
-    else await this.db.execute('UPDATE idempotency_keys SET owner = $3 WHERE key = $1 AND status IS NULL AND owner = $2', [key, owner, `${CARRIED_OUT}${position}`]);
+    else {
+      await this.db.transaction((tx) => tx.execute(
+        'UPDATE idempotency_keys SET owner = $3 WHERE key = $1 AND status IS NULL AND owner = $2', [key, owner, `${CARRIED_OUT}${position}`],
+      ), { durable: true });
+    }
   }
 }

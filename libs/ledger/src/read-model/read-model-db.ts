@@ -23,8 +23,12 @@ export interface ReadModelDb extends SqlExecutor {
   readonly dialect: 'sqlite' | 'postgres';
   /** Whether transactions on separate connections run at once (PostgreSQL), or one after another (SQLite's one writer). */
   readonly concurrentTransactions: boolean;
-  /** Runs fn in one transaction: everything it writes commits together or not at all. */
-  transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction: everything it writes commits together or not at all. `durable`: on disk
+   * before it resolves, also where read models trade that for speed (SQLite's synchronous=NORMAL, fine
+   * for rows the log rebuilds): for what no log can rebuild, such as idempotency keys.
+   */
+  transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>, options?: { durable?: boolean }): Promise<T>;
   /**
    * After tables were written in bulk (a rebuild): PostgreSQL vacuums and analyzes them, so index-only
    * scans can skip the heap and the planner has statistics (what autovacuum does in time, if it runs).

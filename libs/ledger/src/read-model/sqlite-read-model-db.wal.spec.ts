@@ -46,3 +46,20 @@ describe('SqliteReadModelDb WAL checkpoints', () => {
     }
   });
 });
+
+describe('SqliteReadModelDb durable transactions', () => {
+  const dir = useTempDir('ledger-durable-');
+
+  it('commits a durable transaction with synchronous=FULL and the others with NORMAL, as read models need', async () => {
+    const db = new SqliteReadModelDb(join(dir(), 'read-models.sqlite'));
+    try {
+      const level = (durable: boolean) => db.transaction(async (tx) => (await tx.query<{ synchronous: number }>('PRAGMA synchronous'))[0].synchronous, { durable });
+      expect(await level(true)).toBe(2); // FULL: on disk before the claim of an idempotency key is trusted
+      expect(await level(false)).toBe(1); // NORMAL: a lost tail of read models is projected again
+      await expect(db.transaction(async () => { throw new Error('refused'); }, { durable: true })).rejects.toThrow('refused');
+      expect(await level(false)).toBe(1); // set back after a failed one too
+    } finally {
+      await db.close();
+    }
+  });
+});
