@@ -5,7 +5,7 @@ import { AntiDilutionTopUpIssued, EquityAwarded, EquityEvent, EquityLiquidated, 
 import { CommandContext, CreateEquityDealCommand, EquityCommandMessage, EquityOutcome, EquityQuery } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { OfficeOnly } from '../auth/access-policy';
-import { RequestContext } from '../http/request-context';
+import { RequestContext, today } from '../http/request-context';
 import { queryDate } from '../http/validation';
 import { CreateEquityDealDto, FundingRoundDto, LiquidityEventDto } from './equity.dto';
 
@@ -24,7 +24,7 @@ export class EquityController {
   @HttpCode(201)
   async create(@Body() body: CreateEquityDealDto, @RequestContext() ctx: CommandContext) {
     const dealId = randomUUID();
-    const outcome = await this.commands.execute(new CreateEquityDealCommand({ ...body, dealId, grantedOn: body.grantedOn ?? ctx.now.slice(0, 10) }, ctx));
+    const outcome = await this.commands.execute(new CreateEquityDealCommand({ ...body, dealId, grantedOn: body.grantedOn ?? today(ctx) }, ctx));
     return { id: dealId, awards: decided<EquityAwarded>(outcome, 'EquityAwarded')?.awards ?? [], position: outcome.position.toString() };
   }
 

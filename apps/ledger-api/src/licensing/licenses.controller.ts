@@ -6,14 +6,13 @@ import { EventStore } from '@ledger/event-store';
 import { CommandContext, EVENT_STORE, GrantLicenseCommand, LicenseCommandMessage, LicensesQuery } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { ProjectionFreshness } from '../http/min-position';
-import { RequestContext } from '../http/request-context';
+import { RequestContext, today } from '../http/request-context';
 import { RequestValidationFailed } from '../http/validation';
 import { GrantLicenseDto, MilestoneAchievementDto, PaymentDto, TerminationDto } from './license.dto';
 import { granted, milestoneAssessed, paymentRecorded, terminated, yearClosed } from './license-responses';
 import { LicenseAccess, OfficeOnly } from '../auth/access-policy';
 
 export const licenseIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such license') });
-const today = (ctx: CommandContext) => ctx.now.slice(0, 10);
 
 @ApiTags('licenses')
 @Controller('licenses')

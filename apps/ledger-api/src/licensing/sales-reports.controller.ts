@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, LicenseCommandMessage } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
-import { RequestContext } from '../http/request-context';
+import { RequestContext, today } from '../http/request-context';
 import { licenseIdPipe } from './licenses.controller';
 import { reportAssessed, restated } from './license-responses';
 import { RestatementDto, SalesReportDto } from './sales-report.dto';
@@ -21,7 +21,7 @@ export class SalesReportsController {
   @Post()
   @HttpCode(201)
   async submit(@Param('id', licenseIdPipe()) id: string, @Body() body: SalesReportDto, @RequestContext() ctx: CommandContext) {
-    const data = { ...body, reportId: randomUUID(), assessmentId: randomUUID(), assessmentIds: idPool(), today: ctx.now.slice(0, 10) };
+    const data = { ...body, reportId: randomUUID(), assessmentId: randomUUID(), assessmentIds: idPool(), today: today(ctx) };
     return reportAssessed(await this.commands.execute(new LicenseCommandMessage(id, { type: 'SubmitSalesReport', data }, ctx)));
   }
 
@@ -33,7 +33,7 @@ export class SalesReportsController {
     @Body() body: RestatementDto,
     @RequestContext() ctx: CommandContext,
   ) {
-    const data = { ...body, reportId, assessmentIds: idPool(), today: ctx.now.slice(0, 10) };
+    const data = { ...body, reportId, assessmentIds: idPool(), today: today(ctx) };
     return restated(await this.commands.execute(new LicenseCommandMessage(id, { type: 'RestateSalesReport', data }, ctx)));
   }
 }

@@ -9,7 +9,7 @@ import { stringify } from 'csv-stringify/sync';
 import { Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import { ProjectionFreshness } from '../http/min-position';
-import { RequestContext } from '../http/request-context';
+import { RequestContext, today } from '../http/request-context';
 import { RequestValidationFailed, queryDate } from '../http/validation';
 import { DistributionPolicyDto, PayoutDto } from './revenue-sharing.dto';
 import { OfficeOnly, OwnParty } from '../auth/access-policy';
@@ -67,7 +67,7 @@ export class RevenueSharingController {
   @HttpCode(201)
   async payout(@Param('id', partyIdPipe()) partyId: string, @Body() body: PayoutDto, @RequestContext() ctx: CommandContext) {
     const payoutId = randomUUID();
-    const { position } = await this.commands.execute(new RecordPayoutCommand({ payoutId, partyId, ...body, today: ctx.now.slice(0, 10) }, ctx));
+    const { position } = await this.commands.execute(new RecordPayoutCommand({ payoutId, partyId, ...body, today: today(ctx) }, ctx));
     return { payoutId, partyId, ...body, position: position.toString() };
   }
 

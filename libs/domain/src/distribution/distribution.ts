@@ -1,4 +1,4 @@
-import { requireDate } from '../licensing/calendar';
+import { requireDateByToday } from '../licensing/calendar';
 import { Big } from '../money/big';
 import { isCurrencyCode, minorUnit } from '../money/currency';
 import { parseDecimal, parsePercent } from '../money/decimal';
@@ -102,10 +102,7 @@ function recordPayout(data: RecordPayout['data'], state: DistributionState): Dis
   if (!isCurrencyCode(data.currency)) throw new DomainError('invalid-currency', 'currency must be an ISO 4217 code', 'rule', 'currency');
   const amount = parseDecimal(data.amount, 'amount', { maxScale: minorUnit(data.currency) });
   if (amount.lte(0)) throw new DomainError('payout-not-positive', 'amount must be above zero', 'rule', 'amount');
-  const paidOn = requireDate(data.paidOn, 'paidOn');
-  if (paidOn > requireDate(data.today, 'today')) {
-    throw new DomainError('date-in-future', `paidOn ${paidOn} has not come yet (today is ${data.today})`, 'rule', 'paidOn');
-  }
+  const paidOn = requireDateByToday(data.paidOn, data.today, 'paidOn');
   const balance = new Big(data.payableBalance);
   if (amount.gt(balance)) {
     throw new DomainError('payout-exceeds-balance',

@@ -28,6 +28,13 @@ export function requireDate(value: unknown, field: string): string {
   return value;
 }
 
+/** A date that has come: refused (422, naming the field) when after `today`. */
+export function requireDateByToday(value: unknown, today: unknown, field: string): string {
+  const date = requireDate(value, field);
+  if (date > requireDate(today, 'today')) throw new DomainError('date-in-future', `${field} ${date} has not come yet (today is ${String(today)})`, 'rule', field);
+  return date;
+}
+
 /** Returns the period ('2026-Q1' or '2026-03') or refuses it (422) naming the field. */
 export function requirePeriod(value: unknown, field = 'period'): string {
   if (!isPeriod(value)) throw new DomainError('invalid-period', `${field} must look like "2026-Q1" or "2026-03"`, 'rule', field);

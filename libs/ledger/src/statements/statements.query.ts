@@ -158,7 +158,7 @@ export class StatementsQuery {
       balance = balance.plus(databaseSum(day.units, day.finer));
       if (least !== undefined && balance.lt(least)) least = balance;
     }
-    return least === undefined || balance.lt(least) ? balance : least;
+    return least ?? balance;
   }
 
   /**

@@ -2,7 +2,7 @@ import { minorUnit } from '../../money/currency';
 import { parseDecimal } from '../../money/decimal';
 import { formatAmount } from '../../money/money';
 import { DomainError } from '../../shared/domain-error';
-import { requireDate } from '../calendar';
+import { requireDate, requireDateByToday } from '../calendar';
 import { RecordPayment, TerminateLicense } from './commands';
 import { LicenseEvent } from './events';
 import { LicenseState, requireGranted } from './state';
@@ -19,10 +19,7 @@ export function decidePayment(data: RecordPayment['data'], state: LicenseState):
   }
   const amount = parseDecimal(data.amount, 'amount', { maxScale: minorUnit(currency) });
   if (amount.eq(0)) throw new DomainError('amount-not-positive', 'amount must be greater than 0', 'rule', 'amount');
-  const receivedOn = requireDate(data.receivedOn, 'receivedOn');
-  if (receivedOn > requireDate(data.today, 'today')) {
-    throw new DomainError('date-in-future', `receivedOn ${receivedOn} has not come yet (today is ${data.today})`, 'rule', 'receivedOn');
-  }
+  const receivedOn = requireDateByToday(data.receivedOn, data.today, 'receivedOn');
   const reference = typeof data.reference === 'string' ? data.reference.trim() : '';
   return [
     { type: 'PaymentReceived', data: { paymentId: data.paymentId, amount: formatAmount(amount, currency), currency, receivedOn, reference } },
