@@ -9,6 +9,8 @@ describeOnEveryStore('equity for IP', (kind) => {
   let w: WorkedExample;
   let deal: string;
   let position = '0';
+  /** An instant after the grant and before the first round was recorded. */
+  let grantRecorded = '';
   const track = <T extends { position?: string }>(body: T) => { if (body.position) position = body.position; return body; };
   const holders = async (query = '') =>
     (await ledger.http.get(`/equity-deals/${deal}${query}`).expect(200)).body as { fullyDilutedShares: string; holders: Holder[] };
@@ -35,6 +37,9 @@ describeOnEveryStore('equity for IP', (kind) => {
     expect(shares(await holders())).toEqual([
       [w.university, '250000', '2.5000'], [w.lin, '125000', '1.2500'], [w.chen, '125000', '1.2500'],
     ]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    grantRecorded = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
   });
 
   it('tops the protected stake up to 5 % in a round of 2,500,000 new shares, then protection ends', async () => {
@@ -88,5 +93,30 @@ describeOnEveryStore('equity for IP', (kind) => {
     expect(shares(early)).toEqual([[w.university, '250000', '2.5000'], [w.lin, '125000', '1.2500'], [w.chen, '125000', '1.2500']]);
     expect((await holders('?asOf=2025-07-01')).fullyDilutedShares).toBe('12631579');
     await ledger.http.get(`/equity-deals/${deal}?asOf=yesterday`).expect(400);
+  });
+
+  it('shows on a statement asOf an instant the equity the ledger had recorded by then, as its lines', async () => {
+    const lin = (await ledger.http.get(`/parties/${w.lin}/statement?to=2026-12-31&asOf=${grantRecorded}&minPosition=${position}`).expect(200)).body;
+    expect(lin.equity).toEqual([expect.objectContaining({ dealId: deal, shares: '125000', fullyDilutedShares: '10000000', proceeds: '0.00' })]);
+    expect(lin.lines.filter((l: { kind: string }) => l.kind === 'equity-proceeds')).toEqual([]);
+  });
+
+  it('refuses a round or sale dated before the deal\'s latest one, or after today, naming the field and appending nothing', async () => {
+    const before = await eventCount(ledger.store);
+    const refused = async (path: string, body: object, field: string) =>
+      expect((await ledger.http.post(`/equity-deals/${deal}/${path}`).send(body).expect(422)).body.errors).toEqual([{ field, message: expect.any(String) }]);
+    await refused('funding-rounds', { newShares: '1000', pricePerShare: '1.00', closedOn: '2026-03-30' }, 'closedOn');
+    await refused('liquidity-events', { holderId: w.lin, sharesSold: '1', proceeds: '1.00', currency: 'CNY', occurredOn: '2025-07-01' }, 'occurredOn');
+    await refused('liquidity-events', { holderId: w.lin, sharesSold: '1', proceeds: '1.00', currency: 'CNY', occurredOn: '2999-01-01' }, 'occurredOn');
+    expect(await eventCount(ledger.store)).toBe(before);
+  });
+
+  it('takes antiDilution: null as no protection: its rounds are recorded, not answered 500', async () => {
+    const created = await post<{ id: string }>(ledger, '/equity-deals', {
+      issuerId: w.brightpath, holderId: w.university, shareClass: 'preferred', shares: '1000', fullyDilutedShares: '3000', pricePerShare: '1.00',
+      currency: 'CNY', antiDilution: null, grantedOn: '2025-01-15', licenseId: null,
+    });
+    const round = await post<Record<string, unknown>>(ledger, `/equity-deals/${created.id}/funding-rounds`, { newShares: '100', pricePerShare: '1.00', closedOn: '2025-06-30' });
+    expect(round).toMatchObject({ protected: false, topUps: [], protectionEnded: true, fullyDilutedShares: '3100' });
   });
 });

@@ -24,7 +24,7 @@ export class EquityController {
   @HttpCode(201)
   async create(@Body() body: CreateEquityDealDto, @RequestContext() ctx: CommandContext) {
     const dealId = randomUUID();
-    const outcome = await this.commands.execute(new CreateEquityDealCommand({ ...body, dealId, grantedOn: body.grantedOn ?? today(ctx) }, ctx));
+    const outcome = await this.commands.execute(new CreateEquityDealCommand({ ...body, dealId, grantedOn: body.grantedOn ?? today(ctx), today: today(ctx) }, ctx));
     return { id: dealId, awards: decided<EquityAwarded>(outcome, 'EquityAwarded')?.awards ?? [], position: outcome.position.toString() };
   }
 
@@ -32,7 +32,7 @@ export class EquityController {
   @HttpCode(201)
   async fundingRound(@Param('id', dealIdPipe()) dealId: string, @Body() body: FundingRoundDto, @RequestContext() ctx: CommandContext) {
     const roundId = randomUUID();
-    const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordFundingRound', data: { roundId, ...body } }, ctx));
+    const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordFundingRound', data: { roundId, ...body, today: today(ctx) } }, ctx));
     return {
       ...decided<FundingRoundRecorded>(outcome, 'FundingRoundRecorded'),
       topUps: decided<AntiDilutionTopUpIssued>(outcome, 'AntiDilutionTopUpIssued')?.topUps ?? [],
@@ -46,7 +46,7 @@ export class EquityController {
   @HttpCode(201)
   async liquidity(@Param('id', dealIdPipe()) dealId: string, @Body() body: LiquidityEventDto, @RequestContext() ctx: CommandContext) {
     const liquidityId = randomUUID();
-    const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordLiquidityEvent', data: { liquidityId, ...body } }, ctx));
+    const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordLiquidityEvent', data: { liquidityId, ...body, today: today(ctx) } }, ctx));
     return { ...decided<EquityLiquidated>(outcome, 'EquityLiquidated'), position: outcome.position.toString() };
   }
 

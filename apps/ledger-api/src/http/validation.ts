@@ -40,6 +40,20 @@ function nulFields(value: unknown, field: string): string[] {
 }
 
 /**
+ * A body's fields set to null, left out: clients commonly send null for an optional field they do not
+ * use, and `@IsOptional()` lets null through to code that tells a field left out by `undefined`
+ * (`antiDilution: null` once made a deal whose rounds answered 500). A required field sent as null is
+ * then refused as missing, by name. Nulls inside arrays stay, for their validators to refuse.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+  }
+  return value;
+}
+
+/**
  * Unknown fields are refused, not dropped: a misspelt field must not silently vanish. A NUL character
  * in any string is refused too: the event store would keep it (JSON escapes it), but no PostgreSQL read
  * model could take the event in, and every projection waits on the page that holds it.
@@ -48,7 +62,7 @@ class LedgerValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata) {
     const fields = metadata.type === 'custom' ? [] : nulFields(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
     if (fields.length) throw new RequestValidationFailed(fields.map((field) => ({ field, message: `${field} must not contain a NUL character` })));
-    return super.transform(value, metadata);
+    return super.transform(metadata.type === 'body' ? withoutNulls(value) : value, metadata);
   }
 }
 

@@ -88,14 +88,16 @@ export class RevenueSharingController {
     if (from !== undefined && to !== undefined && to < from) throw new RequestValidationFailed([{ field: 'to', message: `to ${to} is before from ${from}` }]);
     await this.freshness.await(minPosition);
     if (!(await this.parties.findById(partyId))) throw new NotFoundException(`party ${partyId} not found`);
-    const statement = await this.statements.statement(partyId, { from, to, asOf: asOf === undefined ? undefined : asOfInstant(asOf) });
+    const recordedBy = asOf === undefined ? undefined : asOfInstant(asOf);
+    const statement = await this.statements.statement(partyId, { from, to, asOf: recordedBy });
     // A weak ETag from what the statement is made of, so Express need not hash a body of megabytes
     // (10,000 lines: p99 39 → 24 ms); If-None-Match still gets a 304.
     const tag = (parts: unknown[]) => res.set('ETag', `W/"${createHash('sha1').update(JSON.stringify(parts)).digest('base64url')}"`);
     // By the client's preferences (q-values): `application/json;q=1, text/csv;q=0.1` is JSON.
     if (res.req.accepts(['application/json', 'text/csv']) !== 'text/csv') {
-      // The equity section: the party's position in each IP equity deal at the statement's end date.
-      const equity = await this.equity.holdingsOf(partyId, to);
+      // The equity section: the party's position in each IP equity deal at the statement's end date, as
+      // the ledger had it recorded by asOf, like the lines.
+      const equity = await this.equity.holdingsOf(partyId, to, recordedBy);
       const { head, body } = statementJson(statement, { equity });
       // Everything before the lines as sent (totals, equity), and the version of the lines after it.
       tag(['json', statement.version, head]);

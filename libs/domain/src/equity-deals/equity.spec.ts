@@ -6,18 +6,20 @@ import { equityDecider } from './equity';
 import { EquityCommand, EquityEvent, GrantEquityStake } from './types';
 
 const U = 'university', LIN = 'lin', CHEN = 'chen', ISSUER = 'brightpath';
+/** The caller's clock in these tests: every date below has come. */
+const TODAY = '2030-01-01';
 const grantCommand = (extra: Partial<GrantEquityStake['data']> = {}): GrantEquityStake => ({
   type: 'GrantEquityStake',
   data: {
     dealId: 'd', issuerId: ISSUER, holderId: U, licenseId: 'l1', shareClass: 'ordinary', shares: '500000', fullyDilutedShares: '10000000',
     pricePerShare: '1.00', currency: 'CNY', antiDilution: { untilRaised: '5000000.00' }, grantedOn: '2025-01-15',
-    inventorsSharePercent: '50', policyVersion: 1, inventors: [{ partyId: LIN, sharePercent: '50' }, { partyId: CHEN, sharePercent: '50' }], ...extra,
+    inventorsSharePercent: '50', policyVersion: 1, inventors: [{ partyId: LIN, sharePercent: '50' }, { partyId: CHEN, sharePercent: '50' }], today: TODAY, ...extra,
   },
 });
 const round = (roundId: string, newShares: string, pricePerShare: string, closedOn: string): EquityCommand =>
-  ({ type: 'RecordFundingRound', data: { roundId, newShares, pricePerShare, closedOn } });
-const sale = (holderId: string, sharesSold: string, proceeds = '400000.00'): EquityCommand =>
-  ({ type: 'RecordLiquidityEvent', data: { liquidityId: 's', holderId, sharesSold, proceeds, currency: 'CNY', occurredOn: '2026-03-31' } });
+  ({ type: 'RecordFundingRound', data: { roundId, newShares, pricePerShare, closedOn, today: TODAY } });
+const sale = (holderId: string, sharesSold: string, proceeds = '400000.00', occurredOn = '2026-03-31'): EquityCommand =>
+  ({ type: 'RecordLiquidityEvent', data: { liquidityId: 's', holderId, sharesSold, proceeds, currency: 'CNY', occurredOn, today: TODAY } });
 
 function run(commands: EquityCommand[], history: EquityEvent[] = []): EquityEvent[] {
   const events = [...history];
@@ -97,9 +99,40 @@ describe('equity for IP', () => {
   });
 
   it('refuses a round or a sale dated before the grant', () => {
-    expect(given(run([grantCommand()])).when(round('r', '1', '1.00', '2025-01-14'))).toThrow(expect.objectContaining({ code: 'date-before-grant', field: 'closedOn' }));
-    const early: EquityCommand = { type: 'RecordLiquidityEvent', data: { liquidityId: 's', holderId: U, sharesSold: '1', proceeds: '1.00', currency: 'CNY', occurredOn: '2025-01-01' } };
-    expect(given(run([grantCommand()])).when(early)).toThrow(expect.objectContaining({ field: 'occurredOn' }));
+    expect(given(run([grantCommand()])).when(round('r', '1', '1.00', '2025-01-14'))).toThrow(expect.objectContaining({ code: 'date-out-of-order', field: 'closedOn' }));
+    expect(given(run([grantCommand()])).when(sale(U, '1', '1.00', '2025-01-01'))).toThrow(expect.objectContaining({ code: 'date-out-of-order', field: 'occurredOn' }));
+  });
+
+  it('refuses a round or a sale dated before the deal\'s latest one, which an asOf view would fold out of order', () => {
+    // A sale dated before the round whose top-up it would sell: the university held 250,000 then, not 315,789.
+    const rounded = run([grantCommand(), round('r1', '2500000', '2.00', '2025-06-30')]);
+    expect(given(rounded).when(sale(U, '300000', '1.00', '2025-03-01'))).toThrow(expect.objectContaining({ code: 'date-out-of-order', field: 'occurredOn' }));
+    expect(given(rounded).when(round('r0', '1000', '1.00', '2025-06-29'))).toThrow(expect.objectContaining({ code: 'date-out-of-order', field: 'closedOn' }));
+    const sold = run([sale(U, '1', '1.00', '2025-08-01')], rounded);
+    expect(given(sold).when(round('r2', '1000', '1.00', '2025-07-31'))).toThrow(expect.objectContaining({ field: 'closedOn' }));
+    // The same date is in order.
+    expect(run([round('r2', '1000', '1.00', '2025-08-01')], sold).at(-1)).toMatchObject({ type: 'FundingRoundRecorded' });
+  });
+
+  it('refuses a grant, round or sale dated after today', () => {
+    const future = (field: string) => expect.objectContaining({ code: 'date-in-future', field });
+    expect(given([]).when(grantCommand({ grantedOn: '2030-01-02' }))).toThrow(future('grantedOn'));
+    expect(given(run([grantCommand()])).when(round('r', '1', '1.00', '2030-01-02'))).toThrow(future('closedOn'));
+    expect(given(run([grantCommand()])).when(sale(U, '1', '1.00', '2030-01-02'))).toThrow(future('occurredOn'));
+    expect(run([sale(U, '1', '1.00', TODAY)], run([grantCommand()])).at(-1)).toMatchObject({ type: 'EquityLiquidated' });
+  });
+
+  it('keeps a stake of exactly one third: a round needing half a share tops up one (half up), exactly', () => {
+    // (1,000 + t) / (3,001 + t) = 1/3 ⇒ t = 0.5. As a decimal, 1/3 truncated made t 0.4999… and lost the share.
+    const grant = grantCommand({ shares: '1000', fullyDilutedShares: '3000', inventorsSharePercent: null, antiDilution: { untilRaised: '1000000.00' } });
+    const events = run([grant, round('r1', '1', '1.00', '2025-06-30')]);
+    expect(events.find((e) => e.type === 'AntiDilutionTopUpIssued')?.data).toMatchObject({ topUps: [{ partyId: U, shares: '1' }] });
+  });
+
+  it('treats a deal recorded with antiDilution null as unprotected', () => {
+    const events = run([grantCommand({ antiDilution: null as unknown as undefined }), round('r1', '100', '1.00', '2025-06-30')]);
+    expect(events.slice(-1).map((e) => e.type)).toEqual(['FundingRoundRecorded']);
+    expect(capTable(events)!.protectionEnded).toBe(true);
   });
 
   it('refuses a second grant (409) and rounds on a missing deal (404)', () => {

@@ -1,4 +1,4 @@
-import { requireDate } from '../licensing/calendar';
+import { requireDateByToday } from '../licensing/calendar';
 import { allocate } from '../money/allocate';
 import { Big } from '../money/big';
 import { isCurrencyCode, minorUnit } from '../money/currency';
@@ -32,15 +32,15 @@ function grant(data: GrantEquityStake['data'], state: EquityState): EquityEvent[
   if (!isCurrencyCode(data.currency)) throw new DomainError('invalid-currency', 'currency must be an ISO 4217 code', 'rule', 'currency');
   positive(data.pricePerShare, 'pricePerShare');
   if (data.issuerId === data.holderId) throw new DomainError('issuer-is-holder', 'the holder must be another party than the issuer', 'rule', 'holderId');
-  requireDate(data.grantedOn, 'grantedOn');
-  if (data.antiDilution) {
+  requireDateByToday(data.grantedOn, data.today, 'grantedOn');
+  if (data.antiDilution != null) {
     positive(data.antiDilution.untilRaised, 'antiDilution.untilRaised', minorUnit(data.currency));
     // A stake of the whole company cannot keep 100 % once new shares exist: the top-up has no solution.
     if (shares.eq(data.fullyDilutedShares)) {
       throw new DomainError('anti-dilution-whole-company', 'antiDilution needs a stake below 100 % of fullyDilutedShares', 'rule', 'antiDilution');
     }
   }
-  const { inventorsSharePercent, policyVersion, inventors, ...terms } = data;
+  const { inventorsSharePercent, policyVersion, inventors, today: _today, ...terms } = data;
   const events: EquityEvent[] = [{ type: 'EquityStakeGranted', data: terms }];
   const percent = inventorsSharePercent === null ? new Big(0) : parsePercent(inventorsSharePercent, 'inventorsSharePercent');
   const weights = inventors.map((i) => new Big(i.sharePercent));
@@ -61,30 +61,41 @@ function requireDeal(state: EquityState): GrantedDeal {
   return state;
 }
 
-/** A round or sale dated before the grant would fold out of order in an asOf view: refuse it. */
-function requireAfterGrant(deal: GrantedDeal, date: string, field: string) {
-  requireDate(date, field);
-  if (date < deal.terms.grantedOn) {
-    throw new DomainError('date-before-grant', `${field} ${date} is before the grant on ${deal.terms.grantedOn}`, 'rule', field);
+/**
+ * Rounds and sales are recorded in date order, none after today. One dated before the deal's latest
+ * event would be decided on a cap table it did not have (a sale of shares not yet held, a round on top
+ * of a later one), and an asOf view, which folds by date, would show it wrongly: refuse it.
+ */
+function requireInDateOrder(deal: GrantedDeal, date: string, today: string, field: string) {
+  requireDateByToday(date, today, field);
+  if (date < deal.latestOn) {
+    const what = deal.latestOn === deal.terms.grantedOn ? 'the grant' : "the deal's latest round or sale";
+    throw new DomainError('date-out-of-order', `${field} ${date} is before ${what} on ${deal.latestOn}: a deal's rounds and sales are recorded in date order`, 'rule', field);
   }
+}
+
+/**
+ * Shares that keep the stake at its protected ratio n/d after `newShares`, to the nearest whole share
+ * (half up), in whole numbers: (stake + t) / (FD + new + t) = n/d  ⇒  t = (n·(FD + new) − stake·d) / (d − n).
+ */
+function topUpShares(deal: GrantedDeal, newShares: Big): bigint {
+  const n = BigInt(deal.protectedRatio.numerator), d = BigInt(deal.protectedRatio.denominator);
+  const needed = n * (BigInt(deal.fullyDilutedShares) + BigInt(newShares.toFixed())) - BigInt(stake(deal).toFixed()) * d;
+  if (needed <= 0n || d <= n) return 0n;
+  return (2n * needed + (d - n)) / (2n * (d - n));
 }
 
 function fundingRound(data: RecordFundingRound['data'], state: EquityState): EquityEvent[] {
   const deal = requireDeal(state);
   const newShares = wholeShares(data.newShares, 'newShares');
   const raised = positive(data.pricePerShare, 'pricePerShare').times(newShares);
-  requireAfterGrant(deal, data.closedOn, 'closedOn');
+  requireInDateOrder(deal, data.closedOn, data.today, 'closedOn');
   const currency = deal.terms.currency;
   const before = new Big(deal.cumulativeRaised);
   const cumulativeRaised = before.plus(raised);
-  const isProtected = !deal.protectionEnded && deal.terms.antiDilution !== undefined && before.lt(deal.terms.antiDilution.untilRaised);
-  let topUp = new Big(0);
-  if (isProtected) {
-    // Keep the stake's protected percentage: (stake + t) / (FD + new + t) = p  ⇒  t = (p·(FD + new) − stake) / (1 − p).
-    const p = new Big(deal.protectedFraction);
-    const needed = p.times(new Big(deal.fullyDilutedShares).plus(newShares)).minus(stake(deal)).div(new Big(1).minus(p));
-    topUp = needed.gt(0) ? needed.round(0, Big.roundHalfUp) : topUp;
-  }
+  const protection = deal.terms.antiDilution;
+  const isProtected = !deal.protectionEnded && protection != null && before.lt(protection.untilRaised);
+  const topUp = isProtected ? new Big(topUpShares(deal, newShares).toString()) : new Big(0);
   const fullyDilutedShares = new Big(deal.fullyDilutedShares).plus(newShares).plus(topUp).toFixed();
   const events: EquityEvent[] = [{
     type: 'FundingRoundRecorded',
@@ -100,7 +111,7 @@ function fundingRound(data: RecordFundingRound['data'], state: EquityState): Equ
       .filter((t) => t.shares !== '0');
     events.push({ type: 'AntiDilutionTopUpIssued', data: { roundId: data.roundId, topUps, closedOn: data.closedOn } });
   }
-  if (isProtected && cumulativeRaised.gte(deal.terms.antiDilution!.untilRaised)) {
+  if (isProtected && cumulativeRaised.gte(protection.untilRaised)) {
     events.push({ type: 'AntiDilutionEnded', data: { roundId: data.roundId, closedOn: data.closedOn } });
   }
   return events;
@@ -122,10 +133,11 @@ function liquidity(data: RecordLiquidityEvent['data'], state: EquityState): Equi
     throw new DomainError('currency-not-deal-currency', `currency must be the deal's currency ${deal.terms.currency}`, 'rule', 'currency');
   }
   const proceeds = positive(data.proceeds, 'proceeds', minorUnit(data.currency));
-  requireAfterGrant(deal, data.occurredOn, 'occurredOn');
+  requireInDateOrder(deal, data.occurredOn, data.today, 'occurredOn');
+  const { today: _today, ...sale } = data;
   return [{
     type: 'EquityLiquidated',
-    data: { ...data, dealId: deal.terms.dealId, sharesSold: sold.toFixed(), proceeds: formatAmount(proceeds, data.currency) },
+    data: { ...sale, dealId: deal.terms.dealId, sharesSold: sold.toFixed(), proceeds: formatAmount(proceeds, data.currency) },
   }];
 }
 

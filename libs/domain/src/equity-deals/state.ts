@@ -13,12 +13,22 @@ export interface GrantedDeal {
   cumulativeRaised: string;
   protectionEnded: boolean;
   /**
-   * The fraction of fully diluted shares anti-dilution keeps the stake at: its share at grant, scaled
-   * down by every sale to what the holders kept. Protection covers shares still held, never shares sold.
+   * The fraction of fully diluted shares anti-dilution keeps the stake at, as a ratio of whole numbers
+   * (a decimal would truncate 1/3 and lose a top-up at an exact half): its share at grant, scaled down by
+   * every sale to what the holders kept. Protection covers shares still held, never shares sold.
    */
-  protectedFraction: string;
+  protectedRatio: { numerator: string; denominator: string };
+  /** The business date of the deal's latest event: rounds and sales are recorded in date order. */
+  latestOn: string;
 }
 export type EquityState = { granted: false } | GrantedDeal;
+
+const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
+/** numerator / denominator in lowest terms (whole numbers, denominator above zero). */
+function ratio(numerator: bigint, denominator: bigint) {
+  const d = gcd(numerator, denominator) || 1n;
+  return { numerator: (numerator / d).toString(), denominator: (denominator / d).toString() };
+}
 
 const plus = (a: string | undefined, b: Big | string) => new Big(a ?? '0').plus(b).toFixed();
 
@@ -37,7 +47,9 @@ export function evolveEquity(state: EquityState, event: EquityEvent): EquityStat
     const t = event.data;
     const deal: GrantedDeal = {
       granted: true, terms: t, fullyDilutedShares: t.fullyDilutedShares, holders: [], shares: {}, costBasis: {}, proceeds: {},
-      cumulativeRaised: '0', protectionEnded: t.antiDilution === undefined, protectedFraction: new Big(t.shares).div(t.fullyDilutedShares).toFixed(),
+      // `== null`: deals in the log may carry `antiDilution: null`, which the API once let through.
+      cumulativeRaised: '0', protectionEnded: t.antiDilution == null, protectedRatio: ratio(BigInt(t.shares), BigInt(t.fullyDilutedShares)),
+      latestOn: t.grantedOn,
     };
     return credit(deal, [{ partyId: t.holderId, shares: t.shares }], new Big(t.pricePerShare));
   }
@@ -56,7 +68,7 @@ export function evolveEquity(state: EquityState, event: EquityEvent): EquityStat
       };
     }
     case 'FundingRoundRecorded':
-      return { ...state, fullyDilutedShares: event.data.fullyDilutedShares, cumulativeRaised: event.data.cumulativeRaised };
+      return { ...state, fullyDilutedShares: event.data.fullyDilutedShares, cumulativeRaised: event.data.cumulativeRaised, latestOn: event.data.closedOn };
     case 'AntiDilutionTopUpIssued':
       return credit(state, event.data.topUps, new Big(0));
     case 'AntiDilutionEnded':
@@ -65,10 +77,12 @@ export function evolveEquity(state: EquityState, event: EquityEvent): EquityStat
       const { holderId, sharesSold, proceeds } = event.data;
       const held = new Big(state.shares[holderId]);
       const basis = new Big(state.costBasis[holderId] ?? '0');
-      const before = stake(state);
+      const before = BigInt(stake(state).toFixed());
+      const { numerator, denominator } = state.protectedRatio;
       return {
         ...state,
-        protectedFraction: new Big(state.protectedFraction).times(before.minus(sharesSold)).div(before).toFixed(),
+        latestOn: event.data.occurredOn,
+        protectedRatio: ratio(BigInt(numerator) * (before - BigInt(sharesSold)), BigInt(denominator) * before),
         shares: { ...state.shares, [holderId]: held.minus(sharesSold).toFixed() },
         costBasis: { ...state.costBasis, [holderId]: basis.minus(basis.times(sharesSold).div(held)).toFixed() },
         proceeds: { ...state.proceeds, [holderId]: plus(state.proceeds[holderId], proceeds) },

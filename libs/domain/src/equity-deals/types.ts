@@ -26,12 +26,13 @@ export interface EquityTerms {
 export type GrantEquityStake = {
   type: 'GrantEquityStake';
   /** The inventors' part comes from the holder's policy, and the inventors from the license (both gathered by the caller). */
-  data: EquityTerms & { inventorsSharePercent: string | null; policyVersion: number | null; inventors: ShareLine[] };
+  data: EquityTerms & { inventorsSharePercent: string | null; policyVersion: number | null; inventors: ShareLine[]; today: string };
 };
-export type RecordFundingRound = { type: 'RecordFundingRound'; data: { roundId: string; newShares: string; pricePerShare: string; closedOn: string } };
+/** `today`: the caller's clock (UTC): a grant, round or sale is recorded once it has happened. */
+export type RecordFundingRound = { type: 'RecordFundingRound'; data: { roundId: string; newShares: string; pricePerShare: string; closedOn: string; today: string } };
 export type RecordLiquidityEvent = {
   type: 'RecordLiquidityEvent';
-  data: { liquidityId: string; holderId: string; sharesSold: string; proceeds: string; currency: string; occurredOn: string };
+  data: { liquidityId: string; holderId: string; sharesSold: string; proceeds: string; currency: string; occurredOn: string; today: string };
 };
 export type EquityCommand = GrantEquityStake | RecordFundingRound | RecordLiquidityEvent;
 

@@ -13,17 +13,18 @@ export class EquityQuery {
     @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
   ) {}
 
-  async capTable(dealId: string, asOf?: string) {
-    const events = await this.store.readStream(equityStream(dealId));
+  /** `recordedBy`: an ISO instant (UTC); only what the ledger had recorded by then. */
+  async capTable(dealId: string, asOf?: string, recordedBy?: string) {
+    const events = (await this.store.readStream(equityStream(dealId))).filter((e) => recordedBy === undefined || e.metadata.recordedAt <= recordedBy);
     return events.length ? capTable(events.map((e) => toDomainEvent(e)), asOf) : undefined;
   }
 
-  /** The party's position in every deal it takes part in, as of a business date. */
-  async holdingsOf(partyId: string, asOf?: string) {
+  /** The party's position in every deal it takes part in, as of a business date (and recorded by an instant). */
+  async holdingsOf(partyId: string, asOf?: string, recordedBy?: string) {
     const deals = await this.db.query<{ deal_id: string }>('SELECT deal_id FROM equity_holdings WHERE party_id = $1 ORDER BY deal_id', [partyId]);
     const positions = [];
     for (const { deal_id } of deals) {
-      const table = await this.capTable(deal_id, asOf);
+      const table = await this.capTable(deal_id, asOf, recordedBy);
       const holder = table?.holders.find((h) => h.partyId === partyId);
       if (table && holder) positions.push({ dealId: deal_id, issuerId: table.issuerId, shareClass: table.shareClass, fullyDilutedShares: table.fullyDilutedShares, ...holder });
     }
