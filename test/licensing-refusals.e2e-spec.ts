@@ -184,6 +184,26 @@ describeOnEveryStore('licensing refusals', (kind) => {
       const terminate = () => ledger.http.post(`/licenses/${terminated}/termination`).send({ effectiveOn: '2025-09-30', reason: 'again' });
       await refused(terminated, terminate, 409, { code: 'license-already-terminated' });
     });
+
+    it('refuses a milestone achieved after today → 422 achievedOn', async () => {
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const achieve = () => ledger.http.post(`/licenses/${closed}/milestones/first-sale/achievements`).send({ achievedOn: tomorrow });
+      await refused(closed, achieve, 422, { field: 'achievedOn', code: 'date-in-future' });
+    });
+
+    it('refuses a termination dated before a milestone or report it would leave outside the term → 422 effectiveOn', async () => {
+      const terminate = () => ledger.http.post(`/licenses/${w.license}/termination`).send({ effectiveOn: '2025-03-01', reason: 'breach' });
+      await refused(w.license, terminate, 422, { field: 'effectiveOn', code: 'termination-before-recorded-facts' });
+    });
+
+    it('keeps a license whose termination is dated ahead active until then, showing the termination', async () => {
+      const ahead = (await post<{ id: string }>(ledger, '/licenses', otherLicense(cast, 'surgical training'))).id;
+      const notice = await post<{ status: string; position: string }>(ledger, `/licenses/${ahead}/termination`, { effectiveOn: '2034-06-30', reason: 'notice given' });
+      expect(notice.status).toBe('active');
+      const license = (await ledger.http.get(`/licenses/${ahead}?minPosition=${notice.position}`).expect(200)).body;
+      expect(license).toMatchObject({ status: 'active', termination: { effectiveOn: '2034-06-30', reason: 'notice given' } });
+      expect((await ledger.http.get(`/licenses/${terminated}?minPosition=${notice.position}`).expect(200)).body.status).toBe('terminated');
+    });
   });
 
   describe('grants', () => {

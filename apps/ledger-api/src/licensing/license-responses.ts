@@ -1,4 +1,4 @@
-import { LicenseEvent, RoyaltyAssessment } from '@ledger/domain';
+import { LicenseEvent, RoyaltyAssessment, licenseStatusOn } from '@ledger/domain';
 import { LicenseOutcome } from '@ledger/ledger';
 
 /** What a write answers: the decided facts, shaped by the API contract, plus the append position. */
@@ -78,7 +78,7 @@ export function paymentRecorded(outcome: LicenseOutcome) {
   return { ...payment, position: position(outcome) };
 }
 
-export function terminated(outcome: LicenseOutcome) {
+export function terminated(outcome: LicenseOutcome, today: string) {
   const termination = only(outcome.events, 'LicenseTerminated')!.data;
-  return { status: 'terminated', ...termination, position: position(outcome) };
+  return { status: licenseStatusOn(termination.effectiveOn, today), ...termination, position: position(outcome) };
 }

@@ -34,9 +34,9 @@ export class LicensesController {
 
   @Get(':id')
   @LicenseAccess('licensee', 'partner')
-  async get(@Param('id', licenseIdPipe()) id: string, @Query('minPosition') minPosition?: string) {
+  async get(@Param('id', licenseIdPipe()) id: string, @RequestContext() ctx: CommandContext, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
-    const license = await this.licenses.findById(id);
+    const license = await this.licenses.findById(id, today(ctx));
     if (!license) throw new NotFoundException(`license ${id} not found`);
     return license;
   }
@@ -53,9 +53,9 @@ export class LicensesController {
 
   @Get(':id/discrepancies')
   @LicenseAccess('licensee', 'partner')
-  async discrepancies(@Param('id', licenseIdPipe()) id: string, @Query('minPosition') minPosition?: string) {
+  async discrepancies(@Param('id', licenseIdPipe()) id: string, @RequestContext() ctx: CommandContext, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
-    if (!(await this.licenses.findById(id))) throw new NotFoundException(`license ${id} not found`);
+    if (!(await this.licenses.findById(id, today(ctx)))) throw new NotFoundException(`license ${id} not found`);
     return this.licenses.discrepancies(id);
   }
 
@@ -66,7 +66,7 @@ export class LicensesController {
     @Param('id', licenseIdPipe()) id: string, @Param('code') code: string,
     @Body() body: MilestoneAchievementDto, @RequestContext() ctx: CommandContext,
   ) {
-    const command = { type: 'AchieveMilestone' as const, data: { code, achievedOn: body.achievedOn, assessmentId: randomUUID() } };
+    const command = { type: 'AchieveMilestone' as const, data: { code, achievedOn: body.achievedOn, assessmentId: randomUUID(), today: today(ctx) } };
     return milestoneAssessed(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)));
   }
 
@@ -94,6 +94,6 @@ export class LicensesController {
   @HttpCode(201)
   async terminate(@Param('id', licenseIdPipe()) id: string, @Body() body: TerminationDto, @RequestContext() ctx: CommandContext) {
     const command = { type: 'TerminateLicense' as const, data: { ...body } };
-    return terminated(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)));
+    return terminated(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)), today(ctx));
   }
 }

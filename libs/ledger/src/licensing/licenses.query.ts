@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Big, LicenseTerms, OverlappingLicense, formatAmount } from '@ledger/domain';
+import { Big, LicenseTerms, OverlappingLicense, formatAmount, licenseStatusOn } from '@ledger/domain';
 import { READ_MODEL_DB } from '../event-store/tokens';
 import { ReadModelDb } from '../read-model/read-model-db';
 import { GrantRequest } from './license-commands';
@@ -11,7 +11,8 @@ type Row = Record<string, string | null>;
 export class LicensesQuery {
   constructor(@Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {}
 
-  async findById(id: string) {
+  /** `today` (UTC) decides the status of a license whose termination is dated ahead. */
+  async findById(id: string, today: string) {
     const [row] = await this.db.query<Row>('SELECT * FROM licenses WHERE id = $1', [id]);
     if (!row) return undefined;
     const terms = JSON.parse(row.terms as string) as LicenseTerms;
@@ -29,7 +30,7 @@ export class LicensesQuery {
     return {
       ...terms,
       id: terms.licenseId,
-      status: row.status,
+      status: row.terminated_on ? licenseStatusOn(row.terminated_on, today) : row.status,
       ...(row.terminated_on ? { termination: { effectiveOn: row.terminated_on, reason: row.termination_reason } } : {}),
       totals: {
         netSales: total('net_sales'), royaltiesAssessed: total('royalties_assessed'), paymentsReceived: total('payments_received'), balanceDue,

@@ -66,7 +66,8 @@ export type RestateSalesReport = {
   };
 };
 
-export type AchieveMilestone = { type: 'AchieveMilestone'; data: { code: string; achievedOn: string; assessmentId: string } };
+/** `today`: a milestone is achieved on a day that has come (the caller's clock, UTC). */
+export type AchieveMilestone = { type: 'AchieveMilestone'; data: { code: string; achievedOn: string; assessmentId: string; today: string } };
 export type CloseRoyaltyYear = { type: 'CloseRoyaltyYear'; data: { year: number; assessmentId: string; today: string } };
 export type RecordPayment = {
   type: 'RecordPayment';

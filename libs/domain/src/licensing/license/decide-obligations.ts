@@ -1,7 +1,7 @@
 import { Big } from '../../money/big';
 import { formatAmount } from '../../money/money';
 import { DomainError } from '../../shared/domain-error';
-import { requireDate, yearEnd, yearStart } from '../calendar';
+import { requireDate, requireDateByToday, yearEnd, yearStart } from '../calendar';
 import { allocateToLicensors } from './assessments';
 import { AchieveMilestone, CloseRoyaltyYear } from './commands';
 import { LicenseEvent } from './events';
@@ -21,7 +21,8 @@ export function decideMilestone(data: AchieveMilestone['data'], state: LicenseSt
     const message = `milestone "${milestone.code}" was already achieved on ${achieved.achievedOn}`;
     throw new DomainError('milestone-already-achieved', message, 'conflict', 'code');
   }
-  const achievedOn = requireDate(data.achievedOn, 'achievedOn');
+  // Billed when recorded: one dated after today would be owed, and on statements, before it happened.
+  const achievedOn = requireDateByToday(data.achievedOn, data.today, 'achievedOn');
   const end = termEnd(license);
   if (achievedOn < effectiveOn || achievedOn > end) {
     throw new DomainError('outside-term', `achievedOn must be within the license term ${effectiveOn} to ${end}`, 'rule', 'achievedOn');

@@ -4,7 +4,8 @@ import { licenseSummary } from './summary';
 import { given, grant, history, line, refusal, stateOf, submit } from './license.test-kit';
 
 const granted = history(grant());
-const achieve = (code: string, achievedOn = '2026-06-01'): AchieveMilestone => ({ type: 'AchieveMilestone', data: { code, achievedOn, assessmentId: 'a-m' } });
+const achieve = (code: string, achievedOn = '2026-06-01', today = '2030-01-01'): AchieveMilestone =>
+  ({ type: 'AchieveMilestone', data: { code, achievedOn, assessmentId: 'a-m', today } });
 const close = (year: number, today = '2026-01-05'): CloseRoyaltyYear => ({ type: 'CloseRoyaltyYear', data: { year, assessmentId: `a-${year}`, today } });
 const pay = (data: Partial<RecordPayment['data']> = {}): RecordPayment => ({
   type: 'RecordPayment', data: { paymentId: 'pay-1', amount: '60000.00', currency: 'CNY', receivedOn: '2025-02-01', reference: 'wire 42', today: '2025-03-01', ...data },
@@ -37,8 +38,13 @@ describe('AchieveMilestone', () => {
 
   it('refuses an achievement outside the term, or after a termination', () => {
     expect(refusal(given(granted).when(achieve('FDA', '2024-12-31')))).toMatchObject({ code: 'outside-term', kind: 'rule', field: 'achievedOn' });
-    expect(refusal(given(granted).when(achieve('FDA', '2035-01-01')))).toMatchObject({ code: 'outside-term' });
+    expect(refusal(given(granted).when(achieve('FDA', '2035-01-01', '2036-01-01')))).toMatchObject({ code: 'outside-term' });
     expect(refusal(given(history(grant(), terminate())).when(achieve('FDA', '2026-07-01')))).toMatchObject({ code: 'outside-term' });
+  });
+
+  it('refuses an achievement dated after today: it would be billed before it happened', () => {
+    expect(refusal(given(granted).when(achieve('FDA', '2026-06-01', '2026-05-31')))).toMatchObject({ code: 'date-in-future', kind: 'rule', field: 'achievedOn' });
+    expect(given(granted).when(achieve('FDA', '2026-06-01', '2026-06-01'))()[0].type).toBe('MilestoneAchieved');
   });
 });
 
@@ -116,6 +122,10 @@ describe('RecordPayment', () => {
     expect(refusal(given(granted).when(pay({ amount: '1.005' })))).toBeInstanceOf(InvalidDecimal);
   });
 
+  it('refuses a blank reference, as a blank termination reason', () => {
+    expect(refusal(given(granted).when(pay({ reference: '   ' })))).toMatchObject({ code: 'required', kind: 'rule', field: 'reference' });
+  });
+
   it('refuses the same payment twice (409), and a license never granted (404)', () => {
     expect(refusal(given(history(grant(), pay())).when(pay()))).toMatchObject({ code: 'payment-exists', kind: 'conflict' });
     expect(refusal(given([]).when(pay()))).toMatchObject({ code: 'license-not-found', kind: 'not-found' });
@@ -139,6 +149,18 @@ describe('TerminateLicense', () => {
   it('refuses a date before the license starts, or after it expires', () => {
     expect(refusal(given(granted).when(terminate('2024-12-31')))).toMatchObject({ code: 'termination-before-start', kind: 'rule', field: 'effectiveOn' });
     expect(refusal(given(granted).when(terminate('2035-01-01')))).toMatchObject({ code: 'termination-after-expiry', field: 'effectiveOn' });
+  });
+
+  it('refuses a date that would leave later reports, milestones or closed years standing outside the term', () => {
+    const refused = (facts: Parameters<typeof history>, effectiveOn: string, what: string) =>
+      expect(refusal(given(history(...facts)).when(terminate(effectiveOn)))).toMatchObject({
+        code: 'termination-before-recorded-facts', kind: 'rule', field: 'effectiveOn', message: expect.stringContaining(what),
+      });
+    refused([grant(), submit('r3', '2025-Q3', [line('100.00')])], '2025-01-15', 'the report for 2025-Q3');
+    refused([grant(), achieve('FDA', '2026-06-01')], '2026-05-31', 'milestone "FDA"');
+    refused([grant(), close(2026, '2027-01-02')], '2025-12-31', 'royalty year 2026');
+    // A period that starts on the termination date is within the term, as a report for it would be accepted.
+    expect(given(history(grant(), submit('r3', '2025-Q3', [line('100.00')]))).when(terminate('2025-07-01'))()[0].type).toBe('LicenseTerminated');
   });
 
   it('still accepts restatements and payments after termination', () => {

@@ -8,6 +8,11 @@ const close = (year: number, today = '2026-01-05'): LicenseCommand => ({ type: '
 const q1 = submit('r-q1', '2025-Q1', [line('520000.00', '40000.00')]);
 
 describe('SubmitSalesReport', () => {
+  it('refuses sublicense income finer than the currency\'s minor unit, as every other reported amount', () => {
+    expect(refusal(given(granted).when(submit('r1', '2025-Q1', [line('100.00')], { sublicenseIncome: '5000.005' })))).toMatchObject({ field: 'sublicenseIncome' });
+    expect(refusal(given(granted).when(submit('r1', '2025-Q1', [line('100.00')], { sublicenseIncome: '5000.005' })))).toBeInstanceOf(InvalidDecimal);
+  });
+
   it('converts a line in another currency at its fxRate, exactly, and rounds only the royalty', () => {
     const report = submit('r1', '2025-03', [
       line('1000.05', '0.05', { territory: 'US', currency: 'USD', fxRate: '7.1234' }),

@@ -47,6 +47,13 @@ export function requireGranted(state: LicenseState): GrantedLicense {
   return state;
 }
 
+/**
+ * A license's status on a day: a termination dated ahead (notice given) leaves it active until its
+ * effective date; reports for periods up to then are still taken.
+ */
+export const licenseStatusOn = (terminatedOn: string | null | undefined, today: string): 'active' | 'terminated' =>
+  terminatedOn != null && terminatedOn <= today ? 'terminated' : 'active';
+
 /** The last day of the license's effective term: its expiry, or an earlier termination date. */
 export function termEnd(license: GrantedLicense): string {
   const { expiresOn } = license.terms;

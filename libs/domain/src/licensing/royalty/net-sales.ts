@@ -1,4 +1,5 @@
 import { Big } from '../../money/big';
+import { minorUnit } from '../../money/currency';
 import { InvalidDecimal, parseDecimal } from '../../money/decimal';
 import { SalesLine } from './terms';
 
@@ -42,6 +43,7 @@ export function reportFigures(lines: readonly SalesLine[], licenseCurrency: stri
   return {
     netSales: netSalesOfReport(lines, licenseCurrency),
     units: unitsOfReport(lines),
-    sublicenseIncome: sublicenseIncome === undefined ? new Big(0) : parseDecimal(sublicenseIncome, 'sublicenseIncome'),
+    // Money in the license currency, to its minor unit like every other amount a licensee reports.
+    sublicenseIncome: sublicenseIncome === undefined ? new Big(0) : parseDecimal(sublicenseIncome, 'sublicenseIncome', { maxScale: minorUnit(licenseCurrency) }),
   };
 }
