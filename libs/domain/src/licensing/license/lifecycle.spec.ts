@@ -1,7 +1,7 @@
 import { InvalidDecimal } from '../../money/decimal';
 import { AchieveMilestone, CloseRoyaltyYear, RecordPayment, TerminateLicense } from './commands';
 import { licenseSummary } from './summary';
-import { given, grant, history, line, refusal, stateOf, submit } from './license.test-kit';
+import { assessments, given, grant, history, line, refusal, stateOf, submit } from './license.test-kit';
 
 const granted = history(grant());
 const achieve = (code: string, achievedOn = '2026-06-01', today = '2030-01-01'): AchieveMilestone =>
@@ -49,6 +49,19 @@ describe('AchieveMilestone', () => {
 });
 
 describe('CloseRoyaltyYear', () => {
+  it('measures the year by what its reports were charged after a cap: the minimum is a floor, never less', () => {
+    // 2025 reaches the lifetime cap of 150.00; 2026's 10.00 of royalty is never charged, so 2026 owes its whole minimum.
+    const royalty = { tiers: [{ ratePercent: '10' }], tierBasis: 'calendar-year' as const, minimumAnnual: '100.00', lifetimeCap: '150.00' };
+    const stream = history(grant({ royalty }), submit('r1', '2025-Q1', [line('1500.00')]), close(2025), submit('r2', '2026-Q1', [line('100.00')], { today: '2026-04-02' }));
+    expect(assessments(stream).map((a) => a.amount)).toEqual(['150.00', '0.00']);
+    expect(given(stream).when(close(2026, '2027-01-02'))()[0].data).toMatchObject({ runningRoyalties: '0.00', shortfall: '100.00' });
+  });
+
+  it('refuses a cap below the minimum at grant: no year could be charged its minimum', () => {
+    const royalty = { tiers: [{ ratePercent: '10' }], tierBasis: 'calendar-year' as const, minimumAnnual: '100.00', annualCap: '50.00' };
+    expect(refusal(given([]).when(grant({ royalty })))).toMatchObject({ code: 'invalid-royalty-terms', field: 'royalty.annualCap' });
+  });
+
   it('assesses no shortfall when the running royalties reach the minimum (sublicense share does not count)', () => {
     const royalty = { tiers: [{ ratePercent: '10' }], tierBasis: 'calendar-year' as const, minimumAnnual: '100.00', sublicenseSharePercent: '50' };
     const stream = history(grant({ royalty }), submit('r1', '2025-Q1', [line('600.00')], { sublicenseIncome: '1000.00' }), submit('r2', '2025-Q3', [line('400.00')]));

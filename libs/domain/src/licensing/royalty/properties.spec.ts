@@ -2,6 +2,7 @@ import Big from 'big.js';
 import fc from 'fast-check';
 import { Rounding, roundToCurrency } from '../../money/money';
 import { assessWindow, WindowInput, WindowReport } from './assess';
+import { minimumShortfall } from './minimum';
 import { restate, restatementDeltas } from './restatement';
 import { RoyaltyTerms } from './terms';
 import { tierBreakdown } from './tiers';
@@ -89,6 +90,25 @@ describe('royalty engine properties', () => {
         expect(total.eq(expected)).toBe(true);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('a year is charged at least its minimum: its reports\' royalty plus the shortfall, whatever a cap took off', () => {
+    fc.assert(
+      fc.property(
+        windowArb, fc.integer({ min: 0, max: 50_000 }), fc.integer({ min: 0, max: 50_000 }), fc.constantFrom('annualCap', 'lifetimeCap'), fc.integer({ min: 0, max: 100_000 }),
+        (w, minimum, extra, cap, prior) => {
+          // Caps at or above the minimum (one below it is refused at grant); a lifetime cap partly used by earlier years.
+          const terms = { ...w.terms, minimumAnnual: String(minimum), [cap]: String(minimum + extra) };
+          const assessed = assessWindow({ ...inputOf(w), terms, priorLifetimeRoyalty: new Big(prior) });
+          const charged = sum(assessed.map((a) => a.royalty));
+          const shortfall = minimumShortfall(terms, assessed, w.currency, w.rounding);
+          // Sublicense income is zero here: every charged amount is running royalty.
+          expect(charged.plus(shortfall).gte(minimum)).toBe(true);
+          expect(shortfall.eq(0) || charged.plus(shortfall).eq(minimum)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

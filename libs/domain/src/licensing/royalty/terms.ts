@@ -99,6 +99,17 @@ export function validateRoyaltyTerms(terms: RoyaltyTerms, currency?: string): st
   for (const key of ['minimumAnnual', 'upfrontFee', 'annualCap', 'lifetimeCap'] as const) {
     if (terms[key] !== undefined) check(problems, () => parseDecimal(terms[key], `royalty.${key}`, { maxScale }));
   }
+  // A cap below the minimum contradicts it: no year could be charged its minimum.
+  for (const cap of ['annualCap', 'lifetimeCap'] as const) {
+    if (terms[cap] === undefined || terms.minimumAnnual === undefined) continue;
+    try {
+      if (parseDecimal(terms[cap], `royalty.${cap}`).lt(parseDecimal(terms.minimumAnnual, 'royalty.minimumAnnual'))) {
+        problems.push(`royalty.${cap} ${terms[cap]} is below royalty.minimumAnnual ${terms.minimumAnnual}`);
+      }
+    } catch {
+      // Either amount is not a decimal: named above.
+    }
+  }
   // A per-unit rate may be finer than the minor unit (0.125 per unit); it is rounded once assessed.
   if (terms.perUnit !== undefined) check(problems, () => parseDecimal(terms.perUnit, 'royalty.perUnit'));
   if (terms.sublicenseSharePercent !== undefined) {
