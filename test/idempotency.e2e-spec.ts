@@ -16,6 +16,13 @@ describeOnEveryStore('Idempotency-Key on POST', (kind) => {
     expect(await eventCount(ledger.store)).toBe(count);
   });
 
+  it('takes a body with a field set to null as the same body without it, as validation does', async () => {
+    const first = await ledger.http.post('/parties').set('Idempotency-Key', 'reg-westlake').send({ name: 'Westlake', kind: 'university', note: null }).expect(201);
+    const again = await ledger.http.post('/parties').set('Idempotency-Key', 'reg-westlake').send({ name: 'Westlake', kind: 'university' }).expect(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  });
+
   it('refuses the same key with another body (422), appending nothing', async () => {
     await ledger.http.post('/parties').set('Idempotency-Key', 'reg-northwind').send({ name: 'Northwind', kind: 'company' }).expect(201);
     const count = await eventCount(ledger.store);

@@ -8,7 +8,7 @@ import { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { Observable, from, lastValueFrom } from 'rxjs';
 import { AuthenticatedRequest } from '../auth/access.guard';
-import { RequestValidationFailed } from './validation';
+import { RequestValidationFailed, withoutNulls } from './validation';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const SHOWN_ONCE = 'ledger:shown-once';
@@ -75,7 +75,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw new RequestValidationFailed([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1-200 visible ASCII characters' }]);
     }
     const key = `${req.principal?.keyId ?? 'anonymous'} ${header}`; // header has no spaces: an unambiguous join
-    const hash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${canonical(req.body)}`).digest('hex');
+    const hash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${canonical(withoutNulls(req.body))}`).digest('hex');
     return from(this.run(key, hash, context, next));
   }
 

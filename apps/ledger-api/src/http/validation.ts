@@ -43,9 +43,10 @@ function nulFields(value: unknown, field: string): string[] {
  * A body's fields set to null, left out: clients commonly send null for an optional field they do not
  * use, and `@IsOptional()` lets null through to code that tells a field left out by `undefined`
  * (`antiDilution: null` once made a deal whose rounds answered 500). A required field sent as null is
- * then refused as missing, by name. Nulls inside arrays stay, for their validators to refuse.
+ * then refused as missing, by name; an unknown one sent as null is dropped like any null. Nulls inside
+ * arrays stay, for their validators to refuse. Idempotency keys hash the body the same way.
  */
-function withoutNulls(value: unknown): unknown {
+export function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));

@@ -114,6 +114,14 @@ describe('equity for IP', () => {
     expect(run([round('r2', '1000', '1.00', '2025-08-01')], sold).at(-1)).toMatchObject({ type: 'FundingRoundRecorded' });
   });
 
+  it('keeps the latest date of a log recorded before date order was required, whatever came last', () => {
+    // Such a log may end with a sale dated back before a round: the round's date still bounds what comes next.
+    const rounded = run([grantCommand(), round('r1', '2500000', '2.00', '2025-06-30')]);
+    const backdated: EquityEvent = { type: 'EquityLiquidated', data: {
+      liquidityId: 'old', dealId: 'd', holderId: U, sharesSold: '1', proceeds: '1.00', currency: 'CNY', occurredOn: '2025-03-01' } };
+    expect(given([...rounded, backdated]).when(round('r2', '1000', '1.00', '2025-04-01'))).toThrow(expect.objectContaining({ code: 'date-out-of-order', field: 'closedOn' }));
+  });
+
   it('refuses a grant, round or sale dated after today', () => {
     const future = (field: string) => expect.objectContaining({ code: 'date-in-future', field });
     expect(given([]).when(grantCommand({ grantedOn: '2030-01-02' }))).toThrow(future('grantedOn'));

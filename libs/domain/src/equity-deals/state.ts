@@ -30,6 +30,9 @@ function ratio(numerator: bigint, denominator: bigint) {
   return { numerator: (numerator / d).toString(), denominator: (denominator / d).toString() };
 }
 
+/** Logs recorded before rounds and sales had to come in date order may hold one dated back: keep the latest. */
+const later = (a: string, b: string) => (b > a ? b : a);
+
 const plus = (a: string | undefined, b: Big | string) => new Big(a ?? '0').plus(b).toFixed();
 
 function credit(deal: GrantedDeal, holdings: ShareHolding[], costPerShare: Big): GrantedDeal {
@@ -68,7 +71,7 @@ export function evolveEquity(state: EquityState, event: EquityEvent): EquityStat
       };
     }
     case 'FundingRoundRecorded':
-      return { ...state, fullyDilutedShares: event.data.fullyDilutedShares, cumulativeRaised: event.data.cumulativeRaised, latestOn: event.data.closedOn };
+      return { ...state, fullyDilutedShares: event.data.fullyDilutedShares, cumulativeRaised: event.data.cumulativeRaised, latestOn: later(state.latestOn, event.data.closedOn) };
     case 'AntiDilutionTopUpIssued':
       return credit(state, event.data.topUps, new Big(0));
     case 'AntiDilutionEnded':
@@ -81,7 +84,7 @@ export function evolveEquity(state: EquityState, event: EquityEvent): EquityStat
       const { numerator, denominator } = state.protectedRatio;
       return {
         ...state,
-        latestOn: event.data.occurredOn,
+        latestOn: later(state.latestOn, event.data.occurredOn),
         protectedRatio: ratio(BigInt(numerator) * (before - BigInt(sharesSold)), BigInt(denominator) * before),
         shares: { ...state.shares, [holderId]: held.minus(sharesSold).toFixed() },
         costBasis: { ...state.costBasis, [holderId]: basis.minus(basis.times(sharesSold).div(held)).toFixed() },

@@ -5,7 +5,7 @@ import { requireDate, requireDateByToday, yearEnd, yearStart } from '../calendar
 import { allocateToLicensors } from './assessments';
 import { AchieveMilestone, CloseRoyaltyYear } from './commands';
 import { LicenseEvent } from './events';
-import { reassess, windowReportsOf, yearFigures } from './reassess';
+import { hasCap, reassess, windowReportsOf, yearFigures } from './reassess';
 import { LicenseState, requireGranted, termEnd } from './state';
 
 /** A milestone of the terms, achieved once within the (effective) term, assessed at its amount. */
@@ -77,6 +77,7 @@ export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseSt
         minimumAnnual: fmt(new Big(royalty.minimumAnnual ?? 0)),
         shortfall: fmt(shortfall),
         closedOn: today,
+        ...(hasCap(license) ? { withinCaps: true as const } : {}),
       },
     },
   ];

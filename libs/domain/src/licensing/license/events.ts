@@ -115,7 +115,11 @@ export type RoyaltyAssessed = DomainEvent<'RoyaltyAssessed', RoyaltyAssessment>;
 export type MilestoneAchieved = DomainEvent<'MilestoneAchieved', { code: string; achievedOn: string; amount: string }>;
 export type RoyaltyYearClosed = DomainEvent<
   'RoyaltyYearClosed',
-  { year: number; runningRoyalties: string; minimumAnnual: string; shortfall: string; closedOn: string }
+  {
+    year: number; runningRoyalties: string; minimumAnnual: string; shortfall: string; closedOn: string;
+    /** The shortfall is bounded by what the caps leave (recorded for licenses with a cap; earlier closes were not). */
+    withinCaps?: true;
+  }
 >;
 export type PaymentReceived = DomainEvent<
   'PaymentReceived',

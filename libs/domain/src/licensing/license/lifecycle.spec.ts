@@ -1,5 +1,6 @@
 import { InvalidDecimal } from '../../money/decimal';
 import { AchieveMilestone, CloseRoyaltyYear, RecordPayment, TerminateLicense } from './commands';
+import { licenseStatusOn } from './state';
 import { licenseSummary } from './summary';
 import { assessments, given, grant, history, line, refusal, stateOf, submit } from './license.test-kit';
 
@@ -49,12 +50,30 @@ describe('AchieveMilestone', () => {
 });
 
 describe('CloseRoyaltyYear', () => {
-  it('measures the year by what its reports were charged after a cap: the minimum is a floor, never less', () => {
-    // 2025 reaches the lifetime cap of 150.00; 2026's 10.00 of royalty is never charged, so 2026 owes its whole minimum.
-    const royalty = { tiers: [{ ratePercent: '10' }], tierBasis: 'calendar-year' as const, minimumAnnual: '100.00', lifetimeCap: '150.00' };
-    const stream = history(grant({ royalty }), submit('r1', '2025-Q1', [line('1500.00')]), close(2025), submit('r2', '2026-Q1', [line('100.00')], { today: '2026-04-02' }));
+  const capped = { tiers: [{ ratePercent: '10' }], tierBasis: 'calendar-year' as const, minimumAnnual: '100.00', lifetimeCap: '150.00' };
+  const cappedStream = () => history(
+    grant({ royalty: capped }), submit('r1', '2025-Q1', [line('1500.00')]), close(2025), submit('r2', '2026-Q1', [line('100.00')], { today: '2026-04-02' }),
+  );
+
+  it('charges no minimum past a cap: a licensee that reached its lifetime cap owes nothing more', () => {
+    // 2025 reaches the lifetime cap of 150.00; 2026's 10.00 of royalty is not charged, and neither is a shortfall (it was 90.00).
+    const stream = cappedStream();
     expect(assessments(stream).map((a) => a.amount)).toEqual(['150.00', '0.00']);
-    expect(given(stream).when(close(2026, '2027-01-02'))()[0].data).toMatchObject({ runningRoyalties: '0.00', shortfall: '100.00' });
+    expect(given(stream).when(close(2026, '2027-01-02'))()).toEqual([{
+      type: 'RoyaltyYearClosed',
+      data: { year: 2026, runningRoyalties: '10.00', minimumAnnual: '100.00', shortfall: '0.00', closedOn: '2027-01-02', withinCaps: true },
+    }]);
+  });
+
+  it('keeps a year closed before caps bounded shortfalls as it was closed, through later restatements', () => {
+    // As the ledger recorded it before the rule: 2026's shortfall of 90.00, over the lifetime cap.
+    const legacy = [...cappedStream(),
+      { type: 'RoyaltyYearClosed', data: { year: 2026, runningRoyalties: '10.00', minimumAnnual: '100.00', shortfall: '90.00', closedOn: '2027-01-02' } },
+      { type: 'RoyaltyAssessed', data: { assessmentId: 'a-2026', kind: 'shortfall', year: 2026, date: '2026-12-31', amount: '90.00', currency: 'CNY',
+        allocations: [{ partyId: 'u', amount: '54.00' }, { partyId: 'c', amount: '36.00' }] } },
+    ] as ReturnType<typeof history>;
+    const restated = given(legacy).when({ type: 'RestateSalesReport', data: { reportId: 'r1', lines: [line('1500.00')], assessmentIds: ['x', 'y'], today: '2027-02-01' } })();
+    expect(restated.filter((e) => e.type === 'RoyaltyAssessed' && e.data.kind === 'shortfall-adjustment')).toEqual([]);
   });
 
   it('refuses a cap below the minimum at grant: no year could be charged its minimum', () => {
@@ -151,6 +170,12 @@ describe('TerminateLicense', () => {
     expect(events).toEqual([{ type: 'LicenseTerminated', data: { effectiveOn: '2026-06-30', reason: 'licensee breach' } }]);
     const state = stateOf([...granted, ...events]);
     expect(licenseSummary(state).status).toBe('terminated');
+  });
+
+  it('shows a license active through its termination date, the term\'s last day, and terminated after it', () => {
+    expect([licenseStatusOn('2025-06-30', '2025-06-29'), licenseStatusOn('2025-06-30', '2025-06-30'), licenseStatusOn('2025-06-30', '2025-07-01')])
+      .toEqual(['active', 'active', 'terminated']);
+    expect(licenseStatusOn(undefined, '2025-07-01')).toBe('active');
   });
 
   it('refuses a second termination (409)', () => {

@@ -1,6 +1,6 @@
 import { Big } from '../../money/big';
 import { assessWindow, ReportAssessment, WindowReport } from '../royalty/assess';
-import { assessedRunning, minimumShortfall } from '../royalty/minimum';
+import { assessedRunning, capRoom, minimumShortfall } from '../royalty/minimum';
 import { periodYear, windowKey } from '../royalty/period';
 import { restatementDeltas, RestatementAdjustment } from '../royalty/restatement';
 import { periodStart } from '../calendar';
@@ -112,15 +112,45 @@ export interface ShortfallChange {
   delta: Big;
 }
 
-/** Running (percentage + per-unit) royalty of one calendar year's reports, and its shortfall. */
-export function yearFigures(license: GrantedLicense, assessments: readonly ReportAssessment[], year: number) {
+/**
+ * What the reports of the year and of every year before it are charged: the reassessed royalty of
+ * those reassessed, the current royalty of the rest (earlier years a reassessment did not reach).
+ */
+function chargedThrough(license: GrantedLicense, assessments: readonly ReportAssessment[], year: number) {
+  const reassessed = new Map(assessments.map((a) => [a.reportId, a]));
+  let through = new Big(0);
+  let inYear = new Big(0);
+  const reports = [
+    ...Object.values(license.reports).map((r) => ({ period: r.period, royalty: reassessed.get(r.reportId)?.royalty ?? new Big(r.royalty) })),
+    ...assessments.filter((a) => license.reports[a.reportId] === undefined), // a report being submitted
+  ];
+  for (const { period, royalty } of reports) {
+    const y = periodYear(period);
+    if (y <= year) through = through.plus(royalty);
+    if (y === year) inYear = inYear.plus(royalty);
+  }
+  return { through, inYear };
+}
+
+/**
+ * Running (percentage + per-unit) royalty of one calendar year's reports, and its shortfall.
+ * `withinCaps`: the shortfall is bounded by what the caps leave (capRoom); years closed before that
+ * rule (their RoyaltyYearClosed has no `withinCaps`) keep the measure they were closed under, so a
+ * restatement never moves them for the rule's sake.
+ */
+export function yearFigures(license: GrantedLicense, assessments: readonly ReportAssessment[], year: number, withinCaps = true) {
   const { royalty: terms, currency, rounding } = license.terms;
   const inYear = assessments.filter((a) => periodYear(a.period) === year);
   // Lifetime tiers assess across years: the year's share of the rounded cumulative is what its reports were given.
   const before = terms.tierBasis !== 'lifetime' ? new Big(0)
     : assessments.filter((a) => periodYear(a.period) < year).reduce((sum, a) => sum.plus(a.runningExact), new Big(0));
-  return { running: assessedRunning(inYear, currency, rounding, before), shortfall: minimumShortfall(terms, inYear, currency, rounding, before) };
+  const charged = chargedThrough(license, assessments, year);
+  const room = withinCaps ? capRoom(terms, charged.inYear, charged.through) : undefined;
+  return { running: assessedRunning(inYear, currency, rounding, before), shortfall: minimumShortfall(terms, inYear, currency, rounding, before, room) };
 }
+
+/** Whether the terms have a cap, which bounds a shortfall (RoyaltyYearClosed's `withinCaps`). */
+export const hasCap = (license: GrantedLicense) => license.terms.royalty.annualCap !== undefined || license.terms.royalty.lifetimeCap !== undefined;
 
 /** Closed years whose shortfall a reassessment changes (their minimum is recomputed). */
 export function shortfallChanges(license: GrantedLicense, reassessment: Reassessment): ShortfallChange[] {
@@ -130,7 +160,7 @@ export function shortfallChanges(license: GrantedLicense, reassessment: Reassess
     .map(([key, closed]) => {
       const year = Number(key);
       const previous = new Big(closed.shortfall);
-      const restated = yearFigures(license, reassessment.assessments, year).shortfall;
+      const restated = yearFigures(license, reassessment.assessments, year, closed.withinCaps === true).shortfall;
       return { year, previous, restated, delta: restated.minus(previous) };
     })
     .filter((change) => !change.delta.eq(0))

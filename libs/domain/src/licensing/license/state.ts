@@ -19,6 +19,8 @@ export interface ClosedYear {
   minimumAnnual: string;
   /** The shortfall assessed so far: the closing one plus shortfall adjustments. */
   shortfall: string;
+  /** Closed under the rule that caps bound the shortfall (reassess.ts yearFigures). */
+  withinCaps?: true;
 }
 
 export interface GrantedLicense {
@@ -48,11 +50,11 @@ export function requireGranted(state: LicenseState): GrantedLicense {
 }
 
 /**
- * A license's status on a day: a termination dated ahead (notice given) leaves it active until its
- * effective date; reports for periods up to then are still taken.
+ * A license's status on a day: a termination's date is the term's last day (termEnd), so the license is
+ * active through it (notice given ahead, or a termination effective today) and terminated after it.
  */
 export const licenseStatusOn = (terminatedOn: string | null | undefined, today: string): 'active' | 'terminated' =>
-  terminatedOn != null && terminatedOn <= today ? 'terminated' : 'active';
+  terminatedOn != null && terminatedOn < today ? 'terminated' : 'active';
 
 /** The last day of the license's effective term: its expiry, or an earlier termination date. */
 export function termEnd(license: GrantedLicense): string {
@@ -126,8 +128,9 @@ export function evolveLicense(state: LicenseState, event: LicenseEvent): License
       return { ...state, milestones: { ...state.milestones, [code]: { achievedOn, amount } } };
     }
     case 'RoyaltyYearClosed': {
-      const { year, runningRoyalties, minimumAnnual, shortfall } = event.data;
-      return { ...state, closedYears: { ...state.closedYears, [String(year)]: { runningRoyalties, minimumAnnual, shortfall } } };
+      const { year, runningRoyalties, minimumAnnual, shortfall, withinCaps } = event.data;
+      const closed: ClosedYear = { runningRoyalties, minimumAnnual, shortfall, ...(withinCaps ? { withinCaps } : {}) };
+      return { ...state, closedYears: { ...state.closedYears, [String(year)]: closed } };
     }
     case 'PaymentReceived':
       return {

@@ -6,42 +6,55 @@ import { ReportAssessment } from './assess';
 import { RoyaltyTerms } from './terms';
 
 /**
- * A year's running royalty as its reports were charged: round(R + running) − round(R), R being the
+ * A year's running royalty as its reports were assessed: round(R + running) − round(R), R being the
  * running royalty of the same tier window before the year (0 for calendar-year tiers; the earlier
- * years' for lifetime tiers, whose reports are assessed as differences of the rounded cumulative),
- * and no more than the year's reports were charged in all: what an annual or lifetime cap took off
- * was never charged, and the minimum is a floor on what is (counting it left the year short of the
- * minimum by as much). Only earned percentage and per-unit royalties count; sublicense share,
- * upfront fee and milestones do not.
+ * years' for lifetime tiers, whose reports are assessed as differences of the rounded cumulative).
+ * Only earned percentage and per-unit royalties count; sublicense share, upfront fee and milestones do not.
  */
 export function assessedRunning(
-  yearAssessments: readonly Pick<ReportAssessment, 'runningExact' | 'royalty' | 'capped'>[],
+  yearAssessments: readonly Pick<ReportAssessment, 'runningExact'>[],
   currency: string,
   rounding: Rounding,
   before: Big = new Big(0),
 ): Big {
   const running = yearAssessments.reduce((sum, a) => sum.plus(a.runningExact), new Big(0));
-  const assessed = roundToCurrency(before.plus(running), currency, rounding).minus(roundToCurrency(before, currency, rounding));
-  // Only where a cap cut: otherwise the two differ at most by how sublicense royalty moved the rounding.
-  if (!yearAssessments.some((a) => a.capped)) return assessed;
-  const charged = yearAssessments.reduce((sum, a) => sum.plus(a.royalty), new Big(0));
-  return charged.lt(assessed) ? charged : assessed;
+  return roundToCurrency(before.plus(running), currency, rounding).minus(roundToCurrency(before, currency, rounding));
+}
+
+/**
+ * What the caps leave a year's shortfall: the annual cap less what the year's reports were charged,
+ * and the lifetime cap less what every report through the year was charged (never below zero).
+ * Undefined when the terms have no cap. A cap is a ceiling on royalty, the minimum a floor under it:
+ * a licensee whose sales reached a cap owes no minimum on top of it (with a lifetime cap used up,
+ * every later year would otherwise owe its whole minimum again).
+ */
+export function capRoom(terms: RoyaltyTerms, yearCharged: Big, chargedThroughYear: Big): Big | undefined {
+  const rooms = [
+    terms.annualCap === undefined ? undefined : new Big(terms.annualCap).minus(yearCharged),
+    terms.lifetimeCap === undefined ? undefined : new Big(terms.lifetimeCap).minus(chargedThroughYear),
+  ].filter((room): room is Big => room !== undefined);
+  if (rooms.length === 0) return undefined;
+  const least = rooms.reduce((a, b) => (b.lt(a) ? b : a));
+  return least.gt(0) ? least : new Big(0);
 }
 
 /**
  * Shortfall against the minimum annual royalty when a royalty year is closed:
- * max(0, minimumAnnual − the year's running royalty as assessed). Pass the assessments of one calendar
- * year, and for lifetime tiers the running royalty of the years before (`before`).
+ * max(0, minimumAnnual − the year's running royalty as assessed), and no more than `room`, what the
+ * caps leave (capRoom). Pass the assessments of one calendar year, and for lifetime tiers the running
+ * royalty of the years before (`before`).
  */
 export function minimumShortfall(
   terms: RoyaltyTerms,
-  yearAssessments: readonly Pick<ReportAssessment, 'runningExact' | 'royalty' | 'capped'>[],
+  yearAssessments: readonly Pick<ReportAssessment, 'runningExact'>[],
   currency: string,
   rounding: Rounding,
   before: Big = new Big(0),
+  room?: Big,
 ): Big {
   if (terms.minimumAnnual === undefined) return new Big(0);
   const minimum = parseDecimal(terms.minimumAnnual, 'royalty.minimumAnnual', { maxScale: minorUnit(currency) });
   const shortfall = minimum.minus(assessedRunning(yearAssessments, currency, rounding, before));
-  return shortfall.gt(0) ? shortfall : new Big(0);
+  if (shortfall.lte(0)) return new Big(0);
+  return room !== undefined && room.lt(shortfall) ? room : shortfall;
 }

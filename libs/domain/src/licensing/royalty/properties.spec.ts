@@ -2,7 +2,7 @@ import Big from 'big.js';
 import fc from 'fast-check';
 import { Rounding, roundToCurrency } from '../../money/money';
 import { assessWindow, WindowInput, WindowReport } from './assess';
-import { minimumShortfall } from './minimum';
+import { capRoom, minimumShortfall } from './minimum';
 import { restate, restatementDeltas } from './restatement';
 import { RoyaltyTerms } from './terms';
 import { tierBreakdown } from './tiers';
@@ -93,19 +93,24 @@ describe('royalty engine properties', () => {
     );
   });
 
-  it('a year is charged at least its minimum: its reports\' royalty plus the shortfall, whatever a cap took off', () => {
+  it('a shortfall tops a year up to its minimum as far as the caps leave room, never past a cap', () => {
     fc.assert(
       fc.property(
         windowArb, fc.integer({ min: 0, max: 50_000 }), fc.integer({ min: 0, max: 50_000 }), fc.constantFrom('annualCap', 'lifetimeCap'), fc.integer({ min: 0, max: 100_000 }),
         (w, minimum, extra, cap, prior) => {
-          // Caps at or above the minimum (one below it is refused at grant); a lifetime cap partly used by earlier years.
+          // A cap at or above the minimum (one below it is refused at grant); a lifetime cap partly used by earlier years.
           const terms = { ...w.terms, minimumAnnual: String(minimum), [cap]: String(minimum + extra) };
+          const limit = new Big(minimum + extra);
           const assessed = assessWindow({ ...inputOf(w), terms, priorLifetimeRoyalty: new Big(prior) });
           const charged = sum(assessed.map((a) => a.royalty));
-          const shortfall = minimumShortfall(terms, assessed, w.currency, w.rounding);
-          // Sublicense income is zero here: every charged amount is running royalty.
-          expect(charged.plus(shortfall).gte(minimum)).toBe(true);
-          expect(shortfall.eq(0) || charged.plus(shortfall).eq(minimum)).toBe(true);
+          const used = cap === 'annualCap' ? new Big(0) : new Big(prior); // what the cap counted before the year
+          const shortfall = minimumShortfall(terms, assessed, w.currency, w.rounding, new Big(0), capRoom(terms, charged, used.plus(charged)));
+          const total = charged.plus(shortfall);
+          expect(shortfall.gte(0)).toBe(true);
+          // Never past the cap, unless the reports alone were there already (then nothing is added).
+          expect(used.plus(total).lte(limit) || shortfall.eq(0)).toBe(true);
+          // The minimum is reached, or the cap is (earlier years may have reached it already).
+          expect(total.gte(minimum) || used.plus(total).gte(limit)).toBe(true);
         },
       ),
       { numRuns: 300 },
