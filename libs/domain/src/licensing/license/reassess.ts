@@ -144,8 +144,9 @@ export function yearFigures(license: GrantedLicense, assessments: readonly Repor
   // Lifetime tiers assess across years: the year's share of the rounded cumulative is what its reports were given.
   const before = terms.tierBasis !== 'lifetime' ? new Big(0)
     : assessments.filter((a) => periodYear(a.period) < year).reduce((sum, a) => sum.plus(a.runningExact), new Big(0));
-  const charged = chargedThrough(license, assessments, year);
-  const room = withinCaps ? capRoom(terms, charged.inYear, charged.through) : undefined;
+  // Only a license with a cap needs what its reports were charged (a walk over all of them).
+  const charged = withinCaps && hasCap(license) ? chargedThrough(license, assessments, year) : undefined;
+  const room = charged && capRoom(terms, charged.inYear, charged.through);
   return { running: assessedRunning(inYear, currency, rounding, before), shortfall: minimumShortfall(terms, inYear, currency, rounding, before, room) };
 }
 
