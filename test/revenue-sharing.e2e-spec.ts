@@ -103,6 +103,21 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     expect(rows[2]).toContain('2025-03-31,royalty,inventor,1944.00,CNY');
   });
 
+  it('tags each CSV period apart: a cached year is never served for half of it', async () => {
+    // Before, the CSV ETag came from the party's lines through `to` alone: the same for any `from`.
+    const csv = (query: string, ifNoneMatch?: string) => {
+      const req = ledger.http.get(`/parties/${w.lin}/statement?${query}`).set('Accept', 'text/csv');
+      return ifNoneMatch === undefined ? req : req.set('If-None-Match', ifNoneMatch);
+    };
+    const year = await csv('from=2025-01-01&to=2025-12-31').expect(200);
+    const half = await csv('from=2025-07-01&to=2025-12-31', year.headers.etag as string).expect(200);
+    expect(half.headers.etag).not.toBe(year.headers.etag);
+    expect(half.text.trim().split('\n').length).toBeLessThan(year.text.trim().split('\n').length);
+    await csv('from=2025-07-01&to=2025-12-31', half.headers.etag as string).expect(304);
+    const asOf = await csv('from=2025-01-01&to=2025-12-31&asOf=2025-01-01', year.headers.etag as string).expect(200);
+    expect(asOf.headers.etag).not.toBe(year.headers.etag);
+  });
+
   it('pays out up to the payable balance and refuses more; a statement changes its ETag only then', async () => {
     const url = () => `/parties/${w.lin}/statement?minPosition=${position}`;
     const tagged = (await ledger.http.get(url()).expect(200)).headers.etag as string;

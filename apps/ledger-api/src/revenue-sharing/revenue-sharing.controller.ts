@@ -104,7 +104,8 @@ export class RevenueSharingController {
       res.type('application/json').send(body);
       return;
     }
-    tag(['csv', CSV_COLUMNS, statement.version]);
+    // The lines' version counts the party's lines through `to` and `asOf`, not from `from`: the period goes in too.
+    tag(['csv', CSV_COLUMNS, from ?? null, to ?? null, recordedBy ?? null, statement.version]);
     res.type('text/csv').attachment(`statement-${partyId}.csv`).send(stringify(
       statementLines(statement).map((l) => ({ ...l, ...l.source, sourceEventId: l.source.eventId })),
       { header: true, columns: CSV_COLUMNS },
