@@ -1,3 +1,4 @@
+import Big from 'big.js';
 import { DistributionProcessManager } from '@ledger/ledger';
 import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
 import { expectBooksBalanced, post, registerCast, salesLine, WorkedExample, workedLicenseTerms } from './support/worked-example';
@@ -167,6 +168,25 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     const milestone = lines.find((l) => l.kind === 'milestone')!;
     expect([milestone.amount, milestone.policyVersion]).toEqual(['2160.00', 2]); // 12,000 × 90 % × 40 % × 50 %
     expect(lines.filter((l) => l.kind !== 'milestone').every((l) => l.policyVersion === 1)).toBe(true);
+    await expectBooksBalanced(ledger);
+  });
+
+  it('decides payouts racing on one party one after another: none overdraws, none is told 409', async () => {
+    // Before, every payout but one of those that read the party's stream together was refused with
+    // 409, though the client had stated no expected revision; the ledger's allocations race them too.
+    const closing = async () => new Big((await statement(w.chen, 'from=2025-01-01')).currencies[0].closing);
+    const before = await closing();
+    const quarter = before.div(4).round(2, Big.roundDown).toFixed(2);
+    const sent = await Promise.all([1, 2, 3, 4, 5].map((n) => ledger.http.post(`/parties/${w.chen}/payouts`)
+      .send({ amount: quarter, currency: 'CNY', paidOn: '2026-01-20', reference: `RACE-${n}` })));
+    expect(sent.map((r) => r.status).sort()).toEqual([201, 201, 201, 201, 422]);
+    expect(sent.find((r) => r.status === 422)!.body.errors).toEqual([{ field: 'amount', message: expect.stringContaining('exceeds the payable balance') }]);
+    for (const r of sent) if (r.status === 201) track(r.body);
+    expect((await closing()).eq(before.minus(new Big(quarter).times(4)))).toBe(true);
+    const policies = await Promise.all(['31', '32', '33'].map((sharePercent) => ledger.http.put(`/parties/${w.university}/distribution-policy`)
+      .send({ adminFeePercent: '10', recoverPatentCosts: false, shares: [{ beneficiary: 'inventors', sharePercent }] })));
+    expect(policies.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(policies.map((r) => r.body.version).sort()).toEqual([3, 4, 5]);
     await expectBooksBalanced(ledger);
   });
 });

@@ -1,5 +1,5 @@
 import { Decider, DomainEvent } from '@ledger/domain';
-import { EventStore, NewEvent } from '@ledger/event-store';
+import { EventStore, NewEvent, WrongExpectedRevision } from '@ledger/event-store';
 import { randomUUID } from 'node:crypto';
 import { CommandContext, metadataFor } from './command-context';
 import { Folded, deciderFold, streamStatesOf } from './stream-states';
@@ -74,4 +74,26 @@ export async function handleCommands<Command, Event extends DomainEvent, State>(
   const { nextRevision, position } = await store.append(streamId, appending, { expectedRevision: loaded.revision ?? 'no_stream' });
   states.remember(streamId, fold, state, nextRevision);
   return { events, state, nextRevision, position };
+}
+
+/** How often a command whose append lost a race is decided again before the conflict reaches the client. */
+const CONFLICT_ATTEMPTS = 8;
+
+/**
+ * Runs a command's whole handling (its reads of read models included) again when its append lost a
+ * race for the stream: no client states an expected revision, so the conflict is only that the state
+ * it was decided on is gone, and the ledger itself appends to some streams (allocations to a party's)
+ * at any moment. Each attempt decides on the stream as it now is, so a rule (a payout's balance) is
+ * checked against what won the race. Past the last attempt the conflict stands (409).
+ */
+export async function retryingConflicts<T>(handle: () => Promise<T>, attempts = CONFLICT_ATTEMPTS): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handle();
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevision) || attempt >= attempts) throw error;
+    }
+    // A few ms, random, so writers that lost together do not read and race again in step.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 * attempt));
+  }
 }

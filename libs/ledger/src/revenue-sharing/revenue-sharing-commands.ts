@@ -1,9 +1,10 @@
-import { Inject } from '@nestjs/common';
+import { Inject, ServiceUnavailableException } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RecordPayout, SetDistributionPolicy, distributionDecider, partyStream } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { CommandContext } from '../command-handling/command-context';
-import { handleCommand } from '../command-handling/handle-command';
+import { handleCommand, retryingConflicts } from '../command-handling/handle-command';
+import { deciderFold, streamStatesOf } from '../command-handling/stream-states';
 import { registeredParties } from '../command-handling/stream-facts';
 import { EVENT_STORE } from '../event-store/tokens';
 import { ProjectionRunner } from '../projections/projection-runner';
@@ -33,10 +34,11 @@ export class SetDistributionPolicyHandler implements ICommandHandler<SetDistribu
   async execute({ policy, ctx }: SetDistributionPolicyCommand): Promise<PolicyOutcome> {
     const named = policy.bands.flatMap((b) => b.shares.map((s) => s.beneficiary)).filter((b) => b !== 'inventors');
     const knownParties = await registeredParties(this.store, named);
-    const { state, position } = await handleCommand(
+    // The distribution process manager appends allocations to the same stream at any moment.
+    const { state, position } = await retryingConflicts(() => handleCommand(
       this.store, partyStream(policy.partyId), distributionDecider,
       { type: 'SetDistributionPolicy', data: { ...policy, knownParties } }, ctx,
-    );
+    ));
     return { version: state.latestVersion, position };
   }
 }
@@ -52,15 +54,22 @@ export class RecordPayoutHandler implements ICommandHandler<RecordPayoutCommand>
     private readonly runner: ProjectionRunner,
   ) {}
 
-  async execute({ payout, ctx }: RecordPayoutCommand): Promise<{ position: bigint }> {
-    // The balance comes from the journal; let it catch up with the log first so a just-allocated
-    // amount counts. Two payouts racing on one party still conflict on the party stream's revision.
-    await this.runner.waitFor(await this.store.headPosition(), JOURNAL_CATCH_UP_MS);
-    const balance = await this.statements.payableBalance(payout.partyId, payout.currency, payout.paidOn);
-    const { position } = await handleCommand(
-      this.store, partyStream(payout.partyId), distributionDecider,
-      { type: 'RecordPayout', data: { ...payout, payableBalance: balance.toFixed() } }, ctx,
-    );
-    return { position };
+  execute({ payout, ctx }: RecordPayoutCommand): Promise<{ position: bigint }> {
+    return retryingConflicts(async () => {
+      // The party's stream first, then the balance from a journal that has taken in the log as it
+      // stands after that read: every payout and allocation the payout is decided beside is in the
+      // balance, and one appended since makes the append conflict and the payout decided again.
+      const stream = partyStream(payout.partyId);
+      const loaded = await streamStatesOf(this.store).load(stream, deciderFold(distributionDecider));
+      if (!(await this.runner.waitFor(await this.store.headPosition(), JOURNAL_CATCH_UP_MS))) {
+        throw new ServiceUnavailableException('the journal has not yet taken in the ledger: the balance is not known, retry shortly');
+      }
+      const balance = await this.statements.payableBalance(payout.partyId, payout.currency, payout.paidOn);
+      const { position } = await handleCommand(
+        this.store, stream, distributionDecider,
+        { type: 'RecordPayout', data: { ...payout, payableBalance: balance.toFixed() } }, ctx, { loaded },
+      );
+      return { position };
+    });
   }
 }
