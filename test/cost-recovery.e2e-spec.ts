@@ -52,6 +52,18 @@ describe('patent-cost recovery, whenever the process manager gets to the income'
     expect(await allocated(university)).toEqual([['inventor 500.00', 'retained 500.00']]);
   });
 
+  it('refuses a cost dated after today (it would be recovered before it is spent), appending nothing', async () => {
+    const { university, license } = await licenseWithFee();
+    const patent = ((await ledger.http.get(`/licenses/${license}`).expect(200)).body as { patentIds: string[] }).patentIds[0];
+    const before = (await ledger.store.readAll()).length;
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const refused = await ledger.http.post(`/patents/${patent}/costs`)
+      .send({ partyId: university, amount: '50.00', currency: 'CNY', incurredOn: tomorrow, description: 'renewal' }).expect(422);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body.errors).toEqual([{ field: 'incurredOn', message: expect.stringContaining('has not come yet') }]);
+    expect((await ledger.store.readAll()).length).toBe(before);
+  });
+
   it('recovers a cost recorded before the fee', async () => {
     const { university } = await licenseWithFee(true);
     await ledger.settled();

@@ -4,7 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, PatentsQuery, RecordPatentCostCommand, RegisterPatentCommand } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { ProjectionFreshness } from '../http/min-position';
-import { RequestContext } from '../http/request-context';
+import { RequestContext, today } from '../http/request-context';
 import { PatentCostDto, RegisterPatentDto } from './patents.dto';
 import { OfficeOnly } from '../auth/access-policy';
 
@@ -30,7 +30,7 @@ export class PatentsController {
   @Post(':id/costs')
   @HttpCode(201)
   async recordCost(@Param('id', notFound()) patentId: string, @Body() body: PatentCostDto, @RequestContext() ctx: CommandContext) {
-    const { id, position } = await this.commands.execute(new RecordPatentCostCommand({ patentId, costId: randomUUID(), ...body }, ctx));
+    const { id, position } = await this.commands.execute(new RecordPatentCostCommand({ patentId, costId: randomUUID(), ...body, today: today(ctx) }, ctx));
     return { costId: id, position: position.toString() };
   }
 

@@ -28,7 +28,7 @@ const register = (data: Partial<RegisterPatent['data']> = {}): RegisterPatent =>
 const registered = given([]).when(register())();
 const cost = (data: Partial<RecordPatentCost['data']> = {}): RecordPatentCost => ({
   type: 'RecordPatentCost',
-  data: { patentId: 'p1', costId: 'k1', partyId: 'u', amount: '12000', currency: 'CNY', incurredOn: '2024-05-01', description: 'filing fees', ...data },
+  data: { patentId: 'p1', costId: 'k1', partyId: 'u', amount: '12000', currency: 'CNY', incurredOn: '2024-05-01', description: 'filing fees', today: '2026-11-30', ...data },
 });
 
 describe('patent decider', () => {
@@ -92,6 +92,10 @@ describe('patent decider', () => {
       ]);
       const state = fold(patentDecider, [...registered, ...events]);
       expect(state.registered && state.costs.map((c) => c.amount)).toEqual(['12000.00']);
+    });
+    it('refuses a cost dated after today: it would be recovered from income before it is spent', () => {
+      expect(refusal(given(registered).when(cost({ incurredOn: '2026-12-01' })))).toMatchObject({ code: 'date-in-future', kind: 'rule', field: 'incurredOn' });
+      expect(given(registered).when(cost({ incurredOn: '2026-11-30' }))()).toHaveLength(1);
     });
     it('refuses a cost paid by a party that does not own the patent', () => {
       expect(refusal(given(registered).when(cost({ partyId: 'lin' })))).toMatchObject({ code: 'not-an-owner', kind: 'rule', field: 'partyId' });

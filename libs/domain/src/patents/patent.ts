@@ -1,7 +1,7 @@
 import { isCurrencyCode, minorUnit } from '../money/currency';
 import { parseDecimal } from '../money/decimal';
 import { formatAmount } from '../money/money';
-import { requireDate } from '../licensing/calendar';
+import { requireDate, requireDateByToday } from '../licensing/calendar';
 import { Decider, DomainEvent } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { ShareLine, validateShareTable } from './shares';
@@ -32,7 +32,8 @@ export interface PatentCost {
 
 /** `knownParties`: the ids of registered parties among owners and inventors, found by the handler. */
 export type RegisterPatent = { type: 'RegisterPatent'; data: PatentData & { knownParties: string[] } };
-export type RecordPatentCost = { type: 'RecordPatentCost'; data: PatentCost };
+/** `today`: the request's day; a cost is recorded once incurred (not kept in the event). */
+export type RecordPatentCost = { type: 'RecordPatentCost'; data: PatentCost & { today: string } };
 export type PatentCommand = RegisterPatent | RecordPatentCost;
 
 export type PatentRegistered = DomainEvent<'PatentRegistered', PatentData>;
@@ -77,7 +78,7 @@ function register(data: RegisterPatent['data'], state: PatentState): PatentEvent
   ];
 }
 
-function recordCost(data: PatentCost, state: PatentState): PatentEvent[] {
+function recordCost(data: RecordPatentCost['data'], state: PatentState): PatentEvent[] {
   if (!state.registered) throw new DomainError('patent-not-found', `patent ${data.patentId} is not registered`, 'not-found');
   if (state.costs.some((c) => c.costId === data.costId)) {
     throw new DomainError('cost-exists', `cost ${data.costId} is already recorded`, 'conflict', 'costId');
@@ -90,7 +91,8 @@ function recordCost(data: PatentCost, state: PatentState): PatentEvent[] {
   }
   const amount = parseDecimal(data.amount, 'amount', { maxScale: minorUnit(data.currency) });
   if (amount.eq(0)) throw new DomainError('amount-not-positive', 'amount must be greater than 0', 'rule', 'amount');
-  const incurredOn = requireDate(data.incurredOn, 'incurredOn');
+  // Recovery takes a cost from income by log position: one dated ahead would be recovered before it is spent.
+  const incurredOn = requireDateByToday(data.incurredOn, data.today, 'incurredOn');
   const description = typeof data.description === 'string' ? data.description.trim() : '';
   return [
     {

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { PatentCost, PatentData, patentDecider, patentStream } from '@ledger/domain';
+import { PatentData, RecordPatentCost, patentDecider, patentStream } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { CommandContext } from '../command-handling/command-context';
 import { handleCommand } from '../command-handling/handle-command';
@@ -19,7 +19,7 @@ export class RegisterPatentCommand extends Command<Appended> {
 }
 
 export class RecordPatentCostCommand extends Command<Appended> {
-  constructor(readonly cost: PatentCost, readonly ctx: CommandContext) {
+  constructor(readonly cost: RecordPatentCost['data'], readonly ctx: CommandContext) {
     super();
   }
 }
