@@ -14,6 +14,7 @@ import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ProjectionFreshness } from './http/min-position';
+import { ShutdownDrain } from './http/shutdown-drain';
 import { PerTokenThrottlerGuard, rateLimitModule } from './http/rate-limit';
 import { LicensesController } from './licensing/licenses.controller';
 import { SalesReportsController } from './licensing/sales-reports.controller';
@@ -61,6 +62,7 @@ export class AppModule implements NestModule {
       ],
       controllers: [ApiKeysController, PartiesController, PatentsController, LicensesController, SalesReportsController, RevenueSharingController, EquityController, HealthController, MetricsController],
       providers: [
+        ShutdownDrain,
         ProjectionFreshness,
         Authenticator,
         { provide: APP_GUARD, useClass: PerTokenThrottlerGuard },

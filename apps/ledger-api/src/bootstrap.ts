@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { ShutdownDrain } from './http/shutdown-drain';
 import { ledgerValidationPipe } from './http/validation';
 
 /** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
@@ -15,6 +16,8 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  // First: once shutdown begins, a request on a kept-alive connection is refused before any work.
+  app.use(app.get(ShutdownDrain).middleware);
   // Security headers; CORS stays off (Nest enables none unless asked). Swagger UI needs inline styles.
   app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));
   app.useBodyParser('json', { limit: '1mb' });

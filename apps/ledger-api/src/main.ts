@@ -22,7 +22,7 @@ function boundShutdown(app: INestApplication, timeoutMs: number) {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       setTimeout(() => {
-        app.get(Logger).error(`shutdown did not finish within ${timeoutMs} ms (SHUTDOWN_TIMEOUT_MS): a database may not be answering; exiting`, 'Shutdown');
+        app.get(Logger).error(`shutdown did not finish within ${timeoutMs} ms (SHUTDOWN_TIMEOUT_MS): requests in flight or a database not answering; exiting`, 'Shutdown');
         process.exit(1);
       }, timeoutMs).unref();
     });
