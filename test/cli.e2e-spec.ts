@@ -1,7 +1,7 @@
 import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
 import { PostgresEventStore, SqliteEventStore, EventStore } from '@ledger/event-store';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -181,6 +181,27 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     expect(readdirSync(dir)).not.toContain('typo'); // before: an empty ledger made there, "exported 0 events"
   }, 60000);
 
+  it('refuses a SQLite file that holds no ledger (the read-model file by mistake, another one), writing nothing into it', () => {
+    const foreign = join(dir, 'foreign', 'notes.sqlite');
+    mkdirSync(join(dir, 'foreign'));
+    const db = new Database(foreign);
+    db.exec('CREATE TABLE notes (body TEXT)');
+    db.close();
+    writeFileSync(join(dir, 'foreign', 'plain.txt'), 'not a database at all');
+    for (const path of [foreign, join(dir, 'foreign', 'plain.txt'), sqliteReadModelPath(source)]) {
+      for (const command of ['export', 'verify', 'rebuild']) {
+        const refused = cli({ SQLITE_PATH: path }, command);
+        expect(refused.status).toBe(1); // before: 0, "verified: the log up to position -1", or "exported 0 events"
+        expect(refused.stderr).toMatch(new RegExp(`^ledger-cli: no event store at ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(SQLITE_PATH\\): .+: ${command} works on an existing ledger\n$`));
+      }
+    }
+    const tables = new Database(foreign, { readonly: true });
+    expect(tables.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([{ name: 'notes' }]);
+    tables.close();
+    expect(readdirSync(join(dir, 'foreign')).sort()).toEqual(['notes.sqlite', 'plain.txt']); // no read models, no lease beside it
+    expect(cli({ SQLITE_PATH: source }, 'verify')).toMatchObject({ status: 0 });
+  }, 120000);
+
   it('refuses arguments a command does not take', () => {
     // before: `rebuild parties journal` rebuilt parties alone and exited 0
     for (const [args, expected] of [
@@ -303,6 +324,21 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     }
     expect(cli({ SQLITE_PATH: source }, 'verify')).toMatchObject({ status: 0 }); // free again once the API stopped
   }, 120000);
+
+  describePostgres('a PostgreSQL database that holds no ledger', () => it('is refused by export, verify and rebuild, which create nothing in it', async () => {
+    const database = await createTestDatabase('cli_foreign');
+    try {
+      await onPostgres(database!.url, 'CREATE TABLE invoices (id int)');
+      for (const command of ['export', 'verify', 'rebuild']) {
+        const refused = cli({ EVENT_STORE: 'postgres', DATABASE_URL: database!.url }, command);
+        expect(refused.status).toBe(1); // before: 0 and 21 ledger tables created in the database
+        expect(refused.stderr).toBe(`ledger-cli: no event store in the database at DATABASE_URL: it holds no events table: ${command} works on an existing ledger\n`);
+      }
+      expect(await onPostgres(database!.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ tablename: 'invoices' }]);
+    } finally {
+      await database?.drop();
+    }
+  }, 120000));
 
   describePostgres('into PostgreSQL', () => it('migrates the export (sqlite → postgres)', async () => {
     const database = await createTestDatabase('cli');

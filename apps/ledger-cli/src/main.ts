@@ -1,19 +1,18 @@
 import 'reflect-metadata';
 import { validateLedgerConfig } from '@ledger/ledger';
 import { CommandFactory } from 'nest-commander';
-import { existsSync } from 'node:fs';
 import { CliModule } from './cli.module';
+import { missingLedger } from './existing-ledger';
 
-/** Commands that work on an existing ledger: a mistyped SQLITE_PATH must not make them a new, empty one. */
+/** Commands that work on an existing ledger: a mistyped SQLITE_PATH must not make them a new, empty one, nor a ledger of a file that is none. */
 const ON_AN_EXISTING_LEDGER = new Set(['export', 'verify', 'rebuild']);
 
 /** ledger-cli rebuild [projection] | export [--out file] | import <file> | verify — exits non-zero on failure. */
 async function main() {
   const config = validateLedgerConfig(process.env);
   const command = process.argv[2];
-  if (config.EVENT_STORE === 'sqlite' && ON_AN_EXISTING_LEDGER.has(command) && !existsSync(config.SQLITE_PATH)) {
-    fail(new Error(`no event store at ${config.SQLITE_PATH} (SQLITE_PATH): ${command} works on an existing ledger`));
-  }
+  const missing = ON_AN_EXISTING_LEDGER.has(command) ? await missingLedger(config) : undefined;
+  if (missing) fail(new Error(`${missing}: ${command} works on an existing ledger`));
   await CommandFactory.run(CliModule, {
     // Nothing of Nest's own logging: a store that cannot be opened is one line from fail(), not a stack.
     logger: false,
