@@ -130,6 +130,14 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       [JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), revision: undefined }), 'revision is missing'],
       ['{"position": ', 'is not JSON'],
       [JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), id: JSON.parse(lines[0]).id }), `event id ${JSON.parse(lines[0]).id} is an earlier line's too`],
+      // Before, these were appended: a missing data failed midway with events already in, a null data or
+      // metadata without recordedAt was imported whole and broke the projections for good.
+      [JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), data: undefined }), 'data is missing or not an object'],
+      [JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), data: null }), 'data is missing or not an object'],
+      [JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), metadata: [] }), 'metadata is missing or not an object'],
+      [JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), metadata: { ...JSON.parse(lines[lines.length - 1]).metadata, recordedAt: undefined } }), 'metadata.recordedAt is missing'],
+      [JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), metadata: { ...JSON.parse(lines[lines.length - 1]).metadata, recordedAt: 'yesterday' } }), 'not an ISO instant'],
+      [JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), metadata: { ...JSON.parse(lines[lines.length - 1]).metadata, actor: undefined } }), 'metadata.actor is missing'],
     ]) {
       writeFileSync(broken, [...lines.slice(0, -1), bad].join('\n'));
       const refused = cli({ SQLITE_PATH: empty }, 'import', broken);

@@ -72,8 +72,27 @@ function parseLine(raw: string, lineNo: number): ExportedEvent {
   for (const field of ['position', 'revision'] as const) {
     if (!DIGITS.test(event[field])) throw new ImportRefused(`line ${lineNo}: ${field} ${event[field]} is not a whole number`);
   }
-  if (event.metadata === null || typeof event.metadata !== 'object') throw new ImportRefused(`line ${lineNo}: metadata is missing`);
+  if (!isPlainObject(event.data)) throw new ImportRefused(`line ${lineNo}: data is missing or not an object`);
+  const metadata = event.metadata as unknown;
+  if (!isPlainObject(metadata)) throw new ImportRefused(`line ${lineNo}: metadata is missing or not an object`);
+  // What every event records and the read models read: who, when, and the request it came from.
+  const actor = metadata.actor;
+  if (!isPlainObject(actor) || typeof actor.id !== 'string' || typeof actor.role !== 'string') {
+    throw new ImportRefused(`line ${lineNo}: metadata.actor is missing or has no id and role`);
+  }
+  for (const field of ['correlationId', 'causationId'] as const) {
+    if (typeof metadata[field] !== 'string') throw new ImportRefused(`line ${lineNo}: metadata.${field} is missing or not a string`);
+  }
+  if (typeof metadata.recordedAt !== 'string' || !INSTANT.test(metadata.recordedAt) || Number.isNaN(Date.parse(metadata.recordedAt))) {
+    throw new ImportRefused(`line ${lineNo}: metadata.recordedAt is missing or not an ISO instant`);
+  }
   return event;
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
