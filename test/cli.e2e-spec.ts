@@ -210,6 +210,15 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     expect(cli({ SQLITE_PATH: source }, 'verify')).toMatchObject({ status: 0 });
   }, 120000);
 
+  it('answers --help with the help and 0, an unknown command with commander\'s one line and 1', () => {
+    const help = cli({ SQLITE_PATH: source }, '--help');
+    expect(help).toMatchObject({ status: 0, stderr: '' }); // before: 1, and "ledger-cli: (outputHelp)"
+    expect(help.stdout).toContain('verify');
+    const unknown = cli({ SQLITE_PATH: source }, 'bogus');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr.trim().split('\n')).toEqual(["error: unknown command 'bogus'"]); // before: twice
+  }, 60000);
+
   it('refuses arguments a command does not take', () => {
     // before: `rebuild parties journal` rebuilt parties alone and exited 0
     for (const [args, expected] of [

@@ -17,7 +17,12 @@ async function main() {
     // Nothing of Nest's own logging: a store that cannot be opened is one line from fail(), not a stack.
     logger: false,
     abortOnError: false,
-    errorHandler: (error) => fail(error),
+    errorHandler: (error) => {
+      // commander has printed the help, or its own one-line usage error: only its exit code is left.
+      const { code, exitCode } = error as Error & { code?: string; exitCode?: number };
+      if (code?.startsWith('commander.')) process.exit(exitCode ?? 1);
+      fail(error);
+    },
     serviceErrorHandler: (error) => fail(error),
   });
 }
