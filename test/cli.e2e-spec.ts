@@ -23,6 +23,13 @@ function onReadModels(ledgerFile: string, sql: string) {
   }
 }
 
+/** An export's event lines, and its end line. */
+function exportLines(file: string): { events: string[]; end: string } {
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  return { events: lines.slice(0, -1), end: lines[lines.length - 1] };
+}
+const endLine = (events: number) => JSON.stringify({ endOfExport: { events } });
+
 const comparable = async (store: EventStore) =>
   (await store.readAll()).map((e) => ({ id: e.id, type: e.type, streamId: e.streamId, revision: e.revision, data: e.data, metadata: e.metadata }));
 
@@ -51,11 +58,12 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
   it('exports every event as NDJSON and imports it into a new store, identically', async () => {
     const out = cli({ SQLITE_PATH: source }, 'export', '--out', exported);
     expect(out).toMatchObject({ status: 0 });
-    const lines = readFileSync(exported, 'utf8').trim().split('\n');
-    expect(out.stderr).toContain(`exported ${lines.length} events`);
+    const { events, end } = exportLines(exported);
+    expect(out.stderr).toContain(`exported ${events.length} events`);
+    expect(end).toBe(endLine(events.length)); // the last line says how many came before it
     const imported = cli({ SQLITE_PATH: target }, 'import', exported);
     expect(imported).toMatchObject({ status: 0 });
-    expect(imported.stderr).toContain(`imported ${lines.length} events into the sqlite store`);
+    expect(imported.stderr).toContain(`imported ${events.length} events into the sqlite store`);
     const [a, b] = [new SqliteEventStore(source), new SqliteEventStore(target)];
     expect(await comparable(b)).toEqual(await comparable(a));
     await Promise.all([a.close(), b.close()]);
@@ -87,11 +95,12 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     // As from PostgreSQL after rolled-back appends (holes) or from EventStoreDB (encoded positions): every position 1,000 higher.
     const shifted = join(dir, 'shifted.ndjson');
     const up = (position: string) => (BigInt(position) + 1000n).toString();
-    writeFileSync(shifted, readFileSync(exported, 'utf8').trim().split('\n').map((line) => {
+    const { events: original, end } = exportLines(exported);
+    writeFileSync(shifted, [...original.map((line) => {
       const e = JSON.parse(line) as { position: string; type: string; data: { source?: { position: string } } };
       if (e.type === 'DistributionAllocated') e.data.source!.position = up(e.data.source!.position);
       return JSON.stringify({ ...e, position: up(e.position) });
-    }).join('\n'));
+    }), end].join('\n'));
     const moved = join(dir, 'moved.sqlite');
     expect(cli({ SQLITE_PATH: moved }, 'import', shifted)).toMatchObject({ status: 0 });
 
@@ -122,7 +131,7 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
   }, 120000);
 
   it('refuses an export with a bad line before appending anything, naming the line', async () => {
-    const lines = readFileSync(exported, 'utf8').trim().split('\n');
+    const { events: lines, end } = exportLines(exported);
     const broken = join(dir, 'broken.ndjson');
     const empty = join(dir, 'empty.sqlite');
     for (const [bad, message] of [
@@ -139,7 +148,7 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       [JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), metadata: { ...JSON.parse(lines[lines.length - 1]).metadata, recordedAt: 'yesterday' } }), 'not an ISO instant'],
       [JSON.stringify({ ...JSON.parse(lines[lines.length - 1]), metadata: { ...JSON.parse(lines[lines.length - 1]).metadata, actor: undefined } }), 'metadata.actor is missing'],
     ]) {
-      writeFileSync(broken, [...lines.slice(0, -1), bad].join('\n'));
+      writeFileSync(broken, [...lines.slice(0, -1), bad, end].join('\n'));
       const refused = cli({ SQLITE_PATH: empty }, 'import', broken);
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain(`line ${lines.length}`);
@@ -148,12 +157,26 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       expect(await store.headPosition()).toBe(-1n);
       await store.close();
     }
+    // Before, a file cut short on a line boundary imported and verified as a smaller ledger.
+    for (const [file, message] of [
+      [lines.slice(0, 20), 'the file ends after 20 events without the export\'s end line: it was cut short'],
+      [[...lines.slice(0, 20), endLine(21)], 'the end line counts 21 events, the file holds 20'],
+      [[...lines, end, lines[0]], `line ${lines.length + 2} follows the export's end line`],
+    ] as const) {
+      writeFileSync(broken, `${file.join('\n')}\n`);
+      const refused = cli({ SQLITE_PATH: empty }, 'import', broken);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(message);
+      const store = new SqliteEventStore(empty);
+      expect(await store.headPosition()).toBe(-1n);
+      await store.close();
+    }
   }, 120000);
 
   it('resumes an import cut short, and refuses a store that holds anything but the start of the file', async () => {
-    const lines = readFileSync(exported, 'utf8').trim().split('\n');
+    const { events: lines } = exportLines(exported);
     const start = join(dir, 'start.ndjson');
-    writeFileSync(start, `${lines.slice(0, 20).join('\n')}\n`); // what an interrupted import had appended
+    writeFileSync(start, `${[...lines.slice(0, 20), endLine(20)].join('\n')}\n`); // to append what an interrupted import had
     const resumed = join(dir, 'resumed.sqlite');
     expect(cli({ SQLITE_PATH: resumed }, 'import', start)).toMatchObject({ status: 0 });
     const rest = cli({ SQLITE_PATH: resumed }, 'import', exported);

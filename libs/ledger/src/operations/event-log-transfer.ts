@@ -23,7 +23,18 @@ async function* logOf(store: EventStore): AsyncGenerator<RecordedEvent> {
   }
 }
 
-/** Writes every event in global order, one JSON object a line; returns the count. */
+/**
+ * The last line of an export: how many events came before it. A file cut short (an export killed, a
+ * copy that stopped) ends on a whole line as often as not, and would otherwise import and verify as a
+ * smaller ledger.
+ */
+export interface ExportEnd {
+  endOfExport: { events: number };
+}
+
+const isEndLine = (value: object): value is ExportEnd => 'endOfExport' in value;
+
+/** Writes every event in global order, one JSON object a line, then the end line; returns the count. */
 export async function exportEvents(store: EventStore, write: (line: string) => Promise<void> | void): Promise<number> {
   let count = 0;
   for await (const e of logOf(store)) {
@@ -33,6 +44,8 @@ export async function exportEvents(store: EventStore, write: (line: string) => P
     await write(JSON.stringify(line));
     count++;
   }
+  const end: ExportEnd = { endOfExport: { events: count } };
+  await write(JSON.stringify(end));
   return count;
 }
 
@@ -57,8 +70,8 @@ const withSourcePosition = (event: ExportedEvent, position: string): ExportedEve
 
 const DIGITS = /^\d+$/;
 
-/** One line as an event, or why it is not one. */
-function parseLine(raw: string, lineNo: number): ExportedEvent {
+/** One line as an event or the end line, or why it is neither. */
+function parseLine(raw: string, lineNo: number): ExportedEvent | ExportEnd {
   let event: ExportedEvent;
   try {
     event = JSON.parse(raw) as ExportedEvent;
@@ -66,6 +79,10 @@ function parseLine(raw: string, lineNo: number): ExportedEvent {
     throw new ImportRefused(`line ${lineNo} is not JSON`);
   }
   if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new ImportRefused(`line ${lineNo} is not an event object`);
+  if (isEndLine(event)) {
+    if (!Number.isSafeInteger(event.endOfExport?.events)) throw new ImportRefused(`line ${lineNo}: the end line's endOfExport.events is not a count`);
+    return event;
+  }
   for (const field of ['position', 'streamId', 'revision', 'id', 'type'] as const) {
     if (typeof event[field] !== 'string' || event[field] === '') throw new ImportRefused(`line ${lineNo}: ${field} is missing or not a non-empty string`);
   }
@@ -97,7 +114,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Reads the whole export before anything is appended, so a bad line refuses the import with the
- * store untouched: every line an event, positions rising, each stream's revisions 0, 1, 2, …, every
+ * store untouched: every line an event but the end line, which must be last and count them, positions rising, each stream's revisions 0, 1, 2, …, every
  * event id once, and every allocation's source an earlier event of the file. Returns the positions
  * that are sources and how many events the file holds.
  */
@@ -108,10 +125,16 @@ async function checkExport(lines: AsyncIterable<string>): Promise<{ sources: Set
   const ids = new Set<string>();
   let last = -1n;
   let lineNo = 0;
+  let end: ExportEnd | undefined;
   for await (const raw of lines) {
     lineNo++;
     if (raw.trim() === '') continue;
+    if (end) throw new ImportRefused(`line ${lineNo} follows the export's end line`);
     const event = parseLine(raw, lineNo);
+    if (isEndLine(event)) {
+      end = event;
+      continue;
+    }
     const position = BigInt(event.position);
     if (position <= last) throw new ImportRefused(`line ${lineNo}: position ${position} does not follow ${last}: not an export in log order`);
     const expected = next.get(event.streamId) ?? 0n;
@@ -128,6 +151,13 @@ async function checkExport(lines: AsyncIterable<string>): Promise<{ sources: Set
     positions.add(event.position);
     next.set(event.streamId, expected + 1n);
     last = position;
+  }
+  if (!end) {
+    throw new ImportRefused(`the file ends after ${positions.size} events without the export's end line: it was cut short ` +
+      '(or written by a ledger-cli that wrote none: export the store again)');
+  }
+  if (end.endOfExport.events !== positions.size) {
+    throw new ImportRefused(`the end line counts ${end.endOfExport.events} events, the file holds ${positions.size}`);
   }
   return { sources, events: positions.size };
 }
@@ -174,7 +204,9 @@ export async function importEvents(
   for await (const raw of openLines()) {
     lineNo++;
     if (raw.trim() === '') continue;
-    let event = JSON.parse(raw) as ExportedEvent;
+    const line = JSON.parse(raw) as ExportedEvent | ExportEnd;
+    if (isEndLine(line)) break; // checked: the last line
+    let event = line;
     if (!next.done) {
       const had = next.value;
       if (had.id !== event.id || had.streamId !== event.streamId || had.revision.toString() !== event.revision) {
