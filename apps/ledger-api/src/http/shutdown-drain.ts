@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { NextFunction, Request, Response } from 'express';
 import { Server } from 'node:http';
@@ -15,8 +15,9 @@ const IDLE_SWEEP_MS = 50;
  * are closed, so the server closes once what it had taken in is answered.
  */
 @Injectable()
-export class ShutdownDrain implements BeforeApplicationShutdown {
+export class ShutdownDrain implements BeforeApplicationShutdown, OnApplicationShutdown {
   private draining = false;
+  private sweep?: NodeJS.Timeout;
   private readonly inFlight = new Set<Response>();
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
@@ -45,7 +46,11 @@ export class ShutdownDrain implements BeforeApplicationShutdown {
     if (!server) return;
     server.closeIdleConnections();
     // A connection whose answer was already under way when shutdown began goes idle later.
-    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS).unref();
-    server.once('close', () => clearInterval(sweep));
+    this.sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS).unref();
+  }
+
+  /** After Nest has closed the server (a server that never listened never emits 'close'). */
+  onApplicationShutdown(): void {
+    clearInterval(this.sweep);
   }
 }
