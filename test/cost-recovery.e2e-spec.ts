@@ -56,9 +56,9 @@ describe('patent-cost recovery, whenever the process manager gets to the income'
     const { university, license } = await licenseWithFee();
     const patent = ((await ledger.http.get(`/licenses/${license}`).expect(200)).body as { patentIds: string[] }).patentIds[0];
     const before = (await ledger.store.readAll()).length;
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const later = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10); // after today even across UTC midnight
     const refused = await ledger.http.post(`/patents/${patent}/costs`)
-      .send({ partyId: university, amount: '50.00', currency: 'CNY', incurredOn: tomorrow, description: 'renewal' }).expect(422);
+      .send({ partyId: university, amount: '50.00', currency: 'CNY', incurredOn: later, description: 'renewal' }).expect(422);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(refused.body.errors).toEqual([{ field: 'incurredOn', message: expect.stringContaining('has not come yet') }]);
     expect((await ledger.store.readAll()).length).toBe(before);

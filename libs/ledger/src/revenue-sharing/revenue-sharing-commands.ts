@@ -56,13 +56,18 @@ export class RecordPayoutHandler implements ICommandHandler<RecordPayoutCommand>
 
   execute({ payout, ctx }: RecordPayoutCommand): Promise<{ position: bigint }> {
     return retryingConflicts(async () => {
-      // The party's stream first, then the balance from a journal that has taken in the log as it
-      // stands after that read: every payout and allocation the payout is decided beside is in the
-      // balance, and one appended since makes the append conflict and the payout decided again.
+      // The balance comes from the journal: first let it take in the log, so a just-allocated amount
+      // counts. Then the payee's stream (its payouts), every event of which the journal must hold:
+      // a payout appended to it after this read makes the append conflict and this one decided again.
+      // Reading the stream before the wait would lose every race to the allocations appended meanwhile.
+      // An allocation to the payee (from a licensor's stream) after the balance is read is not seen:
+      // like a restatement down after a payout, it can leave the balance below zero.
+      await this.journalAt(await this.store.headPosition());
       const stream = partyStream(payout.partyId);
       const loaded = await streamStatesOf(this.store).load(stream, deciderFold(distributionDecider));
-      if (!(await this.runner.waitFor(await this.store.headPosition(), JOURNAL_CATCH_UP_MS))) {
-        throw new ServiceUnavailableException('the journal has not yet taken in the ledger: the balance is not known, retry shortly');
+      if (loaded.revision !== undefined) {
+        const [last] = await this.store.readStream(stream, { fromRevision: loaded.revision, maxCount: 1 });
+        await this.journalAt(last.position);
       }
       const balance = await this.statements.payableBalance(payout.partyId, payout.currency, payout.paidOn);
       const { position } = await handleCommand(
@@ -71,5 +76,15 @@ export class RecordPayoutHandler implements ICommandHandler<RecordPayoutCommand>
       );
       return { position };
     });
+  }
+
+  /**
+   * Until the journal has taken in `position` and the allocations process managers appended for what
+   * lies before it (runner.waitFor); 503 past the bound: the balance is not known.
+   */
+  private async journalAt(position: bigint): Promise<void> {
+    if (!(await this.runner.waitFor(position, JOURNAL_CATCH_UP_MS))) {
+      throw new ServiceUnavailableException('the journal has not yet taken in the ledger: the balance is not known, retry shortly');
+    }
   }
 }
