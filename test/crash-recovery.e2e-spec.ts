@@ -162,8 +162,10 @@ describe('crash recovery: the service is killed mid-stream of sales reports', ()
     expect([0, null]).toContain(exit.code);
     expect(exit.at - signalledAt).toBeLessThan(5000);
     expect(answers.filter((a) => a.status !== 201 && a.status !== 503 && a.status !== 0)).toEqual([]);
-    // Nothing is answered 201 long after the signal: what was in flight then, and no more.
-    expect(answers.filter((a) => a.status === 201 && a.at > signalledAt + 1000)).toEqual([]);
+    // Nothing is answered 201 long after the signal (before: for as long as clients kept sending), and
+    // the clients that went on sending were refused (503) or found their connection closed (0).
+    expect(answers.filter((a) => a.status === 201 && a.at > signalledAt + 3000)).toEqual([]);
+    expect(answers.filter((a) => a.status === 503 || a.status === 0).length).toBeGreaterThan(0);
     await ledger?.close();
     ledger = await startLedger('sqlite', { SQLITE_PATH: file3 });
     const streams = new Set((await ledger.store.readAll()).map((e) => e.streamId));

@@ -40,8 +40,11 @@ export class ShutdownDrain implements BeforeApplicationShutdown, OnApplicationSh
   beforeApplicationShutdown(): void {
     if (this.draining) return;
     this.draining = true;
-    // Node then writes `Connection: close` and ends the connection after the answer.
-    for (const res of this.inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+    // Node then writes `Connection: close` and ends the connection after that answer: only on the
+    // last request in flight on each connection, so a pipelined one behind it still gets its own.
+    const lastOnSocket = new Map<unknown, Response>();
+    for (const res of this.inFlight) lastOnSocket.set(res.req.socket, res); // a Set keeps arrival order
+    for (const res of lastOnSocket.values()) if (!res.headersSent) res.shouldKeepAlive = false;
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!server) return;
     server.closeIdleConnections();
