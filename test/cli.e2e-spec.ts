@@ -159,7 +159,7 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     }
     // Before, a file cut short on a line boundary imported and verified as a smaller ledger.
     for (const [file, message] of [
-      [lines.slice(0, 20), 'the file ends after 20 events without the export\'s end line: it was cut short'],
+      [lines.slice(0, 20), 'the file ends after 20 events without the export\'s end line: it was cut short (or written by a ledger-cli that wrote none: export the store again, or import it with --without-end-line)'],
       [[...lines.slice(0, 20), endLine(21)], 'the end line counts 21 events, the file holds 20'],
       [[...lines, end, lines[0]], `line ${lines.length + 2} follows the export's end line`],
     ] as const) {
@@ -171,6 +171,11 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       expect(await store.headPosition()).toBe(-1n);
       await store.close();
     }
+    // A file written before exports had the end line: imported when the operator says so.
+    writeFileSync(broken, `${lines.join('\n')}\n`);
+    const old = cli({ SQLITE_PATH: empty }, 'import', '--without-end-line', broken);
+    expect(old).toMatchObject({ status: 0 });
+    expect(old.stderr).toContain(`imported ${lines.length} events into the sqlite store`);
   }, 120000);
 
   it('resumes an import cut short, and refuses a store that holds anything but the start of the file', async () => {
@@ -218,8 +223,12 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     const db = new Database(foreign);
     db.exec('CREATE TABLE notes (body TEXT)');
     db.close();
+    const calendar = join(dir, 'foreign', 'calendar.sqlite'); // a table named events, but not the ledger's
+    const other = new Database(calendar);
+    other.exec('CREATE TABLE events (id INTEGER PRIMARY KEY, title TEXT, starts TEXT)');
+    other.close();
     writeFileSync(join(dir, 'foreign', 'plain.txt'), 'not a database at all');
-    for (const path of [foreign, join(dir, 'foreign', 'plain.txt'), sqliteReadModelPath(source)]) {
+    for (const path of [foreign, calendar, join(dir, 'foreign', 'plain.txt'), sqliteReadModelPath(source)]) {
       for (const command of ['export', 'verify', 'rebuild']) {
         const refused = cli({ SQLITE_PATH: path }, command);
         expect(refused.status).toBe(1); // before: 0, "verified: the log up to position -1", or "exported 0 events"
@@ -229,7 +238,9 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     const tables = new Database(foreign, { readonly: true });
     expect(tables.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([{ name: 'notes' }]);
     tables.close();
-    expect(readdirSync(join(dir, 'foreign')).sort()).toEqual(['notes.sqlite', 'plain.txt']); // no read models, no lease beside it
+    expect(readdirSync(join(dir, 'foreign')).sort()).toEqual(['calendar.sqlite', 'notes.sqlite', 'plain.txt']); // no read models, no lease beside it
+    const help = cli({ SQLITE_PATH: foreign }, 'export', '--help'); // help needs no ledger
+    expect(help).toMatchObject({ status: 0, stderr: '' });
     expect(cli({ SQLITE_PATH: source }, 'verify')).toMatchObject({ status: 0 });
   }, 120000);
 
@@ -368,13 +379,14 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
   describePostgres('a PostgreSQL database that holds no ledger', () => it('is refused by export, verify and rebuild, which create nothing in it', async () => {
     const database = await createTestDatabase('cli_foreign');
     try {
-      await onPostgres(database!.url, 'CREATE TABLE invoices (id int)');
+      await onPostgres(database!.url, 'CREATE TABLE events (id int, title text)'); // a calendar's, say
       for (const command of ['export', 'verify', 'rebuild']) {
         const refused = cli({ EVENT_STORE: 'postgres', DATABASE_URL: database!.url }, command);
         expect(refused.status).toBe(1); // before: 0 and 21 ledger tables created in the database
-        expect(refused.stderr).toBe(`ledger-cli: no event store in the database at DATABASE_URL: it holds no events table: ${command} works on an existing ledger\n`);
+        expect(refused.stderr).toBe('ledger-cli: no event store in the database at DATABASE_URL: it holds no events table with the ledger\'s columns ' +
+          `(position, stream_id, revision, event_id, type, data, metadata): ${command} works on an existing ledger\n`);
       }
-      expect(await onPostgres(database!.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ tablename: 'invoices' }]);
+      expect(await onPostgres(database!.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ tablename: 'events' }]);
     } finally {
       await database?.drop();
     }

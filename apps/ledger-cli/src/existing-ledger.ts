@@ -5,6 +5,10 @@ import { Client } from 'pg';
 
 type StoreConfig = Pick<LedgerConfig, 'EVENT_STORE' | 'SQLITE_PATH' | 'DATABASE_URL'>;
 
+/** The columns that make a table named `events` the ledger's (a common name in other applications). */
+const LEDGER_COLUMNS = ['position', 'stream_id', 'revision', 'event_id', 'type', 'data', 'metadata'];
+const NOT_A_LEDGER = `no events table with the ledger's columns (${LEDGER_COLUMNS.join(', ')})`;
+
 /**
  * Why the store the configuration names holds no ledger, or undefined when it holds one (an empty
  * ledger too). Looks without writing: opening a store creates its schema, and export, verify or
@@ -18,8 +22,8 @@ export async function missingLedger(config: StoreConfig): Promise<string | undef
     let db: Database.Database | undefined;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
-      const events = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get();
-      return events ? undefined : `no event store at ${path} (SQLITE_PATH): the file holds no events table`;
+      const columns = (db.prepare("SELECT name FROM pragma_table_info('events')").all() as { name: string }[]).map((c) => c.name);
+      return LEDGER_COLUMNS.every((c) => columns.includes(c)) ? undefined : `no event store at ${path} (SQLITE_PATH): the file holds ${NOT_A_LEDGER}`;
     } catch (error) {
       return `no event store at ${path} (SQLITE_PATH): ${(error as Error).message}`;
     } finally {
@@ -27,11 +31,14 @@ export async function missingLedger(config: StoreConfig): Promise<string | undef
     }
   }
   if (config.EVENT_STORE === 'postgres' && config.DATABASE_URL) {
-    const client = new Client({ connectionString: config.DATABASE_URL });
+    const client = new Client({ connectionString: config.DATABASE_URL, connectionTimeoutMillis: 10000 });
     await client.connect(); // unreachable: its error is the one line the CLI prints
     try {
-      const { rows } = await client.query<{ found: boolean }>("SELECT to_regclass('events') IS NOT NULL AS found");
-      return rows[0].found ? undefined : 'no event store in the database at DATABASE_URL: it holds no events table';
+      const { rows } = await client.query<{ name: string }>(
+        "SELECT attname AS name FROM pg_attribute WHERE attrelid = to_regclass('events') AND attnum > 0 AND NOT attisdropped",
+      );
+      const columns = rows.map((c) => c.name);
+      return LEDGER_COLUMNS.every((c) => columns.includes(c)) ? undefined : `no event store in the database at DATABASE_URL: it holds ${NOT_A_LEDGER}`;
     } finally {
       await client.end();
     }

@@ -2,7 +2,7 @@ import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, checkpointsBeyond, importEvents } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
-import { Command } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { claimForCommand } from './lease';
@@ -17,7 +17,7 @@ export class ImportCommand extends StrictCommand {
     super();
   }
 
-  async run([file]: string[]): Promise<void> {
+  async run([file]: string[], options: { withoutEndLine?: boolean } = {}): Promise<void> {
     // The file is read twice, checked whole before the first append: a pipe would be empty the second time.
     if (!statSync(file).isFile()) throw new Error(`${file} is not a regular file: import reads it twice (a check, then the appends); save the export to a file first`);
     // An API running on this store would append beside the import, and project half of it.
@@ -30,9 +30,18 @@ export class ImportCommand extends StrictCommand {
     const { resumedAfter, appended } = await importEvents(
       this.store, () => createInterface({ input: createReadStream(file), crlfDelay: Infinity }),
       (done, total) => (started ? bar.update(done) : (bar.start(total, done), (started = true))),
+      options.withoutEndLine ? 'absent-allowed' : 'required',
     );
     if (started) bar.stop();
     const resumed = resumedAfter > 0 ? `, after the ${resumedAfter} the store already held from an import cut short` : '';
     process.stderr.write(`imported ${appended} events into the ${this.store.kind} store${resumed}\n`);
+  }
+
+  @Option({
+    flags: '--without-end-line',
+    description: 'import a file written before exports ended with a line counting their events (nothing then shows whether it was cut short)',
+  })
+  parseWithoutEndLine() {
+    return true;
   }
 }

@@ -11,7 +11,8 @@ const ON_AN_EXISTING_LEDGER = new Set(['export', 'verify', 'rebuild']);
 async function main() {
   const config = validateLedgerConfig(process.env);
   const command = process.argv[2];
-  const missing = ON_AN_EXISTING_LEDGER.has(command) ? await missingLedger(config) : undefined;
+  const asksForHelp = process.argv.some((arg) => arg === '--help' || arg === '-h');
+  const missing = ON_AN_EXISTING_LEDGER.has(command) && !asksForHelp ? await missingLedger(config) : undefined;
   if (missing) fail(new Error(`${missing}: ${command} works on an existing ledger`));
   await CommandFactory.run(CliModule, {
     // Nothing of Nest's own logging: a store that cannot be opened is one line from fail(), not a stack.

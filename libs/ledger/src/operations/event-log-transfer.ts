@@ -34,6 +34,9 @@ export interface ExportEnd {
 
 const isEndLine = (value: object): value is ExportEnd => 'endOfExport' in value;
 
+/** `absent-allowed`: a file written before exports had an end line, whose end nothing then shows. */
+export type EndLine = 'required' | 'absent-allowed';
+
 /** Writes every event in global order, one JSON object a line, then the end line; returns the count. */
 export async function exportEvents(store: EventStore, write: (line: string) => Promise<void> | void): Promise<number> {
   let count = 0;
@@ -118,7 +121,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * event id once, and every allocation's source an earlier event of the file. Returns the positions
  * that are sources and how many events the file holds.
  */
-async function checkExport(lines: AsyncIterable<string>): Promise<{ sources: Set<string>; events: number }> {
+async function checkExport(lines: AsyncIterable<string>, endLine: EndLine): Promise<{ sources: Set<string>; events: number }> {
   const next = new Map<string, bigint>();
   const positions = new Set<string>();
   const sources = new Set<string>();
@@ -152,11 +155,11 @@ async function checkExport(lines: AsyncIterable<string>): Promise<{ sources: Set
     next.set(event.streamId, expected + 1n);
     last = position;
   }
-  if (!end) {
+  if (!end && endLine === 'required') {
     throw new ImportRefused(`the file ends after ${positions.size} events without the export's end line: it was cut short ` +
-      '(or written by a ledger-cli that wrote none: export the store again)');
+      '(or written by a ledger-cli that wrote none: export the store again, or import it with --without-end-line)');
   }
-  if (end.endOfExport.events !== positions.size) {
+  if (end && end.endOfExport.events !== positions.size) {
     throw new ImportRefused(`the end line counts ${end.endOfExport.events} events, the file holds ${positions.size}`);
   }
   return { sources, events: positions.size };
@@ -177,10 +180,10 @@ export interface Imported {
  * non-empty store is refused before anything is appended.
  */
 export async function importEvents(
-  store: EventStore, openLines: () => AsyncIterable<string>, progress?: (done: number, total: number) => void,
+  store: EventStore, openLines: () => AsyncIterable<string>, progress?: (done: number, total: number) => void, endLine: EndLine = 'required',
 ): Promise<Imported> {
   // Opened only when iterated: a readline iterator loses the lines it reads before iteration begins.
-  const { sources, events: total } = await checkExport(openLines());
+  const { sources, events: total } = await checkExport(openLines(), endLine);
   const held = logOf(store)[Symbol.asyncIterator]();
   let next = await held.next();
   const landed = new Map<string, string>();
@@ -224,6 +227,10 @@ export async function importEvents(
     if (sources.has(event.position)) await flush();
   }
   if (!next.done) throw new ImportRefused(`the target store is not empty and holds more than this file's ${total} events: import into a new store`);
+  // The file was read twice: it must not have changed in between (written over by an export, say).
+  if (resumedAfter + appended + batch.length !== total) {
+    throw new ImportRefused(`the file changed while it was imported: ${total} events when checked, ${resumedAfter + appended + batch.length} when read again`);
+  }
   await flush();
   return { resumedAfter, appended };
 }
