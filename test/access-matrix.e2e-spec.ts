@@ -27,6 +27,7 @@ describe('authorization matrix, generated from the route table', () => {
   let params: Record<string, string>;
   let otherLicensee: string;
   let stranger: string;
+  let otherLicense: string;
 
   beforeAll(async () => {
     ledger = await startLedger('sqlite');
@@ -39,7 +40,7 @@ describe('authorization matrix, generated from the route table', () => {
     w = { ...cast, license };
     otherLicensee = await party(ledger, 'Other Licensee Ltd', 'company');
     stranger = await party(ledger, 'Dr Stranger', 'person');
-    await post(ledger, '/licenses', { ...workedLicenseTerms(cast), licenseeId: otherLicensee, territories: ['DE'], exclusive: false });
+    otherLicense = (await post<{ id: string }>(ledger, '/licenses', { ...workedLicenseTerms(cast), licenseeId: otherLicensee, territories: ['DE'], exclusive: false })).id;
     const report = await post<{ reportId: string; position: string }>(ledger, `/licenses/${license}/sales-reports`, {
       period: '2025-Q1', lines: [salesLine('520000.00', '40000.00')] });
     const key = async (partyId: string, role: string) => post<{ token: string; position: string }>(ledger, '/api-keys', { partyId, role });
@@ -119,6 +120,27 @@ describe('authorization matrix, generated from the route table', () => {
     const again = await ledger.http.delete(`/api-keys/${issued.id}`).expect(200);
     expect(BigInt(again.body.position)).toBeGreaterThanOrEqual(BigInt(revoked.response.body.position));
     await ledger.http.get(`/parties/${stranger}?minPosition=${again.body.position}`).expect(200);
+  });
+
+  it('keeps ids of one license or party from reaching through another\'s path, and idempotency keys to the key that sent them', async () => {
+    // Behaviour a review confirmed and the matrix, which varies one id at a time, did not pin.
+    const { brightpath, company, lin } = w;
+    await ledger.http.post(`/licenses/${otherLicense}/sales-reports/${params.reportId}/restatements`)
+      .send({ lines: [salesLine('1.00', '0.00')] }).expect(404); // a report of one license through another's path
+    const issued = await post<{ token: string; position: string }>(ledger, '/api-keys', { partyId: company, role: 'partner' });
+    await ledger.http.get(`/parties/${company}?minPosition=${issued.position}`).expect(200);
+    // A co-owner of the patent, not a beneficiary of the university's allocation, through its own path.
+    await ledger.as(issued.token).get(`/parties/${company}/allocations/${params.allocationId}`).expect(404);
+    await ledger.as(tokens['partner of another']).get(`/parties/${stranger}/allocations/${params.allocationId}`).expect(404);
+    await ledger.as(tokens['partner of it']).get(`/parties/${lin}/allocations/${params.allocationId}`).expect(200);
+    // Two keys of one licensee: the second's request under the first's Idempotency-Key runs on its own.
+    const second = await post<{ token: string; position: string }>(ledger, '/api-keys', { partyId: brightpath, role: 'licensee' });
+    await ledger.http.get(`/parties/${brightpath}?minPosition=${second.position}`).expect(200);
+    const body = { period: '2026-Q2', lines: [salesLine('1000.00', '0.00')] };
+    await ledger.as(tokens['licensee of it']).post(`/licenses/${w.license}/sales-reports`).set('Idempotency-Key', 'q2-report').send(body).expect(201);
+    const other = await ledger.as(second.token).post(`/licenses/${w.license}/sales-reports`).set('Idempotency-Key', 'q2-report').send(body).expect(409);
+    expect(other.headers['idempotent-replayed']).toBeUndefined();
+    expect(other.body.errors).toEqual([{ field: 'period', message: expect.any(String) }]);
   });
 
   it("records the acting key's id and role on every event", async () => {
