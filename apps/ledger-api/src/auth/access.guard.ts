@@ -38,6 +38,9 @@ export class AccessGuard implements CanActivate {
     } catch (refusal) {
       const minPosition = req.query.minPosition;
       if (minPosition === undefined || !(refusal instanceof UnauthorizedException || refusal instanceof NotFoundException)) throw refusal;
+      // No token at all: no key the log could be about to hold, so nothing to wait for (a client
+      // without one could otherwise hold a connection open for the whole wait, again and again).
+      if (req.header('authorization') === undefined) throw refusal;
       await this.freshness.await(String(minPosition));
       return this.decide(policy, req, await this.authenticator.resolve(req.header('authorization'))); // looked up again: the key may be new
     }
