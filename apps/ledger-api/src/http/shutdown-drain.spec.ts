@@ -22,7 +22,7 @@ describe('ShutdownDrain', () => {
   const drain = () => new ShutdownDrain({ httpAdapter: { getHttpServer: () => ({ closeIdleConnections }) } } as unknown as HttpAdapterHost);
   const pass = (d: ShutdownDrain, res: ReturnType<typeof response>) => {
     const next = jest.fn();
-    d.middleware({} as Request, res as unknown as Response, next);
+    d.middleware({ originalUrl: '/parties' } as Request, res as unknown as Response, next);
     return next;
   };
 
@@ -48,7 +48,7 @@ describe('ShutdownDrain', () => {
     expect(pass(d, late)).not.toHaveBeenCalled();
     expect(late.statusCode).toBe(503);
     expect(late.headers).toMatchObject({ Connection: 'close', 'Retry-After': '1', 'Content-Type': 'application/problem+json' });
-    expect(JSON.parse(late.body as string)).toMatchObject({ status: 503, detail: expect.stringContaining('shutting down') });
+    expect(JSON.parse(late.body as string)).toEqual({ type: 'about:blank', title: 'service unavailable', status: 503, detail: expect.stringContaining('shutting down'), instance: '/parties' });
     d.onApplicationShutdown();
   });
 });

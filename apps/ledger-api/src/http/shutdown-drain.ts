@@ -1,7 +1,8 @@
-import { BeforeApplicationShutdown, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { NextFunction, Request, Response } from 'express';
 import { Server } from 'node:http';
+import { toProblem } from './problem-details.filter';
 
 /** How often idle keep-alive connections are closed while the server drains. */
 const IDLE_SWEEP_MS = 50;
@@ -23,13 +24,13 @@ export class ShutdownDrain implements BeforeApplicationShutdown, OnApplicationSh
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   /** First of the app's middleware (bootstrap.ts). */
-  readonly middleware = (_req: Request, res: Response, next: NextFunction) => {
+  readonly middleware = (req: Request, res: Response, next: NextFunction) => {
     if (this.draining) {
+      // Ahead of Nest's filters (an Express middleware): the problem is made by the one mapper all the same.
+      const problem = { ...toProblem(new ServiceUnavailableException('the service is shutting down: send the request again shortly')), instance: req.originalUrl };
       res.setHeader('Connection', 'close');
       res.setHeader('Retry-After', '1');
-      res.status(503).type('application/problem+json').send(JSON.stringify({
-        type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the service is shutting down: send the request again shortly',
-      }));
+      res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
       return;
     }
     this.inFlight.add(res);
