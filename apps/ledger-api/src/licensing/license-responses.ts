@@ -68,9 +68,12 @@ export function milestoneAssessed(outcome: LicenseOutcome) {
 
 export function yearClosed(outcome: LicenseOutcome) {
   const closed = only(outcome.events, 'RoyaltyYearClosed')!.data;
-  const assessment = assessments(outcome.events).find((a) => a.kind === 'shortfall');
+  const all = assessments(outcome.events);
+  const assessment = all.find((a) => a.kind === 'shortfall');
+  // A shortfall the lifetime cap counts leaves later years' reports and shortfalls less room: what it moved.
+  const knockOn = all.filter((a) => a.kind === 'adjustment' || a.kind === 'shortfall-adjustment');
   return { year: closed.year, runningRoyalties: closed.runningRoyalties, minimumAnnual: closed.minimumAnnual,
-    shortfall: closed.shortfall, allocations: assessment?.allocations ?? [], position: position(outcome) };
+    shortfall: closed.shortfall, allocations: assessment?.allocations ?? [], ...(knockOn.length ? { adjustments: knockOn } : {}), position: position(outcome) };
 }
 
 export function paymentRecorded(outcome: LicenseOutcome) {

@@ -2,10 +2,10 @@ import { Big } from '../../money/big';
 import { formatAmount } from '../../money/money';
 import { DomainError } from '../../shared/domain-error';
 import { requireDate, requireDateByToday, yearEnd, yearStart } from '../calendar';
-import { allocateToLicensors } from './assessments';
+import { adjustmentEvents, allocateToLicensors, idSupply, shortfallAdjustmentEvents } from './assessments';
 import { AchieveMilestone, CloseRoyaltyYear } from './commands';
 import { LicenseEvent } from './events';
-import { hasCap, reassess, windowReportsOf, yearFigures } from './reassess';
+import { countsTowardLifetimeCap, hasCap, reassess, royaltyAdjustments, shortfallChanges, windowReportsOf } from './reassess';
 import { LicenseState, requireGranted, termEnd } from './state';
 
 /** A milestone of the terms, achieved once within the (effective) term, assessed at its amount. */
@@ -43,9 +43,11 @@ export function decideMilestone(data: AchieveMilestone['data'], state: LicenseSt
 
 /**
  * Closes a calendar royalty year: its running (percentage + per-unit) royalties, as currently
- * assessed, are compared with the minimum annual royalty and a shortfall is assessed. Not prorated
- * for a partial first or last year. A closed year accepts no new report; a restatement of one of
- * its reports corrects the shortfall with a shortfall adjustment.
+ * assessed, are compared with the minimum annual royalty and a shortfall is assessed, within what
+ * the caps leave. Not prorated for a partial first or last year. A closed year accepts no new
+ * report; a restatement of one of its reports corrects the shortfall with a shortfall adjustment.
+ * The lifetime cap counts the shortfall before later years, so later reports already assessed, and
+ * later years already closed, are corrected with adjustments (cause: the year closed).
  */
 export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseState): LicenseEvent[] {
   const license = requireGranted(state);
@@ -65,9 +67,10 @@ export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseSt
   if (yearEnd(year) < effectiveOn || yearStart(year) > end) {
     throw new DomainError('year-outside-term', `${year} is outside the license term ${effectiveOn} to ${end}`, 'rule', 'year');
   }
-  const { assessments } = reassess(license, windowReportsOf(license));
-  const { running, shortfall } = yearFigures(license, assessments, year);
+  const reassessment = reassess(license, windowReportsOf(license), undefined, { closing: year });
+  const { running, shortfall } = reassessment.closedYears.get(year)!;
   const fmt = (x: Big) => formatAmount(x, currency);
+  const nextId = idSupply([data.assessmentId]);
   const events: LicenseEvent[] = [
     {
       type: 'RoyaltyYearClosed',
@@ -78,6 +81,7 @@ export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseSt
         shortfall: fmt(shortfall),
         closedOn: today,
         ...(hasCap(license) ? { withinCaps: true as const } : {}),
+        ...(countsTowardLifetimeCap(license) ? { countsTowardLifetimeCap: true as const } : {}),
       },
     },
   ];
@@ -85,10 +89,16 @@ export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseSt
     events.push({
       type: 'RoyaltyAssessed',
       data: {
-        assessmentId: data.assessmentId, kind: 'shortfall', year, date: yearEnd(year), amount: fmt(shortfall), currency,
+        assessmentId: nextId(), kind: 'shortfall', year, date: yearEnd(year), amount: fmt(shortfall), currency,
         allocations: allocateToLicensors(shortfall, license.terms),
       },
     });
   }
-  return events;
+  // The lifetime cap counts the shortfall before later years: their reports and closed years get what it leaves.
+  const later = shortfallChanges(license, reassessment).filter((c) => c.year > year);
+  return [
+    ...events,
+    ...adjustmentEvents(license, royaltyAdjustments(license, reassessment), nextId, { kind: 'year-closed', year }),
+    ...shortfallAdjustmentEvents(license, later, nextId),
+  ];
 }

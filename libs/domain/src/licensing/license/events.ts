@@ -76,8 +76,11 @@ export type AdjustmentAssessment = AssessmentBase & {
   period: string;
   previous: string;
   restated: string;
-  /** What moved the royalty: a restatement of, or a late report for, `reportId` of the cause. */
-  cause: { kind: 'restatement' | 'late-report'; reportId: string };
+  /**
+   * What moved the royalty: a restatement of, or a late report for, `reportId` of the cause; or the
+   * close of an earlier royalty `year` whose shortfall the lifetime cap counts before this report.
+   */
+  cause: { kind: 'restatement' | 'late-report'; reportId: string } | { kind: 'year-closed'; year: number };
 };
 export type MilestoneAssessment = AssessmentBase & { kind: 'milestone'; milestone: string };
 export type ShortfallAssessment = AssessmentBase & { kind: 'shortfall'; year: number };
@@ -119,6 +122,12 @@ export type RoyaltyYearClosed = DomainEvent<
     year: number; runningRoyalties: string; minimumAnnual: string; shortfall: string; closedOn: string;
     /** The shortfall is bounded by what the caps leave (recorded for licenses with a cap; earlier closes were not). */
     withinCaps?: true;
+    /**
+     * The shortfall is a charge under the lifetime cap, after the year's reports: later years' reports
+     * and shortfalls get only what the cap leaves after it (recorded for licenses with a lifetime cap;
+     * earlier closes were not, and count for nothing).
+     */
+    countsTowardLifetimeCap?: true;
   }
 >;
 export type PaymentReceived = DomainEvent<

@@ -61,7 +61,9 @@ describe('CloseRoyaltyYear', () => {
     expect(assessments(stream).map((a) => a.amount)).toEqual(['150.00', '0.00']);
     expect(given(stream).when(close(2026, '2027-01-02'))()).toEqual([{
       type: 'RoyaltyYearClosed',
-      data: { year: 2026, runningRoyalties: '10.00', minimumAnnual: '100.00', shortfall: '0.00', closedOn: '2027-01-02', withinCaps: true },
+      data: {
+        year: 2026, runningRoyalties: '10.00', minimumAnnual: '100.00', shortfall: '0.00', closedOn: '2027-01-02', withinCaps: true, countsTowardLifetimeCap: true,
+      },
     }]);
   });
 

@@ -21,6 +21,8 @@ export interface ClosedYear {
   shortfall: string;
   /** Closed under the rule that caps bound the shortfall (reassess.ts yearFigures). */
   withinCaps?: true;
+  /** Its shortfall counts toward the lifetime cap (reassess.ts reassess). */
+  countsTowardLifetimeCap?: true;
 }
 
 export interface GrantedLicense {
@@ -128,8 +130,10 @@ export function evolveLicense(state: LicenseState, event: LicenseEvent): License
       return { ...state, milestones: { ...state.milestones, [code]: { achievedOn, amount } } };
     }
     case 'RoyaltyYearClosed': {
-      const { year, runningRoyalties, minimumAnnual, shortfall, withinCaps } = event.data;
-      const closed: ClosedYear = { runningRoyalties, minimumAnnual, shortfall, ...(withinCaps ? { withinCaps } : {}) };
+      const { year, runningRoyalties, minimumAnnual, shortfall, withinCaps, countsTowardLifetimeCap } = event.data;
+      const closed: ClosedYear = {
+        runningRoyalties, minimumAnnual, shortfall, ...(withinCaps ? { withinCaps } : {}), ...(countsTowardLifetimeCap ? { countsTowardLifetimeCap } : {}),
+      };
       return { ...state, closedYears: { ...state.closedYears, [String(year)]: closed } };
     }
     case 'PaymentReceived':

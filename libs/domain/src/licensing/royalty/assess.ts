@@ -23,6 +23,11 @@ export interface WindowInput {
   reports: readonly WindowReport[];
   /** Running + sublicense royalty assessed before the window, for the lifetime cap (default 0). */
   priorLifetimeRoyalty?: Big;
+  /**
+   * What else the lifetime cap counts before a year's reports (the shortfalls of closed years before
+   * it), asked when the window reaches the year, with the window's reports assessed so far.
+   */
+  chargedBefore?: (year: number, assessedSoFar: readonly ReportAssessment[]) => Big;
 }
 
 export interface ReportAssessment {
@@ -51,20 +56,18 @@ interface Rates {
   perUnit: Big;
   sublicenseShare: Big;
   annualCap?: Big;
-  lifetimeRoom?: Big;
+  lifetimeCap?: Big;
 }
 
 function ratesOf(input: WindowInput): Rates {
   const { terms } = input;
   const scale = { maxScale: minorUnit(input.currency) };
-  const lifetimeCap = terms.lifetimeCap === undefined ? undefined : parseDecimal(terms.lifetimeCap, 'royalty.lifetimeCap', scale);
-  const prior = input.priorLifetimeRoyalty ?? new Big(0);
   return {
     perUnit: terms.perUnit === undefined ? new Big(0) : parseDecimal(terms.perUnit, 'royalty.perUnit'),
     sublicenseShare:
       terms.sublicenseSharePercent === undefined ? new Big(0) : parsePercent(terms.sublicenseSharePercent, 'royalty.sublicenseSharePercent'),
     annualCap: terms.annualCap === undefined ? undefined : parseDecimal(terms.annualCap, 'royalty.annualCap', scale),
-    lifetimeRoom: lifetimeCap === undefined ? undefined : lifetimeCap.gt(prior) ? lifetimeCap.minus(prior) : new Big(0),
+    lifetimeCap: terms.lifetimeCap === undefined ? undefined : parseDecimal(terms.lifetimeCap, 'royalty.lifetimeCap', scale),
   };
 }
 
@@ -82,6 +85,13 @@ export function assessWindow(input: WindowInput): ReportAssessment[] {
     throw new Error('a calendar-year window holds the reports of one calendar year');
   }
   const rates = ratesOf(input);
+  const prior = input.priorLifetimeRoyalty ?? new Big(0);
+  // What the lifetime cap leaves the window's reports of a year: less what was charged before the window and before the year.
+  const lifetimeRoomIn = (y: number, assessedSoFar: readonly ReportAssessment[]) => {
+    if (rates.lifetimeCap === undefined) return undefined;
+    const room = rates.lifetimeCap.minus(prior).minus(input.chargedBefore?.(y, assessedSoFar) ?? 0);
+    return room.gt(0) ? room : new Big(0);
+  };
   const round = (x: Big) => roundToCurrency(x, input.currency, input.rounding);
 
   let cumulativeNet = new Big(0);
@@ -90,14 +100,17 @@ export function assessWindow(input: WindowInput): ReportAssessment[] {
   let yearCapped = new Big(0);
   let earlierYearsCapped = new Big(0); // lifetime windows only: capped totals of finished years
   let previousCumulative = new Big(0);
+  let lifetimeRoom: Big | undefined;
+  const assessed: ReportAssessment[] = [];
 
-  return reports.map((report) => {
+  for (const report of reports) {
     const reportYear = periodYear(report.period);
     if (year !== undefined && reportYear !== year) {
       earlierYearsCapped = earlierYearsCapped.plus(yearCapped);
       yearUncapped = new Big(0);
       yearCapped = new Big(0);
     }
+    if (reportYear !== year) lifetimeRoom = lifetimeRoomIn(reportYear, assessed);
     year = reportYear;
 
     const tiers = tierBreakdown(terms.tiers, cumulativeNet, report.netSales);
@@ -109,12 +122,12 @@ export function assessWindow(input: WindowInput): ReportAssessment[] {
 
     yearUncapped = yearUncapped.plus(exactRoyalty);
     yearCapped = atMost(yearUncapped, rates.annualCap);
-    const cumulativeRoyalty = atMost(earlierYearsCapped.plus(yearCapped), rates.lifetimeRoom);
+    const cumulativeRoyalty = atMost(earlierYearsCapped.plus(yearCapped), lifetimeRoom);
     const capped = !cumulativeRoyalty.minus(previousCumulative).eq(exactRoyalty);
     const royalty = round(cumulativeRoyalty).minus(round(previousCumulative));
     previousCumulative = cumulativeRoyalty;
 
-    return {
+    assessed.push({
       reportId: report.reportId,
       period: report.period,
       netSales: report.netSales,
@@ -128,6 +141,7 @@ export function assessWindow(input: WindowInput): ReportAssessment[] {
       cumulativeRoyalty,
       capped,
       royalty,
-    };
-  });
+    });
+  }
+  return assessed;
 }
