@@ -14,6 +14,7 @@ import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ProjectionFreshness } from './http/min-position';
+import { BusinessCalendar } from './http/business-calendar';
 import { ShutdownDrain } from './http/shutdown-drain';
 import { PerTokenThrottlerGuard, rateLimitModule } from './http/rate-limit';
 import { LicensesController } from './licensing/licenses.controller';
@@ -63,6 +64,7 @@ export class AppModule implements NestModule {
       controllers: [ApiKeysController, PartiesController, PatentsController, LicensesController, SalesReportsController, RevenueSharingController, EquityController, HealthController, MetricsController],
       providers: [
         ShutdownDrain,
+        BusinessCalendar,
         ProjectionFreshness,
         Authenticator,
         { provide: APP_GUARD, useClass: PerTokenThrottlerGuard },

@@ -5,7 +5,8 @@ import { AntiDilutionTopUpIssued, EquityAwarded, EquityEvent, EquityLiquidated, 
 import { CommandContext, CreateEquityDealCommand, EquityCommandMessage, EquityOutcome, EquityQuery } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { OfficeOnly } from '../auth/access-policy';
-import { RequestContext, today } from '../http/request-context';
+import { RequestContext } from '../http/request-context';
+import { BusinessCalendar } from '../http/business-calendar';
 import { queryDate } from '../http/validation';
 import { CreateEquityDealDto, FundingRoundDto, LiquidityEventDto } from './equity.dto';
 
@@ -18,13 +19,13 @@ const decided = <E extends EquityEvent>(outcome: EquityOutcome, type: E['type'])
 @OfficeOnly()
 @Controller('equity-deals')
 export class EquityController {
-  constructor(private readonly commands: CommandBus, private readonly equity: EquityQuery) {}
+  constructor(private readonly calendar: BusinessCalendar, private readonly commands: CommandBus, private readonly equity: EquityQuery) {}
 
   @Post()
   @HttpCode(201)
   async create(@Body() body: CreateEquityDealDto, @RequestContext() ctx: CommandContext) {
     const dealId = randomUUID();
-    const outcome = await this.commands.execute(new CreateEquityDealCommand({ ...body, dealId, grantedOn: body.grantedOn ?? today(ctx), today: today(ctx) }, ctx));
+    const outcome = await this.commands.execute(new CreateEquityDealCommand({ ...body, dealId, grantedOn: body.grantedOn ?? this.calendar.today(ctx), today: this.calendar.today(ctx) }, ctx));
     return { id: dealId, awards: decided<EquityAwarded>(outcome, 'EquityAwarded')?.awards ?? [], position: outcome.position.toString() };
   }
 
@@ -32,7 +33,7 @@ export class EquityController {
   @HttpCode(201)
   async fundingRound(@Param('id', dealIdPipe()) dealId: string, @Body() body: FundingRoundDto, @RequestContext() ctx: CommandContext) {
     const roundId = randomUUID();
-    const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordFundingRound', data: { roundId, ...body, today: today(ctx) } }, ctx));
+    const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordFundingRound', data: { roundId, ...body, today: this.calendar.today(ctx) } }, ctx));
     return {
       ...decided<FundingRoundRecorded>(outcome, 'FundingRoundRecorded'),
       topUps: decided<AntiDilutionTopUpIssued>(outcome, 'AntiDilutionTopUpIssued')?.topUps ?? [],
@@ -46,7 +47,7 @@ export class EquityController {
   @HttpCode(201)
   async liquidity(@Param('id', dealIdPipe()) dealId: string, @Body() body: LiquidityEventDto, @RequestContext() ctx: CommandContext) {
     const liquidityId = randomUUID();
-    const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordLiquidityEvent', data: { liquidityId, ...body, today: today(ctx) } }, ctx));
+    const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordLiquidityEvent', data: { liquidityId, ...body, today: this.calendar.today(ctx) } }, ctx));
     return { ...decided<EquityLiquidated>(outcome, 'EquityLiquidated'), position: outcome.position.toString() };
   }
 

@@ -9,9 +9,6 @@ const CORRELATION = /^[A-Za-z0-9._:-]{1,128}$/;
  * The command context of a request: correlation id from X-Correlation-Id (or the request id), the
  * request id as causation, the actor resolved by authentication, and the time the request arrived.
  */
-/** The request's day (UTC), as deciders take "today". */
-export const today = (ctx: CommandContext) => ctx.now.slice(0, 10);
-
 export const RequestContext = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => {
   const req = ctx.switchToHttp().getRequest<Request & { id?: unknown; actor?: CommandContext['actor'] }>();
   const requestId = typeof req.id === 'string' ? req.id : randomUUID();

@@ -6,7 +6,8 @@ import { EventStore } from '@ledger/event-store';
 import { CommandContext, EVENT_STORE, GrantLicenseCommand, LicenseCommandMessage, LicensesQuery } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { ProjectionFreshness } from '../http/min-position';
-import { RequestContext, today } from '../http/request-context';
+import { RequestContext } from '../http/request-context';
+import { BusinessCalendar } from '../http/business-calendar';
 import { RequestValidationFailed } from '../http/validation';
 import { GrantLicenseDto, MilestoneAchievementDto, PaymentDto, TerminationDto } from './license.dto';
 import { granted, milestoneAssessed, paymentRecorded, terminated, yearClosed } from './license-responses';
@@ -18,6 +19,7 @@ export const licenseIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => n
 @Controller('licenses')
 export class LicensesController {
   constructor(
+    private readonly calendar: BusinessCalendar,
     private readonly commands: CommandBus,
     private readonly licenses: LicensesQuery,
     private readonly freshness: ProjectionFreshness,
@@ -36,7 +38,7 @@ export class LicensesController {
   @LicenseAccess('licensee', 'partner')
   async get(@Param('id', licenseIdPipe()) id: string, @RequestContext() ctx: CommandContext, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
-    const license = await this.licenses.findById(id, today(ctx));
+    const license = await this.licenses.findById(id, this.calendar.today(ctx));
     if (!license) throw new NotFoundException(`license ${id} not found`);
     return license;
   }
@@ -55,7 +57,7 @@ export class LicensesController {
   @LicenseAccess('licensee', 'partner')
   async discrepancies(@Param('id', licenseIdPipe()) id: string, @RequestContext() ctx: CommandContext, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
-    if (!(await this.licenses.findById(id, today(ctx)))) throw new NotFoundException(`license ${id} not found`);
+    if (!(await this.licenses.findById(id, this.calendar.today(ctx)))) throw new NotFoundException(`license ${id} not found`);
     return this.licenses.discrepancies(id);
   }
 
@@ -66,7 +68,7 @@ export class LicensesController {
     @Param('id', licenseIdPipe()) id: string, @Param('code') code: string,
     @Body() body: MilestoneAchievementDto, @RequestContext() ctx: CommandContext,
   ) {
-    const command = { type: 'AchieveMilestone' as const, data: { code, achievedOn: body.achievedOn, assessmentId: randomUUID(), today: today(ctx) } };
+    const command = { type: 'AchieveMilestone' as const, data: { code, achievedOn: body.achievedOn, assessmentId: randomUUID(), today: this.calendar.today(ctx) } };
     return milestoneAssessed(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)));
   }
 
@@ -77,7 +79,7 @@ export class LicensesController {
     if (!/^(19|20|21)\d{2}$/.test(year)) {
       throw new RequestValidationFailed([{ field: 'year', message: 'year must be a four-digit calendar year such as 2025' }]);
     }
-    const command = { type: 'CloseRoyaltyYear' as const, data: { year: Number(year), assessmentId: randomUUID(), today: today(ctx) } };
+    const command = { type: 'CloseRoyaltyYear' as const, data: { year: Number(year), assessmentId: randomUUID(), today: this.calendar.today(ctx) } };
     return yearClosed(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)));
   }
 
@@ -85,7 +87,7 @@ export class LicensesController {
   @OfficeOnly()
   @HttpCode(201)
   async pay(@Param('id', licenseIdPipe()) id: string, @Body() body: PaymentDto, @RequestContext() ctx: CommandContext) {
-    const command = { type: 'RecordPayment' as const, data: { paymentId: randomUUID(), ...body, today: today(ctx) } };
+    const command = { type: 'RecordPayment' as const, data: { paymentId: randomUUID(), ...body, today: this.calendar.today(ctx) } };
     return paymentRecorded(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)));
   }
 
@@ -94,6 +96,6 @@ export class LicensesController {
   @HttpCode(201)
   async terminate(@Param('id', licenseIdPipe()) id: string, @Body() body: TerminationDto, @RequestContext() ctx: CommandContext) {
     const command = { type: 'TerminateLicense' as const, data: { ...body } };
-    return terminated(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)), today(ctx));
+    return terminated(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)), this.calendar.today(ctx));
   }
 }

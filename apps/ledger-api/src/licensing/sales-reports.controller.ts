@@ -3,7 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, LicenseCommandMessage } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
-import { RequestContext, today } from '../http/request-context';
+import { RequestContext } from '../http/request-context';
+import { BusinessCalendar } from '../http/business-calendar';
 import { licenseIdPipe } from './licenses.controller';
 import { reportAssessed, restated } from './license-responses';
 import { RestatementDto, SalesReportDto } from './sales-report.dto';
@@ -16,12 +17,12 @@ const idPool = (n = 16) => Array.from({ length: n }, () => randomUUID());
 @LicenseAccess('licensee')
 @Controller('licenses/:id/sales-reports')
 export class SalesReportsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(private readonly calendar: BusinessCalendar, private readonly commands: CommandBus) {}
 
   @Post()
   @HttpCode(201)
   async submit(@Param('id', licenseIdPipe()) id: string, @Body() body: SalesReportDto, @RequestContext() ctx: CommandContext) {
-    const data = { ...body, reportId: randomUUID(), assessmentId: randomUUID(), assessmentIds: idPool(), today: today(ctx) };
+    const data = { ...body, reportId: randomUUID(), assessmentId: randomUUID(), assessmentIds: idPool(), today: this.calendar.today(ctx) };
     return reportAssessed(await this.commands.execute(new LicenseCommandMessage(id, { type: 'SubmitSalesReport', data }, ctx)));
   }
 
@@ -33,7 +34,7 @@ export class SalesReportsController {
     @Body() body: RestatementDto,
     @RequestContext() ctx: CommandContext,
   ) {
-    const data = { ...body, reportId, assessmentIds: idPool(), today: today(ctx) };
+    const data = { ...body, reportId, assessmentIds: idPool(), today: this.calendar.today(ctx) };
     return restated(await this.commands.execute(new LicenseCommandMessage(id, { type: 'RestateSalesReport', data }, ctx)));
   }
 }

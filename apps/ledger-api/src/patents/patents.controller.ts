@@ -4,7 +4,8 @@ import { ApiTags } from '@nestjs/swagger';
 import { CommandContext, PatentsQuery, RecordPatentCostCommand, RegisterPatentCommand } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { ProjectionFreshness } from '../http/min-position';
-import { RequestContext, today } from '../http/request-context';
+import { RequestContext } from '../http/request-context';
+import { BusinessCalendar } from '../http/business-calendar';
 import { PatentCostDto, RegisterPatentDto } from './patents.dto';
 import { OfficeOnly } from '../auth/access-policy';
 
@@ -15,6 +16,7 @@ const notFound = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundE
 @Controller('patents')
 export class PatentsController {
   constructor(
+    private readonly calendar: BusinessCalendar,
     private readonly commands: CommandBus,
     private readonly patents: PatentsQuery,
     private readonly freshness: ProjectionFreshness,
@@ -30,7 +32,7 @@ export class PatentsController {
   @Post(':id/costs')
   @HttpCode(201)
   async recordCost(@Param('id', notFound()) patentId: string, @Body() body: PatentCostDto, @RequestContext() ctx: CommandContext) {
-    const { id, position } = await this.commands.execute(new RecordPatentCostCommand({ patentId, costId: randomUUID(), ...body, today: today(ctx) }, ctx));
+    const { id, position } = await this.commands.execute(new RecordPatentCostCommand({ patentId, costId: randomUUID(), ...body, today: this.calendar.today(ctx) }, ctx));
     return { costId: id, position: position.toString() };
   }
 

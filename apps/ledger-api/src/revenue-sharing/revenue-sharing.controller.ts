@@ -9,7 +9,8 @@ import { stringify } from 'csv-stringify/sync';
 import { Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import { ProjectionFreshness } from '../http/min-position';
-import { RequestContext, today } from '../http/request-context';
+import { RequestContext } from '../http/request-context';
+import { BusinessCalendar } from '../http/business-calendar';
 import { RequestValidationFailed, queryDate } from '../http/validation';
 import { DistributionPolicyDto, PayoutDto } from './revenue-sharing.dto';
 import { OfficeOnly, OwnParty } from '../auth/access-policy';
@@ -33,6 +34,7 @@ const CSV_COLUMNS = ['date', 'kind', 'role', 'amount', 'currency', 'licenseId', 
 @Controller('parties/:id')
 export class RevenueSharingController {
   constructor(
+    private readonly calendar: BusinessCalendar,
     private readonly commands: CommandBus,
     private readonly statements: StatementsQuery,
     private readonly explanation: AllocationExplanation,
@@ -67,7 +69,7 @@ export class RevenueSharingController {
   @HttpCode(201)
   async payout(@Param('id', partyIdPipe()) partyId: string, @Body() body: PayoutDto, @RequestContext() ctx: CommandContext) {
     const payoutId = randomUUID();
-    const { position } = await this.commands.execute(new RecordPayoutCommand({ payoutId, partyId, ...body, today: today(ctx) }, ctx));
+    const { position } = await this.commands.execute(new RecordPayoutCommand({ payoutId, partyId, ...body, today: this.calendar.today(ctx) }, ctx));
     return { payoutId, partyId, ...body, position: position.toString() };
   }
 

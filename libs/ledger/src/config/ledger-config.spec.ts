@@ -4,7 +4,7 @@ const TOKEN = 'a-long-enough-office-token-000';
 
 describe('ledger configuration', () => {
   it('defaults to the embedded store on port 3000 in development, without an admin token', () => {
-    expect(validateLedgerConfig({})).toMatchObject({ EVENT_STORE: 'sqlite', SQLITE_PATH: './data/ledger.sqlite', PORT: 3000, NODE_ENV: 'development', SHUTDOWN_TIMEOUT_MS: 25000 });
+    expect(validateLedgerConfig({})).toMatchObject({ EVENT_STORE: 'sqlite', SQLITE_PATH: './data/ledger.sqlite', PORT: 3000, NODE_ENV: 'development', SHUTDOWN_TIMEOUT_MS: 25000, LEDGER_TIME_ZONE: 'UTC' });
   });
 
   it.each([
@@ -15,6 +15,7 @@ describe('ledger configuration', () => {
     [{ LEDGER_ADMIN_TOKEN: 'short' }, 'LEDGER_ADMIN_TOKEN must be at least 24 characters'],
     [{ SHUTDOWN_TIMEOUT_MS: '0' }, 'SHUTDOWN_TIMEOUT_MS must be an integer from 1000 to 600000 (got "0")'],
     [{ NODE_ENV: 'production' }, 'LEDGER_ADMIN_TOKEN (24+ characters) is required when NODE_ENV=production'],
+    [{ LEDGER_TIME_ZONE: 'China/Beijing' }, 'LEDGER_TIME_ZONE must be an IANA time zone such as UTC or Asia/Shanghai (got "China/Beijing")'],
   ])('refuses %j with one line naming the variable', (env, message) => {
     const error = (() => { try { validateLedgerConfig(env); } catch (e) { return e as Error; } })();
     expect(error).toBeInstanceOf(InvalidConfiguration);

@@ -1,5 +1,5 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsTimeZone, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 /**
  * The one configuration of the product, validated at start-up by @nestjs/config. A bad value stops the
@@ -38,6 +38,13 @@ export class LedgerConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /**
+   * The time zone of the ledger's business days (an IANA name): "today" for the rules that refuse a
+   * period not yet ended, a year not yet over, or a payout, cost or milestone dated ahead.
+   */
+  @IsTimeZone({ message: 'LEDGER_TIME_ZONE must be an IANA time zone such as UTC or Asia/Shanghai' })
+  LEDGER_TIME_ZONE = 'UTC';
 
   /** Requests per minute per bearer token (or per address without one); 429 with Retry-After beyond. */
   @Type(() => Number)

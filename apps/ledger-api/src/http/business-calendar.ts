@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { CommandContext, LedgerConfig } from '@ledger/ledger';
+
+/**
+ * The business day of a request in LEDGER_TIME_ZONE, as deciders take "today": whether a period has
+ * ended, a year can be closed, a payout, cost or milestone is not dated ahead. An office in Shanghai
+ * pays out on its own Monday from midnight, not from 08:00 when UTC's Monday begins.
+ */
+@Injectable()
+export class BusinessCalendar {
+  private readonly days: Intl.DateTimeFormat;
+
+  constructor(config: ConfigService<LedgerConfig, true>) {
+    this.days = dayFormat(config.get('LEDGER_TIME_ZONE', { infer: true }));
+  }
+
+  today(ctx: Pick<CommandContext, 'now'>): string {
+    return dayOf(this.days, ctx.now);
+  }
+}
+
+export const dayFormat = (timeZone: string) => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+
+/**
+ * The calendar date (YYYY-MM-DD) of an ISO instant in the format's time zone: the instant moved by the
+ * zone's offset then, read as UTC (Intl's own date parts switch to the Julian calendar before 1582).
+ */
+export function dayOf(days: Intl.DateTimeFormat, instant: string): string {
+  const at = Date.parse(instant);
+  const name = days.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  // "GMT" for UTC itself; local mean times before standard time have seconds ("GMT+05:53:28").
+  const offset = /^GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(name);
+  const seconds = offset === null ? 0 : (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 3600 + Number(offset[3]) * 60 + Number(offset[4] ?? 0));
+  return new Date(at + seconds * 1000).toISOString().slice(0, 10);
+}
