@@ -56,6 +56,19 @@ describe('equity for IP', () => {
     expect(later[0].data).toMatchObject({ protected: false, fullyDilutedShares: '15131579' });
   });
 
+  it('protects only the part of a round raised until the stated amount: the rest dilutes the stake', () => {
+    // 10,000,000.00 raised where 5,000,000.00 was protected: the first 5,000,000 shares are topped up, the others are not.
+    const events = run([grantCommand(), round('r1', '10000000', '1.00', '2025-06-30')]);
+    const [recorded, topUp] = events.slice(2);
+    expect(recorded.data).toMatchObject({ protected: true, protectedShares: '5000000', fullyDilutedShares: '20263158', cumulativeRaised: '10000000.00' });
+    // t = (5 % × 15,000,000 − 500,000) / 95 % = 263,157.9 → 263,158 (before: 526,316, as if all 10,000,000 were protected)
+    expect(topUp.data).toMatchObject({ topUps: [{ partyId: U, shares: '131579' }, { partyId: LIN, shares: '65790' }, { partyId: CHEN, shares: '65789' }] });
+    expect(holdings(events).map(([, , percent]) => percent)).toEqual(['1.8831', '0.9416', '0.9416']); // 763,158 of 20,263,158: 3.7662 %
+    // The share that crosses the amount is protected: 4,999,999.50 raised, then 2 shares at 1.00 (0.50 still missing).
+    const nearly = run([round('r1', '9999999', '0.50', '2025-03-31'), round('r2', '2', '1.00', '2025-06-30')], run([grantCommand()]));
+    expect(nearly.filter((e) => e.type === 'FundingRoundRecorded').map((e) => (e.data as { protectedShares?: string }).protectedShares)).toEqual(['9999999', '1']);
+  });
+
   it('records a sale within the holding, realizing proceeds and reducing cost basis pro rata', () => {
     const events = run([grantCommand(), sale(U, '100000')]);
     const holder = capTable(events)!.holders[0];

@@ -85,23 +85,31 @@ function topUpShares(deal: GrantedDeal, newShares: Big): bigint {
   return (2n * needed + (d - n)) / (2n * (d - n));
 }
 
+const atMost = (value: Big, limit: Big) => (value.gt(limit) ? limit : value);
+
 function fundingRound(data: RecordFundingRound['data'], state: EquityState): EquityEvent[] {
   const deal = requireDeal(state);
   const newShares = wholeShares(data.newShares, 'newShares');
-  const raised = positive(data.pricePerShare, 'pricePerShare').times(newShares);
+  const price = positive(data.pricePerShare, 'pricePerShare');
+  const raised = price.times(newShares);
   requireInDateOrder(deal, data.closedOn, data.today, 'closedOn');
   const currency = deal.terms.currency;
   const before = new Big(deal.cumulativeRaised);
   const cumulativeRaised = before.plus(raised);
   const protection = deal.terms.antiDilution;
   const isProtected = !deal.protectionEnded && protection != null && before.lt(protection.untilRaised);
-  const topUp = isProtected ? new Big(topUpShares(deal, newShares).toString()) : new Big(0);
+  // Protection covers the money raised until the stated amount: of a round that crosses it, the first
+  // shares up to the amount still missing (the one that crosses it included); the rest dilute the stake.
+  const missing = isProtected ? new Big(protection.untilRaised).minus(before) : new Big(0);
+  const protectedShares = isProtected ? atMost(missing.div(price).round(0, Big.roundUp), newShares) : new Big(0);
+  const topUp = isProtected ? new Big(topUpShares(deal, protectedShares).toString()) : new Big(0);
   const fullyDilutedShares = new Big(deal.fullyDilutedShares).plus(newShares).plus(topUp).toFixed();
   const events: EquityEvent[] = [{
     type: 'FundingRoundRecorded',
     data: {
       roundId: data.roundId, newShares: newShares.toFixed(), pricePerShare: data.pricePerShare, raised: formatAmount(raised, currency),
       closedOn: data.closedOn, fullyDilutedShares, protected: isProtected, cumulativeRaised: formatAmount(cumulativeRaised, currency),
+      ...(isProtected ? { protectedShares: protectedShares.toFixed() } : {}),
     },
   }];
   if (topUp.gt(0)) {

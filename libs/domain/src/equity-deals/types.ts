@@ -41,6 +41,8 @@ export type EquityAwarded = DomainEvent<'EquityAwarded', { dealId: string; fromP
 export type FundingRoundRecorded = DomainEvent<'FundingRoundRecorded', {
   roundId: string; newShares: string; pricePerShare: string; raised: string; closedOn: string;
   fullyDilutedShares: string; protected: boolean; cumulativeRaised: string;
+  /** Of a protected round, the new shares protection covered (the rest were raised past `untilRaised`); absent on rounds recorded before. */
+  protectedShares?: string;
 }>;
 export type AntiDilutionTopUpIssued = DomainEvent<'AntiDilutionTopUpIssued', { roundId: string; topUps: ShareHolding[]; closedOn: string }>;
 export type AntiDilutionEnded = DomainEvent<'AntiDilutionEnded', { roundId: string; closedOn: string }>;
