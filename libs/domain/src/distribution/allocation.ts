@@ -1,5 +1,5 @@
 import { allocate } from '../money/allocate';
-import { Big } from '../money/big';
+import { Big, unitOf } from '../money/big';
 import { minorUnit } from '../money/currency';
 import { IncomeLayer, NO_POLICY_BAND, peel } from './income-layers';
 import { DISTRIBUTABLE_ROLES, DistributionState, incomeKey } from './state';
@@ -41,6 +41,11 @@ export function bandSlices(bands: PolicyBand[], from: Big, amount: Big, scale: n
     left = left.minus(room);
   }
   return slices;
+}
+
+/** The band the next income falls in once `cumulative` has been received (the last band past every threshold). */
+export function bandAt(bands: PolicyBand[], cumulative: Big, scale: number): PolicyBand | undefined {
+  return bandSlices(bands, cumulative, unitOf(scale), scale)[0]?.band ?? bands[bands.length - 1];
 }
 
 /** The inventors of the licensed patents, each weighted by the sum of their inventor shares. */

@@ -1,4 +1,4 @@
 export * from './types';
 export * from './state';
 export { distributionDecider, policyInForce } from './distribution';
-export { bandSlices } from './allocation';
+export { bandAt, bandSlices } from './allocation';

@@ -1,8 +1,8 @@
-import { Inject } from '@nestjs/common';
+import { Inject, ServiceUnavailableException } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
-  Big, DomainError, EquityCommand, EquityEvent, EquityState, GrantEquityStake, LicenseGranted, distributionDecider, equityDecider,
-  equityStream, licenseStream, partyStream,
+  Big, DomainError, EquityCommand, EquityEvent, EquityState, GrantEquityStake, LicenseGranted, bandAt, distributionDecider, equityDecider,
+  equityStream, licenseIncome, licenseStream, minorUnit, partyStream,
 } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { CommandContext } from '../command-handling/command-context';
@@ -10,6 +10,7 @@ import { Handled, handleCommand } from '../command-handling/handle-command';
 import { registeredParties, registeredPatent } from '../command-handling/stream-facts';
 import { deciderFold, streamStatesOf } from '../command-handling/stream-states';
 import { EVENT_STORE } from '../event-store/tokens';
+import { ProjectionRunner } from '../projections/projection-runner';
 
 export type EquityOutcome = Handled<EquityEvent, EquityState>;
 export type EquityDealRequest = Omit<GrantEquityStake['data'], 'inventorsSharePercent' | 'policyVersion' | 'inventors'>;
@@ -26,35 +27,64 @@ export class EquityCommandMessage extends Command<EquityOutcome> {
   }
 }
 
+/** How long a deal for a license waits for the license's income to be allocated (see holderPolicy). */
+const ALLOCATIONS_CATCH_UP_MS = 5000;
+
 @CommandHandler(CreateEquityDealCommand)
 export class CreateEquityDealHandler implements ICommandHandler<CreateEquityDealCommand> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly runner: ProjectionRunner) {}
 
   async execute({ request, ctx }: CreateEquityDealCommand): Promise<EquityOutcome> {
     const known = new Set(await registeredParties(this.store, [request.issuerId, request.holderId]));
     for (const field of ['issuerId', 'holderId'] as const) {
       if (!known.has(request[field])) throw new DomainError('unknown-party', `${field}: party ${request[field]} is not registered`, 'rule', field);
     }
-    const { inventorsSharePercent, policyVersion } = await this.holderPolicy(request.holderId);
-    const inventors = request.licenseId ? await this.inventorsOf(request.licenseId) : [];
+    const license = request.licenseId ? await this.licenseFor(request) : undefined;
+    const { inventorsSharePercent, policyVersion } = await this.holderPolicy(request.holderId, license);
+    const inventors = license ? await this.inventorsOf(license) : [];
     return handleCommand(this.store, equityStream(request.dealId), equityDecider,
       { type: 'GrantEquityStake', data: { ...request, inventorsSharePercent, policyVersion, inventors } }, ctx);
   }
 
-  /** The holder's current policy decides the inventors' part of the shares (its first band). */
-  private async holderPolicy(holderId: string) {
-    const { value } = await streamStatesOf(this.store).load(partyStream(holderId), deciderFold(distributionDecider));
+  /** The license the shares are for: its licensee grants them, to one of its licensors. */
+  private async licenseFor(request: EquityDealRequest): Promise<LicenseGranted['data']> {
+    const [granted] = await this.store.readStream(licenseStream(request.licenseId!), { maxCount: 1 });
+    if (!granted) throw new DomainError('unknown-license', `licenseId: license ${request.licenseId} not found`, 'rule', 'licenseId');
+    const license = (granted as unknown as LicenseGranted).data;
+    if (request.issuerId !== license.licenseeId) {
+      throw new DomainError('issuer-not-licensee', `issuerId must be the license's licensee ${license.licenseeId}: shares for a license come from its licensee`, 'rule', 'issuerId');
+    }
+    if (!license.revenueShares.some((s) => s.partyId === request.holderId)) {
+      throw new DomainError('holder-not-licensor', `holderId must be one of the license's licensors: ${license.revenueShares.map((s) => s.partyId).join(', ')}`, 'rule', 'holderId');
+    }
+    return license;
+  }
+
+  /**
+   * The holder's current policy decides the inventors' part of the shares: the band the license's
+   * income stands in (as its proceeds and royalties would be shared now), the first band without a license.
+   */
+  private async holderPolicy(holderId: string, license?: LicenseGranted['data']) {
+    let { value } = await streamStatesOf(this.store).load(partyStream(holderId), deciderFold(distributionDecider));
+    if (license && (value.policies[value.latestVersion]?.bands.length ?? 0) > 1) {
+      // Where the bands stand is what the process manager has allocated: let it take in the log first.
+      if (!(await this.runner.waitFor(await this.store.headPosition(), ALLOCATIONS_CATCH_UP_MS))) {
+        throw new ServiceUnavailableException("the license's income is not yet allocated: the inventors' band is not known, retry shortly");
+      }
+      ({ value } = await streamStatesOf(this.store).load(partyStream(holderId), deciderFold(distributionDecider)));
+    }
     const latest = value.policies[value.latestVersion];
-    const share = latest?.bands[0]?.shares.find((s) => s.beneficiary === 'inventors');
+    const band = latest && (license
+      ? bandAt(latest.bands, new Big(licenseIncome(value, license.licenseId, license.currency)), minorUnit(license.currency))
+      : latest.bands[0]);
+    const share = band?.shares.find((s) => s.beneficiary === 'inventors');
     return { inventorsSharePercent: share?.sharePercent ?? null, policyVersion: latest ? value.latestVersion : null };
   }
 
   /** The license's inventors, each weighted by the sum of their inventor shares across its patents. */
-  private async inventorsOf(licenseId: string) {
-    const [granted] = await this.store.readStream(licenseStream(licenseId), { maxCount: 1 });
-    if (!granted) throw new DomainError('unknown-license', `licenseId: license ${licenseId} not found`, 'rule', 'licenseId');
+  private async inventorsOf(license: LicenseGranted['data']) {
     const weights = new Map<string, Big>();
-    for (const patentId of (granted as unknown as LicenseGranted).data.patentIds) {
+    for (const patentId of license.patentIds) {
       for (const inventor of (await registeredPatent(this.store, patentId))?.inventors ?? []) {
         weights.set(inventor.partyId, (weights.get(inventor.partyId) ?? new Big(0)).plus(inventor.sharePercent));
       }

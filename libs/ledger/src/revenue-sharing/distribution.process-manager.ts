@@ -106,7 +106,10 @@ export class DistributionProcessManager implements ProcessManager {
       const granted = await streamStatesOf(this.store).first(equityStream(sale.dealId));
       const licenseId = (granted as unknown as EquityStakeGranted | undefined)?.data.licenseId;
       const patents = allocationPatents(licenseId ? await page.patentsOf(licenseId) : [], event.position);
-      const source: AllocationSource = { eventId: event.id, position: event.position.toString(), dealId: sale.dealId, kind: 'equity-proceeds' };
+      // Proceeds of shares taken for a license are that license's income: its bands count them with its royalties.
+      const source: AllocationSource = {
+        eventId: event.id, position: event.position.toString(), dealId: sale.dealId, ...(licenseId ? { licenseId } : {}), kind: 'equity-proceeds',
+      };
       const assessment = { date: sale.occurredOn, currency: sale.currency };
       return [reaction(event, allocationCommand(event, source, sale.holderId, sale.proceeds, assessment, patents, await page.policiesOf(sale.holderId)))];
     }

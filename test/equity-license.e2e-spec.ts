@@ -1,0 +1,59 @@
+import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
+import { post, registerCast, WorkedExample, workedLicenseTerms } from './support/worked-example';
+
+/**
+ * Shares taken for a license come from its licensee to one of its licensors, and what they fetch is
+ * that license's income: the institution's bands count it with the license's royalties, and the
+ * inventors' part of the shares is the band the license's income stands in when they are granted.
+ */
+describeOnEveryStore('equity for a license, within the license', (kind) => {
+  let ledger: LedgerUnderTest;
+  let w: WorkedExample;
+  let position = '0';
+
+  beforeAll(async () => {
+    ledger = await startLedger(kind);
+    const cast = await registerCast(ledger);
+    await ledger.http.put(`/parties/${cast.university}/distribution-policy`).send({
+      adminFeePercent: '10', recoverPatentCosts: false,
+      bands: [
+        { upTo: '200000.00', shares: [{ beneficiary: 'inventors', sharePercent: '50' }] },
+        { shares: [{ beneficiary: 'inventors', sharePercent: '30' }] },
+      ],
+    }).expect(200);
+    // An upfront fee of 1,000,000.00: the university's 600,000.00 less its 10 % fee is 540,000.00, past the first band.
+    const terms = workedLicenseTerms(cast);
+    w = { ...cast, license: (await post<{ id: string }>(ledger, '/licenses', { ...terms, royalty: { ...terms.royalty, upfrontFee: '1000000.00' } })).id };
+  });
+  afterAll(async () => { await ledger?.close(); });
+
+  const deal = (body: object) => ledger.http.post('/equity-deals').send({
+    issuerId: w.brightpath, holderId: w.university, licenseId: w.license, shareClass: 'ordinary', shares: '1000',
+    fullyDilutedShares: '10000', pricePerShare: '1.00', currency: 'CNY', grantedOn: '2025-02-01', ...body,
+  });
+
+  it('refuses shares from another party than the licensee, or to another than a licensor, naming the field and appending nothing', async () => {
+    await ledger.settled(); // the upfront fee's allocations are in
+    const before = await eventCount(ledger.store);
+    const fromCoOwner = await deal({ issuerId: w.company }).expect(422);
+    expect(fromCoOwner.body.errors).toEqual([{ field: 'issuerId', message: expect.stringContaining("the license's licensee") }]);
+    const toInventor = await deal({ holderId: w.lin }).expect(422);
+    expect(toInventor.body.errors).toEqual([{ field: 'holderId', message: expect.stringContaining("one of the license's licensors") }]);
+    expect(await eventCount(ledger.store)).toBe(before);
+  });
+
+  it("awards the inventors the band the license's income stands in, and shares the proceeds in the license's bands", async () => {
+    const created = await deal({}).expect(201);
+    // 30 % of 1,000 shares (the second band: 540,000.00 already received), 150 each; the first band would give 250 each.
+    expect(created.body.awards).toEqual([{ partyId: w.lin, shares: '150' }, { partyId: w.chen, shares: '150' }]);
+    const sale = await post<{ position: string }>(ledger, `/equity-deals/${created.body.id}/liquidity-events`, {
+      holderId: w.university, sharesSold: '500', proceeds: '100000.00', currency: 'CNY', occurredOn: '2025-03-01' });
+    position = sale.position;
+    const statement = (await ledger.http.get(`/parties/${w.lin}/statement?minPosition=${position}`).expect(200)).body as {
+      lines: { kind: string; role: string; amount: string; licenseId?: string; dealId?: string }[];
+    };
+    // 90,000.00 after the fee, all in the second band: 30 % to the inventors, 13,500.00 each (22,500.00 if the deal counted its own bands).
+    const proceeds = statement.lines.filter((l) => l.kind === 'equity-proceeds');
+    expect(proceeds).toEqual([expect.objectContaining({ role: 'inventor', amount: '13500.00', licenseId: w.license, dealId: created.body.id })]);
+  });
+});
