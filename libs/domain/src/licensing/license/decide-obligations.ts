@@ -95,7 +95,8 @@ export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseSt
     });
   }
   // The lifetime cap counts the shortfall before later years: their reports and closed years get what it leaves.
-  const later = shortfallChanges(license, reassessment).filter((c) => c.year > year);
+  // Only closes the caps bound depend on earlier years' charges; one closed before that rule keeps its figure.
+  const later = shortfallChanges(license, reassessment).filter((c) => c.year > year && license.closedYears[String(c.year)].withinCaps === true);
   return [
     ...events,
     ...adjustmentEvents(license, royaltyAdjustments(license, reassessment), nextId, { kind: 'year-closed', year }),

@@ -64,7 +64,11 @@ export type ReportRoyaltyAssessment = AssessmentBase & {
   perUnitAmount: string;
   sublicenseAmount: string;
   capped: boolean;
-  /** Running + sublicense royalty of earlier windows, counted against a lifetime cap. */
+  /**
+   * What the lifetime cap counted before this report's window and year: the running + sublicense
+   * royalty of earlier windows (calendar-year tiers; a lifetime window's own earlier reports are in its
+   * cumulative instead) and the shortfalls of earlier closed years that count toward the cap.
+   */
   priorLifetimeRoyalty: string;
   royaltyReported?: string;
   /** royaltyReported − amount, when reported and different. */

@@ -96,6 +96,30 @@ describe('a lifetime cap with a minimum annual royalty', () => {
     expect(charged(events)).toBe('1000.00');
   });
 
+  /** A later year closed before the rule, with the flags of its time, and its shortfall's assessment. */
+  const legacyClose = (year: number, shortfall: string, flags: object): LicenseEvent[] => [
+    { type: 'RoyaltyYearClosed', data: { year, runningRoyalties: '50.00', minimumAnnual: '800.00', shortfall, closedOn: '2028-01-05', ...flags } },
+    { type: 'RoyaltyAssessed', data: { assessmentId: `a-${year}`, kind: 'shortfall', year, date: `${year}-12-31`, amount: shortfall, currency: 'CNY',
+      allocations: [{ partyId: 'u', amount: new Big(shortfall).times(0.6).toFixed(2) }, { partyId: 'c', amount: new Big(shortfall).times(0.4).toFixed(2) }] } },
+  ] as LicenseEvent[];
+
+  it('closing an earlier year leaves an older close the caps bound less room, never more', () => {
+    // Recorded before the rule: 900.00 and 50.00 of reports, 2027 closed within the caps with 50.00. Closing 2025 (800.00)
+    // cuts the reports to 200.00 and 0.00; 2027's room is then 1,000.00 less 200.00 and the 800.00 before it: 0.00 (it rose to 750.00 before this fix).
+    const reports = history(grant({ royalty }), submit('r26', '2026-Q1', [line('9000.00')], { today: '2028-01-02' }), submit('r27', '2027-Q1', [line('500.00')], { today: '2028-01-02' }));
+    const legacy = [...reports, ...legacyClose(2027, '50.00', { withinCaps: true })];
+    const closing = given(legacy).when(close(2025, '2028-02-01'))();
+    expect(amounts(closing)).toEqual(['shortfall 800.00', 'adjustment -700.00', 'adjustment -50.00', 'shortfall-adjustment -50.00']);
+    expect(charged([...legacy, ...closing])).toBe('1000.00');
+  });
+
+  it('closing an earlier year does not move a close made before caps bounded shortfalls', () => {
+    const reports = history(grant({ royalty }), submit('r26', '2026-Q1', [line('9500.00')], { today: '2028-01-02' }), submit('r27', '2027-Q1', [line('5000.00')], { today: '2028-01-02' }));
+    const legacy = [...reports, ...legacyClose(2027, '750.00', {})];
+    const closing = given(legacy).when(close(2025, '2028-02-01'))();
+    expect(amounts(closing)).toEqual(['shortfall 800.00', 'adjustment -750.00', 'adjustment -50.00']);
+  });
+
   it('leaves years closed before the rule as they were: their shortfalls count for nothing', () => {
     // As the ledger recorded it before the rule: 2025 closed with withinCaps but without countsTowardLifetimeCap.
     const legacy = [

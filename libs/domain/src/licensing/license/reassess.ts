@@ -80,7 +80,9 @@ export function reassess(license: GrantedLicense, reports: readonly WindowReport
     let figures = closedYears.get(year);
     if (figures === undefined) {
       const rule = closed.get(year)!;
-      figures = yearFigures(license, soFar, year, rule.withinCaps, rule.counts ? lifetimeChargesBefore(year, soFar) : new Big(0));
+      // Every close the caps bound sees the counted shortfalls before it (an older close's among them: a
+      // year closed later under this rule leaves it less room, never more).
+      figures = yearFigures(license, soFar, year, rule.withinCaps, rule.withinCaps ? lifetimeChargesBefore(year, soFar) : new Big(0));
       closedYears.set(year, figures);
     }
     return figures;
