@@ -85,6 +85,20 @@ describe('metrics', () => {
     expect(res.text).toMatch(/ledger_process_manager_lag_positions\{process_manager="distribution"\} 0/);
   });
 
+  it('counts every answer, those given before any route too, and labels unmatched paths as one', async () => {
+    await ledger.http.post('/parties').set('Content-Type', 'application/json').send('{"name": ').expect(400); // malformed JSON
+    await ledger.http.post('/parties').send({ name: 'x'.repeat(1_100_000), kind: 'university' }).expect(413);
+    await ledger.http.get('/no/such/path/4711').expect(404);
+    await ledger.as().get('/docs-json').expect(200);
+    const res = await ledger.as().get('/metrics').expect(200);
+    const count = (labels: string) => new RegExp(`ledger_http_request_duration_seconds_count\\{${labels}\\} 1\\n`);
+    expect(res.text).toMatch(count('method="POST",route="unmatched",status="400"'));
+    expect(res.text).toMatch(count('method="POST",route="unmatched",status="413"'));
+    expect(res.text).toMatch(count('method="GET",route="unmatched",status="404"'));
+    expect(res.text).toMatch(count('method="GET",route="/docs-json",status="200"'));
+    expect(res.text).not.toMatch(/4711/);
+  });
+
   it('counts a request the client gave up on, as aborted', async () => {
     const created = await ledger.http.post('/parties').send({ name: 'Westlake University', kind: 'university' }).expect(201);
     // The read waits (up to MIN_POSITION_WAIT_MS, 1 s here) for a position nobody has written; the client leaves first.

@@ -1,4 +1,4 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
@@ -26,11 +26,7 @@ import { RevenueSharingController } from './revenue-sharing/revenue-sharing.cont
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 @Module({})
-export class AppModule implements NestModule {
-  configure(consumer: MiddlewareConsumer) {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
-  }
-
+export class AppModule {
   /** `env` overrides process.env (tests pass their own temp paths and databases). */
   static register(env: Record<string, string | undefined> = {}): DynamicModule {
     return {
@@ -63,6 +59,7 @@ export class AppModule implements NestModule {
       ],
       controllers: [ApiKeysController, PartiesController, PatentsController, LicensesController, SalesReportsController, RevenueSharingController, EquityController, HealthController, MetricsController],
       providers: [
+        HttpMetricsMiddleware,
         ShutdownDrain,
         BusinessCalendar,
         ProjectionFreshness,

@@ -7,6 +7,8 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { ShutdownDrain } from './http/shutdown-drain';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { NextFunction, Request, Response } from 'express';
 import { ledgerValidationPipe } from './http/validation';
 
 /** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
@@ -16,7 +18,10 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  // First: once shutdown begins, a request on a kept-alive connection is refused before any work.
+  // First of all, the latency histogram: every answer counts, a 503 of the drain, a 413 of the body parser or /docs alike.
+  const httpMetrics = app.get(HttpMetricsMiddleware);
+  app.use((req: Request, res: Response, next: NextFunction) => httpMetrics.use(req, res, next));
+  // Then, once shutdown begins, a request on a kept-alive connection is refused before any work.
   app.use(app.get(ShutdownDrain).middleware);
   // Security headers; CORS stays off (Nest enables none unless asked). Swagger UI needs inline styles.
   app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));

@@ -1,5 +1,7 @@
 import { encodePosition } from '@ledger/event-store/eventstoredb/eventstoredb-position';
-import { lag } from './metrics.controller';
+import { EventStore } from '@ledger/event-store';
+import { LedgerMetrics, ProjectionRunner } from '@ledger/ledger';
+import { HEAD_TIMEOUT_MS, lag, MetricsController } from './metrics.controller';
 
 describe('lag', () => {
   it('counts positions on SQLite and PostgreSQL', () => {
@@ -14,5 +16,44 @@ describe('lag', () => {
     expect(lag('eventstoredb', at(5000n), at(1200n))).toBe(3800);
     expect(lag('eventstoredb', at(5000n), -1n)).toBe(5000);
     expect(lag('eventstoredb', at(5000n), at(5000n))).toBe(0);
+  });
+});
+
+describe('MetricsController.scrape', () => {
+  const runner = { positions: () => ({ parties: 7n, distribution: 5n }), isProcessManager: (name: string) => name === 'distribution' };
+  const scrapeWith = (headPosition: () => Promise<bigint>) => {
+    const metrics = new LedgerMetrics();
+    const store = { kind: 'postgres', headPosition } as unknown as EventStore;
+    return { metrics, controller: new MetricsController(metrics, runner as unknown as ProjectionRunner, store) };
+  };
+
+  it('sets the lags from the head, and says the store is up', async () => {
+    const { controller } = scrapeWith(async () => 10n);
+    const text = await controller.scrape();
+    expect(text).toMatch(/ledger_projection_lag_positions\{projection="parties"\} 3/);
+    expect(text).toMatch(/ledger_process_manager_lag_positions\{process_manager="distribution"\} 5/);
+    expect(text).toMatch(/ledger_event_store_up 1/);
+  });
+
+  it('still answers when the store fails, keeping the last lags and saying the store is down', async () => {
+    let up = true;
+    const { controller } = scrapeWith(async () => { if (up) return 10n; throw new Error('connect ECONNREFUSED 127.0.0.1:5432'); });
+    await controller.scrape();
+    up = false;
+    const text = await controller.scrape();
+    expect(text).toMatch(/ledger_event_store_up 0/);
+    expect(text).toMatch(/ledger_projection_lag_positions\{projection="parties"\} 3/);
+    expect(text).toMatch(/ledger_http_request_duration_seconds/);
+  });
+
+  it('answers within the bound when the store hangs, asking it once however often it is scraped', async () => {
+    const asked = jest.fn(() => new Promise<bigint>(() => undefined)); // a blackholed connection
+    const { controller } = scrapeWith(asked);
+    const started = Date.now();
+    const [first, second] = await Promise.all([controller.scrape(), controller.scrape()]);
+    expect(Date.now() - started).toBeLessThan(HEAD_TIMEOUT_MS + 500);
+    expect([first, second].every((t) => /ledger_event_store_up 0/.test(t))).toBe(true);
+    await controller.scrape();
+    expect(asked).toHaveBeenCalledTimes(1);
   });
 });

@@ -15,26 +15,52 @@ export function lag(kind: EventStore['kind'], head: bigint, position: bigint): n
   return Number(decodePosition(head).commit - (position < 0n ? 0n : decodePosition(position).commit));
 }
 
+/** How long a scrape waits for the store's head: under Prometheus's default scrape timeout of 10 s. */
+export const HEAD_TIMEOUT_MS = 1000;
+
 @ApiTags('operations')
 @Public()
 @Controller('metrics')
 export class MetricsController {
+  /** The head query in flight: a store that hangs gets one at a time, not one per scrape. */
+  private pendingHead?: Promise<bigint>;
+
   constructor(
     private readonly metrics: LedgerMetrics,
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  /** Prometheus text format; lag gauges are refreshed at scrape time. */
+  /**
+   * Prometheus text format; lag gauges are refreshed at scrape time. A store that fails or does not
+   * answer in HEAD_TIMEOUT_MS leaves them as they were and sets ledger_event_store_up to 0: the HTTP
+   * series are scraped whatever the store does, and an outage is when they matter.
+   */
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {
-    const head = await this.store.headPosition();
-    for (const [name, position] of Object.entries(this.runner.positions())) {
-      const behind = lag(this.store.kind, head, position); // positions, not money
-      if (this.runner.isProcessManager(name)) this.metrics.processManagerLag.set({ process_manager: name }, behind);
-      else this.metrics.projectionLag.set({ projection: name }, behind);
+    const head = await this.head();
+    this.metrics.eventStoreUp.set(head === undefined ? 0 : 1);
+    if (head !== undefined) {
+      for (const [name, position] of Object.entries(this.runner.positions())) {
+        const behind = lag(this.store.kind, head, position); // positions, not money
+        if (this.runner.isProcessManager(name)) this.metrics.processManagerLag.set({ process_manager: name }, behind);
+        else this.metrics.projectionLag.set({ projection: name }, behind);
+      }
     }
     return this.metrics.registry.metrics();
+  }
+
+  private async head(): Promise<bigint | undefined> {
+    const pending = (this.pendingHead ??= this.store.headPosition().finally(() => { this.pendingHead = undefined; }));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => { timer = setTimeout(resolve, HEAD_TIMEOUT_MS, undefined); });
+    try {
+      return await Promise.race([pending, timeout]);
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

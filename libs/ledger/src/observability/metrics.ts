@@ -38,6 +38,12 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
+  readonly eventStoreUp = new Gauge({
+    name: 'ledger_event_store_up',
+    help: 'Whether the event store answered the last scrape\'s head query in time (1) or not (0: the lag gauges keep their last values)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'ledger_' });
   }
