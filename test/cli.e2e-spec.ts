@@ -1,6 +1,7 @@
 import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
 import { PostgresEventStore, SqliteEventStore, EventStore } from '@ledger/event-store';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -302,7 +303,21 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     expect(rebuilt.stderr).toContain(`rebuilt journal: ${events} events up to position ${head} in `);
     const unknown = cli({ SQLITE_PATH: source }, 'rebuild', 'nonsense');
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toContain('unknown projection nonsense');
+    expect(unknown.stderr).toContain('unknown projection "nonsense"');
+    // `rebuild "$P"` with P unset names no projection: before, it rebuilt every one.
+    const blank = cli({ SQLITE_PATH: source }, 'rebuild', '');
+    expect(blank.status).toBe(1);
+    expect(blank.stderr).toContain('unknown projection ""');
+  }, 120000);
+
+  it('fails verify when a checkpoint is past the log\'s end, which the API refuses to start on', () => {
+    onReadModels(source, "UPDATE projection_checkpoints SET position = '999999' WHERE name = 'parties'");
+    const failed = cli({ SQLITE_PATH: source }, 'verify');
+    expect(failed.status).toBe(1); // before: "verified"
+    expect(failed.stderr).toContain('the read models are ahead of the event store');
+    expect(failed.stderr).toContain('parties at 999999');
+    expect(cli({ SQLITE_PATH: source }, 'rebuild', 'parties').status).toBe(0);
+    expect(cli({ SQLITE_PATH: source }, 'verify')).toMatchObject({ status: 0 });
   }, 120000);
 
   it('fails verify when a read model was tampered with, leaving it for rebuild to repair', () => {
@@ -398,13 +413,17 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       // Options in the URL replace those the read models pass to pg: verify's schema must not travel there.
       const env = { EVENT_STORE: 'postgres', DATABASE_URL: `${database!.url}?options=-c%20search_path%3Dpublic` };
       expect(cli(env, 'import', exported)).toMatchObject({ status: 0 });
-      await onPostgres(database!.url, 'CREATE SCHEMA ledger_verify_0badf00d'); // as a verify stopped by Ctrl-C leaves it
+      // Scratch schemas are named after the live schema: this ledger's (public) and another ledger's in the same database.
+      const ours = `ledger_verify_${createHash('sha256').update('public').digest('hex').slice(0, 8)}_0badf00d`;
+      await onPostgres(database!.url, `CREATE SCHEMA ${ours}`); // as a verify stopped by Ctrl-C leaves it
+      await onPostgres(database!.url, 'CREATE SCHEMA ledger_verify_0therled_feedface'); // another ledger's verify, running
       const verified = cli(env, 'verify');
       expect(verified).toMatchObject({ status: 0 });
-      expect(verified.stderr).toContain('removed ledger_verify_0badf00d, left by an interrupted verify');
+      expect(verified.stderr).toContain(`removed ${ours}, left by an interrupted verify`);
+      expect(verified.stderr).not.toContain('0therled'); // before: dropped, and that verify failed
       const [a, b] = [new SqliteEventStore(source), await PostgresEventStore.open(database!.url)];
       const scratch = await onPostgres(database!.url, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ledger_verify_%'");
-      expect(scratch).toEqual([]); // verify's fresh rebuild went into a schema of its own, dropped after
+      expect(scratch).toEqual([{ nspname: 'ledger_verify_0therled_feedface' }]); // verify's fresh rebuild went into a schema of its own, dropped after
       await onPostgres(database!.url, "UPDATE journal_lines SET amount = '999.99' WHERE ctid = (SELECT ctid FROM journal_lines ORDER BY position LIMIT 1)");
       const failed = cli(env, 'verify');
       expect(failed.status).toBe(1);

@@ -18,8 +18,9 @@ export class RebuildCommand extends StrictCommand {
   }
 
   async run([name]: string[]): Promise<void> {
-    if (name && !PROJECTIONS.some((p) => p.name === name)) {
-      throw new Error(`unknown projection ${name}; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
+    // An empty name (`rebuild "$P"` with P unset) is not "all": it names no projection.
+    if (name !== undefined && !PROJECTIONS.some((p) => p.name === name)) {
+      throw new Error(`unknown projection "${name}"; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
     }
     await claimForCommand(this.db, 'rebuild');
     await this.runner.start('projections');
@@ -34,13 +35,13 @@ export class RebuildCommand extends StrictCommand {
     // position is a byte offset in its log, not a count of events.
     const progress = () => {
       const taken = this.runner.eventsTaken();
-      const events = name ? taken[name] : Math.max(0, ...PROJECTIONS.map((p) => taken[p.name])); // rebuilt together from one read of the log
+      const events = name !== undefined ? taken[name] : Math.max(0, ...PROJECTIONS.map((p) => taken[p.name])); // rebuilt together from one read of the log
       return { events, rate: Math.round(events / Math.max((Date.now() - started) / 1000, 0.001)) };
     };
     bar.start(Number(head < 0n ? 0n : head), 0, progress()); // Number: for display only
-    if (name) await this.runner.rebuild(name);
+    if (name !== undefined) await this.runner.rebuild(name);
     else await this.runner.rebuildAll();
-    const reached = () => (name ? this.runner.positions()[name] : this.runner.position());
+    const reached = () => (name !== undefined ? this.runner.positions()[name] : this.runner.position());
     try {
       await catchUp(this.runner, reached, head, (at) => bar.update(Number(at < 0n ? 0n : at), progress()));
     } catch (error) {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LedgerConfig } from '../config/ledger-config';
@@ -92,9 +92,12 @@ export async function openFreshReadModels(config: StoreConfig, live: ReadModelDb
     };
   }
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required unless EVENT_STORE=sqlite');
-  const schema = `ledger_verify_${suffix}`;
   const [{ current }] = await live.query<{ current: string }>('SELECT current_schema() AS current');
-  const leftovers = (await live.query<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'ledger\\_verify\\_%'")).map((r) => r.name);
+  // Scratch schemas are named after the live one: another ledger's verify in the same database (a schema
+  // of its own, a lease of its own) runs at the same time, and its scratch schema is not a leftover.
+  const prefix = `ledger_verify_${createHash('sha256').update(current).digest('hex').slice(0, 8)}_`;
+  const schema = `${prefix}${suffix}`;
+  const leftovers = (await live.query<{ name: string }>('SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix])).map((r) => r.name);
   for (const name of leftovers) await live.execute(`DROP SCHEMA ${quote(name)} CASCADE`);
   await live.execute(`CREATE SCHEMA ${schema}`);
   const db = new PostgresReadModelDb(config.DATABASE_URL, undefined, schema);
