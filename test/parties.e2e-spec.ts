@@ -80,7 +80,7 @@ describe('metrics', () => {
     const res = await ledger.as().get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toMatch(/ledger_http_request_duration_seconds_count\{method="GET",route="\/parties\/:id",status="200"\} 1/);
-    expect(res.text).toMatch(/ledger_event_append_duration_seconds_count\{store="sqlite"\} 1/);
+    expect(res.text).toMatch(/ledger_event_append_duration_seconds_count\{store="sqlite",outcome="appended"\} 1/);
     expect(res.text).toMatch(/ledger_projection_lag_positions\{projection="parties"\} 0/);
     expect(res.text).toMatch(/ledger_process_manager_lag_positions\{process_manager="distribution"\} 0/);
   });

@@ -38,7 +38,7 @@ export class PerTokenThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    const path = context.switchToHttp().getRequest<Request>().path;
+    const path = context.switchToHttp().getRequest<Request>().path.replace(/\/+$/, ''); // Express routes /metrics/ there too
     return path === '/health' || path === '/metrics';
   }
 }

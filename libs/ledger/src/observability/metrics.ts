@@ -18,8 +18,8 @@ export class LedgerMetrics {
 
   readonly appendDuration = new Histogram({
     name: 'ledger_event_append_duration_seconds',
-    help: 'Event store append latency',
-    labelNames: ['store'] as const,
+    help: 'Event store append latency, by outcome: appended, conflict (a wrong expected revision) or error',
+    labelNames: ['store', 'outcome'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });

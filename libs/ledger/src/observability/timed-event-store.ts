@@ -1,6 +1,6 @@
 import {
   AppendOptions, AppendResult, EventHandler, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
-  SubscribeAllOptions, Subscription,
+  SubscribeAllOptions, Subscription, WrongExpectedRevision,
 } from '@ledger/event-store';
 import { LedgerMetrics } from './metrics';
 
@@ -12,12 +12,19 @@ export class TimedEventStore implements EventStore {
     this.kind = inner.kind;
   }
 
+  /** Labelled by outcome: a conflict is refused fast, and mixed in it would hide what a committed append takes. */
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const end = this.metrics.appendDuration.startTimer({ store: this.kind });
+    let outcome = 'error';
     try {
-      return await this.inner.append(streamId, events, options);
+      const result = await this.inner.append(streamId, events, options);
+      outcome = 'appended';
+      return result;
+    } catch (error) {
+      if (error instanceof WrongExpectedRevision) outcome = 'conflict';
+      throw error;
     } finally {
-      end();
+      end({ outcome });
     }
   }
 
