@@ -32,11 +32,13 @@ describeOnEveryStore('equity for a license, within the license', (kind) => {
     fullyDilutedShares: '10000', pricePerShare: '1.00', currency: 'CNY', grantedOn: '2025-02-01', ...body,
   });
 
-  it('refuses shares from another party than the licensee, or to another than a licensor, naming the field and appending nothing', async () => {
+  it('refuses shares from another party than the licensee, in another currency, or to another than a licensor, naming the field and appending nothing', async () => {
     await ledger.settled(); // the upfront fee's allocations are in
     const before = await eventCount(ledger.store);
     const fromCoOwner = await deal({ issuerId: w.company }).expect(422);
     expect(fromCoOwner.body.errors).toEqual([{ field: 'issuerId', message: expect.stringContaining("the license's licensee") }]);
+    const inDollars = await deal({ currency: 'USD' }).expect(422); // its proceeds would start a band count of their own
+    expect(inDollars.body.errors).toEqual([{ field: 'currency', message: expect.stringContaining("the license's currency CNY") }]);
     const toInventor = await deal({ holderId: w.lin }).expect(422);
     expect(toInventor.body.errors).toEqual([{ field: 'holderId', message: expect.stringContaining("one of the license's licensors") }]);
     expect(await eventCount(ledger.store)).toBe(before);

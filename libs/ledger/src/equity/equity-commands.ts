@@ -54,6 +54,10 @@ export class CreateEquityDealHandler implements ICommandHandler<CreateEquityDeal
     if (request.issuerId !== license.licenseeId) {
       throw new DomainError('issuer-not-licensee', `issuerId must be the license's licensee ${license.licenseeId}: shares for a license come from its licensee`, 'rule', 'issuerId');
     }
+    if (request.currency !== license.currency) {
+      // Bands count a license's income per currency: proceeds in another would start a count of their own.
+      throw new DomainError('currency-not-license-currency', `currency must be the license's currency ${license.currency}: the proceeds count in its bands`, 'rule', 'currency');
+    }
     if (!license.revenueShares.some((s) => s.partyId === request.holderId)) {
       throw new DomainError('holder-not-licensor', `holderId must be one of the license's licensors: ${license.revenueShares.map((s) => s.partyId).join(', ')}`, 'rule', 'holderId');
     }
