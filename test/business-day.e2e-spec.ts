@@ -1,5 +1,5 @@
 import { LedgerUnderTest, startLedger } from './support/ledger-app';
-import { party, post } from './support/worked-example';
+import { party, post, registerCast, workedLicenseTerms } from './support/worked-example';
 
 /**
  * "Today" is the business day in LEDGER_TIME_ZONE: a cost dated today on the far side of the date
@@ -27,5 +27,20 @@ describe('the business day of LEDGER_TIME_ZONE', () => {
     const behind = await costDated('Etc/GMT+12', kiribati); // UTC−12: always a day or two earlier
     expect(behind.status).toBe(422);
     expect(behind.body.errors).toEqual([{ field: 'incurredOn', message: expect.stringContaining('has not come yet') }]);
+  });
+
+  it('reads a statement as of a date up to the end of that business day in the ledger\'s zone, not UTC\'s', async () => {
+    // An upfront fee recorded now; with asOf dates read as UTC days, one of the two checks fails at any hour.
+    const linesAsOf = async (timeZone: string, hoursAhead: number, daysBack: number) => {
+      const ledger = await startLedger('sqlite', { LEDGER_TIME_ZONE: timeZone });
+      ledgers.push(ledger);
+      const cast = await registerCast(ledger);
+      const { position } = await post<{ position: string }>(ledger, '/licenses', workedLicenseTerms(cast));
+      await ledger.http.get(`/parties/${cast.university}/statement?minPosition=${position}`).expect(200);
+      const day = new Date(Date.now() + hoursAhead * 3_600_000 - daysBack * 86_400_000).toISOString().slice(0, 10);
+      return ((await ledger.http.get(`/parties/${cast.university}/statement?asOf=${day}`).expect(200)).body as { lines: unknown[] }).lines.length;
+    };
+    expect(await linesAsOf('Etc/GMT+12', -12, 0)).toBeGreaterThan(0); // as of today at UTC−12: what was recorded now is in
+    expect(await linesAsOf('Etc/GMT-14', 14, 1)).toBe(0); // as of yesterday at UTC+14: it is not
   });
 });

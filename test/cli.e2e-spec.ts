@@ -417,9 +417,11 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       const ours = `ledger_verify_${createHash('sha256').update('public').digest('hex').slice(0, 8)}_0badf00d`;
       await onPostgres(database!.url, `CREATE SCHEMA ${ours}`); // as a verify stopped by Ctrl-C leaves it
       await onPostgres(database!.url, 'CREATE SCHEMA ledger_verify_0therled_feedface'); // another ledger's verify, running
+      await onPostgres(database!.url, 'CREATE SCHEMA ledger_verify_0badf00d'); // left as verify named them before
       const verified = cli(env, 'verify');
       expect(verified).toMatchObject({ status: 0 });
       expect(verified.stderr).toContain(`removed ${ours}, left by an interrupted verify`);
+      expect(verified.stderr).toContain('removed ledger_verify_0badf00d, left by an interrupted verify');
       expect(verified.stderr).not.toContain('0therled'); // before: dropped, and that verify failed
       const [a, b] = [new SqliteEventStore(source), await PostgresEventStore.open(database!.url)];
       const scratch = await onPostgres(database!.url, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ledger_verify_%'");

@@ -114,7 +114,7 @@ describe('rate limiting and security headers', () => {
     await ledger.as('some-other-token-abcdefgh').get('/parties/00000000-0000-4000-8000-000000000000').expect(401);
     await ledger.http.get('/health').expect(200);
     // A scraper is never limited, with or without a trailing slash (before, /metrics/ was counted and refused).
-    for (const path of ['/metrics', '/metrics/', '/health/']) await ledger.http.get(path).expect((res) => expect(res.status).not.toBe(429));
+    for (const path of ['/metrics', '/metrics/', '/Metrics', '/health/', '/HEALTH']) await ledger.http.get(path).expect((res) => expect(res.status).not.toBe(429));
   });
 
   it('counts requests without a valid token by client address, however many made-up tokens they carry', async () => {

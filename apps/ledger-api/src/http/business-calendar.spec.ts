@@ -17,3 +17,27 @@ describe('BusinessCalendar', () => {
     expect(calendar('Asia/Kolkata').today({ now: '0999-03-04T20:00:00.000Z' })).toBe('0999-03-05');
   });
 });
+
+describe('BusinessCalendar.endOfDay', () => {
+  it('is the last instant before the next midnight in the ledger\'s zone', () => {
+    expect(calendar('UTC').endOfDay('2026-12-31')).toBe('2026-12-31T23:59:59.999Z');
+    expect(calendar('Asia/Shanghai').endOfDay('2026-12-31')).toBe('2026-12-31T15:59:59.999Z');
+    expect(calendar('America/Los_Angeles').endOfDay('2026-12-31')).toBe('2027-01-01T07:59:59.999Z');
+    expect(calendar('Asia/Kathmandu').endOfDay('2026-06-30')).toBe('2026-06-30T18:14:59.999Z'); // +05:45
+  });
+
+  it('follows a change of offset within the day', () => {
+    // Los Angeles moves to summer time at 02:00 on 8 March 2026: that day ends at midnight −07:00.
+    expect(calendar('America/Los_Angeles').endOfDay('2026-03-08')).toBe('2026-03-09T06:59:59.999Z');
+    expect(calendar('America/Los_Angeles').endOfDay('2026-03-07')).toBe('2026-03-08T07:59:59.999Z');
+    // …and back at 02:00 on 1 November: that day ends at midnight −08:00.
+    expect(calendar('America/Los_Angeles').endOfDay('2026-11-01')).toBe('2026-11-02T07:59:59.999Z');
+    for (const zone of ['America/Los_Angeles', 'Europe/Dublin', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Shanghai']) {
+      for (const date of ['2026-03-08', '2026-03-29', '2026-04-05', '2026-10-04', '2026-10-25', '2026-11-01']) {
+        const end = calendar(zone).endOfDay(date);
+        expect([zone, calendar(zone).today({ now: end })]).toEqual([zone, date]);
+        expect([zone, calendar(zone).today({ now: new Date(Date.parse(end) + 1).toISOString() })]).not.toEqual([zone, date]);
+      }
+    }
+  });
+});

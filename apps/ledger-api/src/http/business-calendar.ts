@@ -18,9 +18,25 @@ export class BusinessCalendar {
   today(ctx: Pick<CommandContext, 'now'>): string {
     return dayOf(this.days, ctx.now);
   }
+
+  /** The last instant of a business day (YYYY-MM-DD) in the ledger's zone, as an ISO instant: what "as of that day" reads up to. */
+  endOfDay(date: string): string {
+    const next = Date.parse(`${date}T00:00:00.000Z`) + 86_400_000; // the next day's midnight, were the zone UTC
+    // Its midnight in the zone: moved by the zone's offset then (asked twice: a change of offset may lie between).
+    let midnight = next - offsetSeconds(this.days, next) * 1000;
+    midnight = next - offsetSeconds(this.days, midnight) * 1000;
+    return new Date(midnight - 1).toISOString();
+  }
 }
 
 export const dayFormat = (timeZone: string) => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+
+/** The zone's offset from UTC at an instant, in seconds ("GMT" for UTC itself; local mean times have seconds: "GMT+05:53:28"). */
+function offsetSeconds(days: Intl.DateTimeFormat, at: number): number {
+  const name = days.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const offset = /^GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(name);
+  return offset === null ? 0 : (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 3600 + Number(offset[3]) * 60 + Number(offset[4] ?? 0));
+}
 
 /**
  * The calendar date (YYYY-MM-DD) of an ISO instant in the format's time zone: the instant moved by the
@@ -28,9 +44,5 @@ export const dayFormat = (timeZone: string) => new Intl.DateTimeFormat('en-US', 
  */
 export function dayOf(days: Intl.DateTimeFormat, instant: string): string {
   const at = Date.parse(instant);
-  const name = days.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  // "GMT" for UTC itself; local mean times before standard time have seconds ("GMT+05:53:28").
-  const offset = /^GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(name);
-  const seconds = offset === null ? 0 : (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 3600 + Number(offset[3]) * 60 + Number(offset[4] ?? 0));
-  return new Date(at + seconds * 1000).toISOString().slice(0, 10);
+  return new Date(at + offsetSeconds(days, at) * 1000).toISOString().slice(0, 10);
 }

@@ -38,7 +38,8 @@ export class PerTokenThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    const path = context.switchToHttp().getRequest<Request>().path.replace(/\/+$/, ''); // Express routes /metrics/ there too
+    // Express routes /metrics/ and /Metrics there too.
+    const path = context.switchToHttp().getRequest<Request>().path.replace(/\/+$/, '').toLowerCase();
     return path === '/health' || path === '/metrics';
   }
 }

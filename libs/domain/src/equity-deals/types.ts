@@ -28,7 +28,7 @@ export type GrantEquityStake = {
   /** The inventors' part comes from the holder's policy, and the inventors from the license (both gathered by the caller). */
   data: EquityTerms & { inventorsSharePercent: string | null; policyVersion: number | null; inventors: ShareLine[]; today: string };
 };
-/** `today`: the caller's clock (UTC): a grant, round or sale is recorded once it has happened. */
+/** `today`: the caller's business day: a grant, round or sale is recorded once it has happened. */
 export type RecordFundingRound = { type: 'RecordFundingRound'; data: { roundId: string; newShares: string; pricePerShare: string; closedOn: string; today: string } };
 export type RecordLiquidityEvent = {
   type: 'RecordLiquidityEvent';

@@ -11,7 +11,7 @@ type Row = Record<string, string | null>;
 export class LicensesQuery {
   constructor(@Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {}
 
-  /** `today` (UTC) decides the status of a license whose termination is dated ahead. */
+  /** `today` (the business day in LEDGER_TIME_ZONE) decides the status of a license whose termination is dated ahead. */
   async findById(id: string, today: string) {
     const [row] = await this.db.query<Row>('SELECT * FROM licenses WHERE id = $1', [id]);
     if (!row) return undefined;

@@ -1,6 +1,6 @@
 import {
   AppendOptions, AppendResult, EventHandler, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
-  SubscribeAllOptions, Subscription, WrongExpectedRevision,
+  IdempotencyViolation, SubscribeAllOptions, Subscription, WrongExpectedRevision,
 } from '@ledger/event-store';
 import { LedgerMetrics } from './metrics';
 
@@ -21,7 +21,7 @@ export class TimedEventStore implements EventStore {
       outcome = 'appended';
       return result;
     } catch (error) {
-      if (error instanceof WrongExpectedRevision) outcome = 'conflict';
+      if (error instanceof WrongExpectedRevision || error instanceof IdempotencyViolation) outcome = 'conflict';
       throw error;
     } finally {
       end({ outcome });
