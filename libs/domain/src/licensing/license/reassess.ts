@@ -12,9 +12,9 @@ import { GrantedLicense, ReportRecord } from './state';
  *
  * Windows (a calendar year, or the whole life) are assessed in order; each calendar-year window
  * gets the running + sublicense royalty of the earlier windows as its priorLifetimeRoyalty, and each
- * year the shortfalls of earlier closed years, so a lifetime cap spans windows and minimums. Because every window a change can reach is recomputed (see
- * reassessFrom), a restatement or a late report for an earlier period shows up as a changed royalty
- * wherever it lands.
+ * year the shortfalls of earlier closed years, so a lifetime cap spans windows and minimums. Because
+ * every window a change can reach is recomputed (see reassessFrom), a restatement or a late report
+ * for an earlier period shows up as a changed royalty wherever it lands.
  */
 export interface Reassessment {
   /** The reassessed reports' assessments, in period order: every report, or those from `fromYear` on. */
