@@ -1,4 +1,4 @@
-import { Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   Big, DomainError, EquityCommand, EquityEvent, EquityState, GrantEquityStake, LicenseGranted, bandAt, distributionDecider, equityDecider,
@@ -7,6 +7,7 @@ import {
 import { EventStore } from '@ledger/event-store';
 import { CommandContext } from '../command-handling/command-context';
 import { Handled, handleCommand } from '../command-handling/handle-command';
+import { readModelsAt } from '../command-handling/read-models-at';
 import { registeredParties, registeredPatent } from '../command-handling/stream-facts';
 import { deciderFold, streamStatesOf } from '../command-handling/stream-states';
 import { EVENT_STORE } from '../event-store/tokens';
@@ -72,9 +73,8 @@ export class CreateEquityDealHandler implements ICommandHandler<CreateEquityDeal
     let { value } = await streamStatesOf(this.store).load(partyStream(holderId), deciderFold(distributionDecider));
     if (license && (value.policies[value.latestVersion]?.bands.length ?? 0) > 1) {
       // Where the bands stand is what the process manager has allocated: let it take in the log first.
-      if (!(await this.runner.waitFor(await this.store.headPosition(), ALLOCATIONS_CATCH_UP_MS))) {
-        throw new ServiceUnavailableException("the license's income is not yet allocated: the inventors' band is not known, retry shortly");
-      }
+      await readModelsAt(this.runner, await this.store.headPosition(), ALLOCATIONS_CATCH_UP_MS,
+        "the license's income is not yet allocated: the inventors' band is not known, retry shortly");
       ({ value } = await streamStatesOf(this.store).load(partyStream(holderId), deciderFold(distributionDecider)));
     }
     const latest = value.policies[value.latestVersion];

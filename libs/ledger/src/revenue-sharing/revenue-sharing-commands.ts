@@ -1,9 +1,10 @@
-import { Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RecordPayout, SetDistributionPolicy, distributionDecider, partyStream } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { CommandContext } from '../command-handling/command-context';
 import { handleCommand, retryingConflicts } from '../command-handling/handle-command';
+import { readModelsAt } from '../command-handling/read-models-at';
 import { deciderFold, streamStatesOf } from '../command-handling/stream-states';
 import { registeredParties } from '../command-handling/stream-facts';
 import { EVENT_STORE } from '../event-store/tokens';
@@ -84,8 +85,6 @@ export class RecordPayoutHandler implements ICommandHandler<RecordPayoutCommand>
    * lies before it (runner.waitFor); 503 past the bound: the balance is not known.
    */
   private async journalAt(position: bigint): Promise<void> {
-    if (!(await this.runner.waitFor(position, JOURNAL_CATCH_UP_MS))) {
-      throw new ServiceUnavailableException('the journal has not yet taken in the ledger: the balance is not known, retry shortly');
-    }
+    await readModelsAt(this.runner, position, JOURNAL_CATCH_UP_MS, 'the journal has not yet taken in the ledger: the balance is not known, retry shortly');
   }
 }
