@@ -29,7 +29,7 @@ export class BusinessCalendar {
   }
 }
 
-export const dayFormat = (timeZone: string) => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+const dayFormat = (timeZone: string) => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
 
 /** The zone's offset from UTC at an instant, in seconds ("GMT" for UTC itself; local mean times have seconds: "GMT+05:53:28"). */
 function offsetSeconds(days: Intl.DateTimeFormat, at: number): number {
@@ -42,7 +42,7 @@ function offsetSeconds(days: Intl.DateTimeFormat, at: number): number {
  * The calendar date (YYYY-MM-DD) of an ISO instant in the format's time zone: the instant moved by the
  * zone's offset then, read as UTC (Intl's own date parts switch to the Julian calendar before 1582).
  */
-export function dayOf(days: Intl.DateTimeFormat, instant: string): string {
+function dayOf(days: Intl.DateTimeFormat, instant: string): string {
   const at = Date.parse(instant);
   return new Date(at + offsetSeconds(days, at) * 1000).toISOString().slice(0, 10);
 }
