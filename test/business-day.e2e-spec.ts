@@ -43,4 +43,14 @@ describe('the business day of LEDGER_TIME_ZONE', () => {
     expect(await linesAsOf('Etc/GMT+12', -12, 0)).toBeGreaterThan(0); // as of today at UTC−12: what was recorded now is in
     expect(await linesAsOf('Etc/GMT-14', 14, 1)).toBe(0); // as of yesterday at UTC+14: it is not
   });
+
+  it('reads a statement as of the last day ISO dates have, west of UTC too (no instant past year 9999)', async () => {
+    const ledger = await startLedger('sqlite', { LEDGER_TIME_ZONE: 'America/Los_Angeles' });
+    ledgers.push(ledger);
+    const cast = await registerCast(ledger);
+    const { position } = await post<{ position: string }>(ledger, '/licenses', workedLicenseTerms(cast));
+    await ledger.http.get(`/parties/${cast.university}/statement?minPosition=${position}`).expect(200);
+    const lines = async (asOf: string) => ((await ledger.http.get(`/parties/${cast.university}/statement?asOf=${asOf}`).expect(200)).body as { lines: unknown[] }).lines.length;
+    expect(await lines('9999-12-31')).toBe(await lines('9999-12-30')); // before: 0, "+010000-…" sorted before every recorded time
+  });
 });

@@ -417,15 +417,14 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       const ours = `ledger_verify_${createHash('sha256').update('public').digest('hex').slice(0, 8)}_0badf00d`;
       await onPostgres(database!.url, `CREATE SCHEMA ${ours}`); // as a verify stopped by Ctrl-C leaves it
       await onPostgres(database!.url, 'CREATE SCHEMA ledger_verify_0therled_feedface'); // another ledger's verify, running
-      await onPostgres(database!.url, 'CREATE SCHEMA ledger_verify_0badf00d'); // left as verify named them before
+      await onPostgres(database!.url, 'CREATE SCHEMA ledger_verify_0badf00d'); // named the old way: whose, cannot be told
       const verified = cli(env, 'verify');
       expect(verified).toMatchObject({ status: 0 });
       expect(verified.stderr).toContain(`removed ${ours}, left by an interrupted verify`);
-      expect(verified.stderr).toContain('removed ledger_verify_0badf00d, left by an interrupted verify');
       expect(verified.stderr).not.toContain('0therled'); // before: dropped, and that verify failed
       const [a, b] = [new SqliteEventStore(source), await PostgresEventStore.open(database!.url)];
-      const scratch = await onPostgres(database!.url, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ledger_verify_%'");
-      expect(scratch).toEqual([{ nspname: 'ledger_verify_0therled_feedface' }]); // verify's fresh rebuild went into a schema of its own, dropped after
+      const scratch = await onPostgres(database!.url, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ledger_verify_%' ORDER BY nspname");
+      expect(scratch).toEqual([{ nspname: 'ledger_verify_0badf00d' }, { nspname: 'ledger_verify_0therled_feedface' }]); // verify's fresh rebuild went into a schema of its own, dropped after
       await onPostgres(database!.url, "UPDATE journal_lines SET amount = '999.99' WHERE ctid = (SELECT ctid FROM journal_lines ORDER BY position LIMIT 1)");
       const failed = cli(env, 'verify');
       expect(failed.status).toBe(1);

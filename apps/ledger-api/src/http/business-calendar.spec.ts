@@ -40,4 +40,19 @@ describe('BusinessCalendar.endOfDay', () => {
       }
     }
   });
+
+  it('ends a day whose midnight the clocks jump over, or pass twice, or a day the zone skipped', () => {
+    // Santiago springs forward at 00:00 on 6 September 2026: 5 September ends at 00:00 −04:00, not an hour earlier.
+    expect(calendar('America/Santiago').endOfDay('2026-09-05')).toBe('2026-09-06T03:59:59.999Z');
+    const cases: [string, string][] = [
+      ['America/Santiago', '2026-09-05'], ['America/Havana', '2026-03-07'], ['Atlantic/Azores', '2026-03-28'],
+      ['Asia/Amman', '2000-09-28'], ['Africa/Tunis', '2008-10-25'], ['Pacific/Apia', '2011-12-29'], ['Pacific/Kiritimati', '1994-12-30'],
+    ];
+    for (const [zone, date] of cases) {
+      const end = calendar(zone).endOfDay(date);
+      const after = calendar(zone).today({ now: new Date(Date.parse(end) + 1).toISOString() });
+      expect([zone, date, after > date]).toEqual([zone, date, true]);
+      expect([zone, calendar(zone).today({ now: end }) <= date]).toEqual([zone, true]);
+    }
+  });
 });

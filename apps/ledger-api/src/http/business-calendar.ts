@@ -21,11 +21,23 @@ export class BusinessCalendar {
 
   /** The last instant of a business day (YYYY-MM-DD) in the ledger's zone, as an ISO instant: what "as of that day" reads up to. */
   endOfDay(date: string): string {
-    const next = Date.parse(`${date}T00:00:00.000Z`) + 86_400_000; // the next day's midnight, were the zone UTC
-    // Its midnight in the zone: moved by the zone's offset then (asked twice: a change of offset may lie between).
-    let midnight = next - offsetSeconds(this.days, next) * 1000;
-    midnight = next - offsetSeconds(this.days, midnight) * 1000;
-    return new Date(midnight - 1).toISOString();
+    const DAY = 86_400_000;
+    const next = Date.parse(`${date}T00:00:00.000Z`) + DAY; // the next day's midnight, were the zone UTC
+    const off = (at: number) => offsetSeconds(this.days, at) * 1000;
+    const day = (at: number) => new Date(at + off(at)).toISOString().slice(0, 10);
+    // Where each offset the zone has about then reads the next midnight; one that holds there, with `date` just before, ends the day.
+    let end: number | undefined;
+    for (const o of new Set([off(next - DAY), off(next), off(next + DAY)])) {
+      const midnight = next - o;
+      if (off(midnight) === o && day(midnight - 1) === date && (end === undefined || midnight - 1 > end)) end = midnight - 1;
+    }
+    if (end === undefined) {
+      // No such midnight (clocks jumped over it): the day ends where the clocks jump, the first instant of a later date.
+      let [lo, hi] = [next - DAY - 15 * 3_600_000, next + 15 * 3_600_000];
+      while (hi - lo > 1) { const mid = Math.floor((lo + hi) / 2); if (day(mid) > date) hi = mid; else lo = mid; }
+      end = hi - 1;
+    }
+    return new Date(end).toISOString();
   }
 }
 

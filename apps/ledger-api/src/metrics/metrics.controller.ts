@@ -17,15 +17,13 @@ export function lag(kind: EventStore['kind'], head: bigint, position: bigint): n
 
 /** How long a scrape waits for the store's head: under Prometheus's default scrape timeout of 10 s. */
 export const HEAD_TIMEOUT_MS = 1000;
-/** How long a head query that has not answered is waited for before another is sent. */
-export const HEAD_RETRY_MS = 10_000;
 
 @ApiTags('operations')
 @Public()
 @Controller('metrics')
 export class MetricsController {
-  /** The head query in flight, and when it was sent: a store that hangs gets one at a time, not one per scrape. */
-  private pendingHead?: { query: Promise<bigint>; sentAt: number };
+  /** The head query in flight: a store that hangs gets one at a time, not one per scrape. */
+  private pendingHead?: Promise<bigint>;
 
   constructor(
     private readonly metrics: LedgerMetrics,
@@ -54,14 +52,11 @@ export class MetricsController {
   }
 
   private async head(): Promise<bigint | undefined> {
-    // One that has hung past HEAD_RETRY_MS (a connection lost without a reset can take minutes to fail) is
-    // given up on: a store back in service would otherwise be reported down until it settles.
-    if (this.pendingHead === undefined || Date.now() - this.pendingHead.sentAt > HEAD_RETRY_MS) {
-      const sent: { query: Promise<bigint>; sentAt: number } = { query: this.store.headPosition(), sentAt: Date.now() };
-      sent.query.then(() => undefined, () => undefined).finally(() => { if (this.pendingHead === sent) this.pendingHead = undefined; });
-      this.pendingHead = sent;
-    }
-    const pending = this.pendingHead.query;
+    // Never a second one while one hangs: a query given up on would keep its pool connection (pg cannot
+    // cancel it), and scrapes alone would take the whole pool from the ledger. Until it fails (a lost
+    // connection may take minutes), the store is reported down.
+    this.pendingHead ??= this.store.headPosition().finally(() => { this.pendingHead = undefined; });
+    const pending = this.pendingHead;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => { timer = setTimeout(resolve, HEAD_TIMEOUT_MS, undefined); });
     try {

@@ -16,6 +16,7 @@ import { DistributionPolicyDto, PayoutDto } from './revenue-sharing.dto';
 import { OfficeOnly, OwnParty } from '../auth/access-policy';
 
 const partyIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such party') });
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 const INSTANT = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** asOf accepts a date (the end of that business day in LEDGER_TIME_ZONE) or an ISO instant; normalised to UTC for comparison. */
@@ -25,7 +26,8 @@ function asOfInstant(asOf: string, calendar: BusinessCalendar): string {
   if (!match || !isIsoDate(match[1]) || Number.isNaN(time.getTime())) {
     throw new RequestValidationFailed([{ field: 'asOf', message: 'asOf must be a date YYYY-MM-DD or an ISO instant' }]);
   }
-  return time.toISOString();
+  // Past year 9999 an ISO instant takes a sign (+010000-…), which sorts before every recorded time.
+  return time.getTime() > LAST_INSTANT ? new Date(LAST_INSTANT).toISOString() : time.toISOString();
 }
 
 const CSV_COLUMNS = ['date', 'kind', 'role', 'amount', 'currency', 'licenseId', 'dealId', 'allocationId', 'sourceEventId', 'reportId', 'period', 'milestone', 'policyVersion', 'year'];

@@ -97,10 +97,9 @@ export async function openFreshReadModels(config: StoreConfig, live: ReadModelDb
   // of its own, a lease of its own) runs at the same time, and its scratch schema is not a leftover.
   const prefix = `ledger_verify_${createHash('sha256').update(current).digest('hex').slice(0, 8)}_`;
   const schema = `${prefix}${suffix}`;
-  // Also those named before scratch schemas carried the live one's hash (ledger_verify_ and 8 hex digits).
-  const leftovers = (await live.query<{ name: string }>(
-    "SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1) OR nspname ~ '^ledger_verify_[0-9a-f]{8}$'", [prefix],
-  )).map((r) => r.name);
+  // Not those named before scratch schemas carried the live one's hash (ledger_verify_ and 8 hex digits):
+  // whose they are cannot be told, and one may be another ledger's verify, running on an older build.
+  const leftovers = (await live.query<{ name: string }>('SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix])).map((r) => r.name);
   for (const name of leftovers) await live.execute(`DROP SCHEMA ${quote(name)} CASCADE`);
   await live.execute(`CREATE SCHEMA ${schema}`);
   const db = new PostgresReadModelDb(config.DATABASE_URL, undefined, schema);
