@@ -1,5 +1,5 @@
 import { allocate } from '../money/allocate';
-import { Big, unitOf } from '../money/big';
+import { Big, lesser, unitOf } from '../money/big';
 import { minorUnit } from '../money/currency';
 import { IncomeLayer, NO_POLICY_BAND, peel } from './income-layers';
 import { DISTRIBUTABLE_ROLES, DistributionState, incomeKey } from './state';
@@ -24,7 +24,6 @@ interface Context {
 const ZERO = new Big(0);
 const ONE = new Big(1);
 const sum = (xs: Big[]) => xs.reduce((s, x) => s.plus(x), ZERO);
-const min = (a: Big, b: Big) => (a.lt(b) ? a : b);
 
 /** Slices of [from, from + amount] falling in each band; thresholds rounded to the currency's unit. */
 export function bandSlices(bands: PolicyBand[], from: Big, amount: Big, scale: number): { band: PolicyBand; amount: Big }[] {
@@ -35,7 +34,7 @@ export function bandSlices(bands: PolicyBand[], from: Big, amount: Big, scale: n
     if (left.lte(0)) break;
     const upper = band.upTo === undefined ? undefined : new Big(band.upTo).round(scale, Big.roundHalfUp);
     if (upper !== undefined && position.gte(upper)) continue;
-    const room = upper === undefined ? left : min(left, upper.minus(position));
+    const room = upper === undefined ? left : lesser(left, upper.minus(position));
     slices.push({ band, amount: room });
     position = position.plus(room);
     left = left.minus(room);
@@ -97,7 +96,7 @@ export function splitByPolicy(amount: Big, policy: DistributionPolicy | undefine
   if (policy.recoverPatentCosts && !credit) {
     for (const { patentId, owed } of recoverable(ctx)) {
       if (owed.lte(0) || distributable.lte(0)) continue;
-      const take = min(owed, distributable);
+      const take = lesser(owed, distributable);
       costRecovery.push({ patentId, amount: take });
       distributable = distributable.minus(take);
     }
@@ -133,7 +132,7 @@ export function reverseProportionally(amount: Big, net: Record<string, string>, 
   const total = sum(entries.map(([, x]) => x));
   if (total.lte(0) || amount.abs().gt(total)) return undefined;
   const fees = sum(entries.filter(([key]) => key.split('|')[0] === 'admin-fee').map(([, x]) => x));
-  const fee = fees.lte(0) ? ZERO : min(fees, total); // other lines of the source may be below zero: credits take from the license as a whole
+  const fee = fees.lte(0) ? ZERO : lesser(fees, total); // other lines of the source may be below zero: credits take from the license as a whole
   const [adminFee, rest] = allocate(amount, [fee, total.minus(fee)], scale);
   const positive = entries.filter(([key, x]) => DISTRIBUTABLE_ROLES.has(key.split('|')[0]) && x.gt(0));
   const weights = positive.length ? positive : [[`retained|${partyId}|`, ONE] as const];
@@ -165,7 +164,7 @@ export function takeFromTheTop(split: Split, income: LicenseIncome, scale: numbe
   const total = sum(split.lines.filter((l) => l.role !== 'admin-fee').map((l) => l.amount)).abs();
   const peeled = peel(income.layers, total, scale);
   const held = income.recovered.filter((r) => r.amount.gt(0));
-  const recovery = min(total.minus(peeled.amount), sum(held.map((r) => r.amount)));
+  const recovery = lesser(total.minus(peeled.amount), sum(held.map((r) => r.amount)));
   const recoveryLines = recovery.eq(0) ? [] : allocate(recovery, held.map((r) => r.amount), scale)
     .map((amount, i) => ({ role: 'cost-recovery' as const, partyId: income.partyId, amount: amount.times(-1), patentId: held[i].patentId }));
   const beyond = total.minus(peeled.amount).minus(recovery);

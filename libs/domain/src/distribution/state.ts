@@ -45,11 +45,12 @@ export function sourceKey(source: AllocationSource): string {
 }
 
 const origin = (source: AllocationSource) => source.licenseId ?? source.dealId ?? 'other';
-export const incomeKey = (source: AllocationSource, currency: string) => `${origin(source)}/${currency}`;
+const keyOf = (from: string, currency: string) => `${from}/${currency}`;
+export const incomeKey = (source: AllocationSource, currency: string) => keyOf(origin(source), currency);
 
 /** A license's distributable income received so far in a currency: where its bands stand. */
 export const licenseIncome = (state: DistributionState, licenseId: string, currency: string) =>
-  state.cumulative.get(`${licenseId}/${currency}`) ?? '0';
+  state.cumulative.get(keyOf(licenseId, currency)) ?? '0';
 
 /** What a source has allocated so far, per line key. */
 export const netAllocated = (state: DistributionState, source: AllocationSource): Record<string, string> =>

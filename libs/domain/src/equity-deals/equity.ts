@@ -1,6 +1,6 @@
 import { requireDateByToday } from '../licensing/calendar';
 import { allocate } from '../money/allocate';
-import { Big } from '../money/big';
+import { Big, lesser } from '../money/big';
 import { isCurrencyCode, minorUnit } from '../money/currency';
 import { parseDecimal, parsePercent } from '../money/decimal';
 import { formatAmount } from '../money/money';
@@ -85,8 +85,6 @@ function topUpShares(deal: GrantedDeal, newShares: Big): bigint {
   return (2n * needed + (d - n)) / (2n * (d - n));
 }
 
-const atMost = (value: Big, limit: Big) => (value.gt(limit) ? limit : value);
-
 function fundingRound(data: RecordFundingRound['data'], state: EquityState): EquityEvent[] {
   const deal = requireDeal(state);
   const newShares = wholeShares(data.newShares, 'newShares');
@@ -101,7 +99,7 @@ function fundingRound(data: RecordFundingRound['data'], state: EquityState): Equ
   // Protection covers the money raised until the stated amount: of a round that crosses it, the first
   // shares up to the amount still missing (the one that crosses it included); the rest dilute the stake.
   const missing = isProtected ? new Big(protection.untilRaised).minus(before) : new Big(0);
-  const protectedShares = isProtected ? atMost(missing.div(price).round(0, Big.roundUp), newShares) : new Big(0);
+  const protectedShares = isProtected ? lesser(missing.div(price).round(0, Big.roundUp), newShares) : new Big(0);
   const topUp = isProtected ? new Big(topUpShares(deal, protectedShares).toString()) : new Big(0);
   const fullyDilutedShares = new Big(deal.fullyDilutedShares).plus(newShares).plus(topUp).toFixed();
   const events: EquityEvent[] = [{

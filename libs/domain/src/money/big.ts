@@ -8,6 +8,9 @@ Big.RM = Big.roundHalfUp;
 
 export { Big };
 
+/** The lesser of two amounts (the first on a tie). */
+export const lesser = (a: Big, b: Big): Big => (b.lt(a) ? b : a);
+
 /** Number of digits after the decimal point that the value actually carries (0 for integers). */
 export function decimalPlaces(value: Big): number {
   return Math.max(0, value.c.length - value.e - 1);

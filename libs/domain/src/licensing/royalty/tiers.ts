@@ -1,4 +1,4 @@
-import { Big } from '../../money/big';
+import { Big, lesser } from '../../money/big';
 import { parseDecimal, parsePercent } from '../../money/decimal';
 import { percentOf } from '../../money/money';
 import { RoyaltyTier } from './terms';
@@ -29,7 +29,6 @@ function bandsOf(tiers: readonly RoyaltyTier[]): Band[] {
 }
 
 const max = (a: Big, b: Big) => (a.gt(b) ? a : b);
-const min = (a: Big, b: Big) => (a.lt(b) ? a : b);
 
 /**
  * Splits the slice [cumulativeBefore, cumulativeBefore + net] of cumulative net sales across the
@@ -42,7 +41,7 @@ export function tierBreakdown(tiers: readonly RoyaltyTier[], cumulativeBefore: B
   const [from, to] = net.lt(0) ? [after, cumulativeBefore] : [cumulativeBefore, after];
   const result: TierAmount[] = [];
   for (const band of bandsOf(tiers)) {
-    const overlap = min(to, band.upper ?? to).minus(max(from, band.lower ?? from));
+    const overlap = lesser(to, band.upper ?? to).minus(max(from, band.lower ?? from));
     if (overlap.lte(0)) continue;
     const base = net.lt(0) ? overlap.neg() : overlap;
     const upTo = band.tier.upTo === undefined ? {} : { upTo: band.tier.upTo };
