@@ -1,5 +1,5 @@
 import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
-import { post, registerCast, WorkedExample, workedLicenseTerms } from './support/worked-example';
+import { party, post, registerCast, WorkedExample, workedLicenseTerms } from './support/worked-example';
 
 /**
  * Shares taken for a license come from its licensee to one of its licensors, and what they fetch is
@@ -57,5 +57,22 @@ describeOnEveryStore('equity for a license, within the license', (kind) => {
     // 90,000.00 after the fee, all in the second band: 30 % to the inventors, 13,500.00 each (22,500.00 if the deal counted its own bands).
     const proceeds = statement.lines.filter((l) => l.kind === 'equity-proceeds');
     expect(proceeds).toEqual([expect.objectContaining({ role: 'inventor', amount: '13500.00', licenseId: w.license, dealId: created.body.id })]);
+  });
+  it("awards shares only to the holder's own inventors on a license of patents with different owners", async () => {
+    // Before, the inventors of every licensed patent shared the award, a co-licensor's among them.
+    const [westbrook, alice, bob] = await Promise.all([['Westbrook', 'university'], ['Dr Alice', 'person'], ['Dr Bob', 'person']]
+      .map(([name, k]) => party(ledger, name, k)));
+    const patent = async (owner: string, inventor: string, number: string) => (await post<{ id: string }>(ledger, '/patents', {
+      title: `Patent ${number}`, number, jurisdiction: 'CN', filedOn: '2024-01-15', expiresOn: '2044-01-15',
+      owners: [{ partyId: owner, sharePercent: '100' }], inventors: [{ partyId: inventor, sharePercent: '100' }],
+    })).id;
+    const patentIds = [await patent(w.university, alice, 'CN2024300001.X'), await patent(westbrook, bob, 'CN2024300002.X')];
+    const terms = workedLicenseTerms(w);
+    const license = await post<{ id: string }>(ledger, '/licenses', {
+      ...terms, patentIds, royalty: { ...terms.royalty, upfrontFee: '0.00' },
+      revenueShares: [{ partyId: w.university, sharePercent: '50' }, { partyId: westbrook, sharePercent: '50' }],
+    });
+    const created = await deal({ licenseId: license.id }).expect(201);
+    expect(created.body.awards).toEqual([{ partyId: alice, shares: '500' }]); // the first band: 50 % of 1,000 shares
   });
 });

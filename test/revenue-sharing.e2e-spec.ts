@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import { DistributionProcessManager } from '@ledger/ledger';
 import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
-import { expectBooksBalanced, post, registerCast, salesLine, WorkedExample, workedLicenseTerms } from './support/worked-example';
+import { expectBooksBalanced, party, post, registerCast, salesLine, WorkedExample, workedLicenseTerms } from './support/worked-example';
 
 type Statement = {
   currencies: { currency: string; opening: string; earned: string; paidOut: string; closing: string }[];
@@ -186,6 +186,31 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     expect(policies.map((r) => r.status)).toEqual([200, 200, 200]);
     const versions = policies.map((r) => r.body.version as number).sort((a, b) => a - b);
     expect(versions).toEqual([versions[0], versions[0] + 1, versions[0] + 2]); // three new versions, one after another
+    await expectBooksBalanced(ledger);
+  });
+  it("pays each licensor's inventors from that licensor's income only, on a license of patents with different owners", async () => {
+    // Before, every inventor of every licensed patent shared each licensor's inventors' part: Bob, an
+    // inventor of Westbrook's patent only, got half of Eastlake's.
+    const [eastlake, westbrook, alice, bob, licensee] = await Promise.all([['Eastlake Two', 'university'], ['Westbrook', 'university'],
+      ['Dr Alice', 'person'], ['Dr Bob', 'person'], ['Licensee Two', 'company']].map(([name, k]) => party(ledger, name, k)));
+    const patent = async (owner: string, inventor: string, number: string) => (await post<{ id: string }>(ledger, '/patents', {
+      title: `Patent ${number}`, number, jurisdiction: 'CN', filedOn: '2024-01-15', expiresOn: '2044-01-15',
+      owners: [{ partyId: owner, sharePercent: '100' }], inventors: [{ partyId: inventor, sharePercent: '100' }],
+    })).id;
+    const patentIds = [await patent(eastlake, alice, 'CN2024200001.X'), await patent(westbrook, bob, 'CN2024200002.X')];
+    for (const [owner, sharePercent] of [[eastlake, '60'], [westbrook, '50']]) {
+      await ledger.http.put(`/parties/${owner}/distribution-policy`)
+        .send({ adminFeePercent: '0', recoverPatentCosts: false, shares: [{ beneficiary: 'inventors', sharePercent }] }).expect(200);
+    }
+    const license = track(await post<{ id: string; position: string }>(ledger, '/licenses', {
+      ...workedLicenseTerms(w), licenseeId: licensee, patentIds,
+      revenueShares: [{ partyId: eastlake, sharePercent: '50' }, { partyId: westbrook, sharePercent: '50' }],
+      royalty: { tiers: [{ ratePercent: '10' }], tierBasis: 'calendar-year' },
+    }));
+    track(await post(ledger, `/licenses/${license.id}/sales-reports`, { period: '2025-Q1', lines: [salesLine('1000.00', '0.00')] }));
+    const earned = async (partyId: string) => (await statement(partyId)).lines.map((l) => [l.kind, l.role, l.amount]);
+    expect(await earned(alice)).toEqual([['royalty', 'inventor', '30.00']]); // 100.00 × 50 % × 60 %
+    expect(await earned(bob)).toEqual([['royalty', 'inventor', '25.00']]); // 100.00 × 50 % × 50 %
     await expectBooksBalanced(ledger);
   });
 });

@@ -47,10 +47,12 @@ export function bandAt(bands: PolicyBand[], cumulative: Big, scale: number): Pol
   return bandSlices(bands, cumulative, unitOf(scale), scale)[0]?.band ?? bands[bands.length - 1];
 }
 
-/** The inventors of the licensed patents, each weighted by the sum of their inventor shares. */
-function inventorWeights(patents: LicensedPatentFacts[]): Map<string, Big> {
+/** The inventors of the licensed patents the party owns, each weighted by the sum of their inventor shares. */
+function inventorWeights(patents: LicensedPatentFacts[], partyId: string): Map<string, Big> {
   const weights = new Map<string, Big>();
-  for (const p of patents) for (const i of p.inventors) weights.set(i.partyId, (weights.get(i.partyId) ?? ZERO).plus(i.sharePercent));
+  for (const p of patents.filter((p) => p.ownerIds.includes(partyId))) {
+    for (const i of p.inventors) weights.set(i.partyId, (weights.get(i.partyId) ?? ZERO).plus(i.sharePercent));
+  }
   return weights;
 }
 
@@ -103,7 +105,7 @@ export function splitByPolicy(amount: Big, policy: DistributionPolicy | undefine
   }
   const cumulative = new Big(ctx.state.cumulative.get(incomeKey(ctx.source, ctx.currency)) ?? '0');
   const from = credit ? cumulative.minus(distributable) : cumulative;
-  const inventors = inventorWeights(ctx.patents);
+  const inventors = inventorWeights(ctx.patents, ctx.partyId);
   const slices = bandSlices(policy.bands, from, distributable, scale).map((s) => ({
     band: policy.bands.indexOf(s.band), amount: s.amount, lines: splitSlice(s.band, s.amount, scale, ctx, inventors),
   }));

@@ -61,6 +61,17 @@ describe('allocating what a licensor receives (DESIGN worked example)', () => {
     expect(lines(given([registered, inventorsOnly]).when(allocation('0.05'))())).toEqual([['inventor', LIN, '0.03'], ['inventor', CHEN, '0.02']]);
   });
 
+  it("gives the inventors' share to the inventors of the licensed patents the party owns, not a co-licensor's", () => {
+    const theirs = { patentId: 'p2', ownerIds: ['another-university'], inventors: [{ partyId: 'bob', sharePercent: '100' }], costs: [] };
+    const both = { ...P1, ownerIds: [U, 'another-university'] };
+    expect(lines(given(history).when(allocation('8640.00', { patents: [P1, theirs] }))()))
+      .toEqual([['admin-fee', U, '864.00'], ['inventor', LIN, '1944.00'], ['inventor', CHEN, '1944.00'], ['beneficiary', SCHOOL, '1555.20'], ['retained', U, '2332.80']]);
+    // A co-owned patent's inventors are both owners' inventors, weighted with the party's other patents.
+    const own = { patentId: 'p3', ownerIds: [U], inventors: [{ partyId: 'ada', sharePercent: '100' }], costs: [] };
+    expect(lines(given(history).when(allocation('8640.00', { patents: [both, own, theirs] }))()).filter(([role]) => role === 'inventor'))
+      .toEqual([['inventor', LIN, '972.00'], ['inventor', CHEN, '972.00'], ['inventor', 'ada', '1944.00']]);
+  });
+
   it('reverses a credit in proportion to what the report allocated: −540.00 → −54.00, −121.50 ×2, −97.20, −145.80', () => {
     const [q1] = run(history, [allocation('8640.00')]);
     const credit = allocation('-540.00', { source: { eventId: 'adj', position: '9', licenseId: 'l1', kind: 'adjustment', reportId: 'q1', period: '2025-Q1' } });

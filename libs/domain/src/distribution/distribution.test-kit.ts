@@ -11,7 +11,7 @@ export const workedPolicy: DistributionPolicy = {
 };
 export const policySet = (policy: DistributionPolicy = workedPolicy, version = 1): DistributionEvent =>
   ({ type: 'DistributionPolicySet', data: { partyId: U, version, ...policy } });
-export const P1 = { patentId: 'p1', inventors: [{ partyId: LIN, sharePercent: '50' }, { partyId: CHEN, sharePercent: '50' }], costs: [] };
+export const P1 = { patentId: 'p1', ownerIds: [U], inventors: [{ partyId: LIN, sharePercent: '50' }, { partyId: CHEN, sharePercent: '50' }], costs: [] };
 
 let n = 0;
 export function allocation(amount: string, extra: Partial<AllocateDistribution['data']> = {}): AllocateDistribution {

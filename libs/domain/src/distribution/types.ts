@@ -34,6 +34,8 @@ export interface AllocationSource {
 
 export interface LicensedPatentFacts {
   patentId: string;
+  /** Its owners: a licensor's `inventors` are those of the licensed patents it owns, not a co-licensor's. */
+  ownerIds: string[];
   inventors: ShareLine[];
   costs: { costId: string; partyId: string; amount: string; currency: string }[];
 }

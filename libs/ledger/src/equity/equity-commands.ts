@@ -42,7 +42,7 @@ export class CreateEquityDealHandler implements ICommandHandler<CreateEquityDeal
     }
     const license = request.licenseId ? await this.licenseFor(request) : undefined;
     const { inventorsSharePercent, policyVersion } = await this.holderPolicy(request.holderId, license);
-    const inventors = license ? await this.inventorsOf(license) : [];
+    const inventors = license ? await this.inventorsOf(license, request.holderId) : [];
     return handleCommand(this.store, equityStream(request.dealId), equityDecider,
       { type: 'GrantEquityStake', data: { ...request, inventorsSharePercent, policyVersion, inventors } }, ctx);
   }
@@ -85,11 +85,16 @@ export class CreateEquityDealHandler implements ICommandHandler<CreateEquityDeal
     return { inventorsSharePercent: share?.sharePercent ?? null, policyVersion: latest ? value.latestVersion : null };
   }
 
-  /** The license's inventors, each weighted by the sum of their inventor shares across its patents. */
-  private async inventorsOf(license: LicenseGranted['data']) {
+  /**
+   * The holder's inventors on the license: those of its patents the holder owns (not a co-licensor's),
+   * each weighted by the sum of their inventor shares across them.
+   */
+  private async inventorsOf(license: LicenseGranted['data'], holderId: string) {
     const weights = new Map<string, Big>();
     for (const patentId of license.patentIds) {
-      for (const inventor of (await registeredPatent(this.store, patentId))?.inventors ?? []) {
+      const patent = await registeredPatent(this.store, patentId);
+      if (!patent?.owners.some((o) => o.partyId === holderId)) continue;
+      for (const inventor of patent.inventors) {
         weights.set(inventor.partyId, (weights.get(inventor.partyId) ?? new Big(0)).plus(inventor.sharePercent));
       }
     }

@@ -44,7 +44,7 @@ export function allocationCommand(
 }
 
 /**
- * What an allocation needs of the licensed patents: their inventors, and the costs recorded before its
+ * What an allocation needs of the licensed patents: their owners and inventors, and the costs recorded before its
  * source, which it may recover. A cost recorded later waits for later income, however far behind the
  * process manager runs: the same log always allocates the same way.
  */
@@ -52,7 +52,10 @@ export const allocationPatents = (patents: (PatentFacts | undefined)[], source: 
   patents.flatMap((f) => {
     if (!f) return [];
     const costs = f.patent.costs.filter((c) => (f.costPositions.get(c.costId) ?? source) < source);
-    return [{ patentId: f.patent.patentId, inventors: f.patent.inventors, costs: costs.map(({ costId, partyId, amount, currency }) => ({ costId, partyId, amount, currency })) }];
+    return [{
+      patentId: f.patent.patentId, ownerIds: f.patent.owners.map((o) => o.partyId), inventors: f.patent.inventors,
+      costs: costs.map(({ costId, partyId, amount, currency }) => ({ costId, partyId, amount, currency })),
+    }];
   });
 
 /** Deterministic event ids, so a replayed append is recognised as a retry. */
