@@ -6,13 +6,14 @@ import { post, registerCast, workedLicenseTerms } from './support/worked-example
 describe('request details', () => {
   let ledger: LedgerUnderTest;
   let cast: Awaited<ReturnType<typeof registerCast>>;
+  let license: string;
 
   beforeAll(async () => {
     ledger = await startLedger('sqlite');
     cast = await registerCast(ledger);
     await ledger.http.put(`/parties/${cast.university}/distribution-policy`).send({
       adminFeePercent: '10', recoverPatentCosts: false, shares: [{ beneficiary: 'inventors', sharePercent: '50' }] }).expect(200);
-    await post(ledger, '/licenses', workedLicenseTerms(cast));
+    license = (await post<{ id: string }>(ledger, '/licenses', workedLicenseTerms(cast))).id;
     await ledger.settled();
   }, 60000);
   afterAll(() => ledger.close());
@@ -81,5 +82,47 @@ describe('request details', () => {
   it('titles a body too large by its status', async () => {
     const res = await ledger.http.post('/parties').set('Content-Type', 'application/json').send(`{"name":"${'x'.repeat(1_100_000)}","kind":"company"}`).expect(413);
     expect(res.body).toMatchObject({ status: 413, title: 'payload too large' });
+  });
+  it('takes JSON bodies only: a form-encoded or merge-patch body is refused with 415, appending nothing', async () => {
+    // Before, `name=Form&kind=company` made a party, and merge-patch JSON was read as no body at all.
+    const before = await eventCount(ledger.store);
+    const form = await ledger.http.post('/parties').type('form').send('name=Form&kind=company').expect(415);
+    expect(form.headers['content-type']).toMatch(/problem\+json/);
+    expect(form.body).toMatchObject({ status: 415, title: 'unsupported media type', detail: expect.stringContaining('application/json') });
+    await ledger.http.put(`/parties/${cast.university}/distribution-policy`).set('Content-Type', 'application/merge-patch+json')
+      .send(JSON.stringify({ adminFeePercent: '5' })).expect(415);
+    await ledger.http.post('/parties').set('Content-Type', 'application/json; charset=utf-8').send('{"name":"Typed","kind":"company"}').expect(201);
+    expect(await eventCount(ledger.store)).toBe(before + 1);
+  });
+
+  it('refuses a body nested past 32 levels, or with keys validators never see, naming the field (400, not 500)', async () => {
+    const before = await eventCount(ledger.store);
+    const deep = `{"name":"a","kind":"company","x":${'['.repeat(3000)}${']'.repeat(3000)}}`; // overflowed the stack: 500
+    for (const key of ['', 'dup-deep']) {
+      const req = ledger.http.post('/parties').set('Content-Type', 'application/json');
+      const res = await (key ? req.set('Idempotency-Key', key) : req).send(deep).expect(400);
+      expect(res.body.errors).toEqual([{ field: `x${'[0]'.repeat(31)}`, message: expect.stringContaining('nested deeper than 32 levels') }]);
+    }
+    for (const key of ['constructor', '__proto__']) { // dropped without a word: every other unknown field is refused
+      const res = await ledger.http.post('/parties').set('Content-Type', 'application/json')
+        .send(`{"${key}":{"prototype":{"x":1}},"name":"b","kind":"company"}`).expect(400);
+      expect(res.body.errors).toEqual([{ field: key, message: `${key} should not exist` }]);
+    }
+    expect(await eventCount(ledger.store)).toBe(before);
+  });
+  it('refuses dates and periods before the year 1000, and a beneficiary spelt in capitals, naming the field (400)', async () => {
+    // Before, period 0201-Q1 ended on "201-03-31", which compared as after every real date: the report
+    // was taken on a license from 2025. Payments dated 0000-01-01 were taken too.
+    const before = await eventCount(ledger.store);
+    const line = { product: 'P', territory: 'CN', units: '1', grossSales: '100.00', deductions: '0.00' };
+    const early = await ledger.http.post(`/licenses/${license}/sales-reports`).send({ period: '0201-Q1', lines: [line] }).expect(400);
+    expect(early.body.errors).toEqual([expect.objectContaining({ field: 'period' })]);
+    const payment = await ledger.http.post(`/licenses/${license}/payments`).send({ amount: '1.00', currency: 'CNY', receivedOn: '0000-01-01', reference: 'R' }).expect(400);
+    expect(payment.body.errors).toEqual([expect.objectContaining({ field: 'receivedOn' })]);
+    const shouted = await ledger.http.put(`/parties/${cast.university}/distribution-policy`)
+      .send({ adminFeePercent: '10', recoverPatentCosts: false, shares: [{ beneficiary: 'INVENTORS', sharePercent: '50' }] }).expect(400);
+    expect(shouted.body.errors).toEqual([expect.objectContaining({ field: 'shares[0].beneficiary' })]);
+    await ledger.settled();
+    expect(await eventCount(ledger.store)).toBe(before);
   });
 });

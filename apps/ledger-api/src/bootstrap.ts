@@ -10,12 +10,14 @@ import { ShutdownDrain } from './http/shutdown-drain';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { NextFunction, Request, Response } from 'express';
 import { ledgerValidationPipe } from './http/validation';
+import { refuseMisshapenBodies, requireJsonBodies } from './http/body-shape';
 
 /** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
 export async function createApp(env: Record<string, string | undefined> = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(env), {
     bufferLogs: true,
     abortOnError: false,
+    bodyParser: false, // JSON only, below: Nest's default parsers take form-encoded bodies too
   });
   app.useLogger(app.get(Logger));
   // First of all, the latency histogram: every answer counts, a 503 of the drain, a 413 of the body parser or /docs alike.
@@ -25,7 +27,9 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
   app.use(app.get(ShutdownDrain).middleware);
   // Security headers; CORS stays off (Nest enables none unless asked). Swagger UI needs inline styles.
   app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));
+  app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(refuseMisshapenBodies);
   app.useGlobalPipes(ledgerValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();

@@ -9,8 +9,8 @@ import { isIsoDate } from '@ledger/domain';
  */
 const DECIMAL = /^(0|[1-9]\d{0,19})(\.\d{1,20})?$/;
 const PERCENT = /^(100(\.0+)?|[1-9]?\d(\.\d{1,10})?)$/;
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-const PERIOD = /^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$/;
+const DATE = /^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const PERIOD = /^[1-9]\d{3}-(Q[1-4]|0[1-9]|1[0-2])$/;
 
 const wire = (pattern: RegExp, describe: string, example: string, opts: ApiPropertyOptions = {}) =>
   applyDecorators(
@@ -23,12 +23,14 @@ export const DecimalString = (example = '1234.56', opts?: ApiPropertyOptions) =>
   wire(DECIMAL, 'a non-negative decimal string such as "1234.56"', example, opts);
 export const PercentString = (example = '60') => wire(PERCENT, 'a percent string from "0" to "100", such as "33.34"', example);
 /** A real calendar date: 2025-02-30 is refused here, as a format error, not later by a domain rule. */
-export const IsoDate = (example = '2025-01-01') =>
-  applyDecorators(
-    wire(DATE, 'a date YYYY-MM-DD', example),
-    ValidateBy({ name: 'isCalendarDate', validator: { validate: (v) => isIsoDate(v), defaultMessage: () => '$property must be a real calendar date YYYY-MM-DD' } }),
+export const IsoDate = (example = '2025-01-01') => {
+  const describe = 'a real calendar date YYYY-MM-DD in years 1000 to 9999';
+  return applyDecorators(
+    ApiProperty({ type: String, example, description: describe, pattern: DATE.source }),
+    ValidateBy({ name: 'isCalendarDate', validator: { validate: (v) => isIsoDate(v), defaultMessage: () => `$property must be ${describe}` } }),
   );
-export const Period = () => wire(PERIOD, 'a period such as "2026-Q1" or "2026-03"', '2025-Q1');
+};
+export const Period = () => wire(PERIOD, 'a period such as "2026-Q1" or "2026-03", in years 1000 to 9999', '2025-Q1');
 export const CurrencyCode = () => wire(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as "CNY"', 'CNY');
 
 export const Text = (max = 200, example?: string) =>

@@ -228,6 +228,10 @@ describe('payouts', () => {
     const later = { ...payout('5000.00', '20250.00'), data: { ...payout('5000.00', '20250.00').data, paidOn: '2026-02-02' } };
     expect(given([registered]).when(later)).toThrow(expect.objectContaining({ code: 'date-in-future', field: 'paidOn', kind: 'rule' }));
   });
+  it('refuses a blank reference, as a payment does (it was recorded blank)', () => {
+    const blank = { ...payout('5000.00', '20250.00'), data: { ...payout('5000.00', '20250.00').data, reference: '  ' } };
+    expect(given([registered]).when(blank)).toThrow(expect.objectContaining({ code: 'required', field: 'reference', kind: 'rule' }));
+  });
   it('refuses a zero payout and a payout finer than the currency unit', () => {
     expect(given([registered]).when(payout('0.00', '100.00'))).toThrow(expect.objectContaining({ field: 'amount' }));
     expect(given([registered]).when(payout('1.001', '100.00'))).toThrow(expect.objectContaining({ field: 'amount' }));

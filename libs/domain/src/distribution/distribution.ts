@@ -5,7 +5,7 @@ import { parseDecimal, parsePercent } from '../money/decimal';
 import { formatAmount } from '../money/money';
 import { PartyRegistered } from '../parties/party';
 import { Decider } from '../shared/decider';
-import { DomainError } from '../shared/domain-error';
+import { DomainError, requireText } from '../shared/domain-error';
 import { Split, finalLines, reverseProportionally, splitByPolicy, takeFromTheTop } from './allocation';
 import { DistributionState, alreadyAllocated, evolveDistribution, incomeKey, initialDistributionState, netAllocated, recoveredFrom } from './state';
 import { AllocateDistribution, DistributionCommand, DistributionEvent, RecordPayout, SetDistributionPolicy } from './types';
@@ -108,7 +108,8 @@ function recordPayout(data: RecordPayout['data'], state: DistributionState): Dis
     throw new DomainError('payout-exceeds-balance',
       `amount ${data.amount} exceeds the payable balance of ${formatAmount(balance, data.currency)} ${data.currency} (the least owed on any date from ${paidOn} on)`, 'rule', 'amount');
   }
-  const { payoutId, partyId, currency, reference } = data;
+  const reference = requireText(data.reference, 'reference');
+  const { payoutId, partyId, currency } = data;
   return [{ type: 'PayoutRecorded', data: { payoutId, partyId, amount: formatAmount(amount, currency), currency, paidOn, reference } }];
 }
 

@@ -10,6 +10,11 @@ describe('calendar', () => {
     expect(isIsoDate('2025-4-01')).toBe(false);
     expect(isIsoDate(20250401)).toBe(false);
   });
+  it('takes years 1000 to 9999 only: an unpadded year would compare after every real date', () => {
+    expect(['0000-01-01', '0999-12-31', '1000-01-01', '9999-12-31'].map(isIsoDate)).toEqual([false, false, true, true]);
+    expect(() => requirePeriod('0201-Q1')).toThrow(expect.objectContaining({ code: 'invalid-period', field: 'period' }));
+    expect([periodStart('1000-Q1'), periodEnd('9999-12')]).toEqual(['1000-01-01', '9999-12-31']);
+  });
   it('gives the first and last day of quarters and months', () => {
     expect([periodStart('2025-Q1'), periodEnd('2025-Q1')]).toEqual(['2025-01-01', '2025-03-31']);
     expect([periodStart('2025-Q4'), periodEnd('2025-Q4')]).toEqual(['2025-10-01', '2025-12-31']);

@@ -2,9 +2,10 @@ import { DomainError } from '../shared/domain-error';
 import { isPeriod } from './royalty/period';
 
 // Calendar arithmetic on 'YYYY-MM-DD' strings. Such dates compare correctly as strings, so the
-// domain never needs a Date (nor a clock: "today" always arrives as command data).
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const PERIOD = /^(\d{4})-(?:Q([1-4])|(\d{2}))$/;
+// domain never needs a Date (nor a clock: "today" always arrives as command data). Years run from
+// 1000 to 9999, four digits: "0201-Q1" had ended on "201-03-31", which compared as after every real date.
+const DATE = /^([1-9]\d{3})-(\d{2})-(\d{2})$/;
+const PERIOD = /^([1-9]\d{3})-(?:Q([1-4])|(\d{2}))$/;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -13,7 +14,7 @@ function daysInMonth(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
-/** A real calendar date written 'YYYY-MM-DD' (2025-02-29 is not one). */
+/** A real calendar date written 'YYYY-MM-DD', in years 1000 to 9999 (2025-02-29 is not one). */
 export function isIsoDate(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const match = DATE.exec(value);

@@ -97,6 +97,9 @@ describe('patent decider', () => {
       expect(refusal(given(registered).when(cost({ incurredOn: '2026-12-01' })))).toMatchObject({ code: 'date-in-future', kind: 'rule', field: 'incurredOn' });
       expect(given(registered).when(cost({ incurredOn: '2026-11-30' }))()).toHaveLength(1);
     });
+    it('refuses a blank description, naming it (it was recorded blank)', () => {
+      expect(refusal(given(registered).when(cost({ description: '  ' })))).toMatchObject({ code: 'required', kind: 'rule', field: 'description' });
+    });
     it('refuses a cost paid by a party that does not own the patent', () => {
       expect(refusal(given(registered).when(cost({ partyId: 'lin' })))).toMatchObject({ code: 'not-an-owner', kind: 'rule', field: 'partyId' });
     });

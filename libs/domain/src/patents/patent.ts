@@ -3,7 +3,7 @@ import { parseDecimal } from '../money/decimal';
 import { formatAmount } from '../money/money';
 import { requireDate, requireDateByToday } from '../licensing/calendar';
 import { Decider, DomainEvent } from '../shared/decider';
-import { DomainError } from '../shared/domain-error';
+import { DomainError, requireText } from '../shared/domain-error';
 import { ShareLine, validateShareTable } from './shares';
 
 export const patentStream = (patentId: string) => `patent-${patentId}`;
@@ -42,12 +42,6 @@ export type PatentEvent = PatentRegistered | PatentCostRecorded;
 
 export type RegisteredPatent = PatentData & { registered: true; costs: PatentCost[] };
 export type PatentState = { registered: false } | RegisteredPatent;
-
-function requireText(value: unknown, field: string): string {
-  const text = typeof value === 'string' ? value.trim() : '';
-  if (text === '') throw new DomainError('required', `${field} must not be blank`, 'rule', field);
-  return text;
-}
 
 function requireKnown(table: ShareLine[], field: string, known: ReadonlySet<string>): void {
   table.forEach((line, i) => {
@@ -93,7 +87,7 @@ function recordCost(data: RecordPatentCost['data'], state: PatentState): PatentE
   if (amount.eq(0)) throw new DomainError('amount-not-positive', 'amount must be greater than 0', 'rule', 'amount');
   // Recovery takes a cost from income by log position: one dated ahead would be recovered before it is spent.
   const incurredOn = requireDateByToday(data.incurredOn, data.today, 'incurredOn');
-  const description = typeof data.description === 'string' ? data.description.trim() : '';
+  const description = requireText(data.description, 'description');
   return [
     {
       type: 'PatentCostRecorded',

@@ -16,3 +16,10 @@ export class DomainError extends Error {
     super(message);
   }
 }
+
+/** A required text, trimmed; blank (or not a string) is refused (422) naming the field. */
+export function requireText(value: unknown, field: string): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (text === '') throw new DomainError('required', `${field} must not be blank`, 'rule', field);
+  return text;
+}

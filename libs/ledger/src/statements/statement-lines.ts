@@ -65,8 +65,8 @@ export const UNIT_PLACES = 4;
  * An effect in ten-thousandths (12.34 → 123400), or null when it is finer than those or beyond a
  * 64-bit integer. Both databases sum integers exactly, so a statement's totals are summed by the
  * database instead of by big.js over every line (10,000 lines: ~9 ms of JS); the rare other amount is
- * summed from its text. (SQLite's sum fails loudly past 2^63 - 1 units for one party, 922 trillion of a
- * currency: never a silent rounding.)
+ * summed from its text. (SQLite's sum of them is split in two, so that a party's lines summing past
+ * 2^63 - 1 units, 922 trillion of a currency, are summed exactly too: statements.query.ts, SPLIT.)
  */
 export function effectUnits(effect: Big): string | null {
   if (decimalPlaces(effect) > UNIT_PLACES) return null;

@@ -15,13 +15,13 @@ interface Row { party: string; date: string; position: string; lineNo: number; c
 
 const PARTY = 'p-1';
 const day = (n: number) => `2025-${String(1 + Math.floor(n / 28)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`;
-const rowArb = fc.record({
+const rowsOf = (maxCents: bigint) => fc.record({
   party: fc.constantFrom(PARTY, PARTY, PARTY, 'p-2'),
   date: fc.integer({ min: 0, max: 335 }).map(day),
   position: fc.integer({ min: 0, max: 10_000 }).map((p) => String(p).padStart(40, '0')),
   lineNo: fc.integer({ min: 0, max: 5 }),
   currency: fc.constantFrom('EUR', 'USD', 'JPY'),
-  cents: fc.bigInt({ min: -(10n ** 13n), max: 10n ** 13n }), // past a 32-bit integer of units
+  cents: fc.bigInt({ min: -maxCents, max: maxCents }),
   // One line in five with three more decimals than its currency has: JPY's still fit in ten-thousandths,
   // EUR's and USD's (five decimals) are summed from their text.
   finer: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
@@ -30,6 +30,9 @@ const rowArb = fc.record({
 }).map(({ cents, finer, ...r }): Row => ({
   ...r, effect: formatAmount(new Big(cents.toString()).div((r.currency === 'JPY' ? 1 : 100) * (finer ? 1000 : 1)), r.currency),
 }));
+const rowArb = rowsOf(10n ** 13n); // past a 32-bit integer of units
+/** In yen, each line's units within 64 bits, and their sum (ten lines or more) past them: SQLite's sum() had failed, a 500. */
+const hugeRowArb = rowsOf(9n * 10n ** 14n);
 const requestArb = fc.record({
   from: fc.option(fc.integer({ min: 0, max: 335 }).map(day), { nil: undefined }),
   to: fc.option(fc.integer({ min: 0, max: 335 }).map(day), { nil: undefined }),
@@ -104,6 +107,21 @@ function statementQuerySuite(name: string, open: () => Promise<{ db: ReadModelDb
     it('sums exactly and keeps statement order for any lines, period and as-of instant (the database joins and groups)', () => sumsAndOrders(rowArb));
 
     it('totals a party paid in one currency in one pass, exactly as well', () => sumsAndOrders(rowArb.map((r) => ({ ...r, currency: 'USD' }))));
+
+    it('sums lines whose units add up past a 64-bit integer, exactly', () => sumsAndOrders(hugeRowArb.map((r) => ({ ...r, currency: 'JPY', kind: 'royalty', effect: r.effect.replace('-', '') }))));
+
+    it('finds the payable balance of lines adding up past a 64-bit integer, exactly', async () => {
+      const units = 9n * 10n ** 18n; // 900 trillion yen a line, 2^63 − 1 is 9.22 × 10^18
+      await db.transaction(async (tx) => {
+        await tx.execute('DELETE FROM statement_lines');
+        for (const n of [1, 2, 3]) {
+          await tx.execute(`INSERT INTO statement_lines (party_id, business_date, position, line_no, currency, effect, effect_units, kind, recorded_at, line)
+            VALUES ($1, '2025-03-01', $2, 0, 'JPY', $3, $4, 'royalty', '2026-01-01T00:00:00.000Z', '{}')`,
+          [PARTY, String(n).padStart(40, '0'), (units / 10_000n).toString(), units.toString()]);
+        }
+      });
+      expect((await new StatementsQuery(db).payableBalance(PARTY, 'JPY', '2025-12-31')).toFixed()).toBe('2700000000000000');
+    });
 
     it('shows nothing before the journal has a checkpoint', async () => {
       await db.execute('DELETE FROM projection_checkpoints');

@@ -50,6 +50,13 @@ export function statementJson(statement: Statement, extra: Record<string, unknow
 }
 
 /**
+ * SQLite's sum of integers fails past 2^63 − 1 ("integer overflow": 922 trillion of a currency in one
+ * party's lines, which answered 500 for good); it sums each line's units split at 10^9 instead, as two
+ * sums "high low" that no ledger's line count can overflow. PostgreSQL sums BIGINT into numeric, exactly.
+ */
+const SPLIT = 1_000_000_000;
+
+/**
  * Per dialect: how the rare amounts finer than their currency's minor unit, which have no integer form,
  * are joined, and whether the database joins the lines. SQLite does, handing them over as a blob, which
  * becomes a Buffer without a string in between. PostgreSQL hands over each line: its `string_agg` of
@@ -57,8 +64,8 @@ export function statementJson(statement: Statement, extra: Record<string, unknow
  * decodes the joined text into one megabyte string besides (README, "What profiling changed").
  */
 const DIALECT = {
-  sqlite: { join: 'group_concat', linesJoined: true },
-  postgres: { join: 'string_agg', linesJoined: false },
+  sqlite: { join: 'group_concat', linesJoined: true, sumUnits: (x: string) => `CAST(sum((${x}) / ${SPLIT}) AS TEXT) || ' ' || CAST(sum((${x}) % ${SPLIT}) AS TEXT)` },
+  postgres: { join: 'string_agg', linesJoined: false, sumUnits: (x: string) => `CAST(sum(${x}) AS TEXT)` },
 } as const;
 
 /** Lines as one UTF-8 buffer, joined by commas, written in place: no joined string for the heap to build and collect. */
@@ -74,9 +81,15 @@ function joinLines(rows: readonly { line: string }[]): Buffer {
   return joined;
 }
 
+/** Whole ten-thousandths the database summed: one integer, or SQLite's "high low" (SPLIT). */
+function summedUnits(units: string | null): Big {
+  const [high, low] = (units ?? '0').split(' ');
+  return low === undefined ? new Big(high) : new Big(high).times(SPLIT).plus(low);
+}
+
 /** A sum the database made: whole ten-thousandths (`effect_units`) plus the amounts finer than those, exactly. */
 const databaseSum = (units: string | null, finer: string | null): Big =>
-  (finer ?? '').split(' ').filter(Boolean).reduce((sum, amount) => sum.plus(amount), new Big(`${units ?? 0}e-${UNIT_PLACES}`));
+  (finer ?? '').split(' ').filter(Boolean).reduce((sum, amount) => sum.plus(amount), summedUnits(units).times(`1e-${UNIT_PLACES}`));
 
 /** Which lines a total sums. */
 const TOTALS = ['opening', 'earned', 'paid'] as const;
@@ -113,12 +126,12 @@ export class StatementsQuery {
     const upTo = request.to ? ` AND business_date <= $${params.push(request.to)}` : '';
     const from = request.from ? `$${params.push(request.from)}` : undefined;
     const where = `party_id = $1 AND position <= $2${asOf}${upTo}`;
-    const { join, linesJoined } = DIALECT[this.db.dialect];
+    const { join, linesJoined, sumUnits } = DIALECT[this.db.dialect];
     // Lines before `from` make the opening balance; the rest are earned, or paid out.
     const within = { opening: from ? `business_date < ${from}` : 'FALSE', earned: "kind <> 'payout'", paid: "kind = 'payout'" };
     const sums = TOTALS.map((t) => {
       const when = t === 'opening' ? within.opening : `NOT (${within.opening}) AND ${within[t]}`;
-      return `CAST(sum(CASE WHEN ${when} THEN effect_units END) AS TEXT) AS ${t}_units,
+      return `${sumUnits(`CASE WHEN ${when} THEN effect_units END`)} AS ${t}_units,
               ${join}(CASE WHEN ${when} AND effect_units IS NULL THEN effect END, ' ') AS ${t}_finer`;
     }).join(', ');
     const totals = `${sums}, count(*) AS n, max(position) AS last FROM statement_lines WHERE ${where}`;
@@ -163,7 +176,7 @@ export class StatementsQuery {
    */
   async payableBalance(partyId: string, currency: string, from: string): Promise<Big> {
     const days = await this.db.query<{ business_date: string; units: string | null; finer: string | null }>(
-      `SELECT business_date, CAST(sum(effect_units) AS TEXT) AS units, ${DIALECT[this.db.dialect].join}(CASE WHEN effect_units IS NULL THEN effect END, ' ') AS finer
+      `SELECT business_date, ${DIALECT[this.db.dialect].sumUnits('effect_units')} AS units, ${DIALECT[this.db.dialect].join}(CASE WHEN effect_units IS NULL THEN effect END, ' ') AS finer
        FROM statement_lines WHERE party_id = $1 AND currency = $2 GROUP BY business_date ORDER BY business_date`, [partyId, currency],
     );
     let balance = new Big(0);

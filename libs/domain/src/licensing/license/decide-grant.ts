@@ -3,7 +3,7 @@ import { isCurrencyCode } from '../../money/currency';
 import { parseDecimal } from '../../money/decimal';
 import { formatAmount, isRounding } from '../../money/money';
 import { sameShareTable, ShareLine, validateShareTable } from '../../patents/shares';
-import { DomainError } from '../../shared/domain-error';
+import { DomainError, requireText } from '../../shared/domain-error';
 import { requireDate } from '../calendar';
 import { RoyaltyTerms, validateRoyaltyTerms } from '../royalty/terms';
 import { allocateToLicensors } from './assessments';
@@ -12,12 +12,6 @@ import { LicenseEvent, LicenseTerms } from './events';
 import { LicenseState } from './state';
 
 const TERRITORY = /^[A-Z]{2}$/;
-
-function requireText(value: unknown, field: string): string {
-  const text = typeof value === 'string' ? value.trim() : '';
-  if (text === '') throw new DomainError('required', `${field} must not be blank`, 'rule', field);
-  return text;
-}
 
 function checkPatents(data: GrantLicenseData): LicensedPatent[] {
   const { patentIds } = data;

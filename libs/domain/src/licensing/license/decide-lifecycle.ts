@@ -1,7 +1,7 @@
 import { minorUnit } from '../../money/currency';
 import { parseDecimal } from '../../money/decimal';
 import { formatAmount } from '../../money/money';
-import { DomainError } from '../../shared/domain-error';
+import { DomainError, requireText } from '../../shared/domain-error';
 import { periodStart, requireDate, requireDateByToday, yearStart } from '../calendar';
 import { RecordPayment, TerminateLicense } from './commands';
 import { LicenseEvent } from './events';
@@ -20,8 +20,7 @@ export function decidePayment(data: RecordPayment['data'], state: LicenseState):
   const amount = parseDecimal(data.amount, 'amount', { maxScale: minorUnit(currency) });
   if (amount.eq(0)) throw new DomainError('amount-not-positive', 'amount must be greater than 0', 'rule', 'amount');
   const receivedOn = requireDateByToday(data.receivedOn, data.today, 'receivedOn');
-  const reference = typeof data.reference === 'string' ? data.reference.trim() : '';
-  if (reference === '') throw new DomainError('required', 'reference must not be blank', 'rule', 'reference');
+  const reference = requireText(data.reference, 'reference');
   return [
     { type: 'PaymentReceived', data: { paymentId: data.paymentId, amount: formatAmount(amount, currency), currency, receivedOn, reference } },
   ];
@@ -60,7 +59,6 @@ export function decideTerminate(data: TerminateLicense['data'], state: LicenseSt
   if (later !== undefined) {
     throw new DomainError('termination-before-recorded-facts', `effectiveOn ${effectiveOn} is before ${later}, which a termination on that date would leave standing`, 'rule', 'effectiveOn');
   }
-  const reason = typeof data.reason === 'string' ? data.reason.trim() : '';
-  if (reason === '') throw new DomainError('required', 'reason must not be blank', 'rule', 'reason');
+  const reason = requireText(data.reason, 'reason');
   return [{ type: 'LicenseTerminated', data: { effectiveOn, reason } }];
 }

@@ -1,7 +1,7 @@
 import { TierBasis } from './terms';
 
 // Periods are quarters ("2026-Q1") or months ("2026-03"), as on the wire.
-const PERIOD = /^(\d{4})-(Q[1-4]|0[1-9]|1[0-2])$/;
+const PERIOD = /^([1-9]\d{3})-(Q[1-4]|0[1-9]|1[0-2])$/; // years 1000 to 9999, as dates (calendar.ts)
 
 export function isPeriod(value: unknown): value is string {
   return typeof value === 'string' && PERIOD.test(value);
