@@ -10,6 +10,7 @@ import {
 import { AppendOutcome, BatchedAppend, GroupCommit } from '../group-commit';
 import { appendBatchLocked } from './batch-append';
 import { appendInOneStatement, fitsOneStatement } from './one-statement-append';
+import { surviveDroppedConnections } from './pool-errors';
 
 
 export interface PostgresEventStoreOptions {
@@ -68,9 +69,7 @@ export class PostgresEventStore implements EventStore {
   private oneStatement = true;
 
   constructor(poolOrUrl: Pool | string, options: PostgresEventStoreOptions = {}) {
-    this.pool = typeof poolOrUrl === 'string' ? new Pool({ connectionString: poolOrUrl }) : poolOrUrl;
-    // An idle client's connection error would otherwise crash the process; the pool discards it.
-    this.pool.on('error', () => undefined);
+    this.pool = surviveDroppedConnections(typeof poolOrUrl === 'string' ? new Pool({ connectionString: poolOrUrl }) : poolOrUrl);
     this.idlePollMs = options.idlePollMs ?? 250;
     this.appended.setMaxListeners(0);
   }

@@ -102,4 +102,22 @@ describePostgres('PostgresReadModelDb transactions', () => {
     }
     expect((await rows()).map((r) => r.id)).toEqual(['one', 'two']);
   });
+  it('survives the server dropping a connection in the middle of a transaction: the transaction fails, the next one runs', async () => {
+    // Before, the dropped connection's 'error' event had no listener while checked out: Node ended the process.
+    const admin = new Client({ connectionString: database!.url });
+    await admin.connect();
+    try {
+      const failed = db.transaction(async (tx) => {
+        const [{ pid }] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        await new Promise((resolve) => setTimeout(resolve, 100)); // the 'error' event arrives between statements
+        await tx.execute(INSERT, ['lost', 'never', 1, true]);
+      });
+      await expect(failed).rejects.toThrow();
+      await db.transaction(async (tx) => { await tx.execute(INSERT, ['kept', 'after', 2, false]); });
+      expect((await rows()).map((r) => r.id)).toEqual(['kept']);
+    } finally {
+      await admin.end();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { ClientBase, Pool, PoolClient } from 'pg';
+import { surviveDroppedConnections } from '@ledger/event-store';
 import { DeferredWrites, Statement } from './deferred-writes';
 import { ReadModelDb, SqlExecutor, SqlRow, TransactionExecutor } from './read-model-db';
 import { HEARTBEAT_MS, KEEPALIVES, PostgresLease, TAKE_OVER_STATEMENTS, fenceStatement } from './postgres-lease';
@@ -127,10 +128,9 @@ export class PostgresReadModelDb implements ReadModelDb {
     // - The schema, for verify's scratch rebuild.
     const settings = ['SET random_page_cost = 1.1', "SET client_encoding = 'UTF8'", KEEPALIVES, ...(schema === undefined ? [] : [`SET search_path TO ${schema}`])];
     const onConnect = (client: ClientBase) => client.query(settings.join('; '));
-    this.pool = new Pool({ connectionString, max: 10, onConnect });
-    // An idle connection the server drops (restart, admin termination) must not crash the process:
-    // the pool discards it and the next query opens a new one.
-    this.pool.on('error', (error) => this.onIdleError(error));
+    // A connection the server drops (restart, admin termination) must not crash the process: the pool
+    // discards it and the next query opens a new one.
+    this.pool = surviveDroppedConnections(new Pool({ connectionString, max: 10, onConnect }), (error) => this.onIdleError(error));
     this.exec = executor(this.pool);
   }
 
