@@ -9,3 +9,4 @@ export * from './patents';
 export * from './access/api-key';
 export * from './distribution';
 export * from './equity-deals';
+export * from './event-types';

@@ -1,4 +1,6 @@
+import { LEDGER_EVENT_TYPES } from '@ledger/domain';
 import { EventStore, NewEvent, RecordedEvent } from '@ledger/event-store';
+import { CheckedLines } from './checked-lines';
 
 /** One line of an NDJSON export: an event with its stream, revision and original position. */
 export interface ExportedEvent {
@@ -92,6 +94,7 @@ function parseLine(raw: string, lineNo: number): ExportedEvent | ExportEnd {
   for (const field of ['position', 'revision'] as const) {
     if (!DIGITS.test(event[field])) throw new ImportRefused(`line ${lineNo}: ${field} ${event[field]} is not a whole number`);
   }
+  if (!LEDGER_EVENT_TYPES.has(event.type)) throw new ImportRefused(`line ${lineNo}: type ${event.type} is not an event of this ledger`);
   if (!isPlainObject(event.data)) throw new ImportRefused(`line ${lineNo}: data is missing or not an object`);
   const metadata = event.metadata as unknown;
   if (!isPlainObject(metadata)) throw new ImportRefused(`line ${lineNo}: metadata is missing or not an object`);
@@ -121,7 +124,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * event id once, and every allocation's source an earlier event of the file. Returns the positions
  * that are sources and how many events the file holds.
  */
-async function checkExport(lines: AsyncIterable<string>, endLine: EndLine): Promise<{ sources: Set<string>; events: number }> {
+async function checkExport(lines: AsyncIterable<string>, endLine: EndLine): Promise<{ sources: Set<string>; events: number; checked: CheckedLines; lastLine: number }> {
   const next = new Map<string, bigint>();
   const positions = new Set<string>();
   const sources = new Set<string>();
@@ -129,9 +132,13 @@ async function checkExport(lines: AsyncIterable<string>, endLine: EndLine): Prom
   let last = -1n;
   let lineNo = 0;
   let end: ExportEnd | undefined;
+  const checked = new CheckedLines();
+  let lastLine = 0;
   for await (const raw of lines) {
     lineNo++;
+    checked.add(raw);
     if (raw.trim() === '') continue;
+    lastLine = lineNo;
     if (end) throw new ImportRefused(`line ${lineNo} follows the export's end line`);
     const event = parseLine(raw, lineNo);
     if (isEndLine(event)) {
@@ -162,7 +169,7 @@ async function checkExport(lines: AsyncIterable<string>, endLine: EndLine): Prom
   if (end && end.endOfExport.events !== positions.size) {
     throw new ImportRefused(`the end line counts ${end.endOfExport.events} events, the file holds ${positions.size}`);
   }
-  return { sources, events: positions.size };
+  return { sources, events: positions.size, checked, lastLine };
 }
 
 export interface Imported {
@@ -183,7 +190,7 @@ export async function importEvents(
   store: EventStore, openLines: () => AsyncIterable<string>, progress?: (done: number, total: number) => void, endLine: EndLine = 'required',
 ): Promise<Imported> {
   // Opened only when iterated: a readline iterator loses the lines it reads before iteration begins.
-  const { sources, events: total } = await checkExport(openLines(), endLine);
+  const { sources, events: total, checked, lastLine } = await checkExport(openLines(), endLine);
   const held = logOf(store)[Symbol.asyncIterator]();
   let next = await held.next();
   const landed = new Map<string, string>();
@@ -204,8 +211,14 @@ export async function importEvents(
     batch = [];
   };
   let lineNo = 0;
+  const changed = (what: string) => new ImportRefused(`the file changed since it was checked (${what}): ` +
+    `${appended} event${appended === 1 ? '' : 's'} appended, each from a line as checked; run the import again with the right file, it resumes`);
   for await (const raw of openLines()) {
     lineNo++;
+    if (!checked.unchanged(lineNo, raw)) {
+      await flush(); // lines checked and unchanged
+      throw changed(`line ${lineNo} is not the line checked`);
+    }
     if (raw.trim() === '') continue;
     const line = JSON.parse(raw) as ExportedEvent | ExportEnd;
     if (isEndLine(line)) break; // checked: the last line
@@ -228,8 +241,9 @@ export async function importEvents(
   }
   if (!next.done) throw new ImportRefused(`the target store is not empty and holds more than this file's ${total} events: import into a new store`);
   // The file was read twice: it must not have changed in between (written over by an export, say).
-  if (resumedAfter + appended + batch.length !== total) {
-    throw new ImportRefused(`the file changed while it was imported: ${total} events when checked, ${resumedAfter + appended + batch.length} when read again`);
+  if (lineNo < lastLine) {
+    await flush();
+    throw changed(`it ends at line ${lineNo}, line ${lastLine} when checked`);
   }
   await flush();
   return { resumedAfter, appended };
