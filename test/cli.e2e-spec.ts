@@ -205,6 +205,31 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     expect(foreign.stderr).toContain('the target store is not empty and does not begin with this file (line 1: it holds party-elsewhere@0 there)');
   }, 120000);
 
+  it('refuses the start of a ledger an import has not finished, in the API, export, verify and rebuild, until the import is run again', async () => {
+    // Before, an import killed midway verified and exported as a whole ledger, and an API started on it
+    // appended allocations of its own, after which the import could not resume.
+    const { events: lines } = exportLines(exported);
+    const start = join(dir, 'unfinished-start.ndjson');
+    writeFileSync(start, `${[...lines.slice(0, 20), endLine(20)].join('\n')}\n`);
+    const store = join(dir, 'unfinished.sqlite');
+    expect(cli({ SQLITE_PATH: store }, 'import', start)).toMatchObject({ status: 0 });
+    // What an import of the whole file leaves when it is killed after its first 20 events:
+    onReadModels(store, `INSERT INTO unfinished_import (id, file, since) VALUES (1, '${exported}', '2026-11-30T12:00:00.000Z')`);
+    const unfinished = `an import into this store has not finished (ledger-cli import ${exported}, begun 2026-11-30T12:00:00.000Z)`;
+    for (const command of [['verify'], ['export'], ['rebuild']]) {
+      const refused = cli({ SQLITE_PATH: store }, ...command);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(unfinished);
+    }
+    const api = await createApp({ EVENT_STORE: 'sqlite', SQLITE_PATH: store, LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+    await expect(api.init()).rejects.toThrow(unfinished);
+    await api.close().catch(() => undefined);
+    const finished = cli({ SQLITE_PATH: store }, 'import', exported);
+    expect(finished.status).toBe(0);
+    expect(finished.stderr).toContain(`imported ${lines.length - 20} events into the sqlite store, after the 20`);
+    expect(cli({ SQLITE_PATH: store }, 'verify')).toMatchObject({ status: 0 });
+  }, 120000);
+
   it('says in one line why it cannot start: a store it cannot reach, a ledger that is not there', () => {
     const unreachable = cli({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' }, 'verify');
     expect(unreachable.status).toBe(1);

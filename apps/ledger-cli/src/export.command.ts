@@ -1,5 +1,5 @@
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, exportEvents } from '@ledger/ledger';
+import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, exportEvents, unfinishedImport } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { createWriteStream } from 'node:fs';
@@ -9,11 +9,14 @@ import { StrictCommand } from './strict-command';
 
 @Command({ name: 'export', description: 'write every event, in global order, as NDJSON (stdout, or --out file)' })
 export class ExportCommand extends StrictCommand {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {
     super();
   }
 
   async run(_: string[], options: { out?: string }): Promise<void> {
+    // Exported, the start of a ledger would import and verify elsewhere as a whole one.
+    const unfinished = await unfinishedImport(this.db);
+    if (unfinished) throw new Error(unfinished);
     const out: Writable = options.out ? createWriteStream(options.out) : process.stdout;
     // A write error arrives as an event, later (a full disk, a reader that closed the pipe: `| head`).
     let failed: Error | undefined;

@@ -1,5 +1,5 @@
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, checkpointsBeyond, importEvents } from '@ledger/ledger';
+import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, beginImport, checkpointsBeyond, finishImport, importEvents } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'nest-commander';
@@ -31,7 +31,9 @@ export class ImportCommand extends StrictCommand {
       this.store, () => createInterface({ input: createReadStream(file), crlfDelay: Infinity }),
       (done, total) => (started ? bar.update(done) : (bar.start(total, done), (started = true))),
       options.withoutEndLine ? 'absent-allowed' : 'required',
+      () => beginImport(this.db, file, new Date()),
     );
+    await finishImport(this.db);
     if (started) bar.stop();
     const resumed = resumedAfter > 0 ? `, after the ${resumedAfter} the store already held from an import cut short` : '';
     process.stderr.write(`imported ${appended} events into the ${this.store.kind} store${resumed}\n`);

@@ -1,5 +1,5 @@
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb } from '@ledger/ledger';
+import { EVENT_STORE, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb, unfinishedImport } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'nest-commander';
@@ -23,6 +23,8 @@ export class RebuildCommand extends StrictCommand {
       throw new Error(`unknown projection "${name}"; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
     }
     await claimForCommand(this.db, 'rebuild');
+    const unfinished = await unfinishedImport(this.db);
+    if (unfinished) throw new Error(unfinished);
     await this.runner.start('projections');
     const head = await this.store.headPosition();
     const label = name ?? 'all projections';

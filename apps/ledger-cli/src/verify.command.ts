@@ -1,6 +1,6 @@
 import { EventStore } from '@ledger/event-store';
 import {
-  EVENT_STORE, LedgerConfig, PROJECTIONS, checkpointsBeyond, ProjectionRunner, READ_MODEL_DB, ReadModelDb, StatementsQuery, openFreshReadModels, revisionGaps, storeConfig,
+  EVENT_STORE, LedgerConfig, PROJECTIONS, checkpointsBeyond, unfinishedImport, ProjectionRunner, READ_MODEL_DB, ReadModelDb, StatementsQuery, openFreshReadModels, revisionGaps, storeConfig,
 } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -28,6 +28,8 @@ export class VerifyCommand extends StrictCommand {
     // Checkpoints past the log's end pass for caught up and would skip what is appended up to them.
     const foreign = await checkpointsBeyond(this.db, head);
     if (foreign) problems.push(foreign);
+    const unfinished = await unfinishedImport(this.db);
+    if (unfinished) problems.push(unfinished);
     await this.runner.start('projections');
     try {
       if (await this.caughtUp(head, problems)) {

@@ -34,3 +34,4 @@ export * from './equity/equity-commands';
 export * from './equity/equity.query';
 export * from './operations/event-log-transfer';
 export * from './operations/read-model-check';
+export * from './operations/unfinished-import';

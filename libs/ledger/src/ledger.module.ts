@@ -15,6 +15,7 @@ import { RecordPatentCostHandler, RegisterPatentHandler } from './patents/patent
 import { PatentsQuery } from './patents/patents.query';
 import { patentsProjection } from './patents/patents.projection';
 import { checkpointsBeyond } from './projections/checkpoints';
+import { unfinishedImport } from './operations/unfinished-import';
 import { ProjectionRunner } from './projections/projection-runner';
 import { journalProjection } from './journal/journal.projection';
 import { AllocationExplanation } from './revenue-sharing/allocation-explanation';
@@ -114,8 +115,8 @@ export class LedgerModule implements OnApplicationBootstrap, OnApplicationShutdo
       this.logger.error(`${reason}; projections and process managers stopped`);
       void this.runner.stop();
     });
-    const foreign = await checkpointsBeyond(this.db, await this.store.headPosition());
-    if (foreign) throw new Error(foreign);
+    const refusal = (await unfinishedImport(this.db)) ?? (await checkpointsBeyond(this.db, await this.store.headPosition()));
+    if (refusal) throw new Error(refusal);
     await this.runner.start();
     if (lost) await this.runner.stop();
   }

@@ -25,18 +25,22 @@ describe('importing an export', () => {
   it('refuses an event of a type the ledger does not have, naming the line, with nothing appended', () => withStore(async (store) => {
     // Before, a misspelt RoyaltyAssessed was imported, and verified: no projection reads it, so its figures went missing.
     const misspelt = party(2).replace('PartyRegistered', 'PartyRegistred');
-    await expect(importEvents(store, () => linesOf([party(1), misspelt, end(2)])))
+    const beginning = jest.fn(async () => undefined);
+    await expect(importEvents(store, () => linesOf([party(1), misspelt, end(2)]), undefined, 'required', beginning))
       .rejects.toThrow(new ImportRefused('line 2: type PartyRegistred is not an event of this ledger'));
     expect(await store.headPosition()).toBe(-1n);
+    expect(beginning).not.toHaveBeenCalled(); // no unfinished import is recorded for a file refused whole
   }));
 
   it('appends only lines as they were checked when the file changes between its two readings, and resumes with the right file', () => withStore(async (store) => {
     // Before, the second reading appended whatever the file then held, unchecked, or stopped on a bare JSON error.
     const right = [party(1), party(2), party(3), party(4), end(4)];
     const readings = [right, [party(1), party(2), party(3, 'Written over'), '{"position": ', end(4)]];
-    await expect(importEvents(store, () => linesOf(readings.shift()!)))
+    const beginning = jest.fn(async () => expect(await store.headPosition()).toBe(-1n)); // before the first append
+    await expect(importEvents(store, () => linesOf(readings.shift()!), undefined, 'required', beginning))
       .rejects.toThrow('the file changed since it was checked (line 3 is not the line checked): 2 events appended, each from a line as checked');
     expect((await store.readAll()).map((e) => (e.data as { name: string }).name)).toEqual(['Party 1', 'Party 2']);
+    expect(beginning).toHaveBeenCalledTimes(1);
     const cut = [right, right.slice(0, 3)];
     await expect(importEvents(store, () => linesOf(cut.shift()!))).rejects.toThrow('(it ends at line 3, line 5 when checked): 1 event appended');
     expect(await importEvents(store, () => linesOf(right))).toEqual({ resumedAfter: 3, appended: 1 });

@@ -184,10 +184,12 @@ export interface Imported {
  * allocation's source position is rewritten to where its source landed. `openLines` is called twice:
  * the file is checked whole before the first append. A store that holds the start of this very file,
  * event for event (an import cut short: each append is atomic), is resumed after it; any other
- * non-empty store is refused before anything is appended.
+ * non-empty store is refused before anything is appended. `beginning` runs before the first append
+ * (unfinished-import.ts).
  */
 export async function importEvents(
   store: EventStore, openLines: () => AsyncIterable<string>, progress?: (done: number, total: number) => void, endLine: EndLine = 'required',
+  beginning: () => Promise<void> = async () => undefined,
 ): Promise<Imported> {
   // Opened only when iterated: a readline iterator loses the lines it reads before iteration begins.
   const { sources, events: total, checked, lastLine } = await checkExport(openLines(), endLine);
@@ -197,8 +199,11 @@ export async function importEvents(
   let batch: ExportedEvent[] = [];
   let resumedAfter = 0;
   let appended = 0;
+  let begun = false;
   const flush = async () => {
     if (batch.length === 0) return;
+    if (!begun) await beginning();
+    begun = true;
     const first = BigInt(batch[0].revision);
     const { position } = await store.append(batch[0].streamId, batch.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })), {
       expectedRevision: first === 0n ? 'no_stream' : first - 1n,
