@@ -14,7 +14,8 @@ async function main() {
   const asksForHelp = process.argv.some((arg) => arg === '--help' || arg === '-h');
   const missing = ON_AN_EXISTING_LEDGER.has(command) && !asksForHelp ? await missingLedger(config) : undefined;
   if (missing) fail(new Error(`${missing}: ${command} works on an existing ledger`));
-  await CommandFactory.run(CliModule, {
+  let failed: Error | undefined;
+  const app = await CommandFactory.createWithoutRunning(CliModule, {
     // Nothing of Nest's own logging: a store that cannot be opened is one line from fail(), not a stack.
     logger: false,
     abortOnError: false,
@@ -24,9 +25,18 @@ async function main() {
       if (code?.startsWith('commander.')) process.exit(exitCode ?? 1);
       fail(error);
     },
-    serviceErrorHandler: (error) => fail(error),
+    serviceErrorHandler: (error) => { failed ??= error; },
   });
+  await CommandFactory.runApplication(app).catch((error: Error) => { failed ??= error; });
+  // A failed command closes its stores too (SQLite's -wal and -shm files were left beside them), within
+  // a bound: a database that stopped answering must not hold the exit.
+  let bound: NodeJS.Timeout | undefined;
+  await Promise.race([app.close().catch(() => undefined), new Promise((resolve) => { bound = setTimeout(resolve, CLOSE_MS); })]);
+  clearTimeout(bound);
+  if (failed) fail(failed);
 }
+
+const CLOSE_MS = 10_000;
 
 function fail(error: Error): never {
   process.stderr.write(`ledger-cli: ${error.message}\n`);
