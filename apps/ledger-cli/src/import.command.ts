@@ -35,6 +35,10 @@ export class ImportCommand extends StrictCommand {
     );
     await finishImport(this.db);
     if (started) bar.stop();
+    if (appended === 0 && resumedAfter > 0) {
+      process.stderr.write(`the ${this.store.kind} store already holds this file's ${resumedAfter} events: nothing to import\n`);
+      return;
+    }
     const resumed = resumedAfter > 0 ? `, after the ${resumedAfter} the store already held from an import cut short` : '';
     process.stderr.write(`imported ${appended} events into the ${this.store.kind} store${resumed}\n`);
   }
