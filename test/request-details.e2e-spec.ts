@@ -95,6 +95,14 @@ describe('request details', () => {
     expect(await eventCount(ledger.store)).toBe(before + 1);
   });
 
+  it('takes a bodyless POST as fetch sends it (Content-Length: 0, no type), and any GET', async () => {
+    // The first version of the JSON-only rule refused these with 415: a year's close from fetch, /health from curl.
+    await ledger.http.get('/health').set('Content-Length', '0').expect(200);
+    const closed = await ledger.http.post(`/licenses/${license}/royalty-years/2025/close`).set('Content-Length', '0').expect(200);
+    expect(closed.body).toMatchObject({ shortfall: expect.any(String) });
+    await ledger.settled(); // the shortfall's allocations, before the next test counts events
+  });
+
   it('refuses a body nested past 32 levels, or with keys validators never see, naming the field (400, not 500)', async () => {
     const before = await eventCount(ledger.store);
     const deep = `{"name":"a","kind":"company","x":${'['.repeat(3000)}${']'.repeat(3000)}}`; // overflowed the stack: 500

@@ -15,24 +15,28 @@ async function main() {
   const missing = ON_AN_EXISTING_LEDGER.has(command) && !asksForHelp ? await missingLedger(config) : undefined;
   if (missing) fail(new Error(`${missing}: ${command} works on an existing ledger`));
   let failed: Error | undefined;
+  let usage: number | undefined;
+  const record = (error: Error & { code?: string; exitCode?: number }) => {
+    // commander has printed the help, or its own one-line usage error: only its exit code is left.
+    if (error.code?.startsWith('commander.')) usage ??= error.exitCode ?? 1;
+    else failed ??= error;
+  };
   const app = await CommandFactory.createWithoutRunning(CliModule, {
     // Nothing of Nest's own logging: a store that cannot be opened is one line from fail(), not a stack.
     logger: false,
     abortOnError: false,
     errorHandler: (error) => {
-      // commander has printed the help, or its own one-line usage error: only its exit code is left.
-      const { code, exitCode } = error as Error & { code?: string; exitCode?: number };
-      if (code?.startsWith('commander.')) process.exit(exitCode ?? 1);
-      fail(error);
+      throw error; // out of commander's parse, to close the stores below before exiting
     },
-    serviceErrorHandler: (error) => { failed ??= error; },
+    serviceErrorHandler: record, // commander's errors arrive here too, thrown out of its parse
   });
-  await CommandFactory.runApplication(app).catch((error: Error) => { failed ??= error; });
+  await CommandFactory.runApplication(app).catch(record);
   // A failed command closes its stores too (SQLite's -wal and -shm files were left beside them), within
   // a bound: a database that stopped answering must not hold the exit.
   let bound: NodeJS.Timeout | undefined;
   await Promise.race([app.close().catch(() => undefined), new Promise((resolve) => { bound = setTimeout(resolve, CLOSE_MS); })]);
   clearTimeout(bound);
+  if (usage !== undefined) process.exit(usage);
   if (failed) fail(failed);
 }
 

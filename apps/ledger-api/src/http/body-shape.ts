@@ -33,13 +33,18 @@ export function bodyShapeProblems(body: unknown): FieldProblem[] {
 /**
  * Bodies are JSON, and only JSON: a form-encoded body was parsed and taken (`name=X&kind=company` made
  * a party), and `application/merge-patch+json` read as no body at all. Runs before the body parser.
+ * Only the methods the API reads bodies of; and an empty body needs no type (`fetch` sends a bodyless
+ * POST, a year's close, with `Content-Length: 0` and no Content-Type).
  */
 export function requireJsonBodies(req: Request, _res: Response, next: NextFunction) {
+  if (!BODY_METHODS.has(req.method) || req.headers['content-length'] === '0') return next();
   // `is` answers null for a request without a body, false for one of another type.
   if (req.is('application/json') !== false) return next();
   const type = req.headers['content-type'] ?? 'none';
   next(Object.assign(new Error(`the request body must be application/json (Content-Type: ${type})`), { status: 415 }));
 }
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** Runs after the body parser. */
 export function refuseMisshapenBodies(req: Request, _res: Response, next: NextFunction) {

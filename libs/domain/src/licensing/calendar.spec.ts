@@ -14,6 +14,8 @@ describe('calendar', () => {
     expect(['0000-01-01', '0999-12-31', '1000-01-01', '9999-12-31'].map(isIsoDate)).toEqual([false, false, true, true]);
     expect(() => requirePeriod('0201-Q1')).toThrow(expect.objectContaining({ code: 'invalid-period', field: 'period' }));
     expect([periodStart('1000-Q1'), periodEnd('9999-12')]).toEqual(['1000-01-01', '9999-12-31']);
+    // A period recorded before the rule still has its dates, written with four digits, so a license holding one folds.
+    expect([periodStart('0201-Q1'), periodEnd('0201-Q1')]).toEqual(['0201-01-01', '0201-03-31']);
   });
   it('gives the first and last day of quarters and months', () => {
     expect([periodStart('2025-Q1'), periodEnd('2025-Q1')]).toEqual(['2025-01-01', '2025-03-31']);

@@ -1,11 +1,10 @@
 import { DomainError } from '../shared/domain-error';
-import { isPeriod } from './royalty/period';
+import { RECORDED_PERIOD, isPeriod } from './royalty/period';
 
 // Calendar arithmetic on 'YYYY-MM-DD' strings. Such dates compare correctly as strings, so the
 // domain never needs a Date (nor a clock: "today" always arrives as command data). Years run from
 // 1000 to 9999, four digits: "0201-Q1" had ended on "201-03-31", which compared as after every real date.
 const DATE = /^([1-9]\d{3})-(\d{2})-(\d{2})$/;
-const PERIOD = /^([1-9]\d{3})-(?:Q([1-4])|(\d{2}))$/;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -43,27 +42,28 @@ export function requirePeriod(value: unknown, field = 'period'): string {
 }
 
 function monthsOf(period: string): { year: number; first: number; last: number } {
-  const match = PERIOD.exec(period);
-  if (match === null || !isPeriod(period)) throw new Error(`period must look like "2026-Q1" or "2026-03", got "${period}"`);
+  // Read as recorded: a period taken before years ran from 1000 still has its dates (zero-padded).
+  const match = RECORDED_PERIOD.exec(period);
+  if (match === null) throw new Error(`period must look like "2026-Q1" or "2026-03", got "${period}"`);
   const year = Number(match[1]);
-  if (match[2] !== undefined) {
-    const quarter = Number(match[2]);
+  if (match[2].startsWith('Q')) {
+    const quarter = Number(match[2].slice(1));
     return { year, first: quarter * 3 - 2, last: quarter * 3 };
   }
-  const month = Number(match[3]);
+  const month = Number(match[2]);
   return { year, first: month, last: month };
 }
 
 /** First day of a period: 2025-Q2 → 2025-04-01. */
 export function periodStart(period: string): string {
   const { year, first } = monthsOf(period);
-  return `${year}-${pad(first)}-01`;
+  return `${String(year).padStart(4, '0')}-${pad(first)}-01`;
 }
 
 /** Last day of a period: 2025-Q1 → 2025-03-31, 2024-02 → 2024-02-29. */
 export function periodEnd(period: string): string {
   const { year, last } = monthsOf(period);
-  return `${year}-${pad(last)}-${pad(daysInMonth(year, last))}`;
+  return `${String(year).padStart(4, '0')}-${pad(last)}-${pad(daysInMonth(year, last))}`;
 }
 
 /** Two periods overlap when they share a day: the same period, or a month inside a quarter. */

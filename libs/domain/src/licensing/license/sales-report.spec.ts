@@ -8,6 +8,14 @@ const close = (year: number, today = '2026-01-05'): LicenseCommand => ({ type: '
 const q1 = submit('r-q1', '2025-Q1', [line('520000.00', '40000.00')]);
 
 describe('SubmitSalesReport', () => {
+  it('refuses a period before the year 1000, and goes on deciding for a license that holds one recorded before that rule', () => {
+    const early = history(grant({ effectiveOn: '1100-01-01' }), submit('r0', '1201-Q1', [line('100.00')]));
+    expect(refusal(given(early).when(submit('r1', '0201-Q2', [line('100.00')])))).toMatchObject({ code: 'invalid-period', field: 'period' });
+    // As a ledger recorded it before: a period 0201-Q1 on a license from 0100. Folding it threw, so every command on the license was a 500.
+    const recorded = JSON.parse(JSON.stringify(early).replace(/1201-/g, '0201-').replace('1100-01-01', '0100-01-01')) as typeof early;
+    expect(given(recorded).when(submit('r2', '2025-Q1', [line('100.00')]))()).toHaveLength(2);
+  });
+
   it('refuses sublicense income finer than the currency\'s minor unit, as every other reported amount', () => {
     expect(refusal(given(granted).when(submit('r1', '2025-Q1', [line('100.00')], { sublicenseIncome: '5000.005' })))).toMatchObject({ field: 'sublicenseIncome' });
     expect(refusal(given(granted).when(submit('r1', '2025-Q1', [line('100.00')], { sublicenseIncome: '5000.005' })))).toBeInstanceOf(InvalidDecimal);

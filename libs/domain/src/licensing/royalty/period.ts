@@ -2,6 +2,8 @@ import { TierBasis } from './terms';
 
 // Periods are quarters ("2026-Q1") or months ("2026-03"), as on the wire.
 const PERIOD = /^([1-9]\d{3})-(Q[1-4]|0[1-9]|1[0-2])$/; // years 1000 to 9999, as dates (calendar.ts)
+/** A period as recorded: before that rule any four digits were taken ("0201-Q1"), and a license holding one must still fold. */
+export const RECORDED_PERIOD = /^(\d{4})-(Q[1-4]|0[1-9]|1[0-2])$/;
 
 export function isPeriod(value: unknown): value is string {
   return typeof value === 'string' && PERIOD.test(value);
@@ -9,7 +11,7 @@ export function isPeriod(value: unknown): value is string {
 
 /** The calendar year a period belongs to. */
 export function periodYear(period: string): number {
-  const match = PERIOD.exec(period);
+  const match = RECORDED_PERIOD.exec(period);
   if (match === null) throw new Error(`period must look like "2026-Q1" or "2026-03", got "${period}"`);
   return Number(match[1]); // a year, not money
 }
