@@ -76,8 +76,8 @@ export class LicensesController {
   @OfficeOnly()
   @HttpCode(200)
   async closeYear(@Param('id', licenseIdPipe()) id: string, @Param('year') year: string, @RequestContext() ctx: CommandContext) {
-    if (!/^(19|20|21)\d{2}$/.test(year)) {
-      throw new RequestValidationFailed([{ field: 'year', message: 'year must be a four-digit calendar year such as 2025' }]);
+    if (!/^[1-9]\d{3}$/.test(year)) {
+      throw new RequestValidationFailed([{ field: 'year', message: 'year must be a four-digit calendar year such as 2025 (1000 to 9999, as dates)' }]);
     }
     const command = { type: 'CloseRoyaltyYear' as const, data: { year: Number(year), assessmentId: randomUUID(), today: this.calendar.today(ctx) } };
     return yearClosed(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)));
