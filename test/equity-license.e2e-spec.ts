@@ -10,6 +10,7 @@ describeOnEveryStore('equity for a license, within the license', (kind) => {
   let ledger: LedgerUnderTest;
   let w: WorkedExample;
   let position = '0';
+  let dealId = '';
 
   beforeAll(async () => {
     ledger = await startLedger(kind);
@@ -46,6 +47,7 @@ describeOnEveryStore('equity for a license, within the license', (kind) => {
 
   it("awards the inventors the band the license's income stands in, and shares the proceeds in the license's bands", async () => {
     const created = await deal({}).expect(201);
+    dealId = created.body.id;
     // 30 % of 1,000 shares (the second band: 540,000.00 already received), 150 each; the first band would give 250 each.
     expect(created.body.awards).toEqual([{ partyId: w.lin, shares: '150' }, { partyId: w.chen, shares: '150' }]);
     const sale = await post<{ position: string }>(ledger, `/equity-deals/${created.body.id}/liquidity-events`, {
@@ -58,6 +60,19 @@ describeOnEveryStore('equity for a license, within the license', (kind) => {
     const proceeds = statement.lines.filter((l) => l.kind === 'equity-proceeds');
     expect(proceeds).toEqual([expect.objectContaining({ role: 'inventor', amount: '13500.00', licenseId: w.license, dealId: created.body.id })]);
   });
+  it('owes an inventor what her awarded shares fetch in full, though she has a policy of her own', async () => {
+    // Before, her sale went through her own policy: a 10 % fee and half of the rest to the school.
+    await ledger.http.put(`/parties/${w.lin}/distribution-policy`)
+      .send({ adminFeePercent: '10', recoverPatentCosts: false, shares: [{ beneficiary: w.school, sharePercent: '50' }] }).expect(200);
+    const sale = await post<{ position: string }>(ledger, `/equity-deals/${dealId}/liquidity-events`, {
+      holderId: w.lin, sharesSold: '10', proceeds: '1000.00', currency: 'CNY', occurredOn: '2025-03-02' });
+    const proceeds = async (partyId: string) => ((await ledger.http.get(`/parties/${partyId}/statement?minPosition=${sale.position}`).expect(200)).body as {
+      lines: { kind: string; role: string; amount: string; date: string }[];
+    }).lines.filter((l) => l.kind === 'equity-proceeds' && l.date === '2025-03-02').map((l) => [l.role, l.amount]);
+    expect(await proceeds(w.lin)).toEqual([['retained', '1000.00']]);
+    expect(await proceeds(w.school)).toEqual([]);
+  });
+
   it("awards shares only to the holder's own inventors on a license of patents with different owners", async () => {
     // Before, the inventors of every licensed patent shared the award, a co-licensor's among them.
     const [westbrook, alice, bob] = await Promise.all([['Westbrook', 'university'], ['Dr Alice', 'person'], ['Dr Bob', 'person']]

@@ -79,6 +79,13 @@ describe('request details', () => {
     expect(rated.body.errors).toEqual([expect.objectContaining({ field: 'lines[0].fxRate' })]);
   });
 
+  it('names each field problem once: a missing amount or currency fails its type and its pattern with one message', async () => {
+    const res = await ledger.http.post('/licenses').send({}).expect(400);
+    const problems = (res.body.errors as { field: string; message: string }[]).map((e) => `${e.field}: ${e.message}`);
+    expect(problems).toEqual([...new Set(problems)]);
+    expect(problems.filter((p) => p.startsWith('currency:'))).toHaveLength(1); // twice before
+  });
+
   it('titles a body too large by its status', async () => {
     const res = await ledger.http.post('/parties').set('Content-Type', 'application/json').send(`{"name":"${'x'.repeat(1_100_000)}","kind":"company"}`).expect(413);
     expect(res.body).toMatchObject({ status: 413, title: 'payload too large' });

@@ -19,15 +19,23 @@ export function queryDate(field: string, value: string | undefined): string | un
   return value;
 }
 
-/** Flattens class-validator's tree into field paths a client can point at: lines[0].grossSales. */
-export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
+/**
+ * Flattens class-validator's tree into field paths a client can point at: lines[0].grossSales. The same
+ * problem once: a missing wire format fails both its type and its pattern, with one message.
+ */
+export function fieldProblems(errors: ValidationError[]): FieldProblem[] {
+  const seen = new Set<string>();
+  return problemsOf(errors, '').filter((p) => !seen.has(`${p.field}\u0000${p.message}`) && seen.add(`${p.field}\u0000${p.message}`));
+}
+
+function problemsOf(errors: ValidationError[], parent: string): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({
       field,
       message: message.replace(error.property, field).replace(/^property /, ''),
     }));
-    return [...own, ...fieldProblems(error.children ?? [], field)];
+    return [...own, ...problemsOf(error.children ?? [], field)];
   });
 }
 

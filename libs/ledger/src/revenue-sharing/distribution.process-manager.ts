@@ -107,14 +107,18 @@ export class DistributionProcessManager implements ProcessManager {
       // A sale of IP equity: the seller's proceeds go through its policy, with the deal's license's inventors.
       const sale = (event as unknown as EquityLiquidated).data;
       const granted = await streamStatesOf(this.store).first(equityStream(sale.dealId));
-      const licenseId = (granted as unknown as EquityStakeGranted | undefined)?.data.licenseId;
+      const grant = (granted as unknown as EquityStakeGranted | undefined)?.data;
+      const licenseId = grant?.licenseId;
       const patents = allocationPatents(licenseId ? await page.patentsOf(licenseId) : [], event.position);
       // Proceeds of shares taken for a license are that license's income: its bands count them with its royalties.
       const source: AllocationSource = {
         eventId: event.id, position: event.position.toString(), dealId: sale.dealId, ...(licenseId ? { licenseId } : {}), kind: 'equity-proceeds',
       };
       const assessment = { date: sale.occurredOn, currency: sale.currency };
-      return [reaction(event, allocationCommand(event, source, sale.holderId, sale.proceeds, assessment, patents, await page.policiesOf(sale.holderId)))];
+      // Shares awarded to an inventor are hers: what she sells them for is owed to her in full, through no
+      // policy (one she has as a party, say an institute, took its admin fee and beneficiaries' shares).
+      const policies = grant && sale.holderId !== grant.holderId ? [] : await page.policiesOf(sale.holderId);
+      return [reaction(event, allocationCommand(event, source, sale.holderId, sale.proceeds, assessment, patents, policies))];
     }
     const assessment = event.data as RoyaltyAssessment;
     const source = assessmentSource(event);
