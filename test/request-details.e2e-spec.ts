@@ -86,6 +86,20 @@ describe('request details', () => {
     expect(problems.filter((p) => p.startsWith('currency:'))).toHaveLength(1); // twice before
   });
 
+  it('refuses a made-up token at once, whatever ?minPosition= it asks to wait for, and walks no body before authenticating', async () => {
+    // Before: a made-up token with ?minPosition=99999999 held the connection for the whole wait, then 503;
+    // and every body was walked before the rate limit and the token were looked at.
+    const junk = 'Bearer junkjunkjunkjunkjunkjunk';
+    const started = Date.now();
+    await ledger.http.get(`/parties/${cast.lin}?minPosition=99999999`).set('Authorization', junk).expect(401);
+    await ledger.http.get(`/parties/${cast.lin}?minPosition=abc`).set('Authorization', junk).expect(401);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const deep = `{"name":"a","kind":"company","x":${'['.repeat(100)}${']'.repeat(100)}}`;
+    await ledger.http.post('/parties').set('Authorization', junk).set('Content-Type', 'application/json').send(deep).expect(401);
+    const malformed = await ledger.http.post('/parties').set('Content-Type', 'application/json').send('{"name": ').expect(400);
+    expect(malformed.body).toMatchObject({ title: 'Malformed JSON', detail: 'the request body is not valid JSON' }); // "bad request" before
+  });
+
   it('titles a body too large by its status', async () => {
     const res = await ledger.http.post('/parties').set('Content-Type', 'application/json').send(`{"name":"${'x'.repeat(1_100_000)}","kind":"company"}`).expect(413);
     expect(res.body).toMatchObject({ status: 413, title: 'payload too large' });

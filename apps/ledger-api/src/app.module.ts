@@ -22,6 +22,7 @@ import { SalesReportsController } from './licensing/sales-reports.controller';
 import { PartiesController } from './parties/parties.controller';
 import { PatentsController } from './patents/patents.controller';
 import { RevenueSharingController } from './revenue-sharing/revenue-sharing.controller';
+import { BodyShapeGuard } from './http/body-shape';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -66,6 +67,7 @@ export class AppModule {
         Authenticator,
         { provide: APP_GUARD, useClass: PerTokenThrottlerGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_GUARD, useClass: BodyShapeGuard }, // after both: see BodyShapeGuard
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

@@ -10,7 +10,7 @@ import { ShutdownDrain } from './http/shutdown-drain';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { NextFunction, Request, Response } from 'express';
 import { ledgerValidationPipe } from './http/validation';
-import { refuseMisshapenBodies, requireJsonBodies } from './http/body-shape';
+import { nameMalformedJson, requireJsonBodies } from './http/body-shape';
 
 /** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
 export async function createApp(env: Record<string, string | undefined> = {}): Promise<INestApplication> {
@@ -29,7 +29,7 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
   app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: '1mb' });
-  app.use(refuseMisshapenBodies);
+  app.use(nameMalformedJson);
   app.useGlobalPipes(ledgerValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();

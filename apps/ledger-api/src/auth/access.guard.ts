@@ -41,6 +41,8 @@ export class AccessGuard implements CanActivate {
       // No token at all: no key the log could be about to hold, so nothing to wait for (a client
       // without one could otherwise hold a connection open for the whole wait, again and again).
       if (req.header('authorization') === undefined) throw refusal;
+      // Nor for a position no write returned (a made-up token with ?minPosition=99999999 held a connection 5 s, then 503).
+      if (await this.freshness.unreachable(String(minPosition))) throw refusal;
       await this.freshness.await(String(minPosition));
       return this.decide(policy, req, await this.authenticator.resolve(req.header('authorization'))); // looked up again: the key may be new
     }

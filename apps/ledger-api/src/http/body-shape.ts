@@ -1,3 +1,4 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
 import { FieldProblem, RequestValidationFailed } from './validation';
 
@@ -6,12 +7,36 @@ export const MAX_BODY_DEPTH = 32;
 /** Keys the validators never see (class-transformer skips them): refused like any unknown field, not dropped. */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** Whether the body is nested within MAX_BODY_DEPTH and has no unsafe key: one cheap pass, no paths built. */
+function wellShaped(body: unknown): boolean {
+  const values: unknown[] = [body];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) return false;
+    if (Array.isArray(value)) {
+      for (const child of value) if (child !== null && typeof child === 'object') (values.push(child), depths.push(depth + 1));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (UNSAFE_KEYS.has(key)) return false;
+      const child = (value as Record<string, unknown>)[key];
+      if (child !== null && typeof child === 'object') (values.push(child), depths.push(depth + 1));
+    }
+  }
+  return true;
+}
+
 /**
  * What no DTO can accept, found before any code walks the body recursively (the idempotency key's hash,
  * the NUL check, class-validator): nesting past MAX_BODY_DEPTH (3,000 levels overflowed the stack, a 500)
- * and keys that would slip past the validators. Walked with a stack of its own, never recursion.
+ * and keys that would slip past the validators. Walked with a stack of its own, never recursion; the
+ * fields are named in a second walk, only for a body that has a problem.
  */
 export function bodyShapeProblems(body: unknown): FieldProblem[] {
+  if (wellShaped(body)) return [];
   const problems: FieldProblem[] = [];
   const pending: { value: unknown; field: string; depth: number }[] = [{ value: body, field: '', depth: 0 }];
   while (pending.length > 0) {
@@ -46,8 +71,25 @@ export function requireJsonBodies(req: Request, _res: Response, next: NextFuncti
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
-/** Runs after the body parser. */
-export function refuseMisshapenBodies(req: Request, _res: Response, next: NextFunction) {
-  const problems = bodyShapeProblems(req.body);
-  next(problems.length > 0 ? new RequestValidationFailed(problems) : undefined);
+/**
+ * After the body parser: its JSON error is a SyntaxError, which Nest turns into a bare 400 "bad request"
+ * with the parser's message; passed on as a plain error it reaches the one error mapper (toProblem) as
+ * what it is, "Malformed JSON".
+ */
+export function nameMalformedJson(error: Error & { type?: string }, _req: Request, _res: Response, next: NextFunction) {
+  if (error.type !== 'entity.parse.failed') return next(error);
+  next(Object.assign(new Error(error.message), { status: 400, type: error.type }));
+}
+
+/**
+ * A guard, after the rate limit and the access guard: a client refused 401 or 429 never has its body
+ * walked (a 680 KB body of 170,000 nodes took ~140 ms of the event loop when every request paid for it).
+ */
+@Injectable()
+export class BodyShapeGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const problems = bodyShapeProblems(context.switchToHttp().getRequest<Request>().body);
+    if (problems.length > 0) throw new RequestValidationFailed(problems);
+    return true;
+  }
 }

@@ -1,7 +1,10 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { LedgerConfig, ProjectionRunner } from '@ledger/ledger';
+import { EventStore } from '@ledger/event-store';
+import { EVENT_STORE, LedgerConfig, ProjectionRunner } from '@ledger/ledger';
 import { RequestValidationFailed } from './validation';
+
+const MIN_POSITION = /^\d{1,40}$/;
 
 /**
  * Read-your-writes: a GET with ?minPosition=N (the position a write returned) waits, bounded, until
@@ -12,11 +15,20 @@ export class ProjectionFreshness {
   constructor(
     private readonly runner: ProjectionRunner,
     private readonly config: ConfigService<LedgerConfig, true>,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
+
+  /**
+   * Whether no write could have returned this position: not one, or past the log's head (a write
+   * answers once its events are in). Waiting for it could only end in 503, after holding the connection.
+   */
+  async unreachable(minPosition: string): Promise<boolean> {
+    return !MIN_POSITION.test(minPosition) || BigInt(minPosition) > (await this.store.headPosition());
+  }
 
   async await(minPosition: string | undefined): Promise<void> {
     if (minPosition === undefined) return;
-    if (!/^\d{1,40}$/.test(minPosition)) {
+    if (!MIN_POSITION.test(minPosition)) {
       throw new RequestValidationFailed([{ field: 'minPosition', message: 'minPosition must be a non-negative integer' }]);
     }
     const reached = await this.runner.waitFor(BigInt(minPosition), this.config.get('MIN_POSITION_WAIT_MS', { infer: true }));
