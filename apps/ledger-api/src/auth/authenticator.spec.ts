@@ -27,4 +27,11 @@ describe('Authenticator', () => {
     at.position = 2n; // checked until reached once, not on every request
     await expect(auth.resolve(`Bearer ${KEY}`)).resolves.toMatchObject({ keyId: 'k1' });
   });
+
+  it('takes the scheme name in any case, as HTTP does (RFC 9110 §11.1); "bearer" was refused', async () => {
+    const auth = authenticator({ position: 10n });
+    await auth.onApplicationBootstrap();
+    await expect(auth.resolve(`bearer ${ADMIN}`)).resolves.toMatchObject({ role: 'office' });
+    await expect(auth.resolve(`BEARER ${KEY}`)).resolves.toMatchObject({ keyId: 'k1' });
+  });
 });

@@ -48,7 +48,7 @@ export class Authenticator {
   }
 
   async resolve(authorization: string | undefined): Promise<Principal | undefined> {
-    const match = /^Bearer ([\x21-\x7e]{16,256})$/.exec(authorization ?? '');
+    const match = /^Bearer ([\x21-\x7e]{16,256})$/i.exec(authorization ?? '');
     if (!match) return undefined;
     const hash = tokenHash(match[1]);
     // Compare digests in constant time: equal lengths, and no early exit on the first differing byte.
