@@ -55,6 +55,8 @@ export function bodyShapeProblems(body: unknown): FieldProblem[] {
   return problems;
 }
 
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
 /**
  * Bodies are JSON, and only JSON: a form-encoded body was parsed and taken (`name=X&kind=company` made
  * a party), and `application/merge-patch+json` read as no body at all. Runs before the body parser.
@@ -69,7 +71,6 @@ export function requireJsonBodies(req: Request, _res: Response, next: NextFuncti
   next(Object.assign(new Error(`the request body must be application/json (Content-Type: ${type})`), { status: 415 }));
 }
 
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * After the body parser: its JSON error is a SyntaxError, which Nest turns into a bare 400 "bad request"
