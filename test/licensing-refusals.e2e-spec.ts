@@ -215,6 +215,26 @@ describeOnEveryStore('licensing refusals', (kind) => {
       await grant({ ...workedLicenseTerms(cast), exclusive: false }, 422, { code: 'exclusive-overlap' });
     });
 
+    it('grants one of exclusive licenses of one scope sent together or one right after another, refusing the rest', async () => {
+      // Before, the check read the licenses read model as it stood: a grant sent right after another was
+      // answered, or beside it, could pass before the first was projected, and both were exclusive.
+      const scope = (n: number) => ({ ...workedLicenseTerms(cast), territories: ['FR'], fieldOfUse: `race ${n}` });
+      for (let n = 0; n < 3; n++) {
+        const together = await Promise.all([1, 2, 3, 4].map(() => ledger.http.post('/licenses').send(scope(n))));
+        expect(together.map((r) => r.status).sort()).toEqual([201, 422, 422, 422]);
+        const after = await ledger.http.post('/licenses').send(scope(n));
+        expect(after.status).toBe(422);
+        expect(after.body.code).toBe('exclusive-overlap');
+      }
+      await settledCount();
+    });
+
+    it('shows a license that ran to its expiry as expired (it showed active for ever)', async () => {
+      const old = await post<{ id: string; position: string }>(ledger, '/licenses', { ...otherLicense(cast, 'expired field'), effectiveOn: '2020-01-01', expiresOn: '2024-12-31' });
+      expect((await ledger.http.get(`/licenses/${old.id}?minPosition=${old.position}`).expect(200)).body.status).toBe('expired');
+      await settledCount();
+    });
+
     it('accepts a non-exclusive license of the same patent and field in another territory → 201', async () => {
       const before = await eventCount(ledger.store);
       const res = await ledger.http.post('/licenses').send({ ...workedLicenseTerms(cast), exclusive: false, territories: ['US'] }).expect(201);

@@ -30,7 +30,7 @@ export class LicensesQuery {
     return {
       ...terms,
       id: terms.licenseId,
-      status: licenseStatusOn(row.terminated_on, today),
+      status: licenseStatusOn(row.terminated_on, today, terms.expiresOn),
       ...(row.terminated_on ? { termination: { effectiveOn: row.terminated_on, reason: row.termination_reason } } : {}),
       totals: {
         netSales: total('net_sales'), royaltiesAssessed: total('royalties_assessed'), paymentsReceived: total('payments_received'), balanceDue,

@@ -178,6 +178,9 @@ describe('TerminateLicense', () => {
     expect([licenseStatusOn('2025-06-30', '2025-06-29'), licenseStatusOn('2025-06-30', '2025-06-30'), licenseStatusOn('2025-06-30', '2025-07-01')])
       .toEqual(['active', 'active', 'terminated']);
     expect(licenseStatusOn(undefined, '2025-07-01')).toBe('active');
+    // Run to its expiry: expired after its last day, unless a termination ended it before.
+    expect([licenseStatusOn(null, '2034-12-31', '2034-12-31'), licenseStatusOn(null, '2035-01-01', '2034-12-31'), licenseStatusOn('2030-06-30', '2035-01-01', '2034-12-31')])
+      .toEqual(['active', 'expired', 'terminated']);
   });
 
   it('refuses a second termination (409)', () => {

@@ -53,10 +53,13 @@ export function requireGranted(state: LicenseState): GrantedLicense {
 
 /**
  * A license's status on a day: a termination's date is the term's last day (termEnd), so the license is
- * active through it (notice given ahead, or a termination effective today) and terminated after it.
+ * active through it (notice given ahead, or a termination effective today) and terminated after it; one
+ * that ran to its expiry is expired after that day (it showed active for ever).
  */
-export const licenseStatusOn = (terminatedOn: string | null | undefined, today: string): 'active' | 'terminated' =>
-  terminatedOn != null && terminatedOn < today ? 'terminated' : 'active';
+export function licenseStatusOn(terminatedOn: string | null | undefined, today: string, expiresOn?: string): 'active' | 'terminated' | 'expired' {
+  if (terminatedOn != null && terminatedOn < today) return 'terminated';
+  return expiresOn !== undefined && expiresOn < today ? 'expired' : 'active';
+}
 
 /** The last day of the license's effective term: its expiry, or an earlier termination date. */
 export function termEnd(license: GrantedLicense): string {
