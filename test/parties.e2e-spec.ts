@@ -66,6 +66,17 @@ describeOnEveryStore('parties through HTTP', (kind) => {
     expect(health.body.info.projections.status).toBe('up');
     const docs = await ledger.http.get('/docs-json').expect(200);
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/parties', '/parties/{id}', '/health']));
+    // Optional is shown as optional: ?minPosition= and optional body fields were marked required on some routes.
+    type Parameter = { name: string; required?: boolean };
+    const parameters = Object.values(docs.body.paths as Record<string, Record<string, { parameters?: Parameter[] }>>)
+      .flatMap((path) => Object.values(path).flatMap((operation) => operation.parameters ?? []));
+    const minPosition = parameters.filter((p) => p.name === 'minPosition');
+    expect(minPosition.length).toBeGreaterThanOrEqual(6);
+    expect(minPosition.filter((p) => p.required !== false)).toEqual([]);
+    const required = (schema: string) => (docs.body.components.schemas[schema].required ?? []) as string[];
+    expect(required('SalesLineDto')).not.toContain('currency');
+    expect(required('RoyaltyTermsDto')).not.toContain('sublicenseSharePercent');
+    expect(required('SalesLineDto')).toContain('grossSales');
   });
 });
 

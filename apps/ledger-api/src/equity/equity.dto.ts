@@ -24,7 +24,7 @@ export class CreateEquityDealDto {
   @CurrencyCode() currency!: string;
   @ApiProperty({ type: AntiDilutionDto, required: false }) @IsOptional() @ValidateNested() @Type(() => AntiDilutionDto)
   antiDilution?: AntiDilutionDto;
-  @IsoDate('2025-01-01') @IsOptional() grantedOn?: string;
+  @IsoDate('2025-01-01', { required: false }) @IsOptional() grantedOn?: string;
 }
 
 export class FundingRoundDto {

@@ -1,10 +1,15 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ApiQuery } from '@nestjs/swagger';
 import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, LedgerConfig, ProjectionRunner } from '@ledger/ledger';
 import { RequestValidationFailed } from './validation';
 
 const MIN_POSITION = /^\d{1,40}$/;
+
+/** The optional `?minPosition=` of a GET, as OpenAPI shows it (it showed required where not declared). */
+export const MinPositionQuery = () =>
+  ApiQuery({ name: 'minPosition', required: false, description: 'wait until read models reach this position (a write returned it)' });
 
 /**
  * Read-your-writes: a GET with ?minPosition=N (the position a write returned) waits, bounded, until

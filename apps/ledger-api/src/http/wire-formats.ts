@@ -21,17 +21,18 @@ const wire = (pattern: RegExp, describe: string, example: string, opts: ApiPrope
 
 export const DecimalString = (example = '1234.56', opts?: ApiPropertyOptions) =>
   wire(DECIMAL, 'a non-negative decimal string such as "1234.56"', example, opts);
-export const PercentString = (example = '60') => wire(PERCENT, 'a percent string from "0" to "100", such as "33.34"', example);
+export const PercentString = (example = '60', opts?: ApiPropertyOptions) =>
+  wire(PERCENT, 'a percent string from "0" to "100", such as "33.34"', example, opts);
 /** A real calendar date: 2025-02-30 is refused here, as a format error, not later by a domain rule. */
-export const IsoDate = (example = '2025-01-01') => {
+export const IsoDate = (example = '2025-01-01', opts: ApiPropertyOptions = {}) => {
   const describe = 'a real calendar date YYYY-MM-DD in years 1000 to 9999';
   return applyDecorators(
-    ApiProperty({ type: String, example, description: describe, pattern: DATE.source }),
+    ApiProperty({ type: String, example, description: describe, pattern: DATE.source, ...opts } as ApiPropertyOptions),
     ValidateBy({ name: 'isCalendarDate', validator: { validate: (v) => isIsoDate(v), defaultMessage: () => `$property must be ${describe}` } }),
   );
 };
 export const Period = () => wire(PERIOD, 'a period such as "2026-Q1" or "2026-03", in years 1000 to 9999', '2025-Q1');
-export const CurrencyCode = () => wire(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as "CNY"', 'CNY');
+export const CurrencyCode = (opts?: ApiPropertyOptions) => wire(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as "CNY"', 'CNY', opts);
 
 export const Text = (max = 200, example?: string) =>
   applyDecorators(ApiProperty({ example }), IsString(), MaxLength(max));

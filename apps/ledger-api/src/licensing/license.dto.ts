@@ -30,7 +30,7 @@ export class RoyaltyTermsDto {
   @DecimalString('0.50', { required: false }) @IsOptional() perUnit?: string;
   @DecimalString('50000.00', { required: false }) @IsOptional() minimumAnnual?: string;
   @DecimalString('100000.00', { required: false }) @IsOptional() upfrontFee?: string;
-  @PercentString('20') @IsOptional() sublicenseSharePercent?: string;
+  @PercentString('20', { required: false }) @IsOptional() sublicenseSharePercent?: string;
   @DecimalString('500000.00', { required: false }) @IsOptional() annualCap?: string;
   @DecimalString('2000000.00', { required: false }) @IsOptional() lifetimeCap?: string;
 

@@ -12,6 +12,7 @@ import { RequestValidationFailed } from '../http/validation';
 import { GrantLicenseDto, MilestoneAchievementDto, PaymentDto, TerminationDto } from './license.dto';
 import { granted, milestoneAssessed, paymentRecorded, terminated, yearClosed } from './license-responses';
 import { LicenseAccess, OfficeOnly } from '../auth/access-policy';
+import { MinPositionQuery } from '../http/min-position';
 
 export const licenseIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such license') });
 
@@ -36,6 +37,7 @@ export class LicensesController {
 
   @Get(':id')
   @LicenseAccess('licensee', 'partner')
+  @MinPositionQuery()
   async get(@Param('id', licenseIdPipe()) id: string, @RequestContext() ctx: CommandContext, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
     const license = await this.licenses.findById(id, this.calendar.today(ctx));
@@ -55,6 +57,7 @@ export class LicensesController {
 
   @Get(':id/discrepancies')
   @LicenseAccess('licensee', 'partner')
+  @MinPositionQuery()
   async discrepancies(@Param('id', licenseIdPipe()) id: string, @RequestContext() ctx: CommandContext, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
     if (!(await this.licenses.findById(id, this.calendar.today(ctx)))) throw new NotFoundException(`license ${id} not found`);

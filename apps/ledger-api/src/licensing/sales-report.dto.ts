@@ -10,7 +10,7 @@ export class SalesLineDto {
   @DecimalString('1200') units!: string;
   @DecimalString('520000.00') grossSales!: string;
   @DecimalString('40000.00') deductions!: string;
-  @CurrencyCode() @IsOptional() currency?: string;
+  @CurrencyCode({ required: false }) @IsOptional() currency?: string;
   @DecimalString('7.1234', { required: false }) @IsOptional() fxRate?: string;
 }
 

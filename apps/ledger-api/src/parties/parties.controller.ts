@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CommandContext, PartiesQuery, RegisterPartyCommand } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
-import { ProjectionFreshness } from '../http/min-position';
+import { MinPositionQuery, ProjectionFreshness } from '../http/min-position';
 import { RequestContext } from '../http/request-context';
 import { PartyCreatedDto, PartyDto, RegisterPartyDto } from './parties.dto';
 import { OfficeOnly, OwnParty } from '../auth/access-policy';
@@ -29,7 +29,7 @@ export class PartiesController {
   @Get(':id')
   @OwnParty('partner', 'licensee')
   @ApiOkResponse({ type: PartyDto })
-  @ApiQuery({ name: 'minPosition', required: false, description: 'wait until read models reach this position' })
+  @MinPositionQuery()
   async get(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such party') })) id: string,
     @Query('minPosition') minPosition?: string,

@@ -8,6 +8,7 @@ import { RequestContext } from '../http/request-context';
 import { BusinessCalendar } from '../http/business-calendar';
 import { PatentCostDto, RegisterPatentDto } from './patents.dto';
 import { OfficeOnly } from '../auth/access-policy';
+import { MinPositionQuery } from '../http/min-position';
 
 const notFound = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such patent') });
 
@@ -37,6 +38,7 @@ export class PatentsController {
   }
 
   @Get(':id')
+  @MinPositionQuery()
   async get(@Param('id', notFound()) id: string, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
     const patent = await this.patents.findById(id);

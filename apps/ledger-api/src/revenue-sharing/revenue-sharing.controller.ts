@@ -8,7 +8,7 @@ import { DomainError, isIsoDate } from '@ledger/domain';
 import { stringify } from 'csv-stringify/sync';
 import { Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
-import { ProjectionFreshness } from '../http/min-position';
+import { MinPositionQuery, ProjectionFreshness } from '../http/min-position';
 import { RequestContext } from '../http/request-context';
 import { BusinessCalendar } from '../http/business-calendar';
 import { RequestValidationFailed, queryDate } from '../http/validation';
@@ -79,7 +79,7 @@ export class RevenueSharingController {
   @OwnParty('partner')
   @ApiProduces('application/json', 'text/csv')
   @ApiQuery({ name: 'from', required: false }) @ApiQuery({ name: 'to', required: false })
-  @ApiQuery({ name: 'asOf', required: false }) @ApiQuery({ name: 'minPosition', required: false })
+  @ApiQuery({ name: 'asOf', required: false }) @MinPositionQuery()
   async statement(
     @Param('id', partyIdPipe()) partyId: string,
     // The response is sent here (a Buffer, which Nest would serialize as an object), so Express still
@@ -118,6 +118,7 @@ export class RevenueSharingController {
 
   @Get('allocations/:allocationId')
   @OwnParty('partner')
+  @MinPositionQuery()
   async allocation(
     @Param('id', partyIdPipe()) partyId: string,
     @Param('allocationId', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such allocation') })) allocationId: string,
