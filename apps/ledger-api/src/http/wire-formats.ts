@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
-import { isIsoDate } from '@ledger/domain';
+import { PERIOD, isIsoDate } from '@ledger/domain';
 
 /**
  * The wire formats of the API contract as class-validator decorators: amounts and percents are
@@ -10,7 +10,6 @@ import { isIsoDate } from '@ledger/domain';
 const DECIMAL = /^(0|[1-9]\d{0,19})(\.\d{1,20})?$/;
 const PERCENT = /^(100(\.0+)?|[1-9]?\d(\.\d{1,10})?)$/;
 const DATE = /^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-const PERIOD = /^[1-9]\d{3}-(Q[1-4]|0[1-9]|1[0-2])$/;
 
 const wire = (pattern: RegExp, describe: string, example: string, opts: ApiPropertyOptions = {}) =>
   applyDecorators(

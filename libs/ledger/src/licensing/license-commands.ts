@@ -3,7 +3,7 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   DomainError, GrantLicenseData, LicenseCommand, LicenseEvent, LicenseState, licenseDecider, licenseStream,
 } from '@ledger/domain';
-import { EventStore } from '@ledger/event-store';
+import { EventStore, WriteQueue } from '@ledger/event-store';
 import { CommandContext } from '../command-handling/command-context';
 import { Handled, handleCommand } from '../command-handling/handle-command';
 import { registeredParties, registeredPatent } from '../command-handling/stream-facts';
@@ -40,7 +40,7 @@ export class LicenseCommandMessage extends Command<LicenseOutcome> {
  */
 @CommandHandler(GrantLicenseCommand)
 export class GrantLicenseHandler implements ICommandHandler<GrantLicenseCommand> {
-  private turn: Promise<unknown> = Promise.resolve();
+  private readonly oneAtATime = new WriteQueue();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -49,9 +49,7 @@ export class GrantLicenseHandler implements ICommandHandler<GrantLicenseCommand>
   ) {}
 
   execute(command: GrantLicenseCommand): Promise<LicenseOutcome> {
-    const granted = this.turn.then(() => this.grant(command));
-    this.turn = granted.catch(() => undefined);
-    return granted;
+    return this.oneAtATime.run(() => this.grant(command));
   }
 
   private async grant({ request, ctx }: GrantLicenseCommand): Promise<LicenseOutcome> {

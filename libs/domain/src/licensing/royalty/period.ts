@@ -1,7 +1,8 @@
 import { TierBasis } from './terms';
 
 // Periods are quarters ("2026-Q1") or months ("2026-03"), as on the wire.
-const PERIOD = /^([1-9]\d{3})-(Q[1-4]|0[1-9]|1[0-2])$/; // years 1000 to 9999, as dates (calendar.ts)
+/** A period as taken from now on: years 1000 to 9999, as dates (calendar.ts); the API's DTOs match it too. */
+export const PERIOD = /^([1-9]\d{3})-(Q[1-4]|0[1-9]|1[0-2])$/;
 /** A period as recorded: before that rule any four digits were taken ("0201-Q1"), and a license holding one must still fold. */
 export const RECORDED_PERIOD = /^(\d{4})-(Q[1-4]|0[1-9]|1[0-2])$/;
 
