@@ -102,15 +102,26 @@ describe('CloseRoyaltyYear', () => {
     expect(closed.data).toMatchObject({ year: 2026, runningRoyalties: '50.00', shortfall: '150.00' });
   });
 
-  it('measures a lifetime-tier year against the minimum as its reports were assessed, to the minor unit', () => {
+  it('measures a lifetime-tier year against the minimum as its reports were charged, to the minor unit', () => {
     const royalty = { tiers: [{ ratePercent: '1' }], tierBasis: 'lifetime' as const, minimumAnnual: '1.00' };
     const stream = history(
       grant({ royalty }),
-      submit('r1', '2025-Q4', [line('1.50')]), // 0.015 → assessed 0.02
-      submit('r2', '2026-Q1', [line('1.50')], { today: '2026-05-01' }), // 0.030 in all → assessed 0.03 − 0.02 = 0.01
+      submit('r1', '2025-Q4', [line('1.50')]), // 0.015 → 0.02
+      submit('r2', '2026-Q1', [line('1.50')], { today: '2026-05-01' }), // 0.015 → 0.02, its own, whatever came before
     );
     const [closed] = given(stream).when(close(2026, '2027-01-02'))();
-    // before: 0.02 (round(0.015) on its own), a shortfall of 0.98, and 2026 assessed 0.99 against a minimum of 1.00
+    expect(closed.data).toMatchObject({ year: 2026, runningRoyalties: '0.02', shortfall: '0.98' });
+  });
+
+  it('counts a sublicense royalty apart from the running one, each rounded once', () => {
+    const royalty = { tiers: [{ ratePercent: '1' }], tierBasis: 'lifetime' as const, sublicenseSharePercent: '1', minimumAnnual: '1.00' };
+    const stream = history(
+      grant({ royalty }),
+      submit('a', '2025-Q4', [line('0.50')], { sublicenseIncome: '0.50' }), // 0.01 + 0.01
+      submit('b', '2026-Q1', [line('0.50')], { today: '2026-05-01' }), // 0.01
+    );
+    const [closed] = given(stream).when(close(2026, '2027-01-02'))();
+    // before: 2026 counted 0.00 of running royalty (the sublicense share had moved the rounding): 1.01 in all
     expect(closed.data).toMatchObject({ year: 2026, runningRoyalties: '0.01', shortfall: '0.99' });
   });
 

@@ -213,15 +213,12 @@ function chargedThrough(license: GrantedLicense, assessments: readonly ReportAss
 function yearFigures(
   license: GrantedLicense, assessments: readonly ReportAssessment[], year: number, withinCaps: boolean, earlierShortfalls: Big,
 ): YearFigures {
-  const { royalty: terms, currency, rounding } = license.terms;
+  const { royalty: terms, currency } = license.terms;
   const inYear = assessments.filter((a) => periodYear(a.period) === year);
-  // Lifetime tiers assess across years: the year's share of the rounded cumulative is what its reports were given.
-  const before = terms.tierBasis !== 'lifetime' ? new Big(0)
-    : assessments.filter((a) => periodYear(a.period) < year).reduce((sum, a) => sum.plus(a.runningExact), new Big(0));
   // Only a license with a cap needs what its reports were charged (a walk over all of them).
   const charged = withinCaps && hasCap(license) ? chargedThrough(license, assessments, year) : undefined;
   const room = charged && capRoom(terms, charged.inYear, charged.through.plus(earlierShortfalls));
-  return { running: assessedRunning(inYear, currency, rounding, before), shortfall: minimumShortfall(terms, inYear, currency, rounding, before, room) };
+  return { running: assessedRunning(inYear), shortfall: minimumShortfall(terms, inYear, currency, room) };
 }
 
 /** Whether the terms have a cap, which bounds a shortfall (RoyaltyYearClosed's `withinCaps`). */

@@ -32,7 +32,7 @@ describe('assessWindow', () => {
     );
     expect(formatAmount(figures.netSales, 'CNY')).toBe('7223.40'); // 1000 × 7.1234 + 100
     const [a] = run(flat('3.3'), 'CNY', [{ reportId: 'r', period: '2025-Q1', ...figures }]);
-    expect(formatAmount(a.exactRoyalty, 'CNY')).toBe('238.3722'); // exact intermediate kept
+    expect(a.tiers[0].amount.toFixed()).toBe('238.3722'); // exact intermediate kept
     expect(formatAmount(a.royalty, 'CNY')).toBe('238.37');
     expect(a.units.toFixed()).toBe('15');
   });
@@ -40,7 +40,7 @@ describe('assessWindow', () => {
   it('adds a per-unit royalty to the running royalty', () => {
     const [a] = run(flat('2', { perUnit: '0.125' }), 'CNY', [rep('r', '2025-03', '1000.00', '3')]);
     expect(a.perUnitAmount.toFixed()).toBe('0.375');
-    expect(formatAmount(a.runningExact, 'CNY')).toBe('20.375');
+    expect(formatAmount(a.running, 'CNY')).toBe('20.38'); // 20 + 0.375, rounded once
     expect(formatAmount(a.royalty, 'CNY')).toBe('20.38');
   });
 
@@ -49,7 +49,7 @@ describe('assessWindow', () => {
     const year = run(terms, 'CNY', [rep('r', '2025-Q1', '10000.00', '0', '2000.00')]);
     expect(formatAmount(year[0].sublicenseAmount, 'CNY')).toBe('500.00');
     expect(fmt(year, 'CNY')).toEqual(['1000.00']);
-    expect(formatAmount(minimumShortfall(terms, year, 'CNY', 'half-up'), 'CNY')).toBe('500.00');
+    expect(formatAmount(minimumShortfall(terms, year, 'CNY'), 'CNY')).toBe('500.00');
   });
 
   it('rounds to whole yen in JPY and to fils in KWD', () => {
@@ -66,17 +66,33 @@ describe('assessWindow', () => {
     expect(fmt(run(flat('0.5'), 'CNY', [rep('a', '2025-Q1', '1025.00')], 'half-even'), 'CNY')).toEqual(['5.12']);
   });
 
-  it('rounds the cumulative royalty, so split reports sum to the rounded total', () => {
-    // 3 × 0.005 exact: per-report rounding would give 0.03, the total is round(0.015) = 0.02
-    const year = run(flat('1'), 'CNY', [rep('a', '2025-01', '0.50'), rep('b', '2025-02', '0.50'), rep('c', '2025-03', '0.50')]);
-    expect(fmt(year, 'CNY')).toEqual(['0.01', '0.00', '0.01']);
+  it("rounds each report's own exact royalty once, as a licensee computes it", () => {
+    // 3 % of 1,000,000.50 = 30,000.015 in each report: 30,000.02 each, not 30,000.02 then 30,000.01
+    const year = run(flat('3'), 'CNY', [rep('a', '2025-Q1', '1000000.50'), rep('b', '2025-Q2', '1000000.50')]);
+    expect(fmt(year, 'CNY')).toEqual(['30000.02', '30000.02']);
+    expect(fmt(run(flat('1'), 'CNY', [rep('a', '2025-01', '0.50'), rep('b', '2025-02', '0.50'), rep('c', '2025-03', '0.50')]), 'CNY'))
+      .toEqual(['0.01', '0.01', '0.01']);
+  });
+
+  it('rounds the running and the sublicense royalty each once; only the running one counts against the minimum', () => {
+    const terms = flat('1', { sublicenseSharePercent: '1', minimumAnnual: '1.00' });
+    const [a] = run(terms, 'CNY', [rep('a', '2025-Q4', '0.50', '0', '0.50')]); // 0.005 + 0.005
+    expect([a.running, a.sublicenseAmount, a.royalty].map((x) => formatAmount(x, 'CNY'))).toEqual(['0.01', '0.01', '0.02']);
+    expect(formatAmount(minimumShortfall(terms, [a], 'CNY'), 'CNY')).toBe('0.99');
+  });
+
+  it('holds a cap to the minor unit, however the reports round', () => {
+    // 33.335 a report: 33.34, 33.34, then what the cap of 100.00 leaves, 33.32
+    const year = run(flat('10', { annualCap: '100.00' }), 'CNY', [rep('a', '2025-Q1', '333.35'), rep('b', '2025-Q2', '333.35'), rep('c', '2025-Q3', '333.35')]);
+    expect(fmt(year, 'CNY')).toEqual(['33.34', '33.34', '33.32']);
+    expect(year.map((a) => a.capped)).toEqual([false, false, true]);
   });
 
   it('clamps the year to the annual cap and flags the report where it bites', () => {
     const year = run(flat('10', { annualCap: '150.00' }), 'CNY', [rep('a', '2025-Q1', '1000'), rep('b', '2025-Q2', '1000'), rep('c', '2025-Q3', '1000')]);
     expect(fmt(year, 'CNY')).toEqual(['100.00', '50.00', '0.00']);
     expect(year.map((a) => a.capped)).toEqual([false, true, true]);
-    expect(formatAmount(year[2].exactRoyalty, 'CNY')).toBe('100.00');
+    expect(formatAmount(year[2].charge, 'CNY')).toBe('100.00');
   });
 
   it('clamps to what is left of the lifetime cap after earlier years', () => {

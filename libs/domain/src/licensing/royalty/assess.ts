@@ -39,16 +39,15 @@ export interface ReportAssessment {
   cumulativeNetSales: Big;
   tiers: TierAmount[];
   perUnitAmount: Big;
+  /** The sublicense royalty, rounded once. */
   sublicenseAmount: Big;
-  /** Percentage + per-unit royalty, exact: what counts against the minimum annual royalty. */
-  runningExact: Big;
-  /** Running + sublicense royalty, exact, before caps. */
-  exactRoyalty: Big;
-  /** Cumulative exact royalty of the window after caps, through this report. */
-  cumulativeRoyalty: Big;
+  /** Percentage + per-unit royalty, rounded once: what counts against the minimum annual royalty. */
+  running: Big;
+  /** Running + sublicense royalty, before caps. */
+  charge: Big;
   /** A cap reduced this report's royalty. */
   capped: boolean;
-  /** The assessed royalty: round(cumulativeRoyalty) − round(previous cumulativeRoyalty). */
+  /** The assessed royalty: `charge`, less what the caps do not leave it. */
   royalty: Big;
 }
 
@@ -74,9 +73,11 @@ function ratesOf(input: WindowInput): Rates {
 const atMost = (value: Big, cap: Big | undefined) => (cap !== undefined && value.gt(cap) ? cap : value);
 
 /**
- * Assesses every report of a window. The cumulative exact royalty C_i (after caps) is kept and
- * report i is assessed round(C_i) − round(C_{i−1}): each report is rounded once, and the reports
- * of a window always sum to the rounded total, however the sales were split into reports.
+ * Assesses every report of a window. A report's running royalty (its tiers, on the window's
+ * cumulative net sales, and per-unit) and its sublicense royalty are each computed exactly and
+ * rounded once, as a licensee computes them: a report whose figures did not change keeps its royalty
+ * when another is restated, unless the restatement moved it across a tier or a cap. Caps bound the
+ * sum of what the reports were charged, so they hold to the minor unit.
  */
 export function assessWindow(input: WindowInput): ReportAssessment[] {
   const { terms, reports } = input;
@@ -96,7 +97,7 @@ export function assessWindow(input: WindowInput): ReportAssessment[] {
 
   let cumulativeNet = new Big(0);
   let year: number | undefined;
-  let yearUncapped = new Big(0); // exact royalty of the current year, before caps
+  let yearUncapped = new Big(0); // what the current year's reports were charged, before caps
   let yearCapped = new Big(0);
   let earlierYearsCapped = new Big(0); // lifetime windows only: capped totals of finished years
   let previousCumulative = new Big(0);
@@ -116,15 +117,15 @@ export function assessWindow(input: WindowInput): ReportAssessment[] {
     const tiers = tierBreakdown(terms.tiers, cumulativeNet, report.netSales);
     cumulativeNet = cumulativeNet.plus(report.netSales);
     const perUnitAmount = report.units.times(rates.perUnit);
-    const sublicenseAmount = percentOf(report.sublicenseIncome, rates.sublicenseShare);
-    const runningExact = tiers.reduce((sum, t) => sum.plus(t.amount), perUnitAmount);
-    const exactRoyalty = runningExact.plus(sublicenseAmount);
+    const sublicenseAmount = round(percentOf(report.sublicenseIncome, rates.sublicenseShare));
+    const running = round(tiers.reduce((sum, t) => sum.plus(t.amount), perUnitAmount));
+    const charge = running.plus(sublicenseAmount);
 
-    yearUncapped = yearUncapped.plus(exactRoyalty);
+    yearUncapped = yearUncapped.plus(charge);
     yearCapped = atMost(yearUncapped, rates.annualCap);
     const cumulativeRoyalty = atMost(earlierYearsCapped.plus(yearCapped), lifetimeRoom);
-    const capped = !cumulativeRoyalty.minus(previousCumulative).eq(exactRoyalty);
-    const royalty = round(cumulativeRoyalty).minus(round(previousCumulative));
+    const royalty = cumulativeRoyalty.minus(previousCumulative);
+    const capped = !royalty.eq(charge);
     previousCumulative = cumulativeRoyalty;
 
     assessed.push({
@@ -136,9 +137,8 @@ export function assessWindow(input: WindowInput): ReportAssessment[] {
       tiers,
       perUnitAmount,
       sublicenseAmount,
-      runningExact,
-      exactRoyalty,
-      cumulativeRoyalty,
+      running,
+      charge,
       capped,
       royalty,
     });

@@ -1,24 +1,15 @@
 import { Big } from '../../money/big';
 import { minorUnit } from '../../money/currency';
 import { parseDecimal } from '../../money/decimal';
-import { Rounding, roundToCurrency } from '../../money/money';
 import { ReportAssessment } from './assess';
 import { RoyaltyTerms } from './terms';
 
 /**
- * A year's running royalty as its reports were assessed: round(R + running) − round(R), R being the
- * running royalty of the same tier window before the year (0 for calendar-year tiers; the earlier
- * years' for lifetime tiers, whose reports are assessed as differences of the rounded cumulative).
- * Only earned percentage and per-unit royalties count; sublicense share, upfront fee and milestones do not.
+ * A year's running royalty as its reports were charged (each report's, rounded once). Only earned
+ * percentage and per-unit royalties count; sublicense share, upfront fee and milestones do not.
  */
-export function assessedRunning(
-  yearAssessments: readonly Pick<ReportAssessment, 'runningExact'>[],
-  currency: string,
-  rounding: Rounding,
-  before: Big = new Big(0),
-): Big {
-  const running = yearAssessments.reduce((sum, a) => sum.plus(a.runningExact), new Big(0));
-  return roundToCurrency(before.plus(running), currency, rounding).minus(roundToCurrency(before, currency, rounding));
+export function assessedRunning(yearAssessments: readonly Pick<ReportAssessment, 'running'>[]): Big {
+  return yearAssessments.reduce((sum, a) => sum.plus(a.running), new Big(0));
 }
 
 /**
@@ -40,21 +31,18 @@ export function capRoom(terms: RoyaltyTerms, yearCharged: Big, chargedThroughYea
 
 /**
  * Shortfall against the minimum annual royalty when a royalty year is closed:
- * max(0, minimumAnnual − the year's running royalty as assessed), and no more than `room`, what the
- * caps leave (capRoom). Pass the assessments of one calendar year, and for lifetime tiers the running
- * royalty of the years before (`before`).
+ * max(0, minimumAnnual − the year's running royalty as charged), and no more than `room`, what the
+ * caps leave (capRoom). Pass the assessments of one calendar year.
  */
 export function minimumShortfall(
   terms: RoyaltyTerms,
-  yearAssessments: readonly Pick<ReportAssessment, 'runningExact'>[],
+  yearAssessments: readonly Pick<ReportAssessment, 'running'>[],
   currency: string,
-  rounding: Rounding,
-  before: Big = new Big(0),
   room?: Big,
 ): Big {
   if (terms.minimumAnnual === undefined) return new Big(0);
   const minimum = parseDecimal(terms.minimumAnnual, 'royalty.minimumAnnual', { maxScale: minorUnit(currency) });
-  const shortfall = minimum.minus(assessedRunning(yearAssessments, currency, rounding, before));
+  const shortfall = minimum.minus(assessedRunning(yearAssessments));
   if (shortfall.lte(0)) return new Big(0);
   return room !== undefined && room.lt(shortfall) ? room : shortfall;
 }
