@@ -96,8 +96,14 @@ describeOnEveryStore('licensing refusals', (kind) => {
       await report(w.license, { period: '2025-02', lines: [salesLine('1000.00', '0.00')] }, 409, { field: 'period', code: 'period-already-reported' });
     });
 
-    it('refuses a report for a closed royalty year → 422', async () => {
-      await report(closed, { period: '2025-Q3', lines: [salesLine('1000.00', '0.00')] }, 422, { field: 'period', code: 'year-closed' });
+    it('takes a period nobody reported into a closed royalty year (201), and corrects its shortfall', async () => {
+      // closed with no report: a shortfall of the whole 50,000.00 minimum; Q3 after it: 3 % of 1,000.00
+      const res = await ledger.http.post(reports(closed)).send({ period: '2025-Q3', lines: [salesLine('1000.00', '0.00')] }).expect(201);
+      expect(res.body).toMatchObject({ royalty: '30.00' });
+      const assessed = (await ledger.store.readStream(`license-${closed}`)).filter((e) => e.type === 'RoyaltyAssessed').map((e) => e.data);
+      expect(assessed.slice(-1)).toEqual([expect.objectContaining({
+        kind: 'shortfall-adjustment', year: 2025, previous: '50000.00', restated: '49970.00', amount: '-30.00',
+      })]);
     });
   });
 

@@ -1,7 +1,6 @@
 import { formatAmount } from '../../money/money';
 import { DomainError } from '../../shared/domain-error';
 import { periodEnd, periodsOverlap, periodStart, requireDate, requirePeriod } from '../calendar';
-import { periodYear } from '../royalty/period';
 import { adjustmentEvents, adjustmentLines, idSupply, reportRoyaltyEvent, shortfallAdjustmentEvents } from './assessments';
 import { RestateSalesReport, SubmitSalesReport } from './commands';
 import { LicenseEvent, ReportedFigures } from './events';
@@ -32,10 +31,9 @@ function checkPeriod(license: GrantedLicense, data: SubmitSalesReport['data'], p
     const message = `${period} overlaps ${earlier.period}, already reported in ${earlier.reportId}: restate that report instead`;
     throw new DomainError('period-already-reported', message, 'conflict', 'period');
   }
-  const year = periodYear(period);
-  if (license.closedYears[String(year)] !== undefined) {
-    throw new DomainError('year-closed', `royalty year ${year} is closed: no new report can be added to it`, 'rule', 'period');
-  }
+  // A closed year still takes a period nobody reported: the year may be closed from its first day,
+  // before a licensee has reported its last quarter, and refusing it then would lose that royalty.
+  // decideSubmit corrects the year's shortfall, as a restatement into a closed year does.
 }
 
 function figuresOf(license: GrantedLicense, reportId: string, period: string, checked: CheckedReport): ReportedFigures {
@@ -53,7 +51,8 @@ function figuresOf(license: GrantedLicense, reportId: string, period: string, ch
 /**
  * A report is assessed with the other reports of its window in period order. A late report for
  * an earlier period is accepted: the later reports it moves across tiers (or under a cap) are
- * re-assessed and their differences assessed as adjustments, exactly as a restatement would.
+ * re-assessed and their differences assessed as adjustments, exactly as a restatement would, and
+ * the shortfalls of closed years it reaches (its own year's too) are corrected.
  */
 export function decideSubmit(data: SubmitSalesReport['data'], state: LicenseState): LicenseEvent[] {
   const license = requireGranted(state);
