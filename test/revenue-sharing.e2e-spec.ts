@@ -213,4 +213,32 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     expect(await earned(bob)).toEqual([['royalty', 'inventor', '25.00']]); // 100.00 × 50 % × 50 %
     await expectBooksBalanced(ledger);
   });
+
+  it('restating a report from before the office set its policy takes back what the office kept, not a later report\'s shares', async () => {
+    // Before, the credit came off the top of the license's income, which was the later report's
+    // shares under the new policy: its inventor lost 450.00 of a report nobody had touched.
+    const [office, inventor, licensee] = await Promise.all([['Northgate', 'university'], ['Dr Noor', 'person'], ['Licensee Three', 'company']]
+      .map(([name, k]) => party(ledger, name, k)));
+    const patentId = (await post<{ id: string }>(ledger, '/patents', {
+      title: 'Patent N', number: 'CN2024300001.X', jurisdiction: 'CN', filedOn: '2024-01-15', expiresOn: '2044-01-15',
+      owners: [{ partyId: office, sharePercent: '100' }], inventors: [{ partyId: inventor, sharePercent: '100' }],
+    })).id;
+    const license = track(await post<{ id: string; position: string }>(ledger, '/licenses', {
+      ...workedLicenseTerms(w), licenseeId: licensee, patentIds: [patentId], revenueShares: undefined,
+      royalty: { tiers: [{ ratePercent: '1' }], tierBasis: 'calendar-year' },
+    }));
+    const reports = `/licenses/${license.id}/sales-reports`;
+    const kept = track(await post<{ reportId: string; position: string }>(ledger, reports, { period: '2025-Q1', lines: [salesLine('100000.00', '0.00')] }));
+    await statement(office); // Q1's 1,000.00 allocated, with no policy: the office keeps it
+    await ledger.http.put(`/parties/${office}/distribution-policy`)
+      .send({ adminFeePercent: '10', recoverPatentCosts: false, shares: [{ beneficiary: 'inventors', sharePercent: '50' }] }).expect(200);
+    track(await post(ledger, reports, { period: '2025-Q2', lines: [salesLine('100000.00', '0.00')] })); // fee 100.00, inventor 450.00, kept 450.00
+    track(await post(ledger, `${reports}/${kept.reportId}/restatements`, { lines: [salesLine('0.00', '0.00')] }));
+    const held = async (partyId: string) => (await statement(partyId)).currencies[0].closing;
+    expect(await held(inventor)).toBe('450.00');
+    expect(await held(office)).toBe('550.00');
+    const credit = (await statement(office)).lines.filter((l) => new Big(l.amount).lt(0));
+    expect(credit.map((l) => [l.role, l.amount, l.policyVersion])).toEqual([['retained', '-1000.00', undefined]]);
+    await expectBooksBalanced(ledger);
+  });
 });

@@ -1,7 +1,7 @@
 import { allocate } from '../money/allocate';
 import { Big, lesser, unitOf } from '../money/big';
 import { minorUnit } from '../money/currency';
-import { IncomeLayer, NO_POLICY_BAND, peel } from './income-layers';
+import { IncomeLayer, NO_POLICY_BAND, Preferred, peelPreferring } from './income-layers';
 import { DISTRIBUTABLE_ROLES, DistributionState, incomeKey } from './state';
 import { AllocationSource, DistributionLine, DistributionPolicy, DistributionRole, LicensedPatentFacts, PolicyBand } from './types';
 
@@ -124,18 +124,19 @@ function lineOf(key: string, amount: Big): Split['lines'][number] {
 }
 
 /**
- * A credit within what its source netted: its admin fee is the source's in proportion, so restating to
- * zero takes the fee back exactly; the rest is laid over the source's distributable lines still
- * positive, only as weights for what nothing holds (takeFromTheTop decides where the rest comes from).
+ * A credit within what its source netted: its admin fee is the source's in proportion (or `feeBack`,
+ * what its parts give back: source-parts.ts), so restating to zero takes the fee back exactly; the
+ * rest is laid over the source's distributable lines still positive, only as weights for what
+ * nothing holds (takeFromTheTop decides where the rest comes from).
  * Undefined for a credit beyond what its source netted.
  */
-export function reverseProportionally(amount: Big, net: Record<string, string>, partyId: string, scale: number): Split | undefined {
+export function reverseProportionally(amount: Big, net: Record<string, string>, partyId: string, scale: number, feeBack?: Big): Split | undefined {
   const entries = Object.entries(net).map(([key, x]) => [key, new Big(x)] as const);
   const total = sum(entries.map(([, x]) => x));
   if (total.lte(0) || amount.abs().gt(total)) return undefined;
   const fees = sum(entries.filter(([key]) => key.split('|')[0] === 'admin-fee').map(([, x]) => x));
   const fee = fees.lte(0) ? ZERO : lesser(fees, total); // other lines of the source may be below zero: credits take from the license as a whole
-  const [adminFee, rest] = allocate(amount, [fee, total.minus(fee)], scale);
+  const [adminFee, rest] = feeBack === undefined ? allocate(amount, [fee, total.minus(fee)], scale) : [feeBack.neg(), amount.plus(feeBack)];
   const positive = entries.filter(([key, x]) => DISTRIBUTABLE_ROLES.has(key.split('|')[0]) && x.gt(0));
   const weights = positive.length ? positive : [[`retained|${partyId}|`, ONE] as const];
   const lines = [
@@ -155,16 +156,17 @@ export interface LicenseIncome {
 
 /**
  * What a credit takes back beyond its admin fee, in this order: distributable income off the top of its
- * income layers (income-layers.ts), then its license's cost recovery, then, for a credit beyond all of
- * that, its own split. Cost recovery is income's first claim after the admin fee, so it goes back last:
+ * income layers (income-layers.ts), first those of the versions its source was given under (`prefer`,
+ * so undoing a report never takes what a later report gave under another version), then its license's
+ * cost recovery, then, for a credit beyond all of that, its own split. Cost recovery is income's first claim after the admin fee, so it goes back last:
  * only as far as the income left cannot carry it, whichever order restatements and shortfalls came in.
  * (Taking it back in proportion to the credit's source lost it: +1,000.00 allocated after a cost was
  * recovered, then a shortfall credit of -1,000.00 reversing its own 300.00 of recovery, left nothing
  * recovered on unchanged income.)
  */
-export function takeFromTheTop(split: Split, income: LicenseIncome, scale: number): { split: Split; peeled: Big } {
+export function takeFromTheTop(split: Split, income: LicenseIncome, scale: number, prefer: readonly Preferred[] = []): TakenBack {
   const total = sum(split.lines.filter((l) => l.role !== 'admin-fee').map((l) => l.amount)).abs();
-  const peeled = peel(income.layers, total, scale);
+  const peeled = peelPreferring(income.layers, total, scale, prefer);
   const held = income.recovered.filter((r) => r.amount.gt(0));
   const recovery = lesser(total.minus(peeled.amount), sum(held.map((r) => r.amount)));
   const recoveryLines = recovery.eq(0) ? [] : allocate(recovery, held.map((r) => r.amount), scale)
@@ -180,7 +182,16 @@ export function takeFromTheTop(split: Split, income: LicenseIncome, scale: numbe
     ...recoveryLines,
     ...rest,
   ];
-  return { split: { adminFee: split.adminFee, costRecovery: recoveryLines.map((l) => ({ patentId: l.patentId, amount: l.amount })), lines }, peeled: peeled.amount };
+  const costRecovery = recoveryLines.map((l) => ({ patentId: l.patentId, amount: l.amount }));
+  return { split: { adminFee: split.adminFee, costRecovery, lines }, peeled: peeled.amount, peels: peeled.peels };
+}
+
+interface TakenBack {
+  split: Split;
+  /** Distributable income taken off the layers in all. */
+  peeled: Big;
+  /** What of it came from one version's layers first, in order (the rest came off the top). */
+  peels: Preferred[];
 }
 
 /** Same (role, party, patent) lines summed, zero lines dropped, amounts formatted. */

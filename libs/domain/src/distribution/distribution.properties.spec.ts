@@ -150,6 +150,36 @@ describe('distribution properties', () => {
     }), { numRuns: 300 });
   });
 
+  it('undoing a report takes back what it gave each line, whatever policies came in since, to a unit per line', () => {
+    const flat = policy.map((p) => ({ ...p, recoverPatentCosts: false, bands: [{ shares: p.bands[0].shares }] }));
+    const step = fc.record({ policy: fc.option(flat, { nil: undefined }), amount: cents(1, 3_000_000) });
+    fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), fc.nat(), (steps, pick) => {
+      const events = [registered] as unknown as DistributionEvent[];
+      let position = 0;
+      const decide = (command: DistributionCommand) => {
+        const decided = distributionDecider.decide(command, fold(distributionDecider, events));
+        events.push(...decided);
+        return decided;
+      };
+      const given: DistributionEvent[][] = [];
+      steps.forEach((st, i) => {
+        if (st.policy) decide({ type: 'SetDistributionPolicy', data: { ...st.policy, partyId: U, knownParties: [SCHOOL] } });
+        const version = fold(distributionDecider, events).latestVersion || null;
+        const source = { eventId: `e${i}`, position: String((position += 1)), licenseId: 'l1', kind: 'royalty', reportId: `r${i}`, period: '2025-Q1' };
+        given.push(decide(allocation(st.amount, { patents, policyVersion: version, source })));
+      });
+      const r = pick % steps.length;
+      const latest = fold(distributionDecider, events).latestVersion || null;
+      const source = { eventId: 'undo', position: String(position + 1), licenseId: 'l1', kind: 'adjustment', reportId: `r${r}`, period: '2025-Q1' };
+      const [undo] = allocated(decide(allocation(`-${steps[r].amount}`, { patents, policyVersion: latest, source })));
+      const gave = new Map(allocated(given[r]).flatMap((d) => d.lines).map((l) => [`${l.role}|${l.partyId}`, new Big(l.amount)]));
+      for (const l of undo.lines) {
+        const back = new Big(l.amount).abs();
+        expect([l.role, l.partyId, back.minus(gave.get(`${l.role}|${l.partyId}`) ?? 0).abs().lte('0.01')]).toEqual([l.role, l.partyId, true]);
+      }
+    }), { numRuns: 300 });
+  });
+
   it('decides nothing new when every command is replayed over its own events (no duplicates)', () => {
     fc.assert(fc.property(policy, fc.array(cents(-50_000, 5_000_000), { minLength: 1, maxLength: 6 }), (p, amounts) => {
       const commands = amounts.filter((a) => a !== '0.00').map((a) => allocation(a, { patents }));

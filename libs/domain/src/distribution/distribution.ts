@@ -7,8 +7,9 @@ import { PartyRegistered } from '../parties/party';
 import { Decider } from '../shared/decider';
 import { DomainError, requireText } from '../shared/domain-error';
 import { Split, finalLines, reverseProportionally, splitByPolicy, takeFromTheTop } from './allocation';
-import { DistributionState, alreadyAllocated, evolveDistribution, incomeKey, initialDistributionState, netAllocated, recoveredFrom } from './state';
-import { AllocateDistribution, DistributionCommand, DistributionEvent, RecordPayout, SetDistributionPolicy } from './types';
+import { takeBack } from './source-parts';
+import { DistributionState, alreadyAllocated, evolveDistribution, incomeKey, initialDistributionState, netAllocated, recoveredFrom, sourceParts } from './state';
+import { AllocateDistribution, DistributionAllocated, DistributionCommand, DistributionEvent, RecordPayout, SetDistributionPolicy } from './types';
 
 function requireRegistered(state: DistributionState, partyId: string) {
   if (!state.registered) throw new DomainError('party-not-found', `party ${partyId} not found`, 'not-found');
@@ -63,27 +64,41 @@ function allocateDistribution(data: AllocateDistribution['data'], state: Distrib
     throw new DomainError('policy-version-unknown', `policy version ${data.policyVersion} is not on party ${data.partyId}'s stream`, 'rule');
   }
   const ctx = { partyId: data.partyId, currency: data.currency, source: data.source, patents: data.patents, state };
+  const format = (x: Big) => formatAmount(x, data.currency);
   let split: Split;
-  let peeled: Big | undefined;
+  let credit: Pick<DistributionAllocated['data'], 'peeled' | 'peels' | 'takenBack'> | undefined;
+  let version = policy ? data.policyVersion : null;
   if (amount.gt(0)) split = splitByPolicy(amount, policy, ctx);
   else {
+    // Within what its source gave, a credit takes it back version by version, last given first: each
+    // version's fee at its own rate, and its distributable part off that version's layers first.
+    const taken = takeBack(sourceParts(state, data.source), amount.abs(), scale);
+    const feeBack = taken?.reduce((sum, t) => sum.plus(t.adminFee), new Big(0));
     const net = netAllocated(state, data.source);
-    const reversed = reverseProportionally(amount, net, data.partyId, scale) ?? negate(splitByPolicy(amount.abs(), policy, ctx, true));
+    const within = reverseProportionally(amount, net, data.partyId, scale, feeBack);
+    const reversed = within ?? negate(splitByPolicy(amount.abs(), policy, ctx, true));
+    const prefer = within && taken ? taken.map((t) => ({ version: t.version, amount: new Big(t.amount).minus(t.adminFee) })) : [];
     const income = { partyId: data.partyId, layers: state.layers.get(incomeKey(data.source, data.currency)) ?? [], recovered: recoveredFrom(state, data.source) };
-    ({ split, peeled } = takeFromTheTop(reversed, income, scale));
+    const back = takeFromTheTop(reversed, income, scale, prefer);
+    split = back.split;
+    credit = {
+      peeled: format(back.peeled),
+      ...(back.peels.length ? { peels: back.peels.map((p) => ({ version: p.version, amount: format(p.amount) })) } : {}),
+      ...(within && taken ? { takenBack: taken.map((t) => ({ ...t, amount: format(new Big(t.amount)), adminFee: format(new Big(t.adminFee)) })) } : {}),
+    };
+    if (within && taken?.length) version = taken[0].version;
   }
-  const format = (x: Big) => formatAmount(x, data.currency);
   const slices = (split.slices ?? []).filter((s) => !s.amount.eq(0));
   const layers = slices.map((s) => ({
     band: s.band, amount: format(s.amount), ...(slices.length > 1 ? { lines: finalLines({ ...split, lines: s.lines }, format) } : {}),
   }));
   // Always one or the other: an event with neither was recorded before there were layers (state.ts).
-  const laid = amount.gt(0) ? { layers } : { peeled: format(peeled ?? new Big(0)) };
+  const laid = credit ?? { layers };
   return [{
     type: 'DistributionAllocated',
     data: {
       allocationId: data.allocationId, partyId: data.partyId, source: data.source, date: data.date, currency: data.currency,
-      amount: format(amount), policyVersion: policy ? data.policyVersion : null, adminFee: format(split.adminFee),
+      amount: format(amount), policyVersion: version, adminFee: format(split.adminFee),
       costRecovery: split.costRecovery.filter((r) => !r.amount.eq(0)).map((r) => ({ patentId: r.patentId, amount: format(r.amount) })),
       lines: finalLines(split, format),
       ...laid,

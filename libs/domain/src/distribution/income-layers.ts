@@ -42,31 +42,65 @@ export interface Peeled {
 
 /**
  * Takes `amount` (positive, at the currency's unit) off the top: whole layers, then part of one, split
- * like that layer by largest remainder; all of them when they hold less.
+ * like that layer by largest remainder; all of them when they hold less. With `version`, only layers
+ * given under that policy version are taken, the others stay where they are.
  */
-export function peel(layers: readonly IncomeLayer[], amount: Big, scale: number): Peeled {
+export function peel(layers: readonly IncomeLayer[], amount: Big, scale: number, version?: number | null): Peeled {
   const left = [...layers];
   const taken = new Map<string, Big>();
   const give = (key: string, x: Big) => taken.set(key, (taken.get(key) ?? new Big(0)).plus(x));
   let rest = amount;
-  while (rest.gt(0)) {
-    const top = left.pop();
-    if (!top) break;
+  for (let i = left.length - 1; i >= 0 && rest.gt(0); i--) {
+    const top = left[i];
+    if (version !== undefined && top.version !== version) continue;
     const whole = new Big(top.amount);
     if (whole.lte(rest)) {
       for (const [key, x] of Object.entries(top.lines)) give(key, new Big(x));
       rest = rest.minus(whole);
+      left.splice(i, 1);
       continue;
     }
     const keys = Object.keys(top.lines);
     const parts = allocate(rest, keys.map((k) => new Big(top.lines[k])), scale);
     const lines: Record<string, string> = {};
-    keys.forEach((k, i) => {
-      give(k, parts[i]);
-      lines[k] = new Big(top.lines[k]).minus(parts[i]).toFixed();
+    keys.forEach((k, j) => {
+      give(k, parts[j]);
+      lines[k] = new Big(top.lines[k]).minus(parts[j]).toFixed();
     });
-    left.push({ ...top, amount: whole.minus(rest).toFixed(), lines });
+    left[i] = { ...top, amount: whole.minus(rest).toFixed(), lines };
     rest = new Big(0);
   }
   return { taken, amount: amount.minus(rest), left };
+}
+
+/** A version's layers to take from first, and how much: what the credit's source gave under it. */
+export interface Preferred {
+  version: number | null;
+  amount: Big;
+}
+
+/**
+ * Peels `amount` off the layers of each preferred version in turn, then the rest off the top. What
+ * evolve replays from a credit's `peels` and `peeled` (state.ts): both must take the same lines.
+ */
+export function peelPreferring(layers: readonly IncomeLayer[], amount: Big, scale: number, prefer: readonly Preferred[]): Peeled & { peels: Preferred[] } {
+  let left: IncomeLayer[] = [...layers];
+  let rest = amount;
+  const taken = new Map<string, Big>();
+  const peels: Preferred[] = [];
+  const take = (want: Big, version?: number | null) => {
+    const p = peel(left, want, scale, version);
+    for (const [key, x] of p.taken) taken.set(key, (taken.get(key) ?? new Big(0)).plus(x));
+    left = p.left;
+    rest = rest.minus(p.amount);
+    return p.amount;
+  };
+  for (const { version, amount: wanted } of prefer) {
+    const want = wanted.lt(rest) ? wanted : rest;
+    if (want.lte(0)) continue;
+    const got = take(want, version);
+    if (got.gt(0)) peels.push({ version, amount: got });
+  }
+  if (rest.gt(0)) take(rest);
+  return { taken, amount: amount.minus(rest), left, peels };
 }

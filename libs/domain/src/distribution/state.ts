@@ -1,8 +1,9 @@
 import { Big } from '../money/big';
 import { minorUnit } from '../money/currency';
-import { IncomeLayer, NO_POLICY_BAND, layOn, peel } from './income-layers';
+import { IncomeLayer, NO_POLICY_BAND, layOn, peel, peelPreferring } from './income-layers';
+import { SourcePart, givePart, partsLeft, takeBack } from './source-parts';
 import { PartyRegistered } from '../parties/party';
-import { AllocationSource, DistributionEvent, DistributionLine, DistributionPolicy } from './types';
+import { AllocationSource, DistributionAllocated, DistributionEvent, DistributionLine, DistributionPolicy } from './types';
 
 /**
  * The party stream as revenue sharing sees it: decimal strings, keyed by text. What grows with the
@@ -30,11 +31,14 @@ export interface DistributionState {
   netBySource: ReadonlyMap<string, Record<string, Record<string, string>>>;
   /** Distributable income per incomeKey, layer on layer as the bands took it in: what credits take off the top. */
   layers: ReadonlyMap<string, IncomeLayer[]>;
+  /** What each source gave under each policy version, grouped like netBySource: what its credits take back first. */
+  partsBySource: ReadonlyMap<string, Record<string, SourcePart[]>>;
 }
 
 export const initialDistributionState = (): DistributionState => ({
   registered: false, policies: {}, latestVersion: 0, allocatedThrough: null, cumulative: new Map(), recovered: new Map(), netBySource: new Map(),
   layers: new Map(),
+  partsBySource: new Map(),
 });
 
 /** Amounts that answer for the same figure: all assessments of one report, or of one year's minimum. */
@@ -55,6 +59,10 @@ export const licenseIncome = (state: DistributionState, licenseId: string, curre
 /** What a source has allocated so far, per line key. */
 export const netAllocated = (state: DistributionState, source: AllocationSource): Record<string, string> =>
   state.netBySource.get(origin(source))?.[sourceKey(source)] ?? {};
+
+/** What a source gave so far, version by version. */
+export const sourceParts = (state: DistributionState, source: AllocationSource): SourcePart[] =>
+  state.partsBySource.get(origin(source))?.[sourceKey(source)] ?? [];
 
 /** Cost recovery allocated so far from a license's (or deal's) income, per patent: what its credits may take back last. */
 export function recoveredFrom(state: DistributionState, source: AllocationSource): { patentId: string; amount: Big }[] {
@@ -98,7 +106,8 @@ export function evolveDistribution(state: DistributionState, event: Distribution
         (layers = layOn(layers, { band, version: d.policyVersion, amount, lines: Object.fromEntries(lines.map((l) => [lineKey(l), l.amount])) }));
       const own = d.lines.filter((l) => DISTRIBUTABLE_ROLES.has(l.role));
       for (const layer of d.layers ?? []) lay(layer.band, layer.amount, layer.lines ?? own);
-      if (d.peeled !== undefined) layers = peel(layers, new Big(d.peeled), minorUnit(d.currency)).left;
+      const prefer = (d.peels ?? []).map((p) => ({ version: p.version, amount: new Big(p.amount) }));
+      if (d.peeled !== undefined) layers = peelPreferring(layers, new Big(d.peeled), minorUnit(d.currency), prefer).left;
       if (d.layers === undefined && d.peeled === undefined) {
         // Recorded before there were layers: its distributable part laid on, or taken off the top, as a whole.
         if (distributable.gt(0)) lay(NO_POLICY_BAND, distributable.toFixed(), own);
@@ -106,6 +115,7 @@ export function evolveDistribution(state: DistributionState, event: Distribution
       }
       return {
         ...state,
+        partsBySource: new Map(state.partsBySource).set(group, { ...state.partsBySource.get(group), [sourceKey(d.source)]: partsAfter(state, d) }),
         allocatedThrough: alreadyAllocated(state, d.source) ? state.allocatedThrough : d.source.position,
         cumulative: new Map(state.cumulative).set(income, add(state.cumulative.get(income), distributable.toFixed())),
         recovered,
@@ -116,4 +126,14 @@ export function evolveDistribution(state: DistributionState, event: Distribution
     default:
       return state;
   }
+}
+
+/** A source's parts after an allocation: a positive one given under its version; a credit's taken back. */
+function partsAfter(state: DistributionState, d: DistributionAllocated['data']): SourcePart[] {
+  const parts = sourceParts(state, d.source);
+  const amount = new Big(d.amount);
+  if (amount.gt(0)) return givePart(parts, { version: d.policyVersion, amount: d.amount, adminFee: d.adminFee });
+  // A credit recorded before `takenBack` took back what the same rule gives; one beyond its source, all.
+  const taken = d.takenBack ?? takeBack(parts, amount.abs(), minorUnit(d.currency));
+  return taken === undefined ? [] : partsLeft(parts, taken);
 }

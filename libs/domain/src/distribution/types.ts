@@ -89,6 +89,13 @@ export type DistributionAllocated = DomainEvent<
     layers?: { band: number; amount: string; lines?: DistributionLine[] }[];
     /** A credit: the distributable income it took off the top layers. */
     peeled?: string;
+    /** A credit: what of `peeled` came first off the layers of one version, in order (the rest off the top). */
+    peels?: { version: number | null; amount: string }[];
+    /**
+     * A credit within its source: the gross and admin fee it took back from what the source gave under
+     * each version (source-parts.ts), last given first. `policyVersion` names the first.
+     */
+    takenBack?: { version: number | null; amount: string; adminFee: string }[];
   }
 >;
 export type PayoutRecorded = DomainEvent<
