@@ -169,6 +169,18 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     await expectBooksBalanced(ledger);
   });
 
+  it('keeps the version in force when the same policy comes back as bands, keys reordered, "40.0" and "10.00"', async () => {
+    // Before, each of these made a new version: the policy in force was compared as JSON text.
+    await ledger.settled();
+    const before = await eventCount(ledger.store);
+    const again = await ledger.http.put(`/parties/${w.university}/distribution-policy`).send({
+      bands: [{ shares: [{ sharePercent: '40.0', beneficiary: 'inventors' }] }], recoverPatentCosts: false, adminFeePercent: '10.00',
+    }).expect(200);
+    expect(again.body.version).toBe(2);
+    await ledger.settled();
+    expect(await eventCount(ledger.store)).toBe(before);
+  });
+
   it('decides payouts racing on one party one after another: none overdraws, none is told 409', async () => {
     // Before, every payout but one of those that read the party's stream together was refused with
     // 409, though the client had stated no expected revision; the ledger's allocations race them too.

@@ -1,6 +1,7 @@
 import { Big } from '../money/big';
 import { DomainError } from '../shared/domain-error';
 import { policyInForce } from './distribution';
+import { DistributionPolicy } from './types';
 import { CHEN, LIN, P1, SCHOOL, U, allocation, given, lines, policySet, registered, run, workedPolicy } from './distribution.test-kit';
 
 describe('distribution policies', () => {
@@ -15,6 +16,37 @@ describe('distribution policies', () => {
   it('keeps the version when the policy in force is sent again (PUT is idempotent)', () => {
     expect(given([registered, policySet()]).when({ type: 'SetDistributionPolicy', data: { partyId: U, ...workedPolicy, knownParties: [SCHOOL] } })())
       .toEqual([]);
+  });
+
+  const setAgain = (policy: DistributionPolicy, inForce = workedPolicy) =>
+    given([registered, policySet(inForce)]).when({ type: 'SetDistributionPolicy', data: { partyId: U, ...policy, knownParties: [SCHOOL] } })();
+  const banded: DistributionPolicy = {
+    adminFeePercent: '10', recoverPatentCosts: true,
+    bands: [{ upTo: '200000.00', shares: [{ beneficiary: 'inventors', sharePercent: '50' }] }, { shares: [{ beneficiary: 'inventors', sharePercent: '30' }] }],
+  };
+
+  it.each<[string, DistributionPolicy, DistributionPolicy]>([
+    ['its keys in another order', { bands: [{ shares: [{ sharePercent: '50', beneficiary: 'inventors' }, { sharePercent: '20', beneficiary: SCHOOL }] }], recoverPatentCosts: false, adminFeePercent: '10' }, workedPolicy],
+    ['"50.0" for "50" and "10.00" for "10"', { ...workedPolicy, adminFeePercent: '10.00', bands: [{ shares: [{ beneficiary: 'inventors', sharePercent: '50.0' }, { beneficiary: SCHOOL, sharePercent: '20' }] }] }, workedPolicy],
+    ['a band bound "200000" for "200000.00"', { ...banded, bands: [{ shares: banded.bands[0].shares, upTo: '200000' }, banded.bands[1]] }, banded],
+  ])('keeps the version when the policy in force comes back with %s', (_, again, inForce) => {
+    expect(setAgain(again, inForce)).toEqual([]);
+  });
+
+  it.each<[string, Partial<DistributionPolicy>]>([
+    ['another share', { bands: [{ shares: [{ beneficiary: 'inventors', sharePercent: '50.01' }, { beneficiary: SCHOOL, sharePercent: '20' }] }] }],
+    ['the beneficiaries in another order', { bands: [{ shares: [{ beneficiary: SCHOOL, sharePercent: '20' }, { beneficiary: 'inventors', sharePercent: '50' }] }] }],
+    ['a beneficiary fewer', { bands: [{ shares: [{ beneficiary: 'inventors', sharePercent: '50' }] }] }],
+    ['cost recovery switched on', { recoverPatentCosts: true }],
+    ['another admin fee', { adminFeePercent: '10.5' }],
+    ['a band more', { bands: [{ upTo: '100', shares: workedPolicy.bands[0].shares }, workedPolicy.bands[0]] }],
+  ])('makes a new version for %s', (_, change) => {
+    expect(setAgain({ ...workedPolicy, ...change })).toEqual([policySet({ ...workedPolicy, ...change }, 2)]);
+  });
+
+  it('makes a new version when a band bound moves', () => {
+    const moved = { ...banded, bands: [{ ...banded.bands[0], upTo: '200000.01' }, banded.bands[1]] };
+    expect(setAgain(moved, banded)).toEqual([policySet(moved, 2)]);
   });
 
   it.each([

@@ -9,7 +9,7 @@ import { DomainError, requireText } from '../shared/domain-error';
 import { Split, finalLines, reverseProportionally, splitByPolicy, takeFromTheTop } from './allocation';
 import { takeBack } from './source-parts';
 import { DistributionState, alreadyAllocated, evolveDistribution, incomeKey, initialDistributionState, netAllocated, recoveredFrom, sourceParts } from './state';
-import { AllocateDistribution, DistributionAllocated, DistributionCommand, DistributionEvent, RecordPayout, SetDistributionPolicy } from './types';
+import { AllocateDistribution, DistributionAllocated, DistributionCommand, DistributionEvent, DistributionPolicy, RecordPayout, SetDistributionPolicy } from './types';
 
 function requireRegistered(state: DistributionState, partyId: string) {
   if (!state.registered) throw new DomainError('party-not-found', `party ${partyId} not found`, 'not-found');
@@ -47,8 +47,22 @@ function setPolicy({ partyId, adminFeePercent, recoverPatentCosts, bands, knownP
   });
   // PUT semantics: the policy in force sent again is no change, so no new version.
   const current = state.policies[state.latestVersion];
-  if (current && JSON.stringify(current) === JSON.stringify({ adminFeePercent, recoverPatentCosts, bands })) return [];
+  if (current && samePolicy(current, { adminFeePercent, recoverPatentCosts, bands })) return [];
   return [{ type: 'DistributionPolicySet', data: { partyId, version: state.latestVersion + 1, adminFeePercent, recoverPatentCosts, bands } }];
+}
+
+/**
+ * Field by field, numbers by value: key order, "50.0" for "50" or "10.00" for "10" is the same
+ * policy, and a new version of it would only split income layers and show on statements.
+ */
+function samePolicy(a: DistributionPolicy, b: DistributionPolicy): boolean {
+  const sameNumber = (x: string | undefined, y: string | undefined) => (x === undefined || y === undefined ? x === y : new Big(x).eq(y));
+  return sameNumber(a.adminFeePercent, b.adminFeePercent) && a.recoverPatentCosts === b.recoverPatentCosts && a.bands.length === b.bands.length
+    && a.bands.every((band, i) => {
+      const other = b.bands[i];
+      return sameNumber(band.upTo, other.upTo) && band.shares.length === other.shares.length
+        && band.shares.every((s, j) => s.beneficiary === other.shares[j].beneficiary && sameNumber(s.sharePercent, other.shares[j].sharePercent));
+    });
 }
 
 function allocateDistribution(data: AllocateDistribution['data'], state: DistributionState): DistributionEvent[] {
