@@ -1,4 +1,4 @@
-import { isIsoDate, periodEnd, periodsOverlap, periodStart, requirePeriod } from './calendar';
+import { dayAfter, isIsoDate, lastDayInTerm, periodEnd, periodsOverlap, periodStart, requirePeriod } from './calendar';
 
 describe('calendar', () => {
   it('knows real dates, leap years included', () => {
@@ -29,6 +29,15 @@ describe('calendar', () => {
     expect(periodsOverlap('2025-Q2', '2025-06')).toBe(true);
     expect(periodsOverlap('2025-07', '2025-Q2')).toBe(false);
     expect(periodsOverlap('2025-Q1', '2026-Q1')).toBe(false);
+  });
+  it('gives the day after a date across months, leap days and years', () => {
+    expect(['2025-05-15', '2024-02-28', '2025-02-28', '2025-04-30', '2025-12-31'].map(dayAfter))
+      .toEqual(['2025-05-16', '2024-02-29', '2025-03-01', '2025-05-01', '2026-01-01']);
+  });
+  it('ends a span with the term when the term ends within it, not when the span starts after the term', () => {
+    expect(lastDayInTerm('2025-04-01', '2025-06-30', '2025-05-15')).toBe('2025-05-15');
+    expect(lastDayInTerm('2025-04-01', '2025-06-30', '2034-12-31')).toBe('2025-06-30');
+    expect(lastDayInTerm('2025-07-01', '2025-09-30', '2025-05-15')).toBe('2025-09-30');
   });
   it('refuses malformed periods with a 422 naming the field', () => {
     expect(() => requirePeriod('2025-13')).toThrow(expect.objectContaining({ code: 'invalid-period', field: 'period' }));

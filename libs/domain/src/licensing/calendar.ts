@@ -76,3 +76,16 @@ export const yearEnd = (year: number) => `${year}-12-31`;
 
 /** The earlier of two dates. */
 export const earlierDate = (a: string, b: string) => (a <= b ? a : b);
+
+/**
+ * The last day of a span (a period, a year) on which sales can be made: its end, or the term's end when
+ * the term ends within it. A span that starts after the term keeps its own end: it is outside the term.
+ */
+export const lastDayInTerm = (start: string, end: string, termEnd: string) => (start <= termEnd ? earlierDate(end, termEnd) : end);
+
+/** The day after a date: 2024-02-28 → 2024-02-29, 2025-12-31 → 2026-01-01. */
+export function dayAfter(date: string): string {
+  const [year, month, day] = date.split('-').map(Number);
+  if (day < daysInMonth(year, month)) return `${date.slice(0, 8)}${pad(day + 1)}`;
+  return month < 12 ? `${date.slice(0, 5)}${pad(month + 1)}-01` : `${year + 1}-01-01`;
+}

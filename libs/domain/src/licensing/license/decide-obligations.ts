@@ -1,7 +1,7 @@
 import { Big } from '../../money/big';
 import { formatAmount } from '../../money/money';
 import { DomainError } from '../../shared/domain-error';
-import { requireDate, requireDateByToday, yearEnd, yearStart } from '../calendar';
+import { dayAfter, lastDayInTerm, requireDate, requireDateByToday, yearEnd, yearStart } from '../calendar';
 import { adjustmentEvents, allocateToLicensors, idSupply, shortfallAdjustmentEvents } from './assessments';
 import { AchieveMilestone, CloseRoyaltyYear } from './commands';
 import { LicenseEvent } from './events';
@@ -60,10 +60,13 @@ export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseSt
   if (license.closedYears[String(year)] !== undefined) {
     throw new DomainError('year-already-closed', `royalty year ${year} is already closed`, 'conflict', 'year');
   }
-  if (yearEnd(year) >= today) {
-    throw new DomainError('year-not-ended', `royalty year ${year} has not ended yet: close it from ${year + 1}-01-01`, 'rule', 'year');
-  }
+  // A year the term ends in is over with the term: no sale after it can count toward the year.
   const end = termEnd(license);
+  const last = lastDayInTerm(yearStart(year), yearEnd(year), end);
+  if (last >= today) {
+    const why = last < yearEnd(year) ? `the license term ends on ${last}, within ${year}` : `royalty year ${year} has not ended yet`;
+    throw new DomainError('year-not-ended', `${why}: close it from ${dayAfter(last)}`, 'rule', 'year');
+  }
   if (yearEnd(year) < effectiveOn || yearStart(year) > end) {
     throw new DomainError('year-outside-term', `${year} is outside the license term ${effectiveOn} to ${end}`, 'rule', 'year');
   }

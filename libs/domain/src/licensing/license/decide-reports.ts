@@ -1,12 +1,12 @@
 import { formatAmount } from '../../money/money';
 import { DomainError } from '../../shared/domain-error';
-import { periodEnd, periodsOverlap, periodStart, requireDate, requirePeriod } from '../calendar';
+import { dayAfter, lastDayInTerm, periodEnd, periodsOverlap, periodStart, requireDate, requirePeriod } from '../calendar';
 import { adjustmentEvents, adjustmentLines, idSupply, reportRoyaltyEvent, shortfallAdjustmentEvents } from './assessments';
 import { RestateSalesReport, SubmitSalesReport } from './commands';
 import { LicenseEvent, ReportedFigures } from './events';
 import { reassessFrom, royaltyAdjustments, shortfallChanges } from './reassess';
 import { checkReport, CheckedReport } from './report-lines';
-import { GrantedLicense, LicenseState, requireGranted } from './state';
+import { GrantedLicense, LicenseState, requireGranted, termEnd } from './state';
 
 /** The period rules of a new report, in the order a licensee would want to hear them. */
 function checkPeriod(license: GrantedLicense, data: SubmitSalesReport['data'], period: string, today: string): void {
@@ -16,7 +16,12 @@ function checkPeriod(license: GrantedLicense, data: SubmitSalesReport['data'], p
   if (license.termination !== undefined && start > license.termination.effectiveOn) {
     throw refuse('license-terminated', `the license was terminated on ${license.termination.effectiveOn}, before ${period} began`);
   }
-  if (end >= today) throw refuse('period-not-ended', `${period} ends on ${end}: it can be reported from the next day`);
+  // Sales stop with the term: a period it cuts short can be reported once the term is over.
+  const last = lastDayInTerm(start, end, termEnd(license));
+  if (last >= today) {
+    const why = last < end ? `the license term ends on ${last}, within ${period}` : `${period} ends on ${end}`;
+    throw refuse('period-not-ended', `${why}: it can be reported from ${dayAfter(last)}`);
+  }
   if (end < effectiveOn || start > expiresOn) {
     throw refuse('period-outside-term', `${period} is outside the license term ${effectiveOn} to ${expiresOn}`);
   }

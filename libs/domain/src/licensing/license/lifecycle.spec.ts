@@ -136,6 +136,19 @@ describe('CloseRoyaltyYear', () => {
     expect(refusal(given(granted).when(close(2025, '2025-12-31')))).toMatchObject({ code: 'year-not-ended', kind: 'rule', field: 'year' });
   });
 
+  it('closes the year the term ends in from the day after its termination or expiry', () => {
+    // Before, a license terminated on 2026-06-30 could not close 2026 until 2027-01-01.
+    const terminated = history(grant(), terminate('2026-06-30'));
+    expect(refusal(given(terminated).when(close(2026, '2026-06-30')))).toMatchObject({
+      code: 'year-not-ended', field: 'year', message: 'the license term ends on 2026-06-30, within 2026: close it from 2026-07-01',
+    });
+    expect(given(terminated).when(close(2026, '2026-07-01'))()[0]).toMatchObject({ type: 'RoyaltyYearClosed', data: { year: 2026, closedOn: '2026-07-01' } });
+    const expiring = history(grant({ expiresOn: '2034-06-30' }));
+    expect(refusal(given(expiring).when(close(2034, '2034-06-30')))).toMatchObject({ code: 'year-not-ended' });
+    expect(given(expiring).when(close(2034, '2034-07-01'))()[0]).toMatchObject({ type: 'RoyaltyYearClosed', data: { year: 2034 } });
+    expect(refusal(given(granted).when(close(2025, '2025-12-31')))).toMatchObject({ message: 'royalty year 2025 has not ended yet: close it from 2026-01-01' });
+  });
+
   it('refuses a year closed twice (409)', () => {
     expect(refusal(given(history(grant(), close(2025))).when(close(2025, '2026-02-01')))).toMatchObject({ code: 'year-already-closed', kind: 'conflict' });
   });

@@ -110,6 +110,22 @@ describe('SubmitSalesReport', () => {
       expect(given(granted).when(submit('r', '2025-Q1', [line('1.00')], { today: '2025-04-01' }))()).toHaveLength(2);
     });
 
+    it('a period the term ends within only until the term has ended: reported from the day after the termination or expiry', () => {
+      // Before, 2025-Q2 of a license terminated on 2025-05-15 waited for 2025-07-01, the quarter's calendar end.
+      const terminated = history(grant(), { type: 'TerminateLicense', data: { effectiveOn: '2025-05-15', reason: 'breach' } });
+      expect(refusal(given(terminated).when(submit('r', '2025-Q2', [line('1.00')], { today: '2025-05-15' })))).toMatchObject({
+        code: 'period-not-ended', field: 'period', message: 'the license term ends on 2025-05-15, within 2025-Q2: it can be reported from 2025-05-16',
+      });
+      expect(given(terminated).when(submit('r', '2025-Q2', [line('1.00')], { today: '2025-05-16' }))()[0].type).toBe('SalesReportSubmitted');
+      const expiring = history(grant({ expiresOn: '2025-08-15' }));
+      expect(refusal(given(expiring).when(submit('r', '2025-Q3', [line('1.00')], { today: '2025-08-15' })))).toMatchObject({ code: 'period-not-ended' });
+      expect(given(expiring).when(submit('r', '2025-Q3', [line('1.00')], { today: '2025-08-16' }))()[0].type).toBe('SalesReportSubmitted');
+      // A period after the term is not cut short by it: it is outside the term once it has ended.
+      expect(refusal(given(expiring).when(submit('r', '2025-Q4', [line('1.00')], { today: '2025-08-16' })))).toMatchObject({
+        code: 'period-not-ended', message: '2025-Q4 ends on 2025-12-31: it can be reported from 2026-01-01',
+      });
+    });
+
     it('a period outside the license term', () => {
       expect(refusal(given(granted).when(submit('r', '2024-Q4', [line('1.00')])))).toMatchObject({ code: 'period-outside-term', field: 'period' });
       const late = submit('r', '2035-01', [line('1.00')], { today: '2035-03-01' });
