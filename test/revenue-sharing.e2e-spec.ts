@@ -5,7 +5,10 @@ import { expectBooksBalanced, party, post, registerCast, salesLine, WorkedExampl
 
 type Statement = {
   currencies: { currency: string; opening: string; earned: string; paidOut: string; closing: string }[];
-  lines: { date: string; kind: string; role: string; amount: string; allocationId?: string; policyVersion?: number; source: { reportId?: string } }[];
+  lines: {
+    date: string; kind: string; role: string; amount: string; allocationId?: string; policyVersion?: number;
+    source: { eventId: string; reportId?: string; payoutId?: string; reference?: string };
+  }[];
 };
 
 /** DESIGN.md worked example, step 2: every partner's statement to the cent, and balanced books. */
@@ -99,9 +102,16 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     const res = await ledger.http.get(`/parties/${w.lin}/statement?from=2025-01-01&to=2025-12-31`).set('Accept', 'text/csv').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const rows = res.text.trim().split('\n');
-    expect(rows[0]).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year');
+    expect(rows[0]).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year,payoutId,reference');
     expect(rows).toHaveLength(7);
     expect(rows[2]).toContain('2025-03-31,royalty,inventor,1944.00,CNY');
+  });
+
+  it("describes the statement in OpenAPI: a payout line's payoutId and reference, and the CSV's columns", async () => {
+    const docs = (await ledger.http.get('/docs-json').expect(200)).body;
+    const described = docs.paths['/parties/{id}/statement'].get.description as string;
+    expect(described).toContain('`payoutId`');
+    expect(described).toContain('sourceEventId, reportId, period, milestone, policyVersion, year, payoutId, reference');
   });
 
   it('tags each CSV period apart: a cached year is never served for half of it', async () => {
@@ -124,10 +134,14 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     await ledger.http.get(url()).set('If-None-Match', tagged).expect(304);
     const csv = await ledger.http.get(url()).set('Accept', 'text/csv').expect(200);
     expect(csv.headers.etag).not.toBe(tagged);
-    track(await post(ledger, `/parties/${w.lin}/payouts`, { amount: '5000.00', currency: 'CNY', paidOn: '2026-01-15', reference: 'PAY-1' }));
+    const { payoutId } = track(await post<{ payoutId: string; position: string }>(ledger, `/parties/${w.lin}/payouts`,
+      { amount: '5000.00', currency: 'CNY', paidOn: '2026-01-15', reference: 'PAY-1' }));
     const changed = await ledger.http.get(url()).set('If-None-Match', tagged).expect(200);
     expect(changed.headers.etag).not.toBe(tagged);
-    expect(changed.body.lines.at(-1)).toMatchObject({ kind: 'payout', amount: '-5000.00' });
+    // Before, the line named only its event: neither the payoutId POST answered nor the reference.
+    expect(changed.body.lines.at(-1)).toMatchObject({ kind: 'payout', amount: '-5000.00', source: { payoutId, reference: 'PAY-1' } });
+    const paidCsv = await ledger.http.get(url()).set('Accept', 'text/csv').expect(200);
+    expect(paidCsv.text).toContain(`,${payoutId},PAY-1\n`);
     const s = await statement(w.lin, 'from=2026-01-01&to=2026-12-31');
     expect(s.currencies).toEqual([{ currency: 'CNY', opening: '20250.00', earned: '0.00', paidOut: '5000.00', closing: '15250.00' }]);
     expect(s.lines.map((l) => [l.kind, l.amount])).toEqual([['payout', '-5000.00']]);
@@ -251,6 +265,15 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     expect(await held(office)).toBe('550.00');
     const credit = (await statement(office)).lines.filter((l) => new Big(l.amount).lt(0));
     expect(credit.map((l) => [l.role, l.amount, l.policyVersion])).toEqual([['retained', '-1000.00', undefined]]);
+    await expectBooksBalanced(ledger);
+  });
+
+  it("shows a payment's reference wherever the payment is shown: its answer and the license's events (statements show payables only)", async () => {
+    const paid = track(await post<{ paymentId: string; reference: string; position: string }>(ledger, `/licenses/${w.license}/payments`,
+      { amount: '14400.00', currency: 'CNY', receivedOn: '2025-04-20', reference: 'WIRE-2025-0420' }));
+    expect(paid).toMatchObject({ paymentId: expect.any(String), reference: 'WIRE-2025-0420' });
+    const events = (await ledger.http.get(`/licenses/${w.license}/events`).expect(200)).body as { type: string; data: object }[];
+    expect(events.filter((e) => e.type === 'PaymentReceived').map((e) => e.data)).toEqual([expect.objectContaining({ paymentId: paid.paymentId, reference: 'WIRE-2025-0420' })]);
     await expectBooksBalanced(ledger);
   });
 });

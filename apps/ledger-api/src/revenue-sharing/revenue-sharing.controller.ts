@@ -1,11 +1,10 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
-  AllocationExplanation, CommandContext, EquityQuery, PartiesQuery, RecordPayoutCommand, SetDistributionPolicyCommand, StatementsQuery, statementJson, statementLines,
+  AllocationExplanation, CommandContext, EquityQuery, PartiesQuery, RecordPayoutCommand, SetDistributionPolicyCommand, StatementsQuery, statementJson,
 } from '@ledger/ledger';
 import { DomainError, isIsoDate } from '@ledger/domain';
-import { stringify } from 'csv-stringify/sync';
 import { Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import { MinPositionQuery, ProjectionFreshness } from '../http/min-position';
@@ -14,6 +13,7 @@ import { BusinessCalendar } from '../http/business-calendar';
 import { RequestValidationFailed, queryDate } from '../http/validation';
 import { DistributionPolicyDto, PayoutDto } from './revenue-sharing.dto';
 import { OfficeOnly, OwnParty } from '../auth/access-policy';
+import { CSV_COLUMNS, STATEMENT_DOCS, statementCsv } from './statement-csv';
 
 const partyIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such party') });
 const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
@@ -29,8 +29,6 @@ function asOfInstant(asOf: string, calendar: BusinessCalendar): string {
   // Past year 9999 an ISO instant takes a sign (+010000-…), which sorts before every recorded time.
   return time.getTime() > LAST_INSTANT ? new Date(LAST_INSTANT).toISOString() : time.toISOString();
 }
-
-const CSV_COLUMNS = ['date', 'kind', 'role', 'amount', 'currency', 'licenseId', 'dealId', 'allocationId', 'sourceEventId', 'reportId', 'period', 'milestone', 'policyVersion', 'year'];
 
 @ApiTags('revenue sharing')
 @Controller('parties/:id')
@@ -77,6 +75,7 @@ export class RevenueSharingController {
 
   @Get('statement')
   @OwnParty('partner')
+  @ApiOperation(STATEMENT_DOCS)
   @ApiProduces('application/json', 'text/csv')
   @ApiQuery({ name: 'from', required: false }) @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'asOf', required: false }) @MinPositionQuery()
@@ -110,10 +109,7 @@ export class RevenueSharingController {
     }
     // The lines' version counts the party's lines through `to` and `asOf`, not from `from`: the period goes in too.
     tag(['csv', CSV_COLUMNS, from ?? null, to ?? null, recordedBy ?? null, statement.version]);
-    res.type('text/csv').attachment(`statement-${partyId}.csv`).send(stringify(
-      statementLines(statement).map((l) => ({ ...l, ...l.source, sourceEventId: l.source.eventId })),
-      { header: true, columns: CSV_COLUMNS },
-    ));
+    res.type('text/csv').attachment(`statement-${partyId}.csv`).send(statementCsv(statement));
   }
 
   @Get('allocations/:allocationId')

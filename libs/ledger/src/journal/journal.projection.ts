@@ -29,6 +29,9 @@ interface Provenance {
   allocationId?: string;
   /** The event the amount comes from (a DistributionAllocated points at its RoyaltyAssessed). */
   sourceEventId?: string;
+  /** A payout's id (what POST /payouts answered) and reference: what a bank statement reconciles against. */
+  payoutId?: string;
+  reference?: string;
 }
 
 const neg = (amount: string) => new Big(amount).times(-1).toFixed();
@@ -79,7 +82,10 @@ async function post(tx: TransactionExecutor, event: RecordedEvent, p: Provenance
     recordStatementLine(tx, event, position, {
       partyId, lineNo, amount: line.amount, role: line.role ?? null, kind: p.kind,
       currency: p.currency, date: p.date, licenseId: p.licenseId, dealId: p.dealId, allocationId: p.allocationId,
-      source: { eventId: p.sourceEventId ?? event.id, reportId: p.reportId, period: p.period, milestone: p.milestone, year: p.year },
+      source: {
+        eventId: p.sourceEventId ?? event.id, reportId: p.reportId, period: p.period, milestone: p.milestone, year: p.year,
+        payoutId: p.payoutId, reference: p.reference,
+      },
       policyVersion: p.policyVersion,
     });
   });
@@ -135,7 +141,7 @@ export function journalEntry(event: RecordedEvent): { provenance: Provenance; li
     case 'PayoutRecorded': {
       const p = (event as unknown as PayoutRecorded).data;
       return {
-        provenance: { kind: 'payout', currency: p.currency, date: p.paidOn },
+        provenance: { kind: 'payout', currency: p.currency, date: p.paidOn, payoutId: p.payoutId, reference: p.reference },
         lines: [{ account: `payable:${p.partyId}`, amount: p.amount, role: 'payout' }, { account: 'cash', amount: neg(p.amount) }],
       };
     }
@@ -147,7 +153,9 @@ export function journalEntry(event: RecordedEvent): { provenance: Provenance; li
 export const journalProjection: Projection = {
   name: 'journal',
   schema: JOURNAL_SCHEMA,
-  version: 7, // 3: PostgreSQL statement_lines' key includes the columns statements read; 4: lean journal_lines; 5–7: effect_units (7: ten-thousandths)
+  // 3: PostgreSQL statement_lines' key includes the columns statements read; 4: lean journal_lines; 5–7: effect_units
+  // (7: ten-thousandths); 8: a payout line's source names its payoutId and reference
+  version: 8,
   tables: ['journal_lines', 'statement_lines', 'license_earners', 'allocation_entries'],
   handles: new Set(['RoyaltyAssessed', 'PaymentReceived', 'DistributionAllocated', 'PayoutRecorded', 'EquityLiquidated']),
   async apply(event, tx) {

@@ -12,7 +12,8 @@ export interface StatementLine {
   licenseId?: string;
   dealId?: string;
   allocationId?: string;
-  source: { eventId: string; reportId?: string; period?: string; milestone?: string; year?: number };
+  /** Where the amount comes from; a payout's line names the payout (its id and reference) too. */
+  source: { eventId: string; reportId?: string; period?: string; milestone?: string; year?: number; payoutId?: string; reference?: string };
   policyVersion?: number;
 }
 
