@@ -111,7 +111,24 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     const docs = (await ledger.http.get('/docs-json').expect(200)).body;
     const described = docs.paths['/parties/{id}/statement'].get.description as string;
     expect(described).toContain('`payoutId`');
+    expect(described).toContain('406');
     expect(described).toContain('sourceEventId, reportId, period, milestone, policyVersion, year, payoutId, reference');
+  });
+
+  it('varies by Accept, on 304s too, and refuses a type it serves neither as (406 problem+json)', async () => {
+    // Before, no Vary (a shared cache could serve JSON to a CSV client), and `Accept: application/xml` got JSON.
+    const url = `/parties/${w.lin}/statement?from=2025-01-01&minPosition=${position}`;
+    const varies = (res: { headers: Record<string, string> }) => expect(res.headers.vary).toMatch(/(^|,\s*)Accept(\s*,|$)/);
+    const json = await ledger.http.get(url).expect(200);
+    varies(json);
+    varies(await ledger.http.get(url).set('If-None-Match', json.headers.etag).expect(304));
+    const csv = await ledger.http.get(url).set('Accept', 'text/csv').expect(200);
+    varies(csv);
+    varies(await ledger.http.get(url).set('Accept', 'text/csv').set('If-None-Match', csv.headers.etag).expect(304));
+    const refused = await ledger.http.get(url).set('Accept', 'application/xml').expect(406);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(refused.text)).toMatchObject({ type: 'about:blank', title: 'not acceptable', status: 406, detail: expect.stringContaining('text/csv') });
+    varies(refused);
   });
 
   it('tags each CSV period apart: a cached year is never served for half of it', async () => {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotAcceptableException, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
@@ -86,6 +86,11 @@ export class RevenueSharingController {
     @Res() res: Response,
     @Query('from') from?: string, @Query('to') to?: string, @Query('asOf') asOf?: string, @Query('minPosition') minPosition?: string,
   ) {
+    // One URL, two representations: a shared cache must key on Accept (304s too), or it serves JSON to a CSV client.
+    res.vary('Accept');
+    // By the client's preferences (q-values): `application/json;q=1, text/csv;q=0.1` is JSON; no Accept is JSON.
+    const type = res.req.accepts(['application/json', 'text/csv']);
+    if (!type) throw new NotAcceptableException('the statement is served as application/json or text/csv');
     queryDate('from', from);
     queryDate('to', to);
     if (from !== undefined && to !== undefined && to < from) throw new RequestValidationFailed([{ field: 'to', message: `to ${to} is before from ${from}` }]);
@@ -96,8 +101,7 @@ export class RevenueSharingController {
     // A weak ETag from what the statement is made of, so Express need not hash a body of megabytes
     // (10,000 lines: p99 39 → 24 ms); If-None-Match still gets a 304.
     const tag = (parts: unknown[]) => res.set('ETag', `W/"${createHash('sha1').update(JSON.stringify(parts)).digest('base64url')}"`);
-    // By the client's preferences (q-values): `application/json;q=1, text/csv;q=0.1` is JSON.
-    if (res.req.accepts(['application/json', 'text/csv']) !== 'text/csv') {
+    if (type === 'application/json') {
       // The equity section: the party's position in each IP equity deal at the statement's end date, as
       // the ledger had it recorded by asOf, like the lines.
       const equity = await this.equity.holdingsOf(partyId, to, recordedBy);

@@ -17,7 +17,7 @@ export function statementCsv(statement: Statement): string {
 export const STATEMENT_DOCS = {
   summary: "A party's statement: totals per currency and the lines behind them",
   description: [
-    'JSON by default; CSV with `Accept: text/csv`.',
+    'JSON by default; CSV with `Accept: text/csv` (the response varies by Accept; an Accept allowing neither is 406).',
     'A line\'s `source` names the event its amount comes from (`eventId`) and, as they apply, the `reportId`, `period`,',
     '`milestone` and `year`; a payout\'s line names the `payoutId` that `POST /parties/{id}/payouts` answered and its `reference`.',
     `CSV columns: ${CSV_COLUMNS.join(', ')} (a line's source flattened; \`sourceEventId\` is its eventId).`,
