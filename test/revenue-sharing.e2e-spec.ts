@@ -103,8 +103,14 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const rows = res.text.trim().split('\n');
     expect(rows[0]).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year,payoutId,reference');
-    expect(rows).toHaveLength(7);
-    expect(rows[2]).toContain('2025-03-31,royalty,inventor,1944.00,CNY');
+    // The header, the opening, six lines, then earned, paid-out and closing: the JSON's figures.
+    expect(rows).toHaveLength(11);
+    expect(rows[3]).toContain('2025-03-31,royalty,inventor,1944.00,CNY');
+    const figures = ',,,,,,,,,,,';
+    expect([rows[1], ...rows.slice(-3)]).toEqual([
+      `2025-01-01,opening,,0.00,CNY${figures}`,
+      `2025-12-31,earned,,20250.00,CNY${figures}`, `2025-12-31,paid-out,,0.00,CNY${figures}`, `2025-12-31,closing,,20250.00,CNY${figures}`,
+    ]);
   });
 
   it("describes the statement in OpenAPI: a payout line's payoutId and reference, and the CSV's columns", async () => {
@@ -112,6 +118,7 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     const described = docs.paths['/parties/{id}/statement'].get.description as string;
     expect(described).toContain('`payoutId`');
     expect(described).toContain('406');
+    expect(described).toMatch(/`opening` row.*`earned`, `paid-out` and `closing` rows/);
     expect(described).toContain('sourceEventId, reportId, period, milestone, policyVersion, year, payoutId, reference');
   });
 
@@ -162,6 +169,12 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     const s = await statement(w.lin, 'from=2026-01-01&to=2026-12-31');
     expect(s.currencies).toEqual([{ currency: 'CNY', opening: '20250.00', earned: '0.00', paidOut: '5000.00', closing: '15250.00' }]);
     expect(s.lines.map((l) => [l.kind, l.amount])).toEqual([['payout', '-5000.00']]);
+    // Before, the CSV of 2026 was its one payout line: the 20,250.00 brought forward was nowhere in it.
+    const year = await ledger.http.get(`/parties/${w.lin}/statement?from=2026-01-01&to=2026-12-31`).set('Accept', 'text/csv').expect(200);
+    expect(year.text.trim().split('\n').map((row) => row.split(',').slice(0, 5).join(','))).toEqual([
+      'date,kind,role,amount,currency', '2026-01-01,opening,,20250.00,CNY', '2026-01-15,payout,payout,-5000.00,CNY',
+      '2026-12-31,earned,,0.00,CNY', '2026-12-31,paid-out,,5000.00,CNY', '2026-12-31,closing,,15250.00,CNY',
+    ]);
     const before = (await ledger.store.readAll()).length;
     const refused = await ledger.http.post(`/parties/${w.lin}/payouts`).send({ amount: '15250.01', currency: 'CNY', paidOn: '2026-02-01', reference: 'PAY-2' }).expect(422);
     expect(refused.body.errors).toEqual([{ field: 'amount', message: expect.any(String) }]);

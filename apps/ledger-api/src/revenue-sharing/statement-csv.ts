@@ -7,13 +7,27 @@ export const CSV_COLUMNS = [
   'milestone', 'policyVersion', 'year', 'payoutId', 'reference',
 ];
 
-/** A statement as one CSV table: its lines, their source flattened into columns. */
+/**
+ * A statement as one CSV table: per currency an `opening` row (dated `from`, empty without one), then
+ * the lines (their source flattened into columns), then `earned`, `paid-out` and `closing` rows dated
+ * the statement's end (`to`, else its last line's date, else `from`). The figures are the JSON's
+ * `currencies`, so with `from` set an accountant can rebuild the opening balance the lines start from.
+ */
 export function statementCsv(statement: Statement): string {
-  const rows = statementLines(statement).map((l) => ({ ...l, ...l.source, sourceEventId: l.source.eventId }));
+  const lines = statementLines(statement);
+  const end = statement.to ?? lines.at(-1)?.date ?? statement.from ?? '';
+  const figure = (date: string, kind: string, currency: string, amount: string) => ({ date, kind, amount, currency });
+  const rows = [
+    ...statement.currencies.map((c) => figure(statement.from ?? '', 'opening', c.currency, c.opening)),
+    ...lines.map((l) => ({ ...l, ...l.source, sourceEventId: l.source.eventId })),
+    ...statement.currencies.flatMap((c) => [
+      figure(end, 'earned', c.currency, c.earned), figure(end, 'paid-out', c.currency, c.paidOut), figure(end, 'closing', c.currency, c.closing),
+    ]),
+  ];
   return stringify(rows, { header: true, columns: CSV_COLUMNS });
 }
 
-/** The route's OpenAPI text: what a line's source names, and the CSV's columns. */
+/** The route's OpenAPI text: what a line's source names, and the CSV's columns and rows. */
 export const STATEMENT_DOCS = {
   summary: "A party's statement: totals per currency and the lines behind them",
   description: [
@@ -21,5 +35,9 @@ export const STATEMENT_DOCS = {
     'A line\'s `source` names the event its amount comes from (`eventId`) and, as they apply, the `reportId`, `period`,',
     '`milestone` and `year`; a payout\'s line names the `payoutId` that `POST /parties/{id}/payouts` answered and its `reference`.',
     `CSV columns: ${CSV_COLUMNS.join(', ')} (a line's source flattened; \`sourceEventId\` is its eventId).`,
+    'Besides the lines, the CSV has per currency an `opening` row before them (dated `from`, empty without it) and',
+    '`earned`, `paid-out` and `closing` rows after them (dated `to`, else the last line\'s date, else `from`), each with only date, kind,',
+    'amount and currency set, the amount being the figure of `currencies` (`paid-out` positive, as `paidOut`):',
+    'per currency, closing = opening + the amounts of its lines = opening + earned − paid-out.',
   ].join(' '),
 };
