@@ -6,7 +6,7 @@ import { expectBooksBalanced, party, post, registerCast, salesLine, WorkedExampl
 type Statement = {
   currencies: { currency: string; opening: string; earned: string; paidOut: string; closing: string }[];
   lines: {
-    date: string; kind: string; role: string; amount: string; allocationId?: string; policyVersion?: number;
+    date: string; kind: string; role: string; amount: string; allocationId?: string; policyVersion?: number; recordedAt: string;
     source: { eventId: string; reportId?: string; payoutId?: string; reference?: string };
   }[];
 };
@@ -96,17 +96,22 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     const s = await statement(w.lin, `from=2025-01-01&to=2025-12-31&asOf=${encodeURIComponent(beforeRestatement)}`);
     expect(s.currencies[0].earned).toBe('18522.00');
     expect(s.lines.map((l) => l.kind)).toEqual(['upfront', 'royalty', 'royalty']);
+    // What was recorded since says why the statement moved: dated in Q1 and Q2, recorded after it.
+    const since = (await statement(w.lin)).lines.filter((l) => l.recordedAt > beforeRestatement);
+    expect(since.map((l) => [l.date, l.kind, l.amount])).toEqual([
+      ['2025-03-31', 'adjustment', '-121.50'], ['2025-06-30', 'adjustment', '-40.50'], ['2025-12-31', 'shortfall', '1890.00'],
+    ]);
   });
 
   it('serves the same lines as CSV', async () => {
     const res = await ledger.http.get(`/parties/${w.lin}/statement?from=2025-01-01&to=2025-12-31`).set('Accept', 'text/csv').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const rows = res.text.trim().split('\n');
-    expect(rows[0]).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year,payoutId,reference');
+    expect(rows[0]).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year,payoutId,reference,recordedAt');
     // The header, the opening, six lines, then earned, paid-out and closing: the JSON's figures.
     expect(rows).toHaveLength(11);
     expect(rows[3]).toContain('2025-03-31,royalty,inventor,1944.00,CNY');
-    const figures = ',,,,,,,,,,,';
+    const figures = ',,,,,,,,,,,,';
     expect([rows[1], ...rows.slice(-3)]).toEqual([
       `2025-01-01,opening,,0.00,CNY${figures}`,
       `2025-12-31,earned,,20250.00,CNY${figures}`, `2025-12-31,paid-out,,0.00,CNY${figures}`, `2025-12-31,closing,,20250.00,CNY${figures}`,
@@ -119,7 +124,7 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     expect(described).toContain('`payoutId`');
     expect(described).toContain('406');
     expect(described).toMatch(/`opening` row.*`earned`, `paid-out` and `closing` rows/);
-    expect(described).toContain('sourceEventId, reportId, period, milestone, policyVersion, year, payoutId, reference');
+    expect(described).toContain('sourceEventId, reportId, period, milestone, policyVersion, year, payoutId, reference, recordedAt');
   });
 
   it('varies by Accept, on 304s too, and refuses a type it serves neither as (406 problem+json)', async () => {
@@ -165,7 +170,7 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     // Before, the line named only its event: neither the payoutId POST answered nor the reference.
     expect(changed.body.lines.at(-1)).toMatchObject({ kind: 'payout', amount: '-5000.00', source: { payoutId, reference: 'PAY-1' } });
     const paidCsv = await ledger.http.get(url()).set('Accept', 'text/csv').expect(200);
-    expect(paidCsv.text).toContain(`,${payoutId},PAY-1\n`);
+    expect(paidCsv.text).toMatch(new RegExp(`,${payoutId},PAY-1,\\d{4}-\\d\\d-\\d\\dT[^,\\n]+Z\\n`));
     const s = await statement(w.lin, 'from=2026-01-01&to=2026-12-31');
     expect(s.currencies).toEqual([{ currency: 'CNY', opening: '20250.00', earned: '0.00', paidOut: '5000.00', closing: '15250.00' }]);
     expect(s.lines.map((l) => [l.kind, l.amount])).toEqual([['payout', '-5000.00']]);

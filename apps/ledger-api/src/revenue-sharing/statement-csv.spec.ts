@@ -2,7 +2,7 @@ import { Statement, StatementLine } from '@ledger/ledger';
 import { statementCsv } from './statement-csv';
 
 const line = (date: string, kind: string, amount: string, currency: string, source: StatementLine['source']): StatementLine =>
-  ({ date, kind, role: kind === 'payout' ? 'payout' : 'inventor', amount, currency, licenseId: 'l1', source });
+  ({ date, kind, role: kind === 'payout' ? 'payout' : 'inventor', amount, currency, licenseId: 'l1', source, recordedAt: '2026-04-02T08:00:00.000Z' });
 
 const statementOf = (period: { from: string | null; to: string | null }, currencies: Statement['currencies'], lines: StatementLine[]): Statement => ({
   partyId: 'p1', ...period, currencies, version: '8/0/', linesJson: Buffer.from(lines.map((l) => JSON.stringify(l)).join(',')),
@@ -54,8 +54,8 @@ describe('statement CSV', () => {
 
   it('keeps one table: the header, and every row with its columns, the lines\' source flattened', () => {
     const [header, , payout] = statementCsv(statementOf({ from: '2026-01-01', to: null }, [cny], [lines[0]])).trim().split('\n');
-    expect(header).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year,payoutId,reference');
-    expect(payout).toBe('2026-01-15,payout,payout,-5000.00,CNY,l1,,,e1,,,,,,po-1,PAY-1');
+    expect(header).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year,payoutId,reference,recordedAt');
+    expect(payout).toBe('2026-01-15,payout,payout,-5000.00,CNY,l1,,,e1,,,,,,po-1,PAY-1,2026-04-02T08:00:00.000Z');
     expect(statementCsv(statementOf({ from: null, to: null }, [], [])).trim()).toBe(header);
   });
 });

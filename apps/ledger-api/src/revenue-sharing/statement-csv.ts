@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 /** New columns go at the end, so a spreadsheet that reads columns by position keeps working. */
 export const CSV_COLUMNS = [
   'date', 'kind', 'role', 'amount', 'currency', 'licenseId', 'dealId', 'allocationId', 'sourceEventId', 'reportId', 'period',
-  'milestone', 'policyVersion', 'year', 'payoutId', 'reference',
+  'milestone', 'policyVersion', 'year', 'payoutId', 'reference', 'recordedAt',
 ];
 
 /**

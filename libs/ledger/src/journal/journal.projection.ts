@@ -155,7 +155,7 @@ export const journalProjection: Projection = {
   schema: JOURNAL_SCHEMA,
   // 3: PostgreSQL statement_lines' key includes the columns statements read; 4: lean journal_lines; 5–7: effect_units
   // (7: ten-thousandths); 8: a payout line's source names its payoutId and reference
-  version: 8,
+  version: 9,
   tables: ['journal_lines', 'statement_lines', 'license_earners', 'allocation_entries'],
   handles: new Set(['RoyaltyAssessed', 'PaymentReceived', 'DistributionAllocated', 'PayoutRecorded', 'EquityLiquidated']),
   async apply(event, tx) {

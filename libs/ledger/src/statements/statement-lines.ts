@@ -15,6 +15,11 @@ export interface StatementLine {
   /** Where the amount comes from; a payout's line names the payout (its id and reference) too. */
   source: { eventId: string; reportId?: string; period?: string; milestone?: string; year?: number; payoutId?: string; reference?: string };
   policyVersion?: number;
+  /**
+   * When the ledger recorded it: a restatement's delta is dated in the period it restates, so without
+   * this a later statement's opening differs from one already issued with no line saying why.
+   */
+  recordedAt: string;
 }
 
 const columns = `party_id TEXT NOT NULL, business_date TEXT NOT NULL, position TEXT NOT NULL, line_no INTEGER NOT NULL,
@@ -81,7 +86,7 @@ export function recordStatementLine(tx: TransactionExecutor, event: RecordedEven
   const line: StatementLine = {
     date: l.date, kind: l.kind, role: l.role, amount: effect, currency: l.currency,
     licenseId: l.licenseId, dealId: l.dealId, allocationId: l.allocationId, source: l.source,
-    policyVersion: l.policyVersion ?? undefined,
+    policyVersion: l.policyVersion ?? undefined, recordedAt: event.metadata.recordedAt,
   };
   tx.defer(
     `INSERT INTO statement_lines (party_id, business_date, position, line_no, currency, effect, effect_units, kind, recorded_at, line)
