@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError, InvalidDecimal } from '@ledger/domain';
-import { IdempotencyViolation, WrongExpectedRevision } from '@ledger/event-store';
+import { IdempotencyViolation, WrongExpectedRevision, isStoreUnavailable } from '@ledger/event-store';
 import { Request, Response } from 'express';
 import { FieldProblem, RequestValidationFailed } from './validation';
 
@@ -19,6 +19,9 @@ export interface ProblemDetails {
 const DOMAIN_STATUS = { rule: 422, conflict: 409, 'not-found': 404 } as const;
 /** The status's own name: 413 → "payload too large". */
 const statusTitle = (status: number) => HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error';
+/** A database out of reach: its restart or failover takes seconds, so clients are asked to wait a few. */
+export const STORE_UNAVAILABLE = 'urn:problem:store-unavailable';
+const STORE_RETRY_AFTER_S = '5';
 
 /** The one place that turns failures into RFC 9457 problem details. */
 export function toProblem(error: unknown): ProblemDetails {
@@ -56,8 +59,19 @@ export function toProblem(error: unknown): ProblemDetails {
     return { type: 'about:blank', title: parse ? 'Malformed JSON' : statusTitle(status), status,
       detail: parse ? 'the request body is not valid JSON' : (error as Error).message };
   }
+  if (isStoreUnavailable(error)) {
+    // The driver's message can name hosts and roles: it goes to the service log only.
+    return { type: STORE_UNAVAILABLE, title: 'Database unavailable', status: 503,
+      detail: 'the event store or the read models\' database is not answering; send the request again shortly (a POST with the same Idempotency-Key runs at most once)' };
+  }
   return { type: 'about:blank', title: 'Internal server error', status: 500, detail: 'an unexpected error occurred' };
 }
+
+/** A driver's failure in one line: a refused connection to several addresses is an AggregateError with an empty message. */
+const brief = (error: unknown) => {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return [code, message].filter((part) => typeof part === 'string' && part !== '').join(' ') || String(error);
+};
 
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -69,7 +83,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const problem = { ...toProblem(error), instance: req.originalUrl };
     if (problem.status === 500) this.logger.error(error instanceof Error ? error.stack : String(error));
-    if (problem.status === 503) res.setHeader('Retry-After', '1');
+    // One line per request, no stack: every request fails the same way while the database is down.
+    if (problem.type === STORE_UNAVAILABLE) this.logger.warn(`${req.method} ${req.originalUrl}: the database is unavailable: ${brief(error)}`);
+    if (problem.status === 503) res.setHeader('Retry-After', problem.type === STORE_UNAVAILABLE ? STORE_RETRY_AFTER_S : '1');
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
