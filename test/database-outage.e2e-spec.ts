@@ -15,11 +15,10 @@ describePostgres('the API while PostgreSQL is out of reach', () => {
     database = await createTestDatabase('outage');
     proxy = await partitionableProxy(new URL(database!.url));
     app = await createApp({
-      LOG_LEVEL: 'silent', NODE_ENV: 'test', LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, EVENT_STORE: 'postgres', DATABASE_URL: proxy.url(database!.url), ...extraEnv,
+      LOG_LEVEL: 'silent', NODE_ENV: 'test', LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, EVENT_STORE: 'postgres', DATABASE_URL: proxy.url(database!.url), HEALTH_TIMEOUT_MS: '500',
     });
     await app.init();
   });
-  let extraEnv: Record<string, string> = {};
 
   afterEach(async () => {
     proxy?.close(); // its sockets go: nothing waits on the partitioned link
@@ -37,6 +36,23 @@ describePostgres('the API while PostgreSQL is out of reach', () => {
       expect(res.headers['retry-after']).toBe('5');
       expect(res.body).toMatchObject({ type: 'urn:problem:store-unavailable', title: 'Database unavailable', status: 503 });
       expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|ECONN/);
+    }
+  });
+
+  it('answers /health 503 within HEALTH_TIMEOUT_MS while the link is blackholed, naming the checks down', async () => {
+    const http = client(app!.getHttpServer());
+    await http.get('/health').expect(200);
+    proxy!.partition(); // before: /health hung for as long as TCP waits
+    const started = Date.now();
+    const [first, second] = await Promise.all([http.get('/health'), http.get('/health')]);
+    expect(Date.now() - started).toBeLessThan(2000);
+    for (const res of [first, second]) {
+      expect(res.status).toBe(503);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.error).toMatchObject({
+        eventStore: { status: 'down', message: 'no answer within 500 ms (HEALTH_TIMEOUT_MS)' },
+        readModels: { status: 'down', message: 'no answer within 500 ms (HEALTH_TIMEOUT_MS)' },
+      });
     }
   });
 });

@@ -9,6 +9,7 @@ import { AccessGuard } from './auth/access.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { Authenticator } from './auth/authenticator';
 import { EquityController } from './equity/equity.controller';
+import { DatabaseProbes } from './health/database-probes';
 import { HealthController } from './health/health.controller';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
@@ -60,6 +61,7 @@ export class AppModule {
       ],
       controllers: [ApiKeysController, PartiesController, PatentsController, LicensesController, SalesReportsController, RevenueSharingController, EquityController, HealthController, MetricsController],
       providers: [
+        DatabaseProbes,
         HttpMetricsMiddleware,
         ShutdownDrain,
         BusinessCalendar,

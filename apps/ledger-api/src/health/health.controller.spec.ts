@@ -1,12 +1,16 @@
 import { ServiceUnavailableException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { TerminusModule } from '@nestjs/terminus';
 import { EVENT_STORE, ProjectionRunner, READ_MODEL_DB, ReadModelLeaseLost } from '@ledger/ledger';
 import { toProblem } from '../http/problem-details.filter';
+import { DatabaseProbes } from './database-probes';
 import { HealthController } from './health.controller';
 
+const HEALTH_TIMEOUT_MS = 300;
+
 /** /health as an anonymous caller sees it (its 503 body, through the one error mapper), with the checks failing as given. */
-async function healthBody(storePing: () => Promise<void>, dbPing: () => Promise<void>, headPosition = async () => 3n) {
+async function healthBody(storePing: () => Promise<void>, dbPing: () => Promise<void>, headPosition = async () => 3n, times = 1) {
   const module = await Test.createTestingModule({
     imports: [TerminusModule.forRoot({ logger: false })],
     controllers: [HealthController],
@@ -14,12 +18,15 @@ async function healthBody(storePing: () => Promise<void>, dbPing: () => Promise<
       { provide: EVENT_STORE, useValue: { kind: 'postgres', ping: storePing, headPosition } },
       { provide: READ_MODEL_DB, useValue: { dialect: 'postgres', ping: dbPing } },
       { provide: ProjectionRunner, useValue: { positions: () => ({ journal: 3n }), failed: () => [], position: () => 3n } },
+      { provide: ConfigService, useValue: new ConfigService({ HEALTH_TIMEOUT_MS }) },
+      DatabaseProbes,
     ],
   }).setLogger({ log() {}, error() {}, warn() {}, debug() {}, verbose() {} }).compile();
-  const refused = await module.get(HealthController).check().then(() => undefined, (e: unknown) => e);
+  const controller = module.get(HealthController);
+  const refusals = await Promise.all(Array.from({ length: times }, () => controller.check().then(() => undefined, (e: unknown) => e)));
   await module.close();
-  expect(refused).toBeInstanceOf(ServiceUnavailableException);
-  return toProblem(refused);
+  for (const refused of refusals) expect(refused).toBeInstanceOf(ServiceUnavailableException);
+  return toProblem(refusals[0]);
 }
 
 describe('GET /health when a check fails', () => {
@@ -41,5 +48,24 @@ describe('GET /health when a check fails', () => {
     const reason = "the session holding the read models' lease ended: another process may now project them; restart this one";
     const body = await healthBody(async () => undefined, async () => { throw new ReadModelLeaseLost(reason); });
     expect(body).toMatchObject({ status: 503, error: { readModels: { status: 'down', message: reason } } });
+  });
+
+  it('answers 503 within HEALTH_TIMEOUT_MS when a database stops answering, naming the check, asking it once however often probed', async () => {
+    const hang = () => new Promise<never>(() => undefined); // a blackholed connection: before, /health hung as long as TCP waits
+    const storePing = jest.fn(hang);
+    const headPosition = jest.fn(hang);
+    const started = Date.now();
+    const body = await healthBody(storePing, async () => undefined, headPosition, 3);
+    expect(Date.now() - started).toBeLessThan(HEALTH_TIMEOUT_MS + 1000);
+    expect(body).toMatchObject({
+      status: 503,
+      error: {
+        eventStore: { status: 'down', kind: 'postgres', message: `no answer within ${HEALTH_TIMEOUT_MS} ms (HEALTH_TIMEOUT_MS)` },
+        projections: { status: 'down' },
+      },
+      info: { readModels: { status: 'up' } },
+    });
+    expect(storePing).toHaveBeenCalledTimes(1);
+    expect(headPosition).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,29 +1,38 @@
 import { Controller, Get, Inject, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, ProjectionRunner, READ_MODEL_DB, ReadModelDb, ReadModelLeaseLost } from '@ledger/ledger';
+import { EVENT_STORE, LedgerConfig, ProjectionRunner, READ_MODEL_DB, ReadModelDb, ReadModelLeaseLost } from '@ledger/ledger';
 import { Public } from '../auth/access-policy';
+import { DatabaseProbes, ProbeTimedOut, SingleFlightProbe } from './database-probes';
 
 @ApiTags('operations')
 @Public()
 @Controller('health')
 export class HealthController {
   private readonly logger = new Logger('Health');
+  /** Each check's longest wait: a database that stops answering makes /health a 503 naming it, not a hang. */
+  private readonly timeoutMs: number;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
     private readonly runner: ProjectionRunner,
-  ) {}
+    private readonly probes: DatabaseProbes,
+    config: ConfigService<LedgerConfig, true>,
+  ) {
+    this.timeoutMs = config.get('HEALTH_TIMEOUT_MS', { infer: true });
+  }
 
   @Get()
   @HealthCheck()
   check() {
     return this.health.check([
-      () => this.reachable('eventStore', () => this.store.ping(), { kind: this.store.kind }),
-      () => this.reachable('readModels', () => this.db.ping(), { dialect: this.db.dialect }),
+      () => this.reachable('eventStore', this.probes.storePing, { kind: this.store.kind }),
+      () => this.reachable('readModels', this.probes.readModelsPing, { dialect: this.db.dialect }),
       () => this.projections(),
     ]);
   }
@@ -33,14 +42,16 @@ export class HealthController {
    * log and the caller is told only that the check failed. A lost lease is the exception: its reason
    * names nothing, and tells the operator what to do.
    */
-  private async reachable(key: string, ping: () => Promise<void>, details: Record<string, string>) {
+  private async reachable(key: string, ping: SingleFlightProbe<void>, details: Record<string, string>) {
     const session = this.indicators.check(key);
     try {
-      await ping();
+      await ping.run(this.timeoutMs);
       return session.up(details);
     } catch (error) {
       if (error instanceof ReadModelLeaseLost) return session.down({ ...details, message: error.message });
       this.logger.warn(`health check ${key} failed: ${(error as Error).message}`);
+      // Names nothing: the caller may know the check hangs rather than fails.
+      if (error instanceof ProbeTimedOut) return session.down({ ...details, message: `no answer within ${this.timeoutMs} ms (HEALTH_TIMEOUT_MS)` });
       return session.down({ ...details, message: 'unreachable (the reason is in the service log)' });
     }
   }
@@ -50,7 +61,7 @@ export class HealthController {
     const session = this.indicators.check('projections');
     const positions = Object.fromEntries(Object.entries(this.runner.positions()).map(([k, v]) => [k, v.toString()]));
     // With the store down the head is unknown: this check is down too, not the whole request a 500.
-    const head = await this.store.headPosition().catch(() => undefined);
+    const head = await this.probes.head.run(this.timeoutMs).catch(() => undefined);
     if (head === undefined) return session.down({ positions, message: 'the head of the log is unknown: the event store is unreachable' });
     const failed = this.runner.failed();
     const details = { head: head.toString(), positions, behind: this.runner.position() < head, failed };

@@ -1,6 +1,7 @@
 import { encodePosition } from '@ledger/event-store/eventstoredb/eventstoredb-position';
 import { EventStore } from '@ledger/event-store';
-import { LedgerMetrics, ProjectionRunner } from '@ledger/ledger';
+import { LedgerMetrics, ProjectionRunner, ReadModelDb } from '@ledger/ledger';
+import { DatabaseProbes } from '../health/database-probes';
 import { HEAD_TIMEOUT_MS, lag, MetricsController } from './metrics.controller';
 
 describe('lag', () => {
@@ -24,7 +25,8 @@ describe('MetricsController.scrape', () => {
   const scrapeWith = (headPosition: () => Promise<bigint>) => {
     const metrics = new LedgerMetrics();
     const store = { kind: 'postgres', headPosition } as unknown as EventStore;
-    return { metrics, controller: new MetricsController(metrics, runner as unknown as ProjectionRunner, store) };
+    const probes = new DatabaseProbes(store, {} as ReadModelDb);
+    return { metrics, controller: new MetricsController(metrics, runner as unknown as ProjectionRunner, store, probes) };
   };
 
   it('sets the lags from the head, and says the store is up', async () => {

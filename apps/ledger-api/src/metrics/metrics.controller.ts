@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { EventStore, decodePosition } from '@ledger/event-store';
 import { EVENT_STORE, LedgerMetrics, ProjectionRunner } from '@ledger/ledger';
 import { Public } from '../auth/access-policy';
+import { DatabaseProbes } from '../health/database-probes';
 
 /**
  * How far a consumer at `position` is behind `head`: positions on SQLite and PostgreSQL (events, give
@@ -22,13 +23,11 @@ export const HEAD_TIMEOUT_MS = 1000;
 @Public()
 @Controller('metrics')
 export class MetricsController {
-  /** The head query in flight: a store that hangs gets one at a time, not one per scrape. */
-  private pendingHead?: Promise<bigint>;
-
   constructor(
     private readonly metrics: LedgerMetrics,
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly probes: DatabaseProbes,
   ) {}
 
   /**
@@ -51,20 +50,8 @@ export class MetricsController {
     return this.metrics.registry.metrics();
   }
 
-  private async head(): Promise<bigint | undefined> {
-    // Never a second one while one hangs: a query given up on would keep its pool connection (pg cannot
-    // cancel it), and scrapes alone would take the whole pool from the ledger. Until it fails (a lost
-    // connection may take minutes), the store is reported down.
-    this.pendingHead ??= this.store.headPosition().finally(() => { this.pendingHead = undefined; });
-    const pending = this.pendingHead;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => { timer = setTimeout(resolve, HEAD_TIMEOUT_MS, undefined); });
-    try {
-      return await Promise.race([pending, timeout]);
-    } catch {
-      return undefined;
-    } finally {
-      clearTimeout(timer);
-    }
+  /** One head query at a time, /health's too: until a hung one fails (a lost connection may take minutes), the store is reported down. */
+  private head(): Promise<bigint | undefined> {
+    return this.probes.head.run(HEAD_TIMEOUT_MS).catch(() => undefined);
   }
 }

@@ -60,6 +60,17 @@ export class LedgerConfig {
   MIN_POSITION_WAIT_MS = 5000;
 
   /**
+   * Longest /health waits for a database's answer before it reports that check down (503): a
+   * blackholed connection would otherwise hold the probe as long as TCP waits. Keep it under the
+   * orchestrator's probe timeout (Kubernetes' timeoutSeconds, 1 s by default).
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'HEALTH_TIMEOUT_MS must be an integer from 100 to 60000' })
+  @Min(100, { message: 'HEALTH_TIMEOUT_MS must be an integer from 100 to 60000' })
+  @Max(60000, { message: 'HEALTH_TIMEOUT_MS must be an integer from 100 to 60000' })
+  HEALTH_TIMEOUT_MS = 800;
+
+  /**
    * Longest a shutdown on SIGTERM or SIGINT may take (requests in flight, checkpoints, goodbyes to the
    * databases) before the process exits with 1 anyway: a database that stopped answering would hold it
    * as long as TCP. Under Kubernetes' default grace of 30 s, so the reason is logged before a SIGKILL.
