@@ -1,6 +1,27 @@
 import { IdempotencyStore, READ_MODEL_DB, ReadModelDb } from '@ledger/ledger';
 import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
 
+/** The read models' database drops once, on the first statement that starts with `sql`, as a connection cut just then would. */
+function dropOnce(db: ReadModelDb, sql: string): () => void {
+  let dropped = false;
+  const cut = (text: string) => {
+    if (dropped || !text.trimStart().startsWith(sql)) return;
+    dropped = true;
+    throw new Error('Connection terminated unexpectedly');
+  };
+  const execute = db.execute.bind(db);
+  const transaction = db.transaction.bind(db);
+  const spies = [
+    jest.spyOn(db, 'execute').mockImplementation(async (text, params) => { cut(text); return execute(text, params); }),
+    jest.spyOn(db, 'transaction').mockImplementation((work, options) => transaction((tx) => work(new Proxy(tx, {
+      get: (target, name, receiver) => (name === 'execute'
+        ? async (text: string, params?: readonly unknown[]) => { cut(text); return target.execute(text, params); }
+        : Reflect.get(target, name, receiver)),
+    })), options)),
+  ];
+  return () => spies.forEach((spy) => spy.mockRestore());
+}
+
 describeOnEveryStore('Idempotency-Key on POST', (kind) => {
   let ledger: LedgerUnderTest;
   beforeAll(async () => { ledger = await startLedger(kind); });
@@ -92,6 +113,34 @@ describeOnEveryStore('Idempotency-Key on POST', (kind) => {
     expect(again.headers['idempotent-replayed']).toBeUndefined();
     expect(await eventCount(ledger.store)).toBe(count + 2);
     expect((await send('killed-before-append').expect(201)).headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('settles a key whose release failed (the database dropped a moment) from the log: the retry runs, not 409 in flight', async () => {
+    const restore = dropOnce(ledger.app.get<ReadModelDb>(READ_MODEL_DB), 'DELETE FROM idempotency_keys WHERE key = $1 AND status IS NULL');
+    try {
+      const send = () => ledger.http.post('/parties').set('Idempotency-Key', 'release-dropped').send({ name: '', kind: 'person' });
+      await send().expect(400); // the request's own answer, whatever became of the release
+      // Before: its placeholder was this process's, so it stayed "running": 409 idempotency-key-in-flight after 30 s, until a restart.
+      await send().expect(400);
+    } finally {
+      restore();
+    }
+  });
+
+  it("does not run again a request whose response could not be stored: the retry is told it was carried out", async () => {
+    const restore = dropOnce(ledger.app.get<ReadModelDb>(READ_MODEL_DB), 'UPDATE idempotency_keys SET status');
+    const count = await eventCount(ledger.store);
+    try {
+      const send = () => ledger.http.post('/parties').set('Idempotency-Key', 'complete-dropped').send({ name: 'Harbour Institute', kind: 'university' });
+      const first = await send().expect(503);
+      expect(first.body.type).toBe('urn:problem:store-unavailable');
+      // Before: the failed completion was followed by a release, which went through: the retry registered the party again.
+      const retry = await send().expect(409);
+      expect(retry.body.code).toBe('idempotency-key-outcome-lost');
+      expect(await eventCount(ledger.store)).toBe(count + 1);
+    } finally {
+      restore();
+    }
   });
 
   it('refuses a malformed Idempotency-Key', async () => {

@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, Logger, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '@ledger/domain';
@@ -61,6 +61,8 @@ async function requestInLog(
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Idempotency');
+
   constructor(
     private readonly store: IdempotencyStore,
     private readonly reflector: Reflector,
@@ -103,25 +105,30 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
       if (claim.kind === 'abandoned') {
         const position = await requestInLog(this.events, claim, req.principal?.keyId ?? 'anonymous');
-        await this.store.settleAbandoned(key, claim.owner, position);
+        await this.store.settleAbandoned(key, claim, position);
         continue;
       }
       if (Date.now() > deadline) throw new DomainError('idempotency-key-in-flight', 'a request with this Idempotency-Key is still running', 'conflict');
       await new Promise((r) => setTimeout(r, IN_FLIGHT_POLL_MS));
     }
+    let body: unknown;
     try {
-      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      // Nest applies @HttpCode after interceptors: take the status from the route, as it will.
-      const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
-      const secrets = this.reflector.get<string[]>(SHOWN_ONCE, context.getHandler()) ?? [];
-      const kept = secrets.length && body && typeof body === 'object'
-        ? Object.fromEntries(Object.entries(body).filter(([field]) => !secrets.includes(field))) : body;
-      await this.store.complete(key, status, JSON.stringify(kept ?? null));
-      return body;
+      body = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (error) {
-      await this.store.release(key);
+      // The request's own failure is the answer. A release that fails too (the database dropped) leaves
+      // the placeholder to the next request with the key, which settles it from the log.
+      await this.store.release(key).catch((released: Error) => this.logger.warn(`Idempotency-Key not released (${released.message}): its next request settles it from the log`));
       throw error;
     }
+    // Nest applies @HttpCode after interceptors: take the status from the route, as it will.
+    const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
+    const secrets = this.reflector.get<string[]>(SHOWN_ONCE, context.getHandler()) ?? [];
+    const kept = secrets.length && body && typeof body === 'object'
+      ? Object.fromEntries(Object.entries(body).filter(([field]) => !secrets.includes(field))) : body;
+    // Not released if this fails: the request was carried out, and a retry must learn so from the log
+    // (before, a release then succeeding let the retry run it a second time).
+    await this.store.complete(key, status, JSON.stringify(kept ?? null));
+    return body;
   }
 }
 

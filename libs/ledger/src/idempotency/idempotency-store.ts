@@ -36,12 +36,20 @@ const CARRIED_OUT = 'carried-out@';
  * claims the key with a placeholder row (the primary key makes the claim atomic, across processes too),
  * then completes it with the response, or releases it when the request failed. A placeholder names the
  * process that wrote it: one left by a process that is gone (only one holds the read models' lease) is
- * abandoned, and whoever comes next with the key finds out from the log whether its request was carried out.
+ * abandoned, and so is one of this process whose request is no longer running (its completion or release
+ * failed: the database dropped for a moment); whoever comes next with the key finds out from the log
+ * whether its request was carried out.
  */
 @Injectable()
 export class IdempotencyStore implements OnModuleInit {
   /** This process, in the placeholders it writes. */
   readonly owner = randomUUID();
+  /**
+   * Keys this process is claiming or running a request under, with how many of its requests: counted
+   * from before the insert until complete or release has run, succeeded or not, so a placeholder of its
+   * own is in flight exactly while one of its requests holds it.
+   */
+  private readonly running = new Map<string, number>();
 
   constructor(@Inject(READ_MODEL_DB) private readonly db: ReadModelDb) {}
 
@@ -69,13 +77,21 @@ export class IdempotencyStore implements OnModuleInit {
   async claim(key: string, requestHash: string, now: Date, claimant: Claimant = { requestId: '', head: -1n }): Promise<Claim> {
     const expired = new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString();
     await this.db.execute('DELETE FROM idempotency_keys WHERE key = $1 AND created_at < $2', [key, expired]);
-    // Durable: a claim lost in a power cut would let a retry run its request a second time.
-    const inserted = await this.db.transaction((tx) => tx.execute(
-      `INSERT INTO idempotency_keys (key, request_hash, created_at, owner, request_id, from_position) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (key) DO NOTHING`,
-      [key, requestHash, now.toISOString(), this.owner, claimant.requestId, claimant.head.toString()],
-    ), { durable: true });
+    this.enter(key);
+    let inserted: number;
+    try {
+      // Durable: a claim lost in a power cut would let a retry run its request a second time.
+      inserted = await this.db.transaction((tx) => tx.execute(
+        `INSERT INTO idempotency_keys (key, request_hash, created_at, owner, request_id, from_position) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (key) DO NOTHING`,
+        [key, requestHash, now.toISOString(), this.owner, claimant.requestId, claimant.head.toString()],
+      ), { durable: true });
+    } catch (error) {
+      this.leave(key);
+      throw error;
+    }
     if (inserted === 1) return { kind: 'claimed' };
+    this.leave(key);
     const [row] = await this.db.query<{
       request_hash: string; status: number | null; body: string | null; owner: string | null; request_id: string | null; from_position: string | null; created_at: string;
     }>('SELECT request_hash, status, body, owner, request_id, from_position, created_at FROM idempotency_keys WHERE key = $1', [key]);
@@ -83,7 +99,8 @@ export class IdempotencyStore implements OnModuleInit {
     if (row.status === null && row.owner?.startsWith(CARRIED_OUT)) {
       return { kind: 'carried-out', requestHash: row.request_hash, position: BigInt(row.owner.slice(CARRIED_OUT.length)) };
     }
-    if (row.status === null && row.owner !== this.owner && row.owner !== null && row.request_id) {
+    const runningHere = row.owner === this.owner && this.running.has(key);
+    if (row.status === null && row.owner !== null && !runningHere && row.request_id) {
       return {
         kind: 'abandoned', requestHash: row.request_hash, owner: row.owner, requestId: row.request_id, fromPosition: BigInt(row.from_position ?? '-1'), createdAt: row.created_at,
       };
@@ -92,21 +109,47 @@ export class IdempotencyStore implements OnModuleInit {
     return { kind: 'replay', response: { requestHash: row.request_hash, status: Number(row.status), body: row.body ?? '' } };
   }
 
+  /** Ends the claim's run, stored or not: if not, the placeholder is abandoned, and the next claim settles it. */
   async complete(key: string, status: number, body: string): Promise<void> {
-    await this.db.transaction((tx) => tx.execute('UPDATE idempotency_keys SET status = $2, body = $3 WHERE key = $1', [key, status, body]), { durable: true });
+    try {
+      await this.db.transaction((tx) => tx.execute('UPDATE idempotency_keys SET status = $2, body = $3 WHERE key = $1', [key, status, body]), { durable: true });
+    } finally {
+      this.leave(key);
+    }
   }
 
+  /** Ends the claim's run, released or not: if not, the placeholder is abandoned, and the next claim settles it. */
   async release(key: string): Promise<void> {
-    await this.db.execute('DELETE FROM idempotency_keys WHERE key = $1 AND status IS NULL', [key]);
+    try {
+      await this.db.execute('DELETE FROM idempotency_keys WHERE key = $1 AND status IS NULL', [key]);
+    } finally {
+      this.leave(key);
+    }
   }
 
-  /** An abandoned placeholder settled: its request's events are in the log at `position` (its response is not), or it never appended (null: released). */
-  async settleAbandoned(key: string, owner: string, position: bigint | null): Promise<void> {
-    if (position === null) await this.db.execute('DELETE FROM idempotency_keys WHERE key = $1 AND status IS NULL AND owner = $2', [key, owner]);
+  /**
+   * An abandoned placeholder settled: its request's events are in the log at `position` (its response
+   * is not), or it never appended (null: released). Only that placeholder: the same owner's next claim
+   * of the key (this process's, since) has its own request id and time.
+   */
+  async settleAbandoned(key: string, claim: { owner: string; requestId: string; createdAt: string }, position: bigint | null): Promise<void> {
+    const theOne = 'key = $1 AND status IS NULL AND owner = $2 AND request_id = $3 AND created_at = $4';
+    const params = [key, claim.owner, claim.requestId, claim.createdAt];
+    if (position === null) await this.db.execute(`DELETE FROM idempotency_keys WHERE ${theOne}`, params);
     else {
       await this.db.transaction((tx) => tx.execute(
-        'UPDATE idempotency_keys SET owner = $3 WHERE key = $1 AND status IS NULL AND owner = $2', [key, owner, `${CARRIED_OUT}${position}`],
+        `UPDATE idempotency_keys SET owner = $5 WHERE ${theOne}`, [...params, `${CARRIED_OUT}${position}`],
       ), { durable: true });
     }
+  }
+
+  private enter(key: string): void {
+    this.running.set(key, (this.running.get(key) ?? 0) + 1);
+  }
+
+  private leave(key: string): void {
+    const left = (this.running.get(key) ?? 1) - 1;
+    if (left > 0) this.running.set(key, left);
+    else this.running.delete(key);
   }
 }
