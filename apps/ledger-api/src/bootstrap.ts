@@ -32,7 +32,7 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
   app.use(nameMalformedJson);
   app.useGlobalPipes(ledgerValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: it re-raises the signal after closing (exit 143); stopOnSignals closes and exits 0.
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
