@@ -48,6 +48,23 @@ describe('a credit after the policy changed', () => {
     expect(lines(undo)).toEqual(lines(first).map(([role, party, amount]) => [role, party, `-${amount}`]));
   });
 
+  it('folds a fee taken back at the old blended rate into the parts, so restating to zero later returns every line to zero', () => {
+    const v2 = policySet({ ...workedPolicy, adminFeePercent: '20' }, 2);
+    const first = run([registered, policySet()], [allocation('10000.00', onReport('q1', 'e1', '1', 'royalty'))]);
+    const up = run([registered, policySet(), ...first, v2], [allocation('5000.00', { policyVersion: 2, ...onReport('q1', 'e2', '3') })]);
+    // As the old rule decided it (found by the diff review): the fee back at the source's blended 2,000 / 15,000.
+    const [old] = run([registered, policySet(), ...first, v2, ...up], [allocation('-5000.00', { policyVersion: 2, ...onReport('q1', 'e3', '4') })]);
+    if (old.type !== 'DistributionAllocated') throw new Error('not an allocation');
+    // Fee 5,000 × 2,000 / 15,000 = 666.67; 4,333.33 off the top: v2's layer (4,000.00), then 333.33 of v1's.
+    const blended = { ...old, data: { ...old.data, adminFee: '-666.67', takenBack: undefined, peels: undefined, peeled: '4333.33', lines: [
+      { role: 'admin-fee' as const, partyId: U, amount: '-666.67' }, { role: 'inventor' as const, partyId: LIN, amount: '-1083.33' },
+      { role: 'inventor' as const, partyId: CHEN, amount: '-1083.33' }, { role: 'beneficiary' as const, partyId: SCHOOL, amount: '-866.67' },
+      { role: 'retained' as const, partyId: U, amount: '-1300.00' },
+    ] } };
+    const toZero = run([registered, policySet(), ...first, v2, ...up, blended], [allocation('-10000.00', { policyVersion: 2, ...onReport('q1', 'e4', '5') })]);
+    for (const [line, amount] of Object.entries(totals([...first, ...up, blended, ...toZero]))) expect([line, amount]).toEqual([line, '0.00']);
+  });
+
   it('folds a credit recorded before takenBack and peels as it was decided then: off the top', () => {
     const kept = run([registered], [allocation('1000.00', { policyVersion: null, ...onReport('q1', 'e1', '1', 'royalty') })]);
     const q2 = run([registered, ...kept, policySet()], [allocation('1000.00', onReport('q2', 'e2', '3', 'royalty'))]);

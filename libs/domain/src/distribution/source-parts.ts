@@ -48,7 +48,11 @@ export function takeBack(parts: readonly SourcePart[], amount: Big, scale: numbe
   return taken;
 }
 
-/** The parts left once `taken` (from takeBack) is gone; parts taken whole are dropped. */
+/**
+ * The parts left once `taken` is gone; parts taken whole are dropped. A fee left on a part taken
+ * whole (only a credit decided before takenBack, at its source's blended rate, leaves one) moves to
+ * the part below, so the parts' fees keep summing to what the source's fee lines net.
+ */
 export function partsLeft(parts: readonly SourcePart[], taken: readonly SourcePart[]): SourcePart[] {
   const left = [...parts];
   for (const t of taken) {
@@ -56,8 +60,13 @@ export function partsLeft(parts: readonly SourcePart[], taken: readonly SourcePa
     if (i < 0) continue;
     const amount = new Big(left[i].amount).minus(t.amount);
     const adminFee = new Big(left[i].adminFee).minus(t.adminFee);
-    if (amount.lte(0)) left.splice(i, 1);
-    else left[i] = { version: t.version, amount: amount.toFixed(), adminFee: adminFee.toFixed() };
+    if (amount.gt(0)) {
+      left[i] = { version: t.version, amount: amount.toFixed(), adminFee: adminFee.toFixed() };
+      continue;
+    }
+    left.splice(i, 1);
+    const below = left[i - 1];
+    if (below && !adminFee.eq(0)) left[i - 1] = { ...below, adminFee: adminFee.plus(below.adminFee).toFixed() };
   }
   return left;
 }

@@ -1,3 +1,4 @@
+import { allocate } from '../money/allocate';
 import { Big } from '../money/big';
 import { minorUnit } from '../money/currency';
 import { IncomeLayer, NO_POLICY_BAND, layOn, peel, peelPreferring } from './income-layers';
@@ -133,7 +134,14 @@ function partsAfter(state: DistributionState, d: DistributionAllocated['data']):
   const parts = sourceParts(state, d.source);
   const amount = new Big(d.amount);
   if (amount.gt(0)) return givePart(parts, { version: d.policyVersion, amount: d.amount, adminFee: d.adminFee });
-  // A credit recorded before `takenBack` took back what the same rule gives; one beyond its source, all.
-  const taken = d.takenBack ?? takeBack(parts, amount.abs(), minorUnit(d.currency));
-  return taken === undefined ? [] : partsLeft(parts, taken);
+  if (d.takenBack) return partsLeft(parts, d.takenBack);
+  // A credit recorded before `takenBack`: its gross off the parts, last given first, and the fee it
+  // really took (at the source's blended rate) spread over them, so the parts' fees keep summing to
+  // the source's net fee and a later restatement to zero returns the fee to zero exactly.
+  const taken = takeBack(parts, amount.abs(), minorUnit(d.currency));
+  if (taken === undefined) return []; // beyond all it gave
+  const fee = new Big(d.adminFee).abs();
+  const weights = taken.map((t) => new Big(taken.some((x) => new Big(x.adminFee).gt(0)) ? t.adminFee : t.amount));
+  const fees = fee.eq(0) || weights.every((w) => w.eq(0)) ? taken.map(() => new Big(0)) : allocate(fee, weights, minorUnit(d.currency));
+  return partsLeft(parts, taken.map((t, i) => ({ ...t, adminFee: fees[i].toFixed() })));
 }
