@@ -70,7 +70,9 @@ describe('royalty engine properties', () => {
     );
   });
 
-  it('(c) a report royalty and the year total never decrease when its net sales rise', () => {
+  // Each report rounded on its own: when a rise moves a later report into a lower rate, the year's
+  // exact royalty still rises, but its rounded reports may sum to a unit less (found by fast-check).
+  it('(c) a report royalty never decreases when its net sales rise, nor the year total by more than a unit a report', () => {
     fc.assert(
       fc.property(windowArb, fc.nat(), netArb, (w, pick, raise) => {
         const input = inputOf(w);
@@ -79,7 +81,9 @@ describe('royalty engine properties', () => {
         const after = restate(input, target.reportId, { ...target, netSales: target.netSales.plus(raise) });
         const i = before.findIndex((a) => a.reportId === target.reportId);
         expect(after[i].royalty.gte(before[i].royalty)).toBe(true);
-        expect(sum(after.map((a) => a.royalty)).gte(sum(before.map((a) => a.royalty)))).toBe(true);
+        const unit = new Big(1).div(new Big(10).pow(minorUnit(w.currency)));
+        const fell = sum(before.map((a) => a.royalty)).minus(sum(after.map((a) => a.royalty)));
+        expect(fell.lte(unit.times(before.length))).toBe(true); // each sum is within half a unit a report of a rising exact total
       }),
       { numRuns: 150 },
     );
