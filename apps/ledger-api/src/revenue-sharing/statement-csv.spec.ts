@@ -58,4 +58,12 @@ describe('statement CSV', () => {
     expect(payout).toBe('2026-01-15,payout,payout,-5000.00,CNY,l1,,,e1,,,,,,po-1,PAY-1,2026-04-02T08:00:00.000Z');
     expect(statementCsv(statementOf({ from: null, to: null }, [], [])).trim()).toBe(header);
   });
+
+  it("keeps a payout reference from being read as a formula: one starting with = + - @ gets a leading apostrophe", () => {
+    const refs = ['=HYPERLINK("http://x")', '+1', '-2', '@SUM(A1)', 'PAY-1'];
+    const csv = statementCsv(statementOf({ from: null, to: null }, [], refs.map((reference) => line('2026-01-15', 'payout', '-1.00', 'CNY', { eventId: 'e', reference }))));
+    expect(csv).toContain(`'=HYPERLINK(""http://x"")`);
+    expect(['+1', '-2', '@SUM(A1)'].map((r) => csv.includes(`,'${r},`))).toEqual([true, true, true]);
+    expect(csv).toContain(',PAY-1,');
+  });
 });

@@ -19,13 +19,20 @@ export function statementCsv(statement: Statement): string {
   const figure = (date: string, kind: string, currency: string, amount: string) => ({ date, kind, amount, currency });
   const rows = [
     ...statement.currencies.map((c) => figure(statement.from ?? '', 'opening', c.currency, c.opening)),
-    ...lines.map((l) => ({ ...l, ...l.source, sourceEventId: l.source.eventId })),
+    ...lines.map((l) => ({ ...l, ...l.source, sourceEventId: l.source.eventId, reference: inert(l.source.reference) })),
     ...statement.currencies.flatMap((c) => [
       figure(end, 'earned', c.currency, c.earned), figure(end, 'paid-out', c.currency, c.paidOut), figure(end, 'closing', c.currency, c.closing),
     ]),
   ];
   return stringify(rows, { header: true, columns: CSV_COLUMNS });
 }
+
+/**
+ * Free text an office typed (a payout's reference) opened in a spreadsheet: one starting with = + - @
+ * or a tab / carriage return would be read as a formula (CSV injection, CWE-1236), so it is quoted
+ * with a leading apostrophe, as spreadsheets do. Every other column is an id, a code or an amount.
+ */
+export const inert = (text: string | undefined) => (text !== undefined && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 
 /** The route's OpenAPI text: what a line's source names, and the CSV's columns and rows. */
 export const STATEMENT_DOCS = {

@@ -44,8 +44,9 @@ export function decideMilestone(data: AchieveMilestone['data'], state: LicenseSt
 /**
  * Closes a calendar royalty year: its running (percentage + per-unit) royalties, as currently
  * assessed, are compared with the minimum annual royalty and a shortfall is assessed, within what
- * the caps leave. Not prorated for a partial first or last year. A closed year accepts no new
- * report; a restatement of one of its reports corrects the shortfall with a shortfall adjustment.
+ * the caps leave. Not prorated for a partial first or last year. A report for a period of a closed
+ * year nobody reported, or a restatement of one of its reports, corrects the shortfall with a
+ * shortfall adjustment.
  * The lifetime cap counts the shortfall before later years, so later reports already assessed, and
  * later years already closed, are corrected with adjustments (cause: the year closed).
  */

@@ -16,14 +16,15 @@ function checkPeriod(license: GrantedLicense, data: SubmitSalesReport['data'], p
   if (license.termination !== undefined && start > license.termination.effectiveOn) {
     throw refuse('license-terminated', `the license was terminated on ${license.termination.effectiveOn}, before ${period} began`);
   }
+  // Outside the term first: a period after it is never reportable, whatever day it ends.
+  if (end < effectiveOn || start > expiresOn) {
+    throw refuse('period-outside-term', `${period} is outside the license term ${effectiveOn} to ${expiresOn}`);
+  }
   // Sales stop with the term: a period it cuts short can be reported once the term is over.
   const last = lastDayInTerm(start, end, termEnd(license));
   if (last >= today) {
     const why = last < end ? `the license term ends on ${last}, within ${period}` : `${period} ends on ${end}`;
     throw refuse('period-not-ended', `${why}: it can be reported from ${dayAfter(last)}`);
-  }
-  if (end < effectiveOn || start > expiresOn) {
-    throw refuse('period-outside-term', `${period} is outside the license term ${effectiveOn} to ${expiresOn}`);
   }
   if (license.reports[data.reportId] !== undefined) {
     throw new DomainError('report-exists', `report ${data.reportId} already exists`, 'conflict', 'reportId');
