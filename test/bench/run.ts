@@ -18,6 +18,7 @@ import { api, benchLine, registerCast } from './bench-cast';
 import { bareNestRate } from './bare-nest';
 import { IngestResult, SAMPLE_MS, WRITERS, appEnv, ingestHttp, ingestInProcess, startServer } from './ingest';
 import { appendReports } from './ledger-log';
+import { partyFoldRate } from './party-fold';
 import { rate, readAllRate, singleAppendRate } from './raw-store';
 import { each, readModelRows } from './write-volume';
 import { OFFICE_TOKEN } from '../support/tokens';
@@ -44,6 +45,8 @@ interface LedgerFigures {
   events: number; readAll: number; rebuild: number; rebuildSeconds: number; lines: number; p50: number; p99: number;
   /** Read-model rows the rebuild wrote per event of the log. */
   rowsPerEvent: number;
+  /** The university's party stream folded with no snapshot. */
+  partyFold: { events: number; rate: number; seconds: number };
 }
 
 /** Builds the big ledger, then measures readAll, a rebuild of every read model, and a partner's statement. */
@@ -76,6 +79,8 @@ export async function bigLedger(store: BenchStore, stages = { statement: true })
     });
     const read = await readAllRate(events);
     log(`  log: ${read.events} events; readAll ${read.rate}/s`);
+    const partyFold = await partyFoldRate(events, cast.university);
+    log(`  the university's ${partyFold.events} allocations folded in ${partyFold.seconds.toFixed(1)} s`);
 
     const runner = new ProjectionRunner(events, readModels, PROJECTIONS);
     await runner.start('projections');
@@ -88,7 +93,7 @@ export async function bigLedger(store: BenchStore, stages = { statement: true })
     const rowsPerEvent = each(await readModelRows(readModels), read.events);
     log(`  rebuild: ${(rebuildMs / 1000).toFixed(1)} s, ${rowsPerEvent} read-model rows per event`);
     const statement = stages.statement ? await statementLatency(store, cast.lin) : { lines: 0, p50: 0, p99: 0 };
-    return { events: read.events, readAll: read.rate, rebuild: rate(read.events, rebuildMs), rebuildSeconds: rebuildMs / 1000, rowsPerEvent, ...statement };
+    return { events: read.events, readAll: read.rate, rebuild: rate(read.events, rebuildMs), rebuildSeconds: rebuildMs / 1000, rowsPerEvent, partyFold, ...statement };
   } finally {
     await events.close();
     await readModels.close();
@@ -179,6 +184,7 @@ function report(rows: Row[], skipped: string[]): string {
       `| ${r.adapter} | NestJS alone: the same POST to an empty controller, no middleware (requests/s) | ${r.bare} | raw append, 1 event/tx (tx/s) | ${r.single} | ${pct(r.bare, r.single)} | |`,
       `| ${r.adapter} | NestJS and the report's appends alone: the same POST appending 4 events in one transaction, no other work (requests/s) | ${r.floor} | raw append, 1 event/tx (tx/s) | ${r.single} | ${pct(r.floor, r.single)} | |`,
       `| ${r.adapter} | rebuild of every read model (events/s) | ${l.rebuild} | raw readAll (events/s) | ${l.readAll} | ${pct(l.rebuild, l.readAll)} | ≥ 30 %: ${mark(l.rebuild >= 0.3 * l.readAll)} |`,
+      `| ${r.adapter} | fold of the university's ${l.partyFold.events} allocations with no snapshot, as after a restart (events/s) | ${l.partyFold.rate} | raw readAll (events/s) | ${l.readAll} | ${pct(l.partyFold.rate, l.readAll)} | |`,
       `| ${r.adapter} | statement of ${l.lines} lines, p50 / p99 (ms) | ${l.p50} / ${l.p99} | | | | p99 < 50 ms: ${mark(l.p99 < 50)} |`,
     );
   }
@@ -192,7 +198,8 @@ function report(rows: Row[], skipped: string[]): string {
         `command-bus ingest of ${r.inProcess.reports} reports, caught up ${r.inProcess.catchUpSeconds?.toFixed(1)} s after the last ` +
         `(sustained, with allocations and read models: ${sustained(r.inProcess)} reports/s); ` +
         `each report appended ${r.inProcess.eventsPerReport} events and wrote ${r.inProcess.rowsPerReport} read-model rows; ` +
-        `the rebuild wrote ${r.ledger.rowsPerEvent} read-model rows per event.`,
+        `the rebuild wrote ${r.ledger.rowsPerEvent} read-model rows per event; ` +
+        `the university's ${r.ledger.partyFold.events} allocations folded with no snapshot in ${r.ledger.partyFold.seconds.toFixed(1)} s.`,
       `  Ingest over HTTP does the command bus's work and the HTTP stack's: at the rates each measured alone, ` +
         `both together come to about ${both(r)} reports/s, ${pct(both(r), r.single)} of raw appends.`,
       `  At half the raw rate a report may take ${ms(r.single / 2).toFixed(2)} ms; NestJS and the report's appends alone take ` +
