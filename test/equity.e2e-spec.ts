@@ -87,6 +87,12 @@ describeOnEveryStore('equity for IP', (kind) => {
     await expectBooksBalanced(ledger);
   });
 
+  it("names the currency of the equity section's amounts on a statement", async () => {
+    // A statement spans currencies: its equity section's proceeds and cost basis said "400000.00" with none beside them.
+    const university = (await ledger.http.get(`/parties/${w.university}/statement?minPosition=${position}`).expect(200)).body;
+    expect(university.equity).toEqual([expect.objectContaining({ dealId: deal, proceeds: '400000.00', costBasis: '170833.21', currency: 'CNY' })]);
+  });
+
   it('shows the cap position as of any business date', async () => {
     const early = await holders('?asOf=2025-03-01');
     expect(early.fullyDilutedShares).toBe('10000000');

@@ -26,7 +26,10 @@ export class EquityQuery {
     for (const { deal_id } of deals) {
       const table = await this.capTable(deal_id, asOf, recordedBy);
       const holder = table?.holders.find((h) => h.partyId === partyId);
-      if (table && holder) positions.push({ dealId: deal_id, issuerId: table.issuerId, shareClass: table.shareClass, fullyDilutedShares: table.fullyDilutedShares, ...holder });
+      // The deal's currency beside its amounts: a statement spans currencies, and its equity section has no other.
+      if (table && holder) {
+        positions.push({ dealId: deal_id, issuerId: table.issuerId, shareClass: table.shareClass, currency: table.currency, fullyDilutedShares: table.fullyDilutedShares, ...holder });
+      }
     }
     return positions;
   }
