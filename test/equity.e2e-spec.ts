@@ -11,6 +11,8 @@ describeOnEveryStore('equity for IP', (kind) => {
   let position = '0';
   /** An instant after the grant and before the first round was recorded. */
   let grantRecorded = '';
+  /** What POST /liquidity-events answered for the university's sale. */
+  let liquidityId = '';
   const track = <T extends { position?: string }>(body: T) => { if (body.position) position = body.position; return body; };
   const holders = async (query = '') =>
     (await ledger.http.get(`/equity-deals/${deal}${query}`).expect(200)).body as { fullyDilutedShares: string; holders: Holder[] };
@@ -67,8 +69,8 @@ describeOnEveryStore('equity for IP', (kind) => {
   });
 
   it('sells 100,000 shares for 400,000.00, distributed by policy and visible on every statement', async () => {
-    track(await post(ledger, `/equity-deals/${deal}/liquidity-events`, {
-      holderId: w.university, sharesSold: '100000', proceeds: '400000.00', currency: 'CNY', occurredOn: '2026-03-31' }));
+    ({ liquidityId } = track(await post<{ liquidityId: string; position: string }>(ledger, `/equity-deals/${deal}/liquidity-events`, {
+      holderId: w.university, sharesSold: '100000', proceeds: '400000.00', currency: 'CNY', occurredOn: '2026-03-31' })));
     const table = await holders();
     expect(table.fullyDilutedShares).toBe('15131579');
     expect(shares(table)).toEqual([[w.university, '215789', '1.4261'], [w.lin, '157895', '1.0435'], [w.chen, '157895', '1.0435']]);
@@ -85,6 +87,20 @@ describeOnEveryStore('equity for IP', (kind) => {
     const lin = await statement(w.lin);
     expect(lin.equity).toEqual([expect.objectContaining({ dealId: deal, shares: '157895', percent: '1.0435', shareClass: 'ordinary' })]);
     await expectBooksBalanced(ledger);
+  });
+
+  it('explains an equity-proceeds line down to the sale that made it', async () => {
+    // Before, the explanation stopped at the allocation: the sale (shares sold, proceeds, the liquidityId
+    // the office was answered) was nowhere a partner could read, so the line traced to no event.
+    const line = (await ledger.http.get(`/parties/${w.lin}/statement?minPosition=${position}`).expect(200)).body.lines
+      .find((l: { kind: string }) => l.kind === 'equity-proceeds');
+    const explained = (await ledger.http.get(`/parties/${w.lin}/allocations/${line.allocationId}`).expect(200)).body;
+    expect(explained.allocation.data).toMatchObject({ amount: '400000.00', source: { dealId: deal, eventId: line.source.eventId } });
+    expect(explained.liquidityEvent).toMatchObject({
+      eventId: line.source.eventId, type: 'EquityLiquidated',
+      data: { liquidityId, dealId: deal, holderId: w.university, sharesSold: '100000', proceeds: '400000.00', currency: 'CNY', occurredOn: '2026-03-31' },
+    });
+    expect(explained.assessment).toBeUndefined();
   });
 
   it("names the currency of the equity section's amounts on a statement", async () => {

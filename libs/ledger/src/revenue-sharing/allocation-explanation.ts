@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DistributionAllocated, licenseStream, partyStream } from '@ledger/domain';
+import { DistributionAllocated, equityStream, licenseStream, partyStream } from '@ledger/domain';
 import { EventStore, RecordedEvent } from '@ledger/event-store';
 import { EVENT_STORE } from '../event-store/tokens';
 import { StatementsQuery } from '../statements/statements.query';
@@ -9,7 +9,8 @@ const view = (e: RecordedEvent) => ({ eventId: e.id, type: e.type, revision: e.r
 /**
  * Explains one allocation down to its origin: the party's DistributionAllocated (policy version and
  * every beneficiary line), the policy it applied, the license's RoyaltyAssessed (tiers, net sales),
- * and the sales report figures in force when it was assessed.
+ * and the sales report figures in force when it was assessed; or, for equity proceeds, the deal's
+ * EquityLiquidated (shares sold, proceeds, the liquidityId its POST answered).
  */
 @Injectable()
 export class AllocationExplanation {
@@ -33,7 +34,9 @@ export class AllocationExplanation {
     const policy = partyEvents.find(
       (e) => e.type === 'DistributionPolicySet' && (e.data as { version: number }).version === data.policyVersion,
     );
-    const origin = data.source.licenseId ? await this.origin(data.source.licenseId, data.source.eventId, data.source.reportId) : {};
+    // Equity proceeds name their license too (they are its income), but their source event is the deal's sale.
+    const origin = data.source.dealId ? await this.sale(data.source.dealId, data.source.eventId)
+      : data.source.licenseId ? await this.origin(data.source.licenseId, data.source.eventId, data.source.reportId) : {};
     return {
       allocationId,
       partyId: viewerPartyId,
@@ -42,6 +45,11 @@ export class AllocationExplanation {
       policy: policy ? view(policy) : null,
       ...origin,
     };
+  }
+
+  private async sale(dealId: string, sourceEventId: string) {
+    const sold = (await this.store.readStream(equityStream(dealId))).find((e) => e.id === sourceEventId);
+    return sold ? { liquidityEvent: view(sold) } : {};
   }
 
   private async origin(licenseId: string, sourceEventId: string, reportId?: string) {
