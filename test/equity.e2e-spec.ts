@@ -57,7 +57,8 @@ describeOnEveryStore('equity for IP', (kind) => {
 
   it('dilutes everyone in the next round of 2,500,000 shares', async () => {
     const round = track(await post<Record<string, unknown>>(ledger, `/equity-deals/${deal}/funding-rounds`, { newShares: '2500000', pricePerShare: '4.00', closedOn: '2025-12-31' }));
-    expect(round).toMatchObject({ protected: false, fullyDilutedShares: '15131579', topUps: [], protectionEnded: true });
+    // The deal's currency beside raised and cumulativeRaised (a deal without a license has no license currency they could be in).
+    expect(round).toMatchObject({ protected: false, fullyDilutedShares: '15131579', topUps: [], protectionEnded: true, raised: '10000000.00', currency: 'CNY' });
   });
 
   it('refuses a sale of more shares than the seller holds, appending nothing', async () => {

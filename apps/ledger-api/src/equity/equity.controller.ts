@@ -36,6 +36,8 @@ export class EquityController {
     const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordFundingRound', data: { roundId, ...body, today: this.calendar.today(ctx) } }, ctx));
     return {
       ...decided<FundingRoundRecorded>(outcome, 'FundingRoundRecorded'),
+      // raised and cumulativeRaised are in the deal's currency, which a deal without a license names nowhere else.
+      currency: outcome.state.granted ? outcome.state.terms.currency : undefined,
       topUps: decided<AntiDilutionTopUpIssued>(outcome, 'AntiDilutionTopUpIssued')?.topUps ?? [],
       /** Whether anti-dilution protection is over once this round is in (ended now or before). */
       protectionEnded: outcome.state.granted && outcome.state.protectionEnded,
