@@ -104,6 +104,21 @@ describeOnEveryStore('equity for IP', (kind) => {
     expect(explained.assessment).toBeUndefined();
   });
 
+  it('names the sale on each of its equity-proceeds lines, in JSON and CSV', async () => {
+    // As a payout's line names its payoutId: the liquidityId POST /liquidity-events answered, to reconcile
+    // the lines with the sale (before, only source.eventId, an id no answer to the office carried).
+    for (const partyId of [w.university, w.lin, w.chen, w.school]) {
+      const lines = (await ledger.http.get(`/parties/${partyId}/statement?minPosition=${position}`).expect(200)).body.lines
+        .filter((l: { kind: string }) => l.kind === 'equity-proceeds');
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(line.source).toMatchObject({ liquidityId });
+    }
+    const csv = (await ledger.http.get(`/parties/${w.lin}/statement`).set('Accept', 'text/csv').expect(200)).text.trim().split('\n');
+    const column = csv[0].split(',').indexOf('liquidityId');
+    expect(column).toBeGreaterThan(-1);
+    expect(csv.filter((row) => row.includes(',equity-proceeds,')).map((row) => row.split(',')[column])).toEqual([liquidityId]);
+  });
+
   it("names the currency of the equity section's amounts on a statement", async () => {
     // A statement spans currencies: its equity section's proceeds and cost basis said "400000.00" with none beside them.
     const university = (await ledger.http.get(`/parties/${w.university}/statement?minPosition=${position}`).expect(200)).body;

@@ -66,7 +66,7 @@ describe('request details', () => {
     const res = await ledger.http.get(`/parties/${cast.lin}/statement`).expect(200);
     expect(res.body).toMatchObject({ from: null, to: null });
     const csv = await ledger.http.get(`/parties/${cast.lin}/statement`).set('Accept', 'text/csv').expect(200);
-    expect(csv.text.split('\n')[0]).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year,payoutId,reference,recordedAt');
+    expect(csv.text.split('\n')[0]).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year,payoutId,reference,recordedAt,liquidityId');
   });
 
   it('refuses a payment dated after today and a rate on a line in the license currency (422, naming the field)', async () => {

@@ -107,11 +107,11 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     const res = await ledger.http.get(`/parties/${w.lin}/statement?from=2025-01-01&to=2025-12-31`).set('Accept', 'text/csv').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const rows = res.text.trim().split('\n');
-    expect(rows[0]).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year,payoutId,reference,recordedAt');
+    expect(rows[0]).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year,payoutId,reference,recordedAt,liquidityId');
     // The header, the opening, six lines, then earned, paid-out and closing: the JSON's figures.
     expect(rows).toHaveLength(11);
     expect(rows[3]).toContain('2025-03-31,royalty,inventor,1944.00,CNY');
-    const figures = ',,,,,,,,,,,,';
+    const figures = ',,,,,,,,,,,,,';
     expect([rows[1], ...rows.slice(-3)]).toEqual([
       `2025-01-01,opening,,0.00,CNY${figures}`,
       `2025-12-31,earned,,20250.00,CNY${figures}`, `2025-12-31,paid-out,,0.00,CNY${figures}`, `2025-12-31,closing,,20250.00,CNY${figures}`,
@@ -170,7 +170,7 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     // Before, the line named only its event: neither the payoutId POST answered nor the reference.
     expect(changed.body.lines.at(-1)).toMatchObject({ kind: 'payout', amount: '-5000.00', source: { payoutId, reference: 'PAY-1' } });
     const paidCsv = await ledger.http.get(url()).set('Accept', 'text/csv').expect(200);
-    expect(paidCsv.text).toMatch(new RegExp(`,${payoutId},PAY-1,\\d{4}-\\d\\d-\\d\\dT[^,\\n]+Z\\n`));
+    expect(paidCsv.text).toMatch(new RegExp(`,${payoutId},PAY-1,\\d{4}-\\d\\d-\\d\\dT[^,\\n]+Z,\\n`));
     const s = await statement(w.lin, 'from=2026-01-01&to=2026-12-31');
     expect(s.currencies).toEqual([{ currency: 'CNY', opening: '20250.00', earned: '0.00', paidOut: '5000.00', closing: '15250.00' }]);
     expect(s.lines.map((l) => [l.kind, l.amount])).toEqual([['payout', '-5000.00']]);

@@ -54,8 +54,8 @@ describe('statement CSV', () => {
 
   it('keeps one table: the header, and every row with its columns, the lines\' source flattened', () => {
     const [header, , payout] = statementCsv(statementOf({ from: '2026-01-01', to: null }, [cny], [lines[0]])).trim().split('\n');
-    expect(header).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year,payoutId,reference,recordedAt');
-    expect(payout).toBe('2026-01-15,payout,payout,-5000.00,CNY,l1,,,e1,,,,,,po-1,PAY-1,2026-04-02T08:00:00.000Z');
+    expect(header).toBe('date,kind,role,amount,currency,licenseId,dealId,allocationId,sourceEventId,reportId,period,milestone,policyVersion,year,payoutId,reference,recordedAt,liquidityId');
+    expect(payout).toBe('2026-01-15,payout,payout,-5000.00,CNY,l1,,,e1,,,,,,po-1,PAY-1,2026-04-02T08:00:00.000Z,');
     expect(statementCsv(statementOf({ from: null, to: null }, [], [])).trim()).toBe(header);
   });
 

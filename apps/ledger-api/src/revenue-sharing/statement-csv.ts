@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 /** New columns go at the end, so a spreadsheet that reads columns by position keeps working. */
 export const CSV_COLUMNS = [
   'date', 'kind', 'role', 'amount', 'currency', 'licenseId', 'dealId', 'allocationId', 'sourceEventId', 'reportId', 'period',
-  'milestone', 'policyVersion', 'year', 'payoutId', 'reference', 'recordedAt',
+  'milestone', 'policyVersion', 'year', 'payoutId', 'reference', 'recordedAt', 'liquidityId',
 ];
 
 /**
@@ -40,7 +40,8 @@ export const STATEMENT_DOCS = {
   description: [
     'JSON by default; CSV with `Accept: text/csv` (the response varies by Accept; an Accept allowing neither is 406).',
     'A line\'s `source` names the event its amount comes from (`eventId`) and, as they apply, the `reportId`, `period`,',
-    '`milestone` and `year`; a payout\'s line names the `payoutId` that `POST /parties/{id}/payouts` answered and its `reference`.',
+    '`milestone` and `year`; a payout\'s line names the `payoutId` that `POST /parties/{id}/payouts` answered and its `reference`;',
+    'an equity sale\'s lines the `liquidityId` that `POST /equity-deals/{id}/liquidity-events` answered.',
     `CSV columns: ${CSV_COLUMNS.join(', ')} (a line's source flattened; \`sourceEventId\` is its eventId).`,
     'Besides the lines, the CSV has per currency an `opening` row before them (dated `from`, empty without it) and',
     '`earned`, `paid-out` and `closing` rows after them (dated `to`, else the last line\'s date, else `from`), each with only date, kind,',

@@ -30,6 +30,8 @@ export interface AllocationSource {
   period?: string;
   milestone?: string;
   year?: number;
+  /** Equity proceeds: the sale's id, as POST /liquidity-events answered it (absent on allocations recorded before). */
+  liquidityId?: string;
 }
 
 export interface LicensedPatentFacts {

@@ -32,6 +32,8 @@ interface Provenance {
   /** A payout's id (what POST /payouts answered) and reference: what a bank statement reconciles against. */
   payoutId?: string;
   reference?: string;
+  /** Equity proceeds: the sale's liquidityId, as the office was answered it. */
+  liquidityId?: string;
 }
 
 const neg = (amount: string) => new Big(amount).times(-1).toFixed();
@@ -84,7 +86,7 @@ async function post(tx: TransactionExecutor, event: RecordedEvent, p: Provenance
       currency: p.currency, date: p.date, licenseId: p.licenseId, dealId: p.dealId, allocationId: p.allocationId,
       source: {
         eventId: p.sourceEventId ?? event.id, reportId: p.reportId, period: p.period, milestone: p.milestone, year: p.year,
-        payoutId: p.payoutId, reference: p.reference,
+        payoutId: p.payoutId, reference: p.reference, liquidityId: p.liquidityId,
       },
       policyVersion: p.policyVersion,
     });
@@ -122,7 +124,7 @@ export function journalEntry(event: RecordedEvent): { provenance: Provenance; li
         provenance: {
           kind: d.source.kind, currency: d.currency, date: d.date, licenseId: d.source.licenseId, dealId: d.source.dealId,
           reportId: d.source.reportId, period: d.source.period, milestone: d.source.milestone, year: d.source.year,
-          policyVersion: d.policyVersion, allocationId: d.allocationId, sourceEventId: d.source.eventId,
+          policyVersion: d.policyVersion, allocationId: d.allocationId, sourceEventId: d.source.eventId, liquidityId: d.source.liquidityId,
         },
         lines: [
           { account: `income:${d.partyId}`, amount: d.amount },

@@ -113,6 +113,7 @@ export class DistributionProcessManager implements ProcessManager {
       // Proceeds of shares taken for a license are that license's income: its bands count them with its royalties.
       const source: AllocationSource = {
         eventId: event.id, position: event.position.toString(), dealId: sale.dealId, ...(licenseId ? { licenseId } : {}), kind: 'equity-proceeds',
+        liquidityId: sale.liquidityId,
       };
       const assessment = { date: sale.occurredOn, currency: sale.currency };
       // Shares awarded to an inventor are hers: what she sells them for is owed to her in full, through no

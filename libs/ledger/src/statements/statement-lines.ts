@@ -12,8 +12,10 @@ export interface StatementLine {
   licenseId?: string;
   dealId?: string;
   allocationId?: string;
-  /** Where the amount comes from; a payout's line names the payout (its id and reference) too. */
-  source: { eventId: string; reportId?: string; period?: string; milestone?: string; year?: number; payoutId?: string; reference?: string };
+  /** Where the amount comes from; a payout's line names the payout (its id and reference) too, an equity sale's its liquidityId. */
+  source: {
+    eventId: string; reportId?: string; period?: string; milestone?: string; year?: number; payoutId?: string; reference?: string; liquidityId?: string;
+  };
   policyVersion?: number;
   /**
    * When the ledger recorded it: a restatement's delta is dated in the period it restates, so without
