@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { BEARER_SCHEME } from './auth/access-policy';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { ShutdownDrain } from './http/shutdown-drain';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -39,7 +40,8 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
       .setTitle('Royalty ledger')
       .setDescription('Event-sourced ledger for IP licensing and revenue sharing')
       .setVersion('0.1.0')
-      .addBearerAuth()
+      // Opaque API keys, not JWTs (the builder's default format); the access policies mark the routes that need one.
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: undefined, description: 'LEDGER_ADMIN_TOKEN, or a token from POST /api-keys' }, BEARER_SCHEME)
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

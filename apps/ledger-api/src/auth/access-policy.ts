@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
 
 export const ACCESS_POLICY = 'ledger:access-policy';
 
@@ -16,7 +17,12 @@ export type AccessPolicy =
   | { kind: 'own-party'; param: string; roles: readonly ('partner' | 'licensee')[] }
   | { kind: 'license'; param: string; roles: readonly ('partner' | 'licensee')[] };
 
-export const Access = (policy: AccessPolicy) => SetMetadata(ACCESS_POLICY, policy);
+/** The security scheme bootstrap registers in the OpenAPI document for these tokens. */
+export const BEARER_SCHEME = 'bearer';
+
+/** The policy, and OpenAPI told the same: every route but a public one needs the bearer token. */
+export const Access = (policy: AccessPolicy) =>
+  policy.kind === 'public' ? SetMetadata(ACCESS_POLICY, policy) : applyDecorators(SetMetadata(ACCESS_POLICY, policy), ApiBearerAuth(BEARER_SCHEME));
 export const Public = () => Access({ kind: 'public' });
 export const OfficeOnly = () => Access({ kind: 'office' });
 export const OwnParty = (...roles: ('partner' | 'licensee')[]) => Access({ kind: 'own-party', param: 'id', roles });

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
 import { API_KEY_ROLES, ApiKeyRole } from '@ledger/domain';
 import { CommandContext, IssueApiKeyCommand, RevokeApiKeyCommand } from '@ledger/ledger';
@@ -17,7 +17,6 @@ export class IssueApiKeyDto {
 }
 
 @ApiTags('access')
-@ApiBearerAuth()
 @Controller('api-keys')
 export class ApiKeysController {
   constructor(private readonly commands: CommandBus, private readonly freshness: ProjectionFreshness) {}
