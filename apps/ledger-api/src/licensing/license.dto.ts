@@ -4,7 +4,7 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsUUID, Matches, MaxLength, MinLength, ValidateNested,
 } from 'class-validator';
 import { ShareLineDto } from '../patents/patents.dto';
-import { CurrencyCode, DecimalString, IsoDate, PercentString, Text } from '../http/wire-formats';
+import { CurrencyCode, DecimalString, IsoDate, OptionalText, PercentString, Text } from '../http/wire-formats';
 
 export class TierDto {
   @DecimalString('1000000.00', { required: false }) @IsOptional() upTo?: string;
@@ -15,7 +15,7 @@ export class MilestoneDto {
   @ApiProperty({ example: 'first-sale' }) @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'code must be 1-64 letters, digits, - or _' })
   code!: string;
   @DecimalString('50000.00') amount!: string;
-  @Text(500) @IsOptional() description?: string;
+  @OptionalText(500) description?: string;
 }
 
 export class RoyaltyTermsDto {
