@@ -60,6 +60,20 @@ describeOnEveryStore('equity for a license, within the license', (kind) => {
     const proceeds = statement.lines.filter((l) => l.kind === 'equity-proceeds');
     expect(proceeds).toEqual([expect.objectContaining({ role: 'inventor', amount: '13500.00', licenseId: w.license, dealId: created.body.id })]);
   });
+  it("explains an inventor's share of the proceeds down to the sale it comes from", async () => {
+    const statement = (await ledger.http.get(`/parties/${w.lin}/statement?minPosition=${position}`).expect(200)).body as {
+      lines: { kind: string; allocationId: string; source: { eventId: string } }[];
+    };
+    const line = statement.lines.find((l) => l.kind === 'equity-proceeds')!;
+    const res = await ledger.http.get(`/parties/${w.lin}/allocations/${line.allocationId}`).expect(200);
+    expect(res.body.allocation.data).toMatchObject({ amount: '100000.00', source: { kind: 'equity-proceeds', dealId } });
+    // Before, the explanation stopped at the allocation: a partner cannot read the deal, so nothing showed what was sold.
+    expect(res.body.liquidityEvent).toMatchObject({
+      eventId: line.source.eventId, type: 'EquityLiquidated',
+      data: { dealId, holderId: w.university, sharesSold: '500', proceeds: '100000.00', currency: 'CNY', occurredOn: '2025-03-01' },
+    });
+  });
+
   it('owes an inventor what her awarded shares fetch in full, though she has a policy of her own', async () => {
     // Before, her sale went through her own policy: a 10 % fee and half of the rest to the school.
     await ledger.http.put(`/parties/${w.lin}/distribution-policy`)
