@@ -34,4 +34,15 @@ describe('OpenAPI document', () => {
     // Before, the schema listed it as required; the worked example's milestone has none.
     expect(docs.components.schemas.MilestoneDto.required).toEqual(['code', 'amount']);
   });
+
+  it('takes ?minPosition= on every GET of the ledger, as the contract says, and declares it optional', async () => {
+    const reads = routes.filter((route) => route.method === 'GET' && route.policy?.kind !== 'public');
+    const declared = reads.map((route) => [route.path, operation(route)?.parameters?.find((p) => p.name === 'minPosition') ?? null]);
+    expect(declared).toEqual(reads.map((route) => [route.path, expect.objectContaining({ in: 'query', required: false })]));
+    // Before, the license's events and an equity deal's cap table ignored it: a malformed one was taken (200), not named.
+    for (const path of ['/licenses/00000000-0000-4000-8000-000000000000/events', '/equity-deals/00000000-0000-4000-8000-000000000000']) {
+      const refused = await ledger.http.get(`${path}?minPosition=abc`).expect(400);
+      expect(refused.body.errors).toEqual([{ field: 'minPosition', message: expect.any(String) }]);
+    }
+  });
 });

@@ -8,6 +8,7 @@ import { OfficeOnly } from '../auth/access-policy';
 import { RequestContext } from '../http/request-context';
 import { BusinessCalendar } from '../http/business-calendar';
 import { queryDate } from '../http/validation';
+import { MinPositionQuery, ProjectionFreshness } from '../http/min-position';
 import { CreateEquityDealDto, FundingRoundDto, LiquidityEventDto } from './equity.dto';
 
 const dealIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such equity deal') });
@@ -19,7 +20,12 @@ const decided = <E extends EquityEvent>(outcome: EquityOutcome, type: E['type'])
 @OfficeOnly()
 @Controller('equity-deals')
 export class EquityController {
-  constructor(private readonly calendar: BusinessCalendar, private readonly commands: CommandBus, private readonly equity: EquityQuery) {}
+  constructor(
+    private readonly calendar: BusinessCalendar,
+    private readonly commands: CommandBus,
+    private readonly equity: EquityQuery,
+    private readonly freshness: ProjectionFreshness,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -55,8 +61,12 @@ export class EquityController {
 
   @Get(':id')
   @ApiQuery({ name: 'asOf', required: false, description: 'a business date YYYY-MM-DD' })
-  async capTable(@Param('id', dealIdPipe()) dealId: string, @Query('asOf') asOf?: string) {
-    const table = await this.equity.capTable(dealId, queryDate('asOf', asOf));
+  @MinPositionQuery()
+  async capTable(@Param('id', dealIdPipe()) dealId: string, @Query('asOf') asOf?: string, @Query('minPosition') minPosition?: string) {
+    // Folded from the deal's stream, fresh already; the position is still checked and waited for, as on every GET.
+    const date = queryDate('asOf', asOf);
+    await this.freshness.await(minPosition);
+    const table = await this.equity.capTable(dealId, date);
     if (!table) throw new NotFoundException(`equity deal ${dealId} not found`);
     return table;
   }

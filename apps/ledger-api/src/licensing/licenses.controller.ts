@@ -47,7 +47,10 @@ export class LicensesController {
 
   @Get(':id/events')
   @LicenseAccess('licensee', 'partner')
-  async events(@Param('id', licenseIdPipe()) id: string) {
+  @MinPositionQuery()
+  async events(@Param('id', licenseIdPipe()) id: string, @Query('minPosition') minPosition?: string) {
+    // The stream is read from the store, fresh already; the position is still checked and waited for, as on every GET.
+    await this.freshness.await(minPosition);
     const events = await this.store.readStream(licenseStream(id));
     if (events.length === 0) throw new NotFoundException(`license ${id} not found`);
     return events.map((e) => ({
