@@ -32,6 +32,26 @@ describe('request details', () => {
     expect(res.body).toEqual(problem(400, field));
   });
 
+  it.each([
+    ['asof=2020-01-01', 'asof'],
+    ['form=2025-04-01', 'form'],
+    ['from=2025-04-01&To=2025-06-30', 'To'],
+  ])('refuses a statement ?%s, a parameter it does not take, naming %s (400), instead of ignoring it', async (query, field) => {
+    // Before, a misspelt asOf or from was dropped: the current, unfiltered statement answered 200 as if it were the one asked for.
+    const res = await ledger.http.get(`/parties/${cast.lin}/statement?${query}`);
+    expect(res.body).toEqual(problem(400, field));
+    expect(res.body.errors[0].message).toContain('asOf, from, minPosition, to');
+  });
+
+  it('takes ?minPosition= on any route, as the access guard waits for it to decide a new key', async () => {
+    await ledger.http.get(`/licenses/${license}?minPosition=0`).expect(200);
+    await ledger.http.post('/parties?minPosition=0').send({ name: 'Westlake', kind: 'university' }).expect(201);
+    expect((await ledger.http.post('/parties?dryRun=true').send({ name: 'Westlake', kind: 'university' })).body).toEqual(problem(400, 'dryRun'));
+    // Probes and scrapers may add their own: health and metrics are no ledger reads to get wrong.
+    await ledger.as().get('/health?probe=liveness').expect(200);
+    await ledger.as().get('/metrics?scrape=1').expect(200);
+  });
+
   it('refuses a cap table as of a date that does not exist (400)', async () => {
     expect((await ledger.http.get(`/equity-deals/${randomUUID()}?asOf=2025-02-30`)).body).toEqual(problem(400, 'asOf'));
   });

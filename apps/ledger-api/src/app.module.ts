@@ -24,6 +24,7 @@ import { PartiesController } from './parties/parties.controller';
 import { PatentsController } from './patents/patents.controller';
 import { RevenueSharingController } from './revenue-sharing/revenue-sharing.controller';
 import { BodyShapeGuard } from './http/body-shape';
+import { KnownQueryGuard } from './http/known-query';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -70,6 +71,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: PerTokenThrottlerGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: BodyShapeGuard }, // after both: see BodyShapeGuard
+        { provide: APP_GUARD, useClass: KnownQueryGuard }, // after both too: a client refused 401 learns nothing of the route
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
