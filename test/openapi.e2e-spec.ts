@@ -45,4 +45,11 @@ describe('OpenAPI document', () => {
       expect(refused.body.errors).toEqual([{ field: 'minPosition', message: expect.any(String) }]);
     }
   });
+
+  it('declares the optional Idempotency-Key header on every POST, which the API honours', async () => {
+    // Before, no operation named it: a client generated from the document could not send it.
+    const posts = routes.filter((route) => route.method === 'POST');
+    const declared = posts.map((route) => [route.path, operation(route)?.parameters?.find((p) => p.name === 'Idempotency-Key') ?? null]);
+    expect(declared).toEqual(posts.map((route) => [route.path, expect.objectContaining({ in: 'header', required: false })]));
+  });
 });

@@ -11,6 +11,7 @@ import { ShutdownDrain } from './http/shutdown-drain';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { NextFunction, Request, Response } from 'express';
 import { ledgerValidationPipe } from './http/validation';
+import { documentIdempotencyKey } from './http/idempotency.interceptor';
 import { nameMalformedJson, requireJsonBodies } from './http/body-shape';
 
 /** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
@@ -44,6 +45,6 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: undefined, description: 'LEDGER_ADMIN_TOKEN, or a token from POST /api-keys' }, BEARER_SCHEME)
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, documentIdempotencyKey(document), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

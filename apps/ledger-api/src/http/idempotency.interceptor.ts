@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, Logger, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
+import { OpenAPIObject } from '@nestjs/swagger';
 import { DomainError } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, IdempotencyStore } from '@ledger/ledger';
@@ -18,6 +19,21 @@ const SHOWN_ONCE = 'ledger:shown-once';
  * answers without them. The ledger keeps only a token's hash; a stored response must not keep more.
  */
 export const ShownOnce = (...fields: string[]) => SetMetadata(SHOWN_ONCE, fields);
+
+/**
+ * The header on every POST of the OpenAPI document: the interceptor is global, so no route declares it
+ * and the document named it nowhere (a generated client could not send it).
+ */
+export function documentIdempotencyKey(document: OpenAPIObject): OpenAPIObject {
+  for (const { post } of Object.values(document.paths)) {
+    if (post) (post.parameters ??= []).push({
+      name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: KEY.source },
+      description: 'same key and body: the stored response, no new events; same key, another body: 422 (keys expire after 24 h)',
+    });
+  }
+  return document;
+}
+
 const IN_FLIGHT_POLL_MS = 20;
 const IN_FLIGHT_WAIT_MS = 30000;
 
