@@ -62,6 +62,15 @@ describe('distribution policies', () => {
     expect(given([registered]).when(command)).toThrow(expect.objectContaining({ field }));
   });
 
+  it.each<[string, DistributionPolicy['bands'], string]>([
+    ['an open band before the last', [{ shares: [] }, { shares: [] }], 'bands[0].upTo is required: only the last band is open-ended'],
+    // Before, this one said "only the last band is open-ended" too, of the last band itself.
+    ['a bounded last band', [{ upTo: '200000.00', shares: [] }], 'bands[0].upTo must be left out: the last band is open-ended'],
+  ])('says which way %s is wrong', (_, bands, message) => {
+    const command = { type: 'SetDistributionPolicy' as const, data: { partyId: U, ...workedPolicy, knownParties: [SCHOOL], bands } };
+    expect(given([registered]).when(command)).toThrow(expect.objectContaining({ code: 'band-bounds', message: expect.stringContaining(message) }));
+  });
+
   it('refuses a policy for an unregistered party as not found', () => {
     expect(given([]).when({ type: 'SetDistributionPolicy', data: { partyId: U, ...workedPolicy, knownParties: [SCHOOL] } }))
       .toThrow(expect.objectContaining({ kind: 'not-found' }));

@@ -24,7 +24,8 @@ function setPolicy({ partyId, adminFeePercent, recoverPatentCosts, bands, knownP
   bands.forEach((band, i) => {
     const last = i === bands.length - 1;
     if (last !== (band.upTo === undefined)) {
-      throw new DomainError('band-bounds', `bands[${i}].upTo: only the last band is open-ended`, 'rule', `bands[${i}].upTo`);
+      const why = last ? 'must be left out: the last band is open-ended' : 'is required: only the last band is open-ended';
+      throw new DomainError('band-bounds', `bands[${i}].upTo ${why}`, 'rule', `bands[${i}].upTo`);
     }
     if (band.upTo !== undefined) {
       const upTo = parseDecimal(band.upTo, `bands[${i}].upTo`);
