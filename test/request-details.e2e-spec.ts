@@ -74,6 +74,21 @@ describe('request details', () => {
     expect(res.body.detail).not.toContain('bands');
   });
 
+  it('names every royalty term problem by its own field (422), appending nothing', async () => {
+    const before = await eventCount(ledger.store);
+    const terms = workedLicenseTerms(cast);
+    const res = await ledger.http.post('/licenses').send({ ...terms, fieldOfUse: 'bad terms', currency: 'JPY', royalty: {
+      ...terms.royalty, tiers: [{ upTo: '100', ratePercent: '2' }, { upTo: '50', ratePercent: '3' }], minimumAnnual: '10.5', milestones: undefined,
+    } }).expect(422);
+    // Before, one entry named royalty.tiers[1].upTo with all three messages joined: a form marked one field for three problems.
+    expect(res.body.errors).toEqual([
+      { field: 'royalty.tiers[1].upTo', message: expect.stringMatching(/^royalty\.tiers\[1\]\.upTo must be absent/) },
+      { field: 'royalty.minimumAnnual', message: 'royalty.minimumAnnual must have at most 0 decimal places' },
+      { field: 'royalty.upfrontFee', message: 'royalty.upfrontFee must have at most 0 decimal places' },
+    ]);
+    expect(await eventCount(ledger.store)).toBe(before);
+  });
+
   it('refuses a license without royalty terms as a missing field (400), appending nothing', async () => {
     const before = await eventCount(ledger.store);
     const { royalty: _royalty, ...terms } = workedLicenseTerms(cast);

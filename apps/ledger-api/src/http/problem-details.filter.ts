@@ -33,8 +33,9 @@ export function toProblem(error: unknown): ProblemDetails {
       errors: [{ field: error.field, message: error.message }] };
   }
   if (error instanceof DomainError) {
+    const errors = error.problems ? [...error.problems] : error.field ? [{ field: error.field, message: error.message }] : undefined;
     return { type: `urn:problem:${error.code}`, title: 'Refused by a domain rule', status: DOMAIN_STATUS[error.kind],
-      code: error.code, detail: error.message, ...(error.field ? { errors: [{ field: error.field, message: error.message }] } : {}) };
+      code: error.code, detail: error.message, ...(errors ? { errors } : {}) };
   }
   if (error instanceof WrongExpectedRevision || error instanceof IdempotencyViolation) {
     return { type: 'urn:problem:concurrency-conflict', title: 'Concurrent change', status: 409,

@@ -1,7 +1,8 @@
 /**
  * A domain rule refused a command. `kind` lets the HTTP layer choose the status without knowing rules:
  * 'rule' → 422, 'conflict' → 409 (e.g. a second report for a period), 'not-found' → 404.
- * `field` names the offending input when there is one, so clients can point at it.
+ * `field` names the offending input when there is one, so clients can point at it; `problems` name
+ * each of several found at once (a license's royalty terms), each by its own field.
  */
 export type DomainErrorKind = 'rule' | 'conflict' | 'not-found';
 
@@ -12,6 +13,7 @@ export class DomainError extends Error {
     message: string,
     readonly kind: DomainErrorKind = 'rule',
     readonly field?: string,
+    readonly problems?: readonly { field: string; message: string }[],
   ) {
     super(message);
   }

@@ -67,8 +67,9 @@ function resolveRevenueShares(explicit: ShareLine[] | undefined, patents: Licens
 function normalizeRoyalty(royalty: RoyaltyTerms, currency: string): RoyaltyTerms {
   const problems = validateRoyaltyTerms(royalty, currency);
   if (problems.length > 0) {
-    // Each problem starts with the field it is about ("royalty.tiers[1].upTo must be …").
-    throw new DomainError('invalid-royalty-terms', problems.join('; '), 'rule', problems[0].split(' ')[0]);
+    // Each problem starts with the field it is about ("royalty.tiers[1].upTo must be …"), and is named by it.
+    const named = problems.map((message) => ({ field: message.split(' ')[0], message }));
+    throw new DomainError('invalid-royalty-terms', problems.join('; '), 'rule', named[0].field, named);
   }
   const money = (x: string) => formatAmount(parseDecimal(x, 'amount'), currency);
   const percent = (x: string) => new Big(x).toFixed();
