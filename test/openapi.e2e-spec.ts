@@ -1,10 +1,13 @@
 import { LedgerUnderTest, startLedger } from './support/ledger-app';
 import { Route, routeTable } from './support/route-table';
 
-type Operation = { security?: Record<string, string[]>[]; parameters?: { name: string; in: string; required?: boolean }[] };
+type Operation = {
+  security?: Record<string, string[]>[]; parameters?: { name: string; in: string; required?: boolean }[];
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+};
 type Document = {
   paths: Record<string, Record<string, Operation>>;
-  components: { securitySchemes: Record<string, Record<string, string>>; schemas: Record<string, { required?: string[] }> };
+  components: { securitySchemes: Record<string, Record<string, string>>; schemas: Record<string, { required?: string[]; properties?: Record<string, unknown> }> };
 };
 
 /** The OpenAPI document says what the API really asks for: a client generated from it, or Swagger UI, must work. */
@@ -51,5 +54,14 @@ describe('OpenAPI document', () => {
     const posts = routes.filter((route) => route.method === 'POST');
     const declared = posts.map((route) => [route.path, operation(route)?.parameters?.find((p) => p.name === 'Idempotency-Key') ?? null]);
     expect(declared).toEqual(posts.map((route) => [route.path, expect.objectContaining({ in: 'header', required: false })]));
+  });
+
+  it('describes the errors every route answers: application/problem+json with errors[] naming fields', async () => {
+    // Before, each operation listed only its success: nothing said a refusal was problem+json, or what it held.
+    const described = routes.map((route) => [route.method, route.path, operation(route)?.responses.default?.content ?? null]);
+    const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
+    expect(described).toEqual(routes.map((route) => [route.method, route.path, problem]));
+    expect(Object.keys(docs.components.schemas.ProblemDetails.properties ?? {})).toEqual(
+      expect.arrayContaining(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors']));
   });
 });

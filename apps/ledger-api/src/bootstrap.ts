@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { BEARER_SCHEME } from './auth/access-policy';
-import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { ProblemDetailsFilter, documentProblems } from './http/problem-details.filter';
 import { ShutdownDrain } from './http/shutdown-drain';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { NextFunction, Request, Response } from 'express';
@@ -45,6 +45,6 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: undefined, description: 'LEDGER_ADMIN_TOKEN, or a token from POST /api-keys' }, BEARER_SCHEME)
       .build(),
   );
-  SwaggerModule.setup('docs', app, documentIdempotencyKey(document), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, documentProblems(documentIdempotencyKey(document)), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

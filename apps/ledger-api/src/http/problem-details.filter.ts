@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { OpenAPIObject } from '@nestjs/swagger';
 import { DomainError, InvalidDecimal } from '@ledger/domain';
 import { IdempotencyViolation, WrongExpectedRevision, isStoreUnavailable } from '@ledger/event-store';
 import { Request, Response } from 'express';
@@ -66,6 +67,40 @@ export function toProblem(error: unknown): ProblemDetails {
       detail: 'the event store or the read models\' database is not answering; send the request again shortly (a POST with the same Idempotency-Key runs at most once)' };
   }
   return { type: 'about:blank', title: 'Internal server error', status: 500, detail: 'an unexpected error occurred' };
+}
+
+/** What toProblem answers, as an OpenAPI schema: every route's `default` response (4xx and 5xx alike). */
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  properties: {
+    type: { type: 'string', example: 'urn:problem:period-already-reported' },
+    title: { type: 'string' },
+    status: { type: 'integer', example: 409 },
+    detail: { type: 'string' },
+    instance: { type: 'string', description: 'the request path' },
+    code: { type: 'string', description: 'the domain rule that refused the request' },
+    errors: {
+      type: 'array', description: 'the fields at fault',
+      items: { type: 'object', properties: { field: { type: 'string', example: 'lines[0].grossSales' }, message: { type: 'string' } } },
+    },
+  },
+  required: ['type', 'title', 'status'],
+};
+
+/**
+ * Every operation of the OpenAPI document answers its errors as problem+json: said once here, where
+ * they are made (routes declared only their success, so nothing told a client what a refusal holds).
+ */
+export function documentProblems(document: OpenAPIObject): OpenAPIObject {
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ProblemDetails: PROBLEM_SCHEMA } };
+  const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
+  for (const path of Object.values(document.paths)) {
+    for (const operation of [path.get, path.put, path.post, path.delete, path.patch]) {
+      if (operation) operation.responses.default = { description: 'refused, or failed: problem details', content: problem };
+    }
+  }
+  return document;
 }
 
 /** A driver's failure in one line: a refused connection to several addresses is an AggregateError with an empty message. */
