@@ -1,13 +1,15 @@
 import { LedgerUnderTest, startLedger } from './support/ledger-app';
 import { Route, routeTable } from './support/route-table';
+import { post, registerCast, salesLine, workedLicenseTerms } from './support/worked-example';
 
+type Schema = { $ref?: string; allOf?: Schema[]; type?: string; nullable?: boolean; properties?: Record<string, Schema>; required?: string[]; items?: Schema };
 type Operation = {
   security?: Record<string, string[]>[]; parameters?: { name: string; in: string; required?: boolean }[];
-  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+  responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
 };
 type Document = {
   paths: Record<string, Record<string, Operation>>;
-  components: { securitySchemes: Record<string, Record<string, string>>; schemas: Record<string, { required?: string[]; properties?: Record<string, unknown> }> };
+  components: { securitySchemes: Record<string, Record<string, string>>; schemas: Record<string, Schema> };
 };
 
 /** The OpenAPI document says what the API really asks for: a client generated from it, or Swagger UI, must work. */
@@ -63,5 +65,48 @@ describe('OpenAPI document', () => {
     expect(described).toEqual(routes.map((route) => [route.method, route.path, problem]));
     expect(Object.keys(docs.components.schemas.ProblemDetails.properties ?? {})).toEqual(
       expect.arrayContaining(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors']));
+  });
+
+  /** Where a response body and its documented schema part: an undocumented field, a missing required one, a wrong shape. */
+  const mismatches = (schema: Schema, value: unknown, at: string): string[] => {
+    const resolved = schema.$ref ? docs.components.schemas[schema.$ref.split('/').pop()!] : schema.allOf ? schema.allOf[0] : schema;
+    if (resolved !== schema) return mismatches(resolved, value, at);
+    if (value === null) return schema.nullable ? [] : [`${at} is null`];
+    if (schema.type === 'array') return Array.isArray(value) ? value.flatMap((v, i) => mismatches(schema.items!, v, `${at}[${i}]`)) : [`${at} is no array`];
+    if (!schema.properties) return [];
+    const fields = value as Record<string, unknown>;
+    return [
+      ...Object.keys(fields).filter((k) => !(k in schema.properties!)).map((k) => `${at}.${k} is not documented`),
+      ...(schema.required ?? []).filter((k) => !(k in fields)).map((k) => `${at}.${k} is missing`),
+      ...Object.entries(fields).flatMap(([k, v]) => (schema.properties![k] ? mismatches(schema.properties![k], v, `${at}.${k}`) : [])),
+    ];
+  };
+  const documented = (path: string, method: string, status: string) =>
+    docs.paths[path][method].responses[status]?.content?.['application/json']?.schema ?? { properties: {} };
+
+  it("documents the contract's answers as they are: a report's royalty, a restatement, a year's close, a statement", async () => {
+    // Before, no schema: a client generated from the document knew nothing of netSales, tiers, adjustments or lines.
+    const cast = await registerCast(ledger);
+    await ledger.http.put(`/parties/${cast.university}/distribution-policy`).send({
+      adminFeePercent: '10', recoverPatentCosts: false, shares: [{ beneficiary: 'inventors', sharePercent: '50' }] }).expect(200);
+    const license = (await post<{ id: string }>(ledger, '/licenses', workedLicenseTerms(cast))).id;
+    const report = (period: string, gross: string) => post(ledger, `/licenses/${license}/sales-reports`, { period, lines: [salesLine(gross, '0.00')] });
+    const q1 = await report('2025-Q1', '480000.00');
+    await report('2025-Q2', '700000.00');
+    const restated = await post(ledger, `/licenses/${license}/sales-reports/${q1.reportId}/restatements`, { lines: [salesLine('450000.00', '0.00')] });
+    const closed = (await ledger.http.post(`/licenses/${license}/royalty-years/2025/close`).expect(200)).body;
+    const late = await report('2025-Q3', '100000.00'); // into the closed year: its shortfall moves
+    expect(late.adjustments).toEqual([expect.objectContaining({ kind: 'shortfall-adjustment' })]);
+    const statement = (await ledger.http.get(`/parties/${cast.lin}/statement?minPosition=${late.position}`).expect(200)).body;
+    expect(statement.lines.length).toBeGreaterThan(3);
+    const reports = '/licenses/{id}/sales-reports';
+    expect([
+      ...mismatches(documented(reports, 'post', '201'), q1, 'report'),
+      ...mismatches(documented(reports, 'post', '201'), late, 'late report'),
+      ...mismatches(documented(`${reports}/{reportId}/restatements`, 'post', '201'), restated, 'restatement'),
+      ...mismatches(documented('/licenses/{id}/royalty-years/{year}/close', 'post', '200'), closed, 'close'),
+      ...mismatches(documented('/parties/{id}/statement', 'get', '200'), statement, 'statement'),
+    ]).toEqual([]);
+    expect(documented('/parties/{id}/statement', 'get', '200')).toEqual({ $ref: '#/components/schemas/StatementDto' });
   });
 });

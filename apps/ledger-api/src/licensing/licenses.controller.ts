@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { licenseStream } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { CommandContext, EVENT_STORE, GrantLicenseCommand, LicenseCommandMessage, LicensesQuery } from '@ledger/ledger';
@@ -11,6 +11,7 @@ import { BusinessCalendar } from '../http/business-calendar';
 import { RequestValidationFailed } from '../http/validation';
 import { GrantLicenseDto, MilestoneAchievementDto, PaymentDto, TerminationDto } from './license.dto';
 import { granted, milestoneAssessed, paymentRecorded, terminated, yearClosed } from './license-responses';
+import { YearClosedDto } from './license-responses.dto';
 import { LicenseAccess, OfficeOnly } from '../auth/access-policy';
 import { MinPositionQuery } from '../http/min-position';
 
@@ -81,6 +82,7 @@ export class LicensesController {
   @Post(':id/royalty-years/:year/close')
   @OfficeOnly()
   @HttpCode(200)
+  @ApiOkResponse({ type: YearClosedDto })
   async closeYear(@Param('id', licenseIdPipe()) id: string, @Param('year') year: string, @RequestContext() ctx: CommandContext) {
     if (!/^[1-9]\d{3}$/.test(year)) {
       throw new RequestValidationFailed([{ field: 'year', message: 'year must be a four-digit calendar year such as 2025 (1000 to 9999, as dates)' }]);

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { CommandContext, LicenseCommandMessage } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../http/request-context';
@@ -8,6 +8,7 @@ import { BusinessCalendar } from '../http/business-calendar';
 import { licenseIdPipe } from './licenses.controller';
 import { reportAssessed, restated } from './license-responses';
 import { RestatementDto, SalesReportDto } from './sales-report.dto';
+import { RestatedDto, SalesReportAssessedDto } from './license-responses.dto';
 import { LicenseAccess } from '../auth/access-policy';
 
 /** Fresh ids for the adjustments a report or restatement may cause (the domain draws them in order). */
@@ -21,6 +22,7 @@ export class SalesReportsController {
 
   @Post()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: SalesReportAssessedDto })
   async submit(@Param('id', licenseIdPipe()) id: string, @Body() body: SalesReportDto, @RequestContext() ctx: CommandContext) {
     const data = { ...body, reportId: randomUUID(), assessmentId: randomUUID(), assessmentIds: idPool(), today: this.calendar.today(ctx) };
     return reportAssessed(await this.commands.execute(new LicenseCommandMessage(id, { type: 'SubmitSalesReport', data }, ctx)));
@@ -28,6 +30,7 @@ export class SalesReportsController {
 
   @Post(':reportId/restatements')
   @HttpCode(201)
+  @ApiCreatedResponse({ type: RestatedDto })
   async restate(
     @Param('id', licenseIdPipe()) id: string,
     @Param('reportId', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such sales report') })) reportId: string,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, NotAcceptableException, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import {
   AllocationExplanation, CommandContext, EquityQuery, PartiesQuery, RecordPayoutCommand, SetDistributionPolicyCommand, StatementsQuery, statementJson,
 } from '@ledger/ledger';
@@ -14,6 +14,7 @@ import { RequestValidationFailed, queryDate } from '../http/validation';
 import { DistributionPolicyDto, PayoutDto } from './revenue-sharing.dto';
 import { OfficeOnly, OwnParty } from '../auth/access-policy';
 import { CSV_COLUMNS, STATEMENT_DOCS, statementCsv } from './statement-csv';
+import { StatementDto } from './statement.dto';
 
 const partyIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such party') });
 const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
@@ -76,7 +77,8 @@ export class RevenueSharingController {
   @Get('statement')
   @OwnParty('partner')
   @ApiOperation(STATEMENT_DOCS)
-  @ApiProduces('application/json', 'text/csv')
+  @ApiExtraModels(StatementDto)
+  @ApiOkResponse({ content: { 'application/json': { schema: { $ref: getSchemaPath(StatementDto) } }, 'text/csv': { schema: { type: 'string' } } } })
   @ApiQuery({ name: 'from', required: false }) @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'asOf', required: false }) @MinPositionQuery()
   async statement(
