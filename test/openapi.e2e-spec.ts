@@ -108,5 +108,18 @@ describe('OpenAPI document', () => {
       ...mismatches(documented('/parties/{id}/statement', 'get', '200'), statement, 'statement'),
     ]).toEqual([]);
     expect(documented('/parties/{id}/statement', 'get', '200')).toEqual({ $ref: '#/components/schemas/StatementDto' });
+
+    // The contract's reads: a license's terms, status, totals and revision; a deal's cap table.
+    const terminated = await post(ledger, `/licenses/${license}/termination`, { effectiveOn: '2030-06-30', reason: 'notice' });
+    const read = (await ledger.http.get(`/licenses/${license}?minPosition=${terminated.position}`).expect(200)).body;
+    const deal = await post(ledger, '/equity-deals', {
+      issuerId: cast.brightpath, holderId: cast.university, licenseId: license, shareClass: 'ordinary', shares: '1000',
+      fullyDilutedShares: '10000', pricePerShare: '1.00', currency: 'CNY', grantedOn: '2025-02-01' });
+    const capTable = (await ledger.http.get(`/equity-deals/${deal.id}?asOf=2025-03-01`).expect(200)).body;
+    expect([
+      ...mismatches(documented('/licenses/{id}', 'get', '200'), read, 'license'),
+      ...mismatches(documented('/equity-deals/{id}', 'get', '200'), capTable, 'cap table'),
+    ]).toEqual([]);
+    expect(read.termination).toEqual({ effectiveOn: '2030-06-30', reason: 'notice' });
   });
 });

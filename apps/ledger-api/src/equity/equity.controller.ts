@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AntiDilutionTopUpIssued, EquityAwarded, EquityEvent, EquityLiquidated, FundingRoundRecorded } from '@ledger/domain';
 import { CommandContext, CreateEquityDealCommand, EquityCommandMessage, EquityOutcome, EquityQuery } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,7 @@ import { RequestContext } from '../http/request-context';
 import { BusinessCalendar } from '../http/business-calendar';
 import { queryDate } from '../http/validation';
 import { MinPositionQuery, ProjectionFreshness } from '../http/min-position';
-import { CreateEquityDealDto, FundingRoundDto, LiquidityEventDto } from './equity.dto';
+import { CapTableDto, CreateEquityDealDto, FundingRoundDto, LiquidityEventDto } from './equity.dto';
 
 const dealIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such equity deal') });
 /** The event of one type among those a command decided. */
@@ -62,6 +62,7 @@ export class EquityController {
   @Get(':id')
   @ApiQuery({ name: 'asOf', required: false, description: 'a business date YYYY-MM-DD' })
   @MinPositionQuery()
+  @ApiOkResponse({ type: CapTableDto })
   async capTable(@Param('id', dealIdPipe()) dealId: string, @Query('asOf') asOf?: string, @Query('minPosition') minPosition?: string) {
     // Folded from the deal's stream, fresh already; the position is still checked and waited for, as on every GET.
     const date = queryDate('asOf', asOf);

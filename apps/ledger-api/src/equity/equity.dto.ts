@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsOptional, IsUUID, Matches, MinLength, ValidateNested } from 'class-validator';
 import { CurrencyCode, DecimalString, IsoDate, Text } from '../http/wire-formats';
@@ -39,4 +39,24 @@ export class LiquidityEventDto {
   @DecimalString('400000.00') proceeds!: string;
   @CurrencyCode() currency!: string;
   @IsoDate('2026-03-31') occurredOn!: string;
+}
+
+export class CapTableHolderDto {
+  @ApiProperty({ format: 'uuid' }) partyId!: string;
+  @ApiProperty({ example: '250000' }) shares!: string;
+  @ApiProperty({ example: '2.5000', description: 'of the fully diluted shares, to 4 places' }) percent!: string;
+  @ApiProperty({ type: String, example: '250000.00' }) costBasis!: string;
+  @ApiProperty({ type: String, example: '0.00', description: 'realized by sales' }) proceeds!: string;
+}
+
+/** GET /equity-deals/{id}: the cap table folded from the deal's stream, as of a business date. */
+export class CapTableDto {
+  @ApiProperty({ format: 'uuid' }) dealId!: string;
+  @ApiProperty({ format: 'uuid' }) issuerId!: string;
+  @ApiProperty({ example: 'ordinary' }) shareClass!: string;
+  @ApiProperty({ example: 'CNY' }) currency!: string;
+  @ApiPropertyOptional({ example: '2025-06-30' }) asOf?: string;
+  @ApiProperty({ example: '10000000' }) fullyDilutedShares!: string;
+  @ApiProperty({ description: 'whether anti-dilution protection is over' }) protectionEnded!: boolean;
+  @ApiProperty({ type: [CapTableHolderDto] }) holders!: CapTableHolderDto[];
 }

@@ -1,4 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { ShareLineDto } from '../patents/patents.dto';
+import { GrantLicenseDto } from './license.dto';
 
 /**
  * What the writes of DESIGN's contract answer (license-responses.ts shapes them), for the OpenAPI
@@ -88,4 +90,28 @@ export class YearClosedDto {
   @ApiProperty({ type: [AllocationLineDto] }) allocations!: AllocationLineDto[];
   @ApiPropertyOptional({ type: [KnockOnAssessmentDto] }) adjustments?: KnockOnAssessmentDto[];
   @ApiProperty(POSITION) position!: string;
+}
+
+export class LicenseTotalsDto {
+  @Amount('1150000.00') netSales!: string;
+  @Amount('150000.00', 'upfront fee, royalties, adjustments, milestones and shortfalls') royaltiesAssessed!: string;
+  @Amount('50000.00') paymentsReceived!: string;
+  @Amount('100000.00', 'royaltiesAssessed − paymentsReceived') balanceDue!: string;
+}
+
+export class TerminationViewDto {
+  @ApiProperty({ example: '2027-06-30' }) effectiveOn!: string;
+  @ApiProperty({ example: 'breach of reporting obligations' }) reason!: string;
+}
+
+/** GET /licenses/{id}: the terms as granted (amounts at the currency's unit), status, totals and revision. */
+export class LicenseDto extends OmitType(GrantLicenseDto, ['revenueShares', 'rounding'] as const) {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) licenseId!: string;
+  @ApiProperty({ type: [ShareLineDto] }) revenueShares!: ShareLineDto[];
+  @ApiProperty({ enum: ['half-up', 'half-even'] }) rounding!: string;
+  @ApiProperty({ enum: ['active', 'terminated', 'expired'] }) status!: string;
+  @ApiPropertyOptional({ type: TerminationViewDto }) termination?: TerminationViewDto;
+  @ApiProperty({ type: LicenseTotalsDto }) totals!: LicenseTotalsDto;
+  @ApiProperty({ example: '11', description: "the license stream's last revision" }) revision!: string;
 }

@@ -11,7 +11,7 @@ import { BusinessCalendar } from '../http/business-calendar';
 import { RequestValidationFailed } from '../http/validation';
 import { GrantLicenseDto, MilestoneAchievementDto, PaymentDto, TerminationDto } from './license.dto';
 import { granted, milestoneAssessed, paymentRecorded, terminated, yearClosed } from './license-responses';
-import { YearClosedDto } from './license-responses.dto';
+import { LicenseDto, YearClosedDto } from './license-responses.dto';
 import { LicenseAccess, OfficeOnly } from '../auth/access-policy';
 import { MinPositionQuery } from '../http/min-position';
 
@@ -39,6 +39,7 @@ export class LicensesController {
   @Get(':id')
   @LicenseAccess('licensee', 'partner')
   @MinPositionQuery()
+  @ApiOkResponse({ type: LicenseDto })
   async get(@Param('id', licenseIdPipe()) id: string, @RequestContext() ctx: CommandContext, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
     const license = await this.licenses.findById(id, this.calendar.today(ctx));
