@@ -131,6 +131,10 @@ describeOnEveryStore('equity for IP', (kind) => {
     expect(shares(early)).toEqual([[w.university, '250000', '2.5000'], [w.lin, '125000', '1.2500'], [w.chen, '125000', '1.2500']]);
     expect((await holders('?asOf=2025-07-01')).fullyDilutedShares).toBe('12631579');
     await ledger.http.get(`/equity-deals/${deal}?asOf=yesterday`).expect(400);
+    // Before the grant there is no cap table, but the deal exists: before, 404 said it was not found.
+    const before = await ledger.http.get(`/equity-deals/${deal}?asOf=2024-12-31`).expect(404);
+    expect(before.body.detail).toBe(`equity deal ${deal} was not granted yet on 2024-12-31`);
+    expect(before.body.errors).toEqual([{ field: 'asOf', message: before.body.detail }]);
   });
 
   it('shows on a statement asOf an instant the equity the ledger had recorded by then, as its lines', async () => {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AntiDilutionTopUpIssued, EquityAwarded, EquityEvent, EquityLiquidated, FundingRoundRecorded } from '@ledger/domain';
+import { AntiDilutionTopUpIssued, DomainError, EquityAwarded, EquityEvent, EquityLiquidated, FundingRoundRecorded } from '@ledger/domain';
 import { CommandContext, CreateEquityDealCommand, EquityCommandMessage, EquityOutcome, EquityQuery } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { OfficeOnly } from '../auth/access-policy';
@@ -68,7 +68,11 @@ export class EquityController {
     const date = queryDate('asOf', asOf);
     await this.freshness.await(minPosition);
     const table = await this.equity.capTable(dealId, date);
-    if (!table) throw new NotFoundException(`equity deal ${dealId} not found`);
-    return table;
+    if (table) return table;
+    // A deal granted after asOf had no cap table then: say so, rather than that the deal does not exist.
+    if (date !== undefined && (await this.equity.capTable(dealId))) {
+      throw new DomainError('deal-not-granted-yet', `equity deal ${dealId} was not granted yet on ${date}`, 'not-found', 'asOf');
+    }
+    throw new NotFoundException(`equity deal ${dealId} not found`);
   }
 }
