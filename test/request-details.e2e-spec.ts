@@ -52,6 +52,12 @@ describe('request details', () => {
     await ledger.as().get('/metrics?scrape=1').expect(200);
   });
 
+  it('reads a statement asOf an instant whose offset\'s + came unencoded, as a URL query makes it a space', async () => {
+    // Before, ?asOf=2025-06-30T12:00:00+08:00 typed as such was 400 "asOf must be a date YYYY-MM-DD or an ISO instant".
+    const res = await ledger.http.get(`/parties/${cast.lin}/statement?asOf=2025-06-30T12:00:00+08:00`).expect(200);
+    expect(res.body.asOf).toBe('2025-06-30T04:00:00.000Z');
+  });
+
   it('refuses a cap table as of a date that does not exist (400)', async () => {
     expect((await ledger.http.get(`/equity-deals/${randomUUID()}?asOf=2025-02-30`)).body).toEqual(problem(400, 'asOf'));
   });

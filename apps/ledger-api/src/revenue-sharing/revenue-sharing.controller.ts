@@ -21,7 +21,9 @@ const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 const INSTANT = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** asOf accepts a date (the end of that business day in LEDGER_TIME_ZONE) or an ISO instant; normalised to UTC for comparison. */
-function asOfInstant(asOf: string, calendar: BusinessCalendar): string {
+function asOfInstant(given: string, calendar: BusinessCalendar): string {
+  // An offset's + typed into a URL unencoded arrives as a space (query strings read + so): nothing else puts one there.
+  const asOf = given.replace(/(T[\d:.]+) (\d{2}:\d{2})$/, '$1+$2');
   const match = INSTANT.exec(asOf);
   const time = new Date(match?.[2] ? asOf : match && isIsoDate(match[1]) ? calendar.endOfDay(match[1]) : Number.NaN);
   if (!match || !isIsoDate(match[1]) || Number.isNaN(time.getTime())) {
