@@ -160,6 +160,8 @@ describe('rate limiting and security headers', () => {
     const limited = await ledger.http.get('/parties/00000000-0000-4000-8000-000000000000').expect(429);
     expect(limited.headers['content-type']).toMatch(/problem\+json/);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Before, 'ThrottlerException: Too Many Requests': a library's class name, no word of the limit.
+    expect(limited.body.detail).toBe('more than 5 requests a minute from this API key (without a valid one, from this address): send again after Retry-After seconds');
     await ledger.as('some-other-token-abcdefgh').get('/parties/00000000-0000-4000-8000-000000000000').expect(401);
     await ledger.http.get('/health').expect(200);
     // A scraper is never limited, with or without a trailing slash (before, /metrics/ was counted and refused).

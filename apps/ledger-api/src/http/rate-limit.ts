@@ -49,6 +49,9 @@ export const rateLimitModule = () =>
     inject: [ConfigService],
     useFactory: (config: ConfigService<LedgerConfig, true>) => ({
       throttlers: [{ name: 'default', ttl: 60_000, limit: config.get('RATE_LIMIT_PER_MINUTE', { infer: true }) }],
+      // The 429's detail: the library's own is 'ThrottlerException: Too Many Requests'.
+      errorMessage: (_context, { limit }) =>
+        `more than ${limit} requests a minute from this API key (without a valid one, from this address): send again after Retry-After seconds`,
       storage: new RateWindows(),
     }),
   });
