@@ -127,6 +127,14 @@ describe('request details', () => {
     expect(problems.filter((p) => p.startsWith('currency:'))).toHaveLength(1); // twice before
   });
 
+  it('names a field of the wrong type by its type alone, without sizes and lengths that do not apply to what was sent', async () => {
+    // Before, lines: "x" was told it must contain at least 1 and no more than 1000 elements, be an array, and hold objects.
+    const report = await ledger.http.post(`/licenses/${license}/sales-reports`).send({ period: '2025-Q1', lines: 'x' }).expect(400);
+    expect(report.body.errors).toEqual([{ field: 'lines', message: 'lines must be an array' }]);
+    const party = await ledger.http.post('/parties').send({ name: 42, kind: 'university' }).expect(400);
+    expect(party.body.errors).toEqual([{ field: 'name', message: 'name must be a string' }]);
+  });
+
   it('refuses a made-up token at once, whatever ?minPosition= it asks to wait for, and walks no body before authenticating', async () => {
     // Before: a made-up token with ?minPosition=99999999 held the connection for the whole wait, then 503;
     // and every body was walked before the rate limit and the token were looked at.

@@ -28,10 +28,18 @@ export function fieldProblems(errors: ValidationError[]): FieldProblem[] {
   return problemsOf(errors, '').filter((p) => !seen.has(`${p.field}\u0000${p.message}`) && seen.add(`${p.field}\u0000${p.message}`));
 }
 
+/**
+ * Type checks: when one fails, it is the problem; the field's sizes, lengths and nested checks do not
+ * apply to a value of another type (lines: "x" was told to hold 1 to 1000 elements and objects besides).
+ */
+const TYPE_CHECKS = new Set(['isArray', 'isString', 'isBoolean']);
+
 function problemsOf(errors: ValidationError[], parent: string): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
+    const constraints = Object.entries(error.constraints ?? {});
+    const typeFailed = constraints.filter(([name]) => TYPE_CHECKS.has(name));
+    const own = (typeFailed.length > 0 ? typeFailed : constraints).map(([, message]) => ({
       field,
       message: message.replace(error.property, field).replace(/^property /, ''),
     }));
