@@ -16,9 +16,11 @@ async function main() {
   if (missing) fail(new Error(`${missing}: ${command} works on an existing ledger`));
   let failed: Error | undefined;
   let usage: number | undefined;
-  const record = (error: Error & { code?: string; exitCode?: number }) => {
-    // commander has printed the help, or its own one-line usage error: only its exit code is left.
-    if (error.code?.startsWith('commander.')) usage ??= error.exitCode ?? 1;
+  const record = (error: Error & { code?: unknown; exitCode?: number }) => {
+    // commander has printed the help, or its own one-line usage error: only its exit code is left. Other
+    // codes need not be strings: EventStoreDB's gRPC errors carry numbers (this read "error.code?.startsWith
+    // is not a function" instead of the error).
+    if (typeof error.code === 'string' && error.code.startsWith('commander.')) usage ??= error.exitCode ?? 1;
     else failed ??= error;
   };
   const app = await CommandFactory.createWithoutRunning(CliModule, {
