@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { LedgerConfig } from '@ledger/ledger';
 import { existsSync } from 'node:fs';
-import { Client } from 'pg';
+import { connectPostgres } from './servers-answer';
 
 type StoreConfig = Pick<LedgerConfig, 'EVENT_STORE' | 'SQLITE_PATH' | 'DATABASE_URL'>;
 
@@ -31,9 +31,7 @@ export async function missingLedger(config: StoreConfig): Promise<string | undef
     }
   }
   if (config.EVENT_STORE === 'postgres' && config.DATABASE_URL) {
-    const client = new Client({ connectionString: config.DATABASE_URL, connectionTimeoutMillis: 10000 });
-    client.on('error', () => undefined); // a dropped connection fails the query below: never an unhandled 'error' event
-    await client.connect(); // unreachable: its error is the one line the CLI prints
+    const client = await connectPostgres(config.DATABASE_URL); // unreachable: its error is the one line the CLI prints
     try {
       const { rows } = await client.query<{ name: string }>(
         "SELECT attname AS name FROM pg_attribute WHERE attrelid = to_regclass('events') AND attnum > 0 AND NOT attisdropped",

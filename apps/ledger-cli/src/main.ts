@@ -3,15 +3,18 @@ import { validateLedgerConfig } from '@ledger/ledger';
 import { CommandFactory } from 'nest-commander';
 import { CliModule } from './cli.module';
 import { missingLedger } from './existing-ledger';
+import { ensureServersAnswer } from './servers-answer';
 
 /** Commands that work on an existing ledger: a mistyped SQLITE_PATH must not make them a new, empty one, nor a ledger of a file that is none. */
 const ON_AN_EXISTING_LEDGER = new Set(['export', 'verify', 'rebuild']);
+const COMMANDS = new Set([...ON_AN_EXISTING_LEDGER, 'import']);
 
 /** ledger-cli rebuild [projection] | export [--out file] | import <file> | verify — exits non-zero on failure. */
 async function main() {
   const config = validateLedgerConfig(process.env);
   const command = process.argv[2];
   const asksForHelp = process.argv.some((arg) => arg === '--help' || arg === '-h');
+  if (COMMANDS.has(command) && !asksForHelp) await ensureServersAnswer(config);
   const missing = ON_AN_EXISTING_LEDGER.has(command) && !asksForHelp ? await missingLedger(config) : undefined;
   if (missing) fail(new Error(`${missing}: ${command} works on an existing ledger`));
   let failed: Error | undefined;

@@ -1,0 +1,72 @@
+import { EventStoreDbEventStore } from '@ledger/event-store';
+import { LedgerConfig } from '@ledger/ledger';
+import { Client } from 'pg';
+
+type StoreConfig = Pick<LedgerConfig, 'EVENT_STORE' | 'DATABASE_URL' | 'ESDB_CONNECTION_STRING'>;
+
+/** How long an operator command waits for a database server's first answer before it gives up on it. */
+export const ANSWER_WITHIN_MS = 10_000;
+
+const within = `within ${ANSWER_WITHIN_MS / 1000} s`;
+
+/** host:port only: a URL can carry a password. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'an unparseable URL';
+  }
+}
+
+/**
+ * A PostgreSQL connection that has answered. A server that accepts connections and never answers (a
+ * wrong port behind a proxy or load balancer, a host whose packets are dropped) gave pg's bare
+ * "timeout expired": this says which database did not answer.
+ */
+export async function connectPostgres(url: string): Promise<Client> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: ANSWER_WITHIN_MS });
+  client.on('error', () => undefined); // a dropped connection fails the query in use: never an unhandled 'error' event
+  const started = Date.now();
+  try {
+    await client.connect();
+  } catch (error) {
+    if (Date.now() - started < ANSWER_WITHIN_MS) throw error; // refused, unknown host, no such database: pg's own words
+    throw new Error(`PostgreSQL at DATABASE_URL (${hostOf(url)}) did not answer ${within}`);
+  }
+  return client;
+}
+
+/** EventStoreDB's reads of $all have no deadline: one to a server that never answers waits for ever. */
+async function eventStoreDbAnswers(connectionString: string): Promise<void> {
+  const store = new EventStoreDbEventStore(connectionString);
+  let timer: NodeJS.Timeout | undefined;
+  const answered = store.ping().then(
+    () => true,
+    (error: Error) => Promise.reject(new Error(`cannot reach EventStoreDB at ESDB_CONNECTION_STRING: ${error.message}`)),
+  );
+  answered.catch(() => undefined); // settled after the bound, it is nobody's to handle
+  try {
+    const silent = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ANSWER_WITHIN_MS)));
+    if (!(await Promise.race([answered, silent]))) {
+      throw new Error(`EventStoreDB at ESDB_CONNECTION_STRING (${hostOf(connectionString)}) did not answer ${within}`);
+    }
+  } catch (error) {
+    void store.close().catch(() => undefined); // not awaited: closing waits for the read a silent server never answers
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  await store.close();
+}
+
+/**
+ * Throws, naming the server, unless every database server the configuration names answers within
+ * ANSWER_WITHIN_MS: before, `import` waited for ever on a server that accepted connections and never
+ * answered, and the other commands waited for ever on such an EventStoreDB. SQLite has no server.
+ */
+export async function ensureServersAnswer(config: StoreConfig): Promise<void> {
+  if (config.EVENT_STORE === 'sqlite') return;
+  // Read models live in PostgreSQL whenever the events do not live in SQLite.
+  if (config.DATABASE_URL) await (await connectPostgres(config.DATABASE_URL)).end();
+  if (config.EVENT_STORE === 'eventstoredb' && config.ESDB_CONNECTION_STRING) await eventStoreDbAnswers(config.ESDB_CONNECTION_STRING);
+}
