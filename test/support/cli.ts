@@ -5,11 +5,23 @@ import { OFFICE_TOKEN } from './tokens';
 
 const CLI = join(__dirname, '..', '..', 'apps', 'ledger-cli', 'src', 'main.ts');
 
+const spawning = (env: Record<string, string>) =>
+  ({ env: { ...process.env, LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, LOG_LEVEL: 'silent', ...env }, encoding: 'utf8', timeout: 120000 }) as const;
+
 export function cli(env: Record<string, string>, ...args: string[]) {
-  const run = spawnSync(process.execPath, ['-r', '@swc-node/register', CLI, ...args], {
-    env: { ...process.env, LEDGER_ADMIN_TOKEN: OFFICE_TOKEN, LOG_LEVEL: 'silent', ...env }, encoding: 'utf8', timeout: 120000,
-  });
+  const run = spawnSync(process.execPath, ['-r', '@swc-node/register', CLI, ...args], spawning(env));
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/**
+ * As cli(), with a terminal for its stdin, stdout and stderr: `script` (util-linux) runs it on a
+ * pseudo-terminal and returns what it wrote there, escape sequences included. Undefined without `script`.
+ */
+export function cliOnTerminal(env: Record<string, string>, ...args: string[]) {
+  const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, '-r', '@swc-node/register', CLI, ...args].map(quote).join(' ');
+  const run = spawnSync('script', ['-qfec', command, '/dev/null'], spawning(env));
+  return run.error ? undefined : { status: run.status, terminal: run.stdout };
 }
 
 /** One query on its own connection. */

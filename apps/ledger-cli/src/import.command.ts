@@ -1,11 +1,11 @@
 import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, beginImport, checkpointsBeyond, finishImport, importEvents } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
-import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'nest-commander';
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { claimForCommand } from './lease';
+import { progressBar } from './progress-bar';
 import { StrictCommand } from './strict-command';
 
 @Command({
@@ -25,16 +25,15 @@ export class ImportCommand extends StrictCommand {
     // Checked before the appends: once the new log is longer, those read models would look current.
     const foreign = await checkpointsBeyond(this.db, await this.store.headPosition());
     if (foreign) throw new Error(foreign);
-    const bar = new SingleBar({ format: 'import {bar} {percentage}% | {value}/{total} events', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 });
+    const bar = progressBar('import {bar} {percentage}% | {value}/{total} events');
     let started = false;
     const { resumedAfter, appended } = await importEvents(
       this.store, () => createInterface({ input: createReadStream(file), crlfDelay: Infinity }),
       (done, total) => (started ? bar.update(done) : (bar.start(total, done), (started = true))),
       options.withoutEndLine ? 'absent-allowed' : 'required',
       () => beginImport(this.db, file, new Date()),
-    );
+    ).finally(() => bar.stop()); // also when the import fails: its error then starts a line of its own
     await finishImport(this.db);
-    if (started) bar.stop();
     if (appended === 0 && resumedAfter > 0) {
       process.stderr.write(`the ${this.store.kind} store already holds this file's ${resumedAfter} events: nothing to import\n`);
       return;

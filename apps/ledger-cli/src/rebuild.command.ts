@@ -1,10 +1,10 @@
 import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb, unfinishedImport } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
-import { SingleBar } from 'cli-progress';
 import { Command } from 'nest-commander';
 import { catchUp } from './catch-up';
 import { claimForCommand } from './lease';
+import { progressBar } from './progress-bar';
 import { StrictCommand } from './strict-command';
 
 @Command({ name: 'rebuild', arguments: '[projection]', description: 'rebuild one projection (or all, reading the log once) from the start of the log' })
@@ -28,10 +28,7 @@ export class RebuildCommand extends StrictCommand {
     await this.runner.start('projections');
     const head = await this.store.headPosition();
     const label = name ?? 'all projections';
-    const bar = new SingleBar({
-      format: `${label.padEnd(16)} {bar} {percentage}% | position {value}/{total} | {events} events, {rate} events/s`,
-      stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000,
-    });
+    const bar = progressBar(`${label.padEnd(16)} {bar} {percentage}% | position {value}/{total} | {events} events, {rate} events/s`);
     const started = Date.now();
     // Progress by position (how far through the log), the rate by events taken in: on EventStoreDB a
     // position is a byte offset in its log, not a count of events.
@@ -40,19 +37,19 @@ export class RebuildCommand extends StrictCommand {
       const events = name !== undefined ? taken[name] : Math.max(0, ...PROJECTIONS.map((p) => taken[p.name])); // rebuilt together from one read of the log
       return { events, rate: Math.round(events / Math.max((Date.now() - started) / 1000, 0.001)) };
     };
-    bar.start(Number(head < 0n ? 0n : head), 0, progress()); // Number: for display only
-    if (name !== undefined) await this.runner.rebuild(name);
-    else await this.runner.rebuildAll();
     const reached = () => (name !== undefined ? this.runner.positions()[name] : this.runner.position());
+    bar.start(Number(head < 0n ? 0n : head), 0, progress()); // Number: for display only
     try {
-      await catchUp(this.runner, reached, head, (at) => bar.update(Number(at < 0n ? 0n : at), progress()));
-    } catch (error) {
-      bar.stop();
-      await this.runner.stop();
-      throw new Error(`rebuild of ${label} stopped at position ${reached()} of ${head}: ${(error as Error).message}`);
+      if (name !== undefined) await this.runner.rebuild(name);
+      else await this.runner.rebuildAll();
+      await catchUp(this.runner, reached, head, (at) => bar.update(Number(at < 0n ? 0n : at), progress())).catch(async (error: Error) => {
+        await this.runner.stop();
+        throw new Error(`rebuild of ${label} stopped at position ${reached()} of ${head}: ${error.message}`);
+      });
+      bar.update(Number(head < 0n ? 0n : head), progress());
+    } finally {
+      bar.stop(); // also when the rebuild fails: its error then starts a line of its own
     }
-    bar.update(Number(head < 0n ? 0n : head), progress());
-    bar.stop();
     const projected = Date.now();
     await this.runner.vacuum(name);
     const seconds = (Date.now() - started) / 1000;
