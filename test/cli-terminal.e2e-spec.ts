@@ -4,14 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliOnTerminal } from './support/cli';
+import { partiesExport } from './support/export-lines';
 
-const metadata = { actor: { id: 'office', role: 'office' }, correlationId: 'c', causationId: 'c', recordedAt: '2026-11-30T00:00:00.000Z' };
-const party = (n: number) => JSON.stringify({
-  position: String(n), streamId: `party-${n}`, revision: '0', id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  type: 'PartyRegistered', data: { partyId: `${n}`, name: `Party ${n}`, kind: 'company' }, metadata,
-});
-
-/** Terminal control sequences: DECAWM off and on (the terminal's line wrapping). */
+/** The terminal control sequence that switches its line wrapping off (DECAWM). */
 const WRAP_OFF = '\x1b[?7l';
 
 describe('ledger-cli on a terminal', () => {
@@ -20,7 +15,7 @@ describe('ledger-cli on a terminal', () => {
 
   it('leaves the terminal wrapping lines, and puts an error on a line of its own, when an import fails midway', async () => {
     const file = join(dir, 'events.ndjson');
-    writeFileSync(file, `${[...Array.from({ length: 30 }, (_, i) => party(i + 1)), JSON.stringify({ endOfExport: { events: 30 } })].join('\n')}\n`);
+    writeFileSync(file, partiesExport(30));
     const target = join(dir, 'full.sqlite');
     await new SqliteEventStore(target).close();
     const db = new Database(target); // a disk that fills up after 20 events

@@ -14,15 +14,23 @@ const NOT_A_LEDGER = `no events table with the ledger's columns (${LEDGER_COLUMN
  * ledger too). Looks without writing: opening a store creates its schema, and export, verify or
  * rebuild pointed at the wrong file or database (the read-model file, another application's) must
  * neither write tables into it nor report an empty ledger as verified. EventStoreDB has no schema.
+ *
+ * `orNothing` (import, which makes a ledger) also takes a store that holds nothing yet: no SQLite file,
+ * or one without a table; a PostgreSQL database without an events table. Before, import pointed at
+ * another application's SQLite file switched it to WAL and left read models beside it, and at a
+ * database with another `events` table created the ledger's tables there, then failed on 'column
+ * "position" does not exist'.
  */
-export async function missingLedger(config: StoreConfig): Promise<string | undefined> {
+export async function missingLedger(config: StoreConfig, { orNothing = false } = {}): Promise<string | undefined> {
   if (config.EVENT_STORE === 'sqlite') {
     const path = config.SQLITE_PATH;
-    if (!existsSync(path)) return `no event store at ${path} (SQLITE_PATH)`;
+    if (!existsSync(path)) return orNothing ? undefined : `no event store at ${path} (SQLITE_PATH)`;
     let db: Database.Database | undefined;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
       const columns = (db.prepare("SELECT name FROM pragma_table_info('events')").all() as { name: string }[]).map((c) => c.name);
+      const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").pluck().get() as number;
+      if (orNothing && tables === 0) return undefined;
       return LEDGER_COLUMNS.every((c) => columns.includes(c)) ? undefined : `no event store at ${path} (SQLITE_PATH): the file holds ${NOT_A_LEDGER}`;
     } catch (error) {
       return `no event store at ${path} (SQLITE_PATH): ${(error as Error).message}`;
@@ -37,6 +45,7 @@ export async function missingLedger(config: StoreConfig): Promise<string | undef
         "SELECT attname AS name FROM pg_attribute WHERE attrelid = to_regclass('events') AND attnum > 0 AND NOT attisdropped",
       );
       const columns = rows.map((c) => c.name);
+      if (orNothing && columns.length === 0) return undefined;
       return LEDGER_COLUMNS.every((c) => columns.includes(c)) ? undefined : `no event store in the database at DATABASE_URL: it holds ${NOT_A_LEDGER}`;
     } finally {
       await client.end();

@@ -5,18 +5,24 @@ import { CliModule } from './cli.module';
 import { missingLedger } from './existing-ledger';
 import { ensureServersAnswer } from './servers-answer';
 
-/** Commands that work on an existing ledger: a mistyped SQLITE_PATH must not make them a new, empty one, nor a ledger of a file that is none. */
-const ON_AN_EXISTING_LEDGER = new Set(['export', 'verify', 'rebuild']);
-const COMMANDS = new Set([...ON_AN_EXISTING_LEDGER, 'import']);
+/**
+ * Commands whose store is looked at before Nest opens it (opening creates its schema): export, verify and
+ * rebuild work on an existing ledger, so a mistyped SQLITE_PATH must not make them a new, empty one, nor
+ * a ledger of a file that is none; import makes a ledger, in a store holding nothing yet or a ledger.
+ */
+const COMMANDS = new Set(['export', 'verify', 'rebuild', 'import']);
 
 /** ledger-cli rebuild [projection] | export [--out file] | import <file> | verify — exits non-zero on failure. */
 async function main() {
   const config = validateLedgerConfig(process.env);
   const command = process.argv[2];
   const asksForHelp = process.argv.some((arg) => arg === '--help' || arg === '-h');
-  if (COMMANDS.has(command) && !asksForHelp) await ensureServersAnswer(config);
-  const missing = ON_AN_EXISTING_LEDGER.has(command) && !asksForHelp ? await missingLedger(config) : undefined;
-  if (missing) fail(new Error(`${missing}: ${command} works on an existing ledger`));
+  if (COMMANDS.has(command) && !asksForHelp) {
+    await ensureServersAnswer(config);
+    const importing = command === 'import';
+    const missing = await missingLedger(config, { orNothing: importing });
+    if (missing) fail(new Error(`${missing}: ${importing ? 'import writes into a new store or a ledger' : `${command} works on an existing ledger`}`));
+  }
   let failed: Error | undefined;
   let usage: number | undefined;
   const record = (error: Error & { code?: unknown; exitCode?: number }) => {

@@ -1,0 +1,69 @@
+import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
+import Database from 'better-sqlite3';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, onPostgres } from './support/cli';
+import { partiesExport } from './support/export-lines';
+
+const NOT_A_LEDGER = "no events table with the ledger's columns (position, stream_id, revision, event_id, type, data, metadata)";
+
+describe('ledger-cli import: the store it writes into', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-cli-import-'));
+  const file = join(dir, 'events.ndjson');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(() => writeFileSync(file, partiesExport(2)));
+
+  it("refuses another application's SQLite file, writing nothing into it or beside it", () => {
+    const foreign = join(dir, 'foreign');
+    mkdirSync(foreign);
+    const calendar = join(foreign, 'calendar.sqlite'); // a table named events, not the ledger's
+    const db = new Database(calendar);
+    db.exec("CREATE TABLE events (id INTEGER PRIMARY KEY, title TEXT); INSERT INTO events (title) VALUES ('dentist')");
+    db.close();
+    const notes = join(foreign, 'notes.sqlite'); // tables, none named events: the read-model file by mistake, say
+    const other = new Database(notes);
+    other.exec('CREATE TABLE notes (body TEXT)');
+    other.close();
+    for (const path of [calendar, notes]) {
+      const refused = cli({ SQLITE_PATH: path }, 'import', file);
+      expect(refused.status).toBe(1); // before: "no such column: revision", or 2 events imported into the notes
+      expect(refused.stderr).toBe(`ledger-cli: no event store at ${path} (SQLITE_PATH): the file holds ${NOT_A_LEDGER}: import writes into a new store or a ledger\n`);
+    }
+    // before: both switched to WAL (a setting kept in the file), with read models, -wal and -shm files beside them
+    expect(readdirSync(foreign).sort()).toEqual(['calendar.sqlite', 'notes.sqlite']);
+    const after = new Database(calendar, { readonly: true });
+    expect(after.pragma('journal_mode', { simple: true })).toBe('delete');
+    after.close();
+  }, 60000);
+
+  it('imports into a new file, and into an empty one', () => {
+    const empty = join(dir, 'empty.sqlite');
+    writeFileSync(empty, '');
+    for (const path of [join(dir, 'new', 'ledger.sqlite'), empty]) {
+      const imported = cli({ SQLITE_PATH: path }, 'import', file);
+      expect(imported.status).toBe(0);
+      expect(imported.stderr).toContain('imported 2 events into the sqlite store');
+    }
+  }, 60000);
+
+  describePostgres('into PostgreSQL', () => it("refuses a database whose events table is another application's, creating nothing there", async () => {
+    const database = (await createTestDatabase('cli_import_foreign'))!;
+    try {
+      await onPostgres(database.url, 'CREATE TABLE events (id int, title text)');
+      const refused = cli({ EVENT_STORE: 'postgres', DATABASE_URL: database.url }, 'import', file);
+      expect(refused.status).toBe(1);
+      // before: 'column "position" does not exist', with the read models' tables created beside it
+      expect(refused.stderr).toBe(`ledger-cli: no event store in the database at DATABASE_URL: it holds ${NOT_A_LEDGER}: import writes into a new store or a ledger\n`);
+      expect(await onPostgres(database.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ tablename: 'events' }]);
+      const fresh = (await createTestDatabase('cli_import_new'))!;
+      try {
+        expect(cli({ EVENT_STORE: 'postgres', DATABASE_URL: fresh.url }, 'import', file)).toMatchObject({ status: 0 });
+      } finally {
+        await fresh.drop();
+      }
+    } finally {
+      await database.drop();
+    }
+  }, 120000));
+});
