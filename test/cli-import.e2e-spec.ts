@@ -1,8 +1,9 @@
 import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
+import { SqliteEventStore } from '@ledger/event-store';
 import Database from 'better-sqlite3';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { cli, onPostgres } from './support/cli';
 import { partiesExport } from './support/export-lines';
 
@@ -45,6 +46,20 @@ describe('ledger-cli import: the store it writes into', () => {
       expect(imported.status).toBe(0);
       expect(imported.stderr).toContain('imported 2 events into the sqlite store');
     }
+  }, 60000);
+
+  it('names the file of an import cut short by its full path, for whoever runs it again from elsewhere', async () => {
+    const target = join(dir, 'cut.sqlite');
+    await new SqliteEventStore(target).close();
+    const db = new Database(target); // a disk that fills up after the first event
+    db.exec("CREATE TRIGGER full BEFORE INSERT ON events WHEN (SELECT count(*) FROM events) >= 1 BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    db.close();
+    const cut = cli({ SQLITE_PATH: target }, 'import', relative(process.cwd(), file));
+    expect(cut).toMatchObject({ status: 1, stderr: expect.stringContaining('ledger-cli: disk full') });
+    const refused = cli({ SQLITE_PATH: target }, 'verify');
+    expect(refused.status).toBe(1);
+    // before: the path as typed, relative to a directory the message does not name
+    expect(refused.stderr).toContain(`an import into this store has not finished (ledger-cli import ${file}, begun `);
   }, 60000);
 
   describePostgres('into PostgreSQL', () => it("refuses a database whose events table is another application's, creating nothing there", async () => {

@@ -3,6 +3,7 @@ import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, beginImport, checkpointsBeyond
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { createReadStream, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { claimForCommand } from './lease';
 import { progressBar } from './progress-bar';
@@ -31,7 +32,7 @@ export class ImportCommand extends StrictCommand {
       this.store, () => createInterface({ input: createReadStream(file), crlfDelay: Infinity }),
       (done, total) => (started ? bar.update(done) : (bar.start(total, done), (started = true))),
       options.withoutEndLine ? 'absent-allowed' : 'required',
-      () => beginImport(this.db, file, new Date()),
+      () => beginImport(this.db, resolve(file), new Date()), // named to whoever runs it again, from wherever they are
     ).finally(() => bar.stop()); // also when the import fails: its error then starts a line of its own
     await finishImport(this.db);
     if (appended === 0 && resumedAfter > 0) {
