@@ -124,7 +124,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * event id once, and every allocation's source an earlier event of the file. Returns the positions
  * that are sources and how many events the file holds.
  */
-async function checkExport(lines: AsyncIterable<string>, endLine: EndLine): Promise<{ sources: Set<string>; events: number; checked: CheckedLines; lastLine: number }> {
+async function checkExport(
+  lines: AsyncIterable<string>, endLine: EndLine, heldFirst: RecordedEvent | undefined,
+): Promise<{ sources: Set<string>; events: number; checked: CheckedLines; lastLine: number }> {
   const next = new Map<string, bigint>();
   const positions = new Set<string>();
   const sources = new Set<string>();
@@ -145,6 +147,8 @@ async function checkExport(lines: AsyncIterable<string>, endLine: EndLine): Prom
       end = event;
       continue;
     }
+    // A store holding another ledger is refused at once, not once a million lines are checked (36 s, 470 MB).
+    if (positions.size === 0 && heldFirst) mustHold(heldFirst, event, lineNo);
     const position = BigInt(event.position);
     if (position <= last) throw new ImportRefused(`line ${lineNo}: position ${position} does not follow ${last}: not an export in log order`);
     const expected = next.get(event.streamId) ?? 0n;
@@ -172,6 +176,12 @@ async function checkExport(lines: AsyncIterable<string>, endLine: EndLine): Prom
   return { sources, events: positions.size, checked, lastLine };
 }
 
+/** Refuses a store whose event at this line is not the file's: it holds another ledger, not an import of this file cut short. */
+function mustHold(had: RecordedEvent, event: ExportedEvent, lineNo: number): void {
+  if (had.id === event.id && had.streamId === event.streamId && had.revision.toString() === event.revision) return;
+  throw new ImportRefused(`the target store is not empty and does not begin with this file (line ${lineNo}: it holds ${had.streamId}@${had.revision} there): import into a new store`);
+}
+
 export interface Imported {
   /** Events the store already held, as the start of this file: an import cut short, now resumed. */
   resumedAfter: number;
@@ -191,10 +201,10 @@ export async function importEvents(
   store: EventStore, openLines: () => AsyncIterable<string>, progress?: (done: number, total: number) => void, endLine: EndLine = 'required',
   beginning: () => Promise<void> = async () => undefined,
 ): Promise<Imported> {
-  // Opened only when iterated: a readline iterator loses the lines it reads before iteration begins.
-  const { sources, events: total, checked, lastLine } = await checkExport(openLines(), endLine);
   const held = logOf(store)[Symbol.asyncIterator]();
   let next = await held.next();
+  // Opened only when iterated: a readline iterator loses the lines it reads before iteration begins.
+  const { sources, events: total, checked, lastLine } = await checkExport(openLines(), endLine, next.done ? undefined : next.value);
   const landed = new Map<string, string>();
   let batch: ExportedEvent[] = [];
   let resumedAfter = 0;
@@ -230,9 +240,7 @@ export async function importEvents(
     let event = line;
     if (!next.done) {
       const had = next.value;
-      if (had.id !== event.id || had.streamId !== event.streamId || had.revision.toString() !== event.revision) {
-        throw new ImportRefused(`the target store is not empty and does not begin with this file (line ${lineNo}: it holds ${had.streamId}@${had.revision} there): import into a new store`);
-      }
+      mustHold(had, event, lineNo);
       if (sources.has(event.position)) landed.set(event.position, had.position.toString());
       resumedAfter++;
       next = await held.next();
