@@ -22,7 +22,8 @@ describe('SingleFlightProbe', () => {
     const probe = new SingleFlightProbe(ask);
     const started = Date.now();
     const results = await Promise.allSettled([probe.run(PROBE_MS), probe.run(PROBE_MS)]);
-    expect(Date.now() - started).toBeLessThan(PROBE_MS + 400);
+    // The question never ends: any answer came from the bound; the margin is for a slow machine, not for TCP's minutes.
+    expect(Date.now() - started).toBeLessThan(PROBE_MS + 5000);
     expect(results.every((r) => r.status === 'rejected' && r.reason instanceof ProbeTimedOut)).toBe(true);
     await expect(probe.run(PROBE_MS)).rejects.toBeInstanceOf(ProbeTimedOut);
     expect(ask).toHaveBeenCalledTimes(1);

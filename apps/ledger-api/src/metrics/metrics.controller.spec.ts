@@ -53,7 +53,8 @@ describe('MetricsController.scrape', () => {
     const { controller } = scrapeWith(asked);
     const started = Date.now();
     const [first, second] = await Promise.all([controller.scrape(), controller.scrape()]);
-    expect(Date.now() - started).toBeLessThan(HEAD_TIMEOUT_MS + 500);
+    // The question never ends: any answer came from the bound; the margin is for a slow machine, not for TCP's minutes.
+    expect(Date.now() - started).toBeLessThan(HEAD_TIMEOUT_MS + 5000);
     expect([first, second].every((t) => /ledger_event_store_up 0/.test(t))).toBe(true);
     await controller.scrape();
     expect(asked).toHaveBeenCalledTimes(1);
