@@ -1,17 +1,14 @@
 import { ProjectionRunner } from '@ledger/ledger';
 
-/** How long projections may keep failing before an operator command gives up on them. */
-const GIVE_UP_AFTER_MS = 15_000;
-
 /**
  * Waits, however long the log takes, until `reached()` is at `head`. Projections retry a failing page
  * without end (right for the API, which must not skip an event); an operator watching a progress bar
  * gets the runner's own account of what fails, and a non-zero exit, once it has failed for
- * GIVE_UP_AFTER_MS without a break.
+ * giveUpAfterMs (CATCH_UP_GIVE_UP_MS) without a break.
  */
 export async function catchUp(
-  runner: Pick<ProjectionRunner, 'failing' | 'failed' | 'positions'>, reached: () => bigint, head: bigint, progress?: (at: bigint) => void,
-  giveUpAfterMs = GIVE_UP_AFTER_MS,
+  runner: Pick<ProjectionRunner, 'failing' | 'failed' | 'positions'>, reached: () => bigint, head: bigint, giveUpAfterMs: number,
+  progress?: (at: bigint) => void,
 ): Promise<void> {
   let failingSince: number | undefined;
   while (reached() < head) {
@@ -21,7 +18,7 @@ export async function catchUp(
     const failing = [...runner.failing(), ...behind.map((name) => `${name} lost its subscription to the store`)];
     if (failing.length === 0) failingSince = undefined;
     else if (Date.now() - (failingSince ??= Date.now()) > giveUpAfterMs) {
-      throw new Error(`gave up after ${giveUpAfterMs / 1000} s of failures: ${failing.join('; ')}`);
+      throw new Error(`gave up after ${giveUpAfterMs / 1000} s of failures (CATCH_UP_GIVE_UP_MS): ${failing.join('; ')}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,6 +1,7 @@
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb, unfinishedImport } from '@ledger/ledger';
+import { EVENT_STORE, LedgerConfig, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb, unfinishedImport } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { Command } from 'nest-commander';
 import { catchUp } from './catch-up';
 import { claimForCommand } from './lease';
@@ -13,6 +14,7 @@ export class RebuildCommand extends StrictCommand {
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
+    private readonly config: ConfigService<LedgerConfig, true>,
   ) {
     super();
   }
@@ -42,7 +44,7 @@ export class RebuildCommand extends StrictCommand {
     try {
       if (name !== undefined) await this.runner.rebuild(name);
       else await this.runner.rebuildAll();
-      await catchUp(this.runner, reached, head, (at) => bar.update(Number(at < 0n ? 0n : at), progress())).catch(async (error: Error) => {
+      await catchUp(this.runner, reached, head, this.config.get('CATCH_UP_GIVE_UP_MS', { infer: true }), (at) => bar.update(Number(at < 0n ? 0n : at), progress())).catch(async (error: Error) => {
         await this.runner.stop();
         throw new Error(`rebuild of ${label} stopped at position ${reached()} of ${head}: ${error.message}`);
       });

@@ -43,6 +43,10 @@ export class VerifyCommand extends StrictCommand {
     process.stderr.write(`verified: the log up to position ${head}, trial balance zero, revisions contiguous, ${PROJECTIONS.length} read models equal to a rebuild\n`);
   }
 
+  private giveUpAfterMs(): number {
+    return this.config.get('CATCH_UP_GIVE_UP_MS', { infer: true });
+  }
+
   private async unbalanced(): Promise<string[]> {
     try {
       const totals = await this.statements.trialBalance();
@@ -55,7 +59,7 @@ export class VerifyCommand extends StrictCommand {
   /** Brings the live read models up to the head; false, with the problem added, if they cannot get there. */
   private async caughtUp(head: bigint, problems: string[]): Promise<boolean> {
     try {
-      await catchUp(this.runner, () => this.runner.position(), head);
+      await catchUp(this.runner, () => this.runner.position(), head, this.giveUpAfterMs());
       return true;
     } catch (error) {
       const behind = Object.entries(this.runner.positions()).filter(([, at]) => at < head).map(([name, at]) => `${name} at ${at}`);
@@ -72,7 +76,7 @@ export class VerifyCommand extends StrictCommand {
       const rebuilt = new ProjectionRunner(this.store, fresh.db, PROJECTIONS);
       await rebuilt.start('projections');
       try {
-        await catchUp(rebuilt, () => rebuilt.position(), head);
+        await catchUp(rebuilt, () => rebuilt.position(), head, this.giveUpAfterMs());
       } catch (error) {
         return [`the fresh rebuild to compare with stopped at position ${rebuilt.position()} of ${head}: ${(error as Error).message}`];
       } finally {

@@ -80,6 +80,16 @@ export class LedgerConfig {
   @Min(1000, { message: 'SHUTDOWN_TIMEOUT_MS must be an integer from 1000 to 600000' })
   @Max(600000, { message: 'SHUTDOWN_TIMEOUT_MS must be an integer from 1000 to 600000' })
   SHUTDOWN_TIMEOUT_MS = 25000;
+
+  /**
+   * How long a projection may keep failing, without a page applied, before ledger-cli's rebuild and
+   * verify give up on it with its error and exit 1 (the API itself retries for ever).
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'CATCH_UP_GIVE_UP_MS must be an integer from 1000 to 3600000' })
+  @Min(1000, { message: 'CATCH_UP_GIVE_UP_MS must be an integer from 1000 to 3600000' })
+  @Max(3600000, { message: 'CATCH_UP_GIVE_UP_MS must be an integer from 1000 to 3600000' })
+  CATCH_UP_GIVE_UP_MS = 15000;
 }
 
 export class InvalidConfiguration extends Error {
