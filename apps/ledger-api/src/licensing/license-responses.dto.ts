@@ -1,14 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { ShareLineDto } from '../patents/patents.dto';
 import { GrantLicenseDto } from './license.dto';
+import { Amount, POSITION } from '../http/response-formats';
 
 /**
  * What the writes of DESIGN's contract answer (license-responses.ts shapes them), for the OpenAPI
  * document: amounts are decimal strings in the license currency, positions decimal strings.
  */
-const Amount = (example: string, description?: string) => ApiProperty({ type: String, example, description });
-const POSITION = { type: String, example: '42', description: 'global position of the append; pass as ?minPosition= to read your write' };
-
 export class AllocationLineDto {
   @ApiProperty({ format: 'uuid' }) partyId!: string;
   @Amount('8640.00') amount!: string;
@@ -90,6 +88,78 @@ export class YearClosedDto {
   @ApiProperty({ type: [AllocationLineDto] }) allocations!: AllocationLineDto[];
   @ApiPropertyOptional({ type: [KnockOnAssessmentDto] }) adjustments?: KnockOnAssessmentDto[];
   @ApiProperty(POSITION) position!: string;
+}
+
+export class UpfrontAssessedDto {
+  @Amount('100000.00', 'the upfront fee, assessed at grant') amount!: string;
+  @ApiProperty({ type: [AllocationLineDto], description: "the licensors' parts" }) allocations!: AllocationLineDto[];
+}
+
+/** POST /licenses: the new license, the shares its income splits by, and its upfront fee's assessment. */
+export class LicenseGrantedDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: [ShareLineDto], description: "as given, else the ownership shares of its patents" }) revenueShares!: ShareLineDto[];
+  @ApiPropertyOptional({ type: UpfrontAssessedDto, description: 'when the terms have an upfront fee above zero' }) upfront?: UpfrontAssessedDto;
+  @ApiProperty(POSITION) position!: string;
+}
+
+export class MilestoneAssessedDto {
+  @ApiProperty({ example: 'first-sale', description: "the milestone's code in the license terms" }) milestone!: string;
+  @ApiProperty({ example: '2025-03-01' }) achievedOn!: string;
+  @Amount('20000.00', 'its amount in the license terms, assessed now') amount!: string;
+  @ApiProperty({ type: [AllocationLineDto], description: "the licensors' parts" }) allocations!: AllocationLineDto[];
+  @ApiProperty(POSITION) position!: string;
+}
+
+export class PaymentRecordedDto {
+  @ApiProperty({ format: 'uuid' }) paymentId!: string;
+  @Amount('60000.00', "at the currency's minor unit") amount!: string;
+  @ApiProperty({ example: 'CNY' }) currency!: string;
+  @ApiProperty({ example: '2025-04-01' }) receivedOn!: string;
+  @ApiProperty({ example: 'wire 42' }) reference!: string;
+  @ApiProperty(POSITION) position!: string;
+}
+
+export class TerminatedDto {
+  @ApiProperty({ enum: ['active', 'terminated'], description: 'active until effectiveOn (notice given), terminated after it' }) status!: string;
+  @ApiProperty({ example: '2027-06-30' }) effectiveOn!: string;
+  @ApiProperty({ example: 'breach of reporting obligations' }) reason!: string;
+  @ApiProperty(POSITION) position!: string;
+}
+
+/** GET /licenses/{id}/discrepancies: reports whose licensee-reported royalty differs from the one assessed now. */
+export class DiscrepancyDto {
+  @ApiProperty({ format: 'uuid' }) reportId!: string;
+  @ApiProperty({ example: '2025-Q1' }) period!: string;
+  @Amount('14000.00') royaltyReported!: string;
+  @Amount('14400.00', "the report's royalty as the ledger assesses it now (after restatements)") royaltyAssessed!: string;
+  @Amount('-400.00', 'royaltyReported − royaltyAssessed') difference!: string;
+}
+
+export class ActorDto {
+  @ApiProperty({ example: 'bootstrap-admin', description: "the acting API key's id, or bootstrap-admin" }) id!: string;
+  @ApiProperty({ example: 'office' }) role!: string;
+}
+
+export class EventMetadataDto {
+  @ApiProperty({ type: ActorDto }) actor!: ActorDto;
+  @ApiProperty({ format: 'uuid' }) correlationId!: string;
+  @ApiProperty({ format: 'uuid' }) causationId!: string;
+  @ApiProperty({ format: 'date-time', description: 'when the ledger recorded the event' }) recordedAt!: string;
+}
+
+/** GET /licenses/{id}/events: the license stream as stored. */
+export class LicenseEventDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({
+    example: 'RoyaltyAssessed',
+    description: 'LicenseGranted, SalesReportSubmitted, SalesReportRestated, RoyaltyAssessed, MilestoneAchieved, RoyaltyYearClosed, PaymentReceived or LicenseTerminated',
+  })
+  type!: string;
+  @ApiProperty({ example: '1', description: 'its revision in the license stream' }) revision!: string;
+  @ApiProperty({ example: '12', description: 'its global position' }) position!: string;
+  @ApiProperty({ type: Object, description: "the event's data, by its type (amounts decimal strings in the license currency)" }) data!: object;
+  @ApiProperty({ type: EventMetadataDto }) metadata!: EventMetadataDto;
 }
 
 export class LicenseTotalsDto {

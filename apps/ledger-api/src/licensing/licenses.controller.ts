@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { licenseStream } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { CommandContext, EVENT_STORE, GrantLicenseCommand, LicenseCommandMessage, LicensesQuery } from '@ledger/ledger';
@@ -11,7 +11,9 @@ import { BusinessCalendar } from '../http/business-calendar';
 import { RequestValidationFailed } from '../http/validation';
 import { GrantLicenseDto, MilestoneAchievementDto, PaymentDto, TerminationDto } from './license.dto';
 import { granted, milestoneAssessed, paymentRecorded, terminated, yearClosed } from './license-responses';
-import { LicenseDto, YearClosedDto } from './license-responses.dto';
+import {
+  DiscrepancyDto, LicenseDto, LicenseEventDto, LicenseGrantedDto, MilestoneAssessedDto, PaymentRecordedDto, TerminatedDto, YearClosedDto,
+} from './license-responses.dto';
 import { LicenseAccess, OfficeOnly } from '../auth/access-policy';
 import { MinPositionQuery } from '../http/min-position';
 
@@ -31,6 +33,7 @@ export class LicensesController {
   @Post()
   @HttpCode(201)
   @OfficeOnly()
+  @ApiCreatedResponse({ type: LicenseGrantedDto })
   async grant(@Body() body: GrantLicenseDto, @RequestContext() ctx: CommandContext) {
     const request = { ...body, royalty: { ...body.royalty }, licenseId: randomUUID(), assessmentId: randomUUID() };
     return granted(await this.commands.execute(new GrantLicenseCommand(request, ctx)));
@@ -50,6 +53,7 @@ export class LicensesController {
   @Get(':id/events')
   @LicenseAccess('licensee', 'partner')
   @MinPositionQuery()
+  @ApiOkResponse({ type: [LicenseEventDto] })
   async events(@Param('id', licenseIdPipe()) id: string, @Query('minPosition') minPosition?: string) {
     // The stream is read from the store, fresh already; the position is still checked and waited for, as on every GET.
     await this.freshness.await(minPosition);
@@ -63,6 +67,7 @@ export class LicensesController {
   @Get(':id/discrepancies')
   @LicenseAccess('licensee', 'partner')
   @MinPositionQuery()
+  @ApiOkResponse({ type: [DiscrepancyDto] })
   async discrepancies(@Param('id', licenseIdPipe()) id: string, @RequestContext() ctx: CommandContext, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
     if (!(await this.licenses.findById(id, this.calendar.today(ctx)))) throw new NotFoundException(`license ${id} not found`);
@@ -72,6 +77,7 @@ export class LicensesController {
   @Post(':id/milestones/:code/achievements')
   @OfficeOnly()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: MilestoneAssessedDto })
   async achieve(
     @Param('id', licenseIdPipe()) id: string, @Param('code') code: string,
     @Body() body: MilestoneAchievementDto, @RequestContext() ctx: CommandContext,
@@ -95,6 +101,7 @@ export class LicensesController {
   @Post(':id/payments')
   @OfficeOnly()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: PaymentRecordedDto })
   async pay(@Param('id', licenseIdPipe()) id: string, @Body() body: PaymentDto, @RequestContext() ctx: CommandContext) {
     const command = { type: 'RecordPayment' as const, data: { paymentId: randomUUID(), ...body, today: this.calendar.today(ctx) } };
     return paymentRecorded(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)));
@@ -103,6 +110,7 @@ export class LicensesController {
   @Post(':id/termination')
   @OfficeOnly()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: TerminatedDto })
   async terminate(@Param('id', licenseIdPipe()) id: string, @Body() body: TerminationDto, @RequestContext() ctx: CommandContext) {
     const command = { type: 'TerminateLicense' as const, data: { ...body } };
     return terminated(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)), this.calendar.today(ctx));
