@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CommandContext, PatentsQuery, RecordPatentCostCommand, RegisterPatentCommand } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { ProjectionFreshness } from '../http/min-position';
 import { RequestContext } from '../http/request-context';
 import { BusinessCalendar } from '../http/business-calendar';
-import { PatentCostDto, RegisterPatentDto } from './patents.dto';
+import { PatentCostDto, PatentCostRecordedDto, PatentDto, PatentRegisteredDto, RegisterPatentDto } from './patents.dto';
 import { OfficeOnly } from '../auth/access-policy';
 import { MinPositionQuery } from '../http/min-position';
 
@@ -25,6 +25,7 @@ export class PatentsController {
 
   @Post()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: PatentRegisteredDto })
   async register(@Body() body: RegisterPatentDto, @RequestContext() ctx: CommandContext) {
     const { id, position } = await this.commands.execute(new RegisterPatentCommand({ patentId: randomUUID(), ...body }, ctx));
     return { id, position: position.toString() };
@@ -32,6 +33,7 @@ export class PatentsController {
 
   @Post(':id/costs')
   @HttpCode(201)
+  @ApiCreatedResponse({ type: PatentCostRecordedDto })
   async recordCost(@Param('id', notFound()) patentId: string, @Body() body: PatentCostDto, @RequestContext() ctx: CommandContext) {
     const { id, position } = await this.commands.execute(new RecordPatentCostCommand({ patentId, costId: randomUUID(), ...body, today: this.calendar.today(ctx) }, ctx));
     return { costId: id, position: position.toString() };
@@ -39,6 +41,7 @@ export class PatentsController {
 
   @Get(':id')
   @MinPositionQuery()
+  @ApiOkResponse({ type: PatentDto })
   async get(@Param('id', notFound()) id: string, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
     const patent = await this.patents.findById(id);

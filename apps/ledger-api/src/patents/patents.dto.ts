@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID, MinLength, ValidateNested } from 'class-validator';
 import { CurrencyCode, DecimalString, IsoDate, PercentString, Text } from '../http/wire-formats';
+import { Amount, POSITION } from '../http/response-formats';
 
 export class ShareLineDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() partyId!: string;
@@ -30,4 +31,37 @@ export class PatentCostDto {
   @CurrencyCode() currency!: string;
   @IsoDate('2025-02-01') incurredOn!: string;
   @Text(500, 'filing fees') description!: string;
+}
+
+/** What the patent routes answer, for the OpenAPI document (amounts decimal strings, positions decimal strings). */
+export class PatentRegisteredDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty(POSITION) position!: string;
+}
+
+export class PatentCostRecordedDto {
+  @ApiProperty({ format: 'uuid' }) costId!: string;
+  @ApiProperty(POSITION) position!: string;
+}
+
+export class PatentCostViewDto {
+  @ApiProperty({ format: 'uuid' }) costId!: string;
+  @ApiProperty({ format: 'uuid', description: 'the owner who bore it' }) partyId!: string;
+  @Amount('12000.00', "at the currency's minor unit") amount!: string;
+  @ApiProperty({ example: 'CNY' }) currency!: string;
+  @ApiProperty({ example: '2025-02-01' }) incurredOn!: string;
+  @ApiProperty({ example: 'filing fees' }) description!: string;
+}
+
+/** GET /patents/{id}: the patent as registered and the costs recorded on it, in recording order. */
+export class PatentDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'Compliant gripper for surgical robots' }) title!: string;
+  @ApiProperty({ example: 'CN202510001234.5' }) number!: string;
+  @ApiProperty({ example: 'CN' }) jurisdiction!: string;
+  @ApiProperty({ example: '2024-03-01' }) filedOn!: string;
+  @ApiProperty({ example: '2044-03-01' }) expiresOn!: string;
+  @ApiProperty({ type: [ShareLineDto] }) owners!: ShareLineDto[];
+  @ApiProperty({ type: [ShareLineDto] }) inventors!: ShareLineDto[];
+  @ApiProperty({ type: [PatentCostViewDto] }) costs!: PatentCostViewDto[];
 }
