@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, NotAcceptableException, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import {
   AllocationExplanation, CommandContext, EquityQuery, PartiesQuery, RecordPayoutCommand, SetDistributionPolicyCommand, StatementsQuery, statementJson,
 } from '@ledger/ledger';
@@ -15,6 +15,7 @@ import { DistributionPolicyDto, PayoutDto } from './revenue-sharing.dto';
 import { OfficeOnly, OwnParty } from '../auth/access-policy';
 import { CSV_COLUMNS, STATEMENT_DOCS, statementCsv } from './statement-csv';
 import { StatementDto } from './statement.dto';
+import { AllocationExplanationDto, PayoutRecordedDto, PolicySetDto } from './revenue-sharing-responses.dto';
 
 const partyIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such party') });
 const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
@@ -49,6 +50,7 @@ export class RevenueSharingController {
   @Put('distribution-policy')
   @OfficeOnly()
   @HttpCode(200)
+  @ApiOkResponse({ type: PolicySetDto })
   async setPolicy(@Param('id', partyIdPipe()) partyId: string, @Body() body: DistributionPolicyDto, @RequestContext() ctx: CommandContext) {
     if ((body.shares === undefined) === (body.bands === undefined)) {
       throw new RequestValidationFailed([{ field: 'shares', message: 'give either shares or bands, not both or neither' }]);
@@ -70,6 +72,7 @@ export class RevenueSharingController {
   @Post('payouts')
   @OfficeOnly()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: PayoutRecordedDto })
   async payout(@Param('id', partyIdPipe()) partyId: string, @Body() body: PayoutDto, @RequestContext() ctx: CommandContext) {
     const payoutId = randomUUID();
     const { position } = await this.commands.execute(new RecordPayoutCommand({ payoutId, partyId, ...body, today: this.calendar.today(ctx) }, ctx));
@@ -123,6 +126,7 @@ export class RevenueSharingController {
   @Get('allocations/:allocationId')
   @OwnParty('partner')
   @MinPositionQuery()
+  @ApiOkResponse({ type: AllocationExplanationDto })
   async allocation(
     @Param('id', partyIdPipe()) partyId: string,
     @Param('allocationId', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such allocation') })) allocationId: string,
