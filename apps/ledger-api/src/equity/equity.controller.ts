@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AntiDilutionTopUpIssued, DomainError, EquityAwarded, EquityEvent, EquityLiquidated, FundingRoundRecorded } from '@ledger/domain';
 import { CommandContext, CreateEquityDealCommand, EquityCommandMessage, EquityOutcome, EquityQuery } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,9 @@ import { RequestContext } from '../http/request-context';
 import { BusinessCalendar } from '../http/business-calendar';
 import { queryDate } from '../http/validation';
 import { MinPositionQuery, ProjectionFreshness } from '../http/min-position';
-import { CapTableDto, CreateEquityDealDto, FundingRoundDto, LiquidityEventDto } from './equity.dto';
+import {
+  CapTableDto, CreateEquityDealDto, EquityDealCreatedDto, FundingRoundDto, FundingRoundRecordedDto, LiquidityEventDto, LiquidityRecordedDto,
+} from './equity.dto';
 
 const dealIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such equity deal') });
 /** The event of one type among those a command decided. */
@@ -29,6 +31,7 @@ export class EquityController {
 
   @Post()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: EquityDealCreatedDto })
   async create(@Body() body: CreateEquityDealDto, @RequestContext() ctx: CommandContext) {
     const dealId = randomUUID();
     const outcome = await this.commands.execute(new CreateEquityDealCommand({ ...body, dealId, grantedOn: body.grantedOn ?? this.calendar.today(ctx), today: this.calendar.today(ctx) }, ctx));
@@ -37,6 +40,7 @@ export class EquityController {
 
   @Post(':id/funding-rounds')
   @HttpCode(201)
+  @ApiCreatedResponse({ type: FundingRoundRecordedDto })
   async fundingRound(@Param('id', dealIdPipe()) dealId: string, @Body() body: FundingRoundDto, @RequestContext() ctx: CommandContext) {
     const roundId = randomUUID();
     const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordFundingRound', data: { roundId, ...body, today: this.calendar.today(ctx) } }, ctx));
@@ -53,6 +57,7 @@ export class EquityController {
 
   @Post(':id/liquidity-events')
   @HttpCode(201)
+  @ApiCreatedResponse({ type: LiquidityRecordedDto })
   async liquidity(@Param('id', dealIdPipe()) dealId: string, @Body() body: LiquidityEventDto, @RequestContext() ctx: CommandContext) {
     const liquidityId = randomUUID();
     const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordLiquidityEvent', data: { liquidityId, ...body, today: this.calendar.today(ctx) } }, ctx));

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsOptional, IsUUID, Matches, MinLength, ValidateNested } from 'class-validator';
 import { CurrencyCode, DecimalString, IsoDate, Text } from '../http/wire-formats';
+import { Amount, POSITION } from '../http/response-formats';
 
 const WholeShares = (example: string) =>
   function (target: object, key: string) {
@@ -59,4 +60,45 @@ export class CapTableDto {
   @ApiProperty({ example: '10000000' }) fullyDilutedShares!: string;
   @ApiProperty({ description: 'whether anti-dilution protection is over' }) protectionEnded!: boolean;
   @ApiProperty({ type: [CapTableHolderDto] }) holders!: CapTableHolderDto[];
+}
+
+/** What the equity writes answer, for the OpenAPI document: share counts whole numbers as strings, money decimal strings. */
+export class ShareHoldingDto {
+  @ApiProperty({ format: 'uuid' }) partyId!: string;
+  @ApiProperty({ example: '125000', description: 'a whole number of shares, as a string' }) shares!: string;
+}
+
+export class EquityDealCreatedDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: [ShareHoldingDto], description: "the inventors' part of the shares, by the holder's policy (largest remainder); may be empty" })
+  awards!: ShareHoldingDto[];
+  @ApiProperty(POSITION) position!: string;
+}
+
+export class FundingRoundRecordedDto {
+  @ApiProperty({ format: 'uuid' }) roundId!: string;
+  @ApiProperty({ example: '2500000' }) newShares!: string;
+  @ApiProperty({ type: String, example: '2.00' }) pricePerShare!: string;
+  @ApiProperty({ type: String, example: '5000000.00', description: 'newShares × pricePerShare, in the deal currency' }) raised!: string;
+  @ApiProperty({ example: '2025-06-30' }) closedOn!: string;
+  @ApiProperty({ example: '12631579', description: 'after the round and its top-ups' }) fullyDilutedShares!: string;
+  @ApiProperty({ description: 'whether anti-dilution protection covered (part of) the round' }) 'protected'!: boolean;
+  @ApiProperty({ type: String, example: '5000000.00', description: 'raised by every round so far, in the deal currency' }) cumulativeRaised!: string;
+  @ApiPropertyOptional({ example: '2500000', description: 'of a protected round, the new shares protection covered (the rest dilute the stake)' })
+  protectedShares?: string;
+  @ApiProperty({ example: 'CNY', description: 'the currency of raised and cumulativeRaised' }) currency!: string;
+  @ApiProperty({ type: [ShareHoldingDto], description: 'anti-dilution top-ups issued by this round; may be empty' }) topUps!: ShareHoldingDto[];
+  @ApiProperty({ description: 'whether anti-dilution protection is over once this round is in (ended now or before)' }) protectionEnded!: boolean;
+  @ApiProperty(POSITION) position!: string;
+}
+
+export class LiquidityRecordedDto {
+  @ApiProperty({ format: 'uuid', description: "its allocations' source.liquidityId" }) liquidityId!: string;
+  @ApiProperty({ format: 'uuid' }) dealId!: string;
+  @ApiProperty({ format: 'uuid' }) holderId!: string;
+  @ApiProperty({ example: '100000' }) sharesSold!: string;
+  @Amount('400000.00', "at the currency's minor unit") proceeds!: string;
+  @ApiProperty({ example: 'CNY' }) currency!: string;
+  @ApiProperty({ example: '2026-03-31' }) occurredOn!: string;
+  @ApiProperty(POSITION) position!: string;
 }
