@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
 import { API_KEY_ROLES, ApiKeyRole } from '@ledger/domain';
 import { CommandContext, IssueApiKeyCommand, RevokeApiKeyCommand } from '@ledger/ledger';
@@ -8,6 +8,7 @@ import { ShownOnce } from '../http/idempotency.interceptor';
 import { ProjectionFreshness } from '../http/min-position';
 import { RequestContext } from '../http/request-context';
 import { OfficeOnly } from './access-policy';
+import { ApiKeyIssuedDto, ApiKeyRevokedDto } from './api-key-responses.dto';
 
 export class IssueApiKeyDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() partyId!: string;
@@ -26,6 +27,7 @@ export class ApiKeysController {
   @HttpCode(201)
   @OfficeOnly()
   @ShownOnce('token')
+  @ApiCreatedResponse({ type: ApiKeyIssuedDto })
   async issue(@Body() body: IssueApiKeyDto, @RequestContext() ctx: CommandContext) {
     const { keyId, token, position } = await this.commands.execute(new IssueApiKeyCommand(body.partyId, body.role, ctx));
     return { id: keyId, token, partyId: body.partyId, role: body.role, position: position.toString() };
@@ -34,6 +36,7 @@ export class ApiKeysController {
   @Delete(':keyId')
   @HttpCode(200)
   @OfficeOnly()
+  @ApiOkResponse({ type: ApiKeyRevokedDto })
   async revoke(
     @Param('keyId', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such api key') })) keyId: string,
     @RequestContext() ctx: CommandContext,

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EventStore, decodePosition } from '@ledger/event-store';
 import { EVENT_STORE, LedgerMetrics, ProjectionRunner } from '@ledger/ledger';
 import { Public } from '../auth/access-policy';
@@ -37,6 +37,7 @@ export class MetricsController {
    */
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } })
   async scrape(): Promise<string> {
     const head = await this.head();
     this.metrics.eventStoreUp.set(head === undefined ? 0 : 1);
