@@ -2,7 +2,9 @@ import { LedgerUnderTest, startLedger } from './support/ledger-app';
 import { Route, routeTable } from './support/route-table';
 import { post, registerCast, salesLine, workedLicenseTerms } from './support/worked-example';
 
-type Schema = { $ref?: string; allOf?: Schema[]; type?: string; nullable?: boolean; properties?: Record<string, Schema>; required?: string[]; items?: Schema };
+type Schema = {
+  $ref?: string; allOf?: Schema[]; type?: string; nullable?: boolean; enum?: unknown[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema;
+};
 type Operation = {
   security?: Record<string, string[]>[]; parameters?: { name: string; in: string; required?: boolean }[];
   responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
@@ -67,13 +69,36 @@ describe('OpenAPI document', () => {
       expect.arrayContaining(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors']));
   });
 
-  /** Where a response body and its documented schema part: an undocumented field, a missing required one, a wrong shape. */
-  const mismatches = (schema: Schema, value: unknown, at: string): string[] => {
+  it('declares a response schema for every success an operation answers, so a generated client knows every answer', async () => {
+    // Before, 18 of the 27 operations named only a status: a write's id, amounts and position, a patent, an allocation's origin.
+    const operations = Object.entries(docs.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+    const successes = operations.flatMap(({ path, method, op }) => {
+      const statuses = Object.keys(op.responses).filter((status) => /^2\d\d$/.test(status));
+      return statuses.length ? statuses.map((status) => ({ path, method, status, content: op.responses[status].content })) : [{ path, method, status: 'no 2xx', content: undefined }];
+    });
+    const bare = successes.filter(({ content }) => !Object.values(content ?? {}).some((media) => media.schema)).map(({ path, method, status }) => `${method} ${path} ${status}`);
+    expect(bare).toEqual([]);
+    // Every route the app serves is in the document, so none escapes the check.
+    expect(routes.filter((route) => !operation(route)).map((route) => `${route.method} ${route.path}`)).toEqual([]);
+  });
+
+  const JSON_TYPES: Record<string, string> = { string: 'string', number: 'number', integer: 'number', boolean: 'boolean' };
+  /**
+   * Where a response body and its documented schema part: no schema at all, an undocumented field, a missing required one,
+   * a wrong shape, a value of another JSON type (an amount or position sent as a number) or outside its enum.
+   */
+  const mismatches = (schema: Schema | undefined, value: unknown, at: string): string[] => {
+    if (!schema) return [`${at} has no documented schema`];
+    if (value === null && schema.nullable) return []; // a nullable $ref is {nullable, allOf: [$ref]}
     const resolved = schema.$ref ? docs.components.schemas[schema.$ref.split('/').pop()!] : schema.allOf ? schema.allOf[0] : schema;
     if (resolved !== schema) return mismatches(resolved, value, at);
     if (value === null) return schema.nullable ? [] : [`${at} is null`];
     if (schema.type === 'array') return Array.isArray(value) ? value.flatMap((v, i) => mismatches(schema.items!, v, `${at}[${i}]`)) : [`${at} is no array`];
+    const primitive = JSON_TYPES[schema.type ?? ''];
+    if (primitive && typeof value !== primitive) return [`${at} is a ${typeof value}, documented as ${schema.type}`];
+    if (schema.enum && !schema.enum.includes(value)) return [`${at} is ${JSON.stringify(value)}, not one of ${JSON.stringify(schema.enum)}`];
     if (!schema.properties) return [];
+    if (typeof value !== 'object' || Array.isArray(value)) return [`${at} is no object`];
     const fields = value as Record<string, unknown>;
     return [
       ...Object.keys(fields).filter((k) => !(k in schema.properties!)).map((k) => `${at}.${k} is not documented`),
@@ -81,8 +106,9 @@ describe('OpenAPI document', () => {
       ...Object.entries(fields).flatMap(([k, v]) => (schema.properties![k] ? mismatches(schema.properties![k], v, `${at}.${k}`) : [])),
     ];
   };
-  const documented = (path: string, method: string, status: string) =>
-    docs.paths[path][method].responses[status]?.content?.['application/json']?.schema ?? { properties: {} };
+  /** The schema declared for an answer of that status (none: mismatches says so, rather than passing anything). */
+  const documented = (path: string, method: string, status: string): Schema | undefined =>
+    docs.paths[path]?.[method]?.responses[status]?.content?.['application/json']?.schema;
 
   it("documents the contract's answers as they are: a report's royalty, a restatement, a year's close, a statement", async () => {
     // Before, no schema: a client generated from the document knew nothing of netSales, tiers, adjustments or lines.
@@ -121,5 +147,100 @@ describe('OpenAPI document', () => {
       ...mismatches(documented('/equity-deals/{id}', 'get', '200'), capTable, 'cap table'),
     ]).toEqual([]);
     expect(read.termination).toEqual({ effectiveOn: '2030-06-30', reason: 'notice' });
+  });
+
+  it("documents every other route's answers as they are: parties, patents, policies, licenses' writes, payouts, keys, equity", async () => {
+    // Before, most had no schema: a client generated from the document knew no id, amount or position of theirs (and the
+    // schemas of POST /parties, GET /parties/{id} and /health were never held against an answer).
+    type Answer = { status: number; body: unknown };
+    /** The real answer against the schema the document declares for its status, at the route's templated path. */
+    const against = (method: string, path: string, res: Answer, label = `${method.toUpperCase()} ${path}`) =>
+      mismatches(documented(path, method, String(res.status)), res.body, label);
+    const send = async (method: 'post' | 'put' | 'delete', url: string, body?: object, status = method === 'post' ? 201 : 200) => {
+      const res = await ledger.http[method](url).send(body);
+      if (res.status !== status) throw new Error(`${method.toUpperCase()} ${url} → ${res.status} (expected ${status}): ${JSON.stringify(res.body)}`);
+      return res;
+    };
+    const read = (url: string) => ledger.http.get(url).expect(200);
+
+    const registered = await send('post', '/parties', { name: 'Westbrook Institute', kind: 'institute' });
+    const cast = await registerCast(ledger);
+    const patent = await send('post', '/patents', {
+      title: 'Soft actuator', number: 'CN2024100002.X', jurisdiction: 'CN', filedOn: '2024-02-01', expiresOn: '2044-02-01',
+      owners: [{ partyId: cast.university, sharePercent: '100' }], inventors: [{ partyId: cast.lin, sharePercent: '100' }] });
+    const cost = await send('post', `/patents/${cast.patent}/costs`, {
+      partyId: cast.university, amount: '1200', currency: 'CNY', incurredOn: '2025-02-01', description: 'filing fees' });
+    const policy = await send('put', `/parties/${cast.university}/distribution-policy`, {
+      adminFeePercent: '10', recoverPatentCosts: true, shares: [{ beneficiary: 'inventors', sharePercent: '50' }, { beneficiary: cast.school, sharePercent: '20' }] });
+    const granted = await send('post', '/licenses', workedLicenseTerms(cast));
+    const license = granted.body.id as string;
+    expect(granted.body.upfront.amount).toBe('100000.00');
+    await post(ledger, `/licenses/${license}/sales-reports`, { period: '2025-Q1', lines: [salesLine('480000.00', '0.00')], royaltyReported: '14000.00' });
+    const milestone = await send('post', `/licenses/${license}/milestones/first-sale/achievements`, { achievedOn: '2025-03-01' });
+    const payment = await send('post', `/licenses/${license}/payments`, { amount: '60000', currency: 'CNY', receivedOn: '2025-04-01', reference: 'wire 42' });
+    const payout = await send('post', `/parties/${cast.lin}/payouts`, { amount: '500.00', currency: 'CNY', paidOn: '2025-05-01', reference: 'PAY-1' });
+    const terminated = await send('post', `/licenses/${license}/termination`, { effectiveOn: '2030-06-30', reason: 'notice' });
+    expect(terminated.body.status).toBe('active');
+
+    // A key's token is shown once: a replay of its Idempotency-Key answers without it, and the schema says so.
+    const issue = () => ledger.http.post('/api-keys').set('Idempotency-Key', 'openapi-key-1').send({ partyId: cast.lin, role: 'partner' }).expect(201);
+    const key = await issue();
+    const replayed = await issue();
+    expect([typeof key.body.token, replayed.body.token]).toEqual(['string', undefined]);
+    const revoked = await send('delete', `/api-keys/${key.body.id}`);
+
+    const deal = await send('post', '/equity-deals', {
+      issuerId: cast.brightpath, holderId: cast.university, licenseId: license, shareClass: 'ordinary', shares: '500000',
+      fullyDilutedShares: '10000000', pricePerShare: '1.00', currency: 'CNY', antiDilution: { untilRaised: '5000000.00' }, grantedOn: '2025-01-15' });
+    expect(deal.body.awards).toHaveLength(2);
+    const rounds = `/equity-deals/${deal.body.id}/funding-rounds`;
+    const protectedRound = await send('post', rounds, { newShares: '2500000', pricePerShare: '2.00', closedOn: '2025-06-30' });
+    const dilutingRound = await send('post', rounds, { newShares: '2500000', pricePerShare: '4.00', closedOn: '2025-12-31' });
+    expect([protectedRound.body.protectedShares, dilutingRound.body.protectedShares]).toEqual(['2500000', undefined]);
+    const sale = await send('post', `/equity-deals/${deal.body.id}/liquidity-events`, {
+      holderId: cast.university, sharesSold: '100000', proceeds: '400000', currency: 'CNY', occurredOn: '2026-03-31' });
+
+    // The reads, once the read models hold every write: an allocation's origin is a report, an upfront fee or a sale,
+    // and its policy null for a licensor without one.
+    const fresh = `?minPosition=${sale.body.position}`;
+    const allocationOf = async (partyId: string, kind: string) => {
+      const { lines } = (await read(`/parties/${partyId}/statement${fresh}`)).body as { lines: { kind: string; allocationId: string }[] };
+      return read(`/parties/${partyId}/allocations/${lines.find((line) => line.kind === kind)!.allocationId}`);
+    };
+    const royaltyOrigin = await allocationOf(cast.lin, 'royalty');
+    const saleOrigin = await allocationOf(cast.lin, 'equity-proceeds');
+    const noPolicy = await allocationOf(cast.company, 'upfront');
+    expect([royaltyOrigin.body.salesReport?.type, saleOrigin.body.liquidityEvent?.type, noPolicy.body.policy]).toEqual(
+      ['SalesReportSubmitted', 'EquityLiquidated', null]);
+    const discrepancies = await read(`/licenses/${license}/discrepancies${fresh}`);
+    expect(discrepancies.body).toHaveLength(1);
+
+    const allocation = '/parties/{id}/allocations/{allocationId}';
+    expect([
+      ...against('post', '/parties', registered),
+      ...against('post', '/patents', patent),
+      ...against('post', '/patents/{id}/costs', cost),
+      ...against('get', '/patents/{id}', await read(`/patents/${cast.patent}${fresh}`)),
+      ...against('get', '/parties/{id}', await read(`/parties/${cast.lin}${fresh}`)),
+      ...against('put', '/parties/{id}/distribution-policy', policy),
+      ...against('post', '/licenses', granted),
+      ...against('post', '/licenses/{id}/milestones/{code}/achievements', milestone),
+      ...against('post', '/licenses/{id}/payments', payment),
+      ...against('post', '/licenses/{id}/termination', terminated),
+      ...against('get', '/licenses/{id}/events', await read(`/licenses/${license}/events`)),
+      ...against('get', '/licenses/{id}/discrepancies', discrepancies),
+      ...against('post', '/parties/{id}/payouts', payout),
+      ...against('post', '/api-keys', key),
+      ...against('post', '/api-keys', replayed, 'replayed POST /api-keys'),
+      ...against('delete', '/api-keys/{keyId}', revoked),
+      ...against('post', '/equity-deals', deal),
+      ...against('post', '/equity-deals/{id}/funding-rounds', protectedRound, 'protected round'),
+      ...against('post', '/equity-deals/{id}/funding-rounds', dilutingRound, 'diluting round'),
+      ...against('post', '/equity-deals/{id}/liquidity-events', sale),
+      ...against('get', allocation, royaltyOrigin, 'royalty allocation'),
+      ...against('get', allocation, saleOrigin, 'equity allocation'),
+      ...against('get', allocation, noPolicy, 'allocation without a policy'),
+      ...against('get', '/health', await ledger.as().get('/health').expect(200)),
+    ]).toEqual([]);
   });
 });
