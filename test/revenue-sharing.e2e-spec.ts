@@ -192,6 +192,11 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     expect((await payout('1.00', tomorrow).expect(422)).body.errors).toEqual([{ field: 'paidOn', message: expect.any(String) }]);
     expect((await ledger.store.readAll()).length).toBe(before);
+    // Answered as recorded: before, "100" and "  PAY-4  " came back as sent while the ledger held 100.00 and PAY-4.
+    const recorded = await ledger.http.post(`/parties/${w.lin}/payouts`).send({ amount: '100', currency: 'CNY', paidOn: '2026-02-01', reference: '  PAY-4  ' }).expect(201);
+    expect(track(recorded.body)).toMatchObject({ amount: '100.00', reference: 'PAY-4' });
+    const line = (await statement(w.lin, 'from=2026-01-01&to=2026-12-31')).lines.find((l) => l.source.payoutId === recorded.body.payoutId);
+    expect(line).toMatchObject({ kind: 'payout', amount: '-100.00', source: { reference: 'PAY-4' } });
     await expectBooksBalanced(ledger);
   });
 

@@ -11,10 +11,10 @@ export class PolicySetDto {
 export class PayoutRecordedDto {
   @ApiProperty({ format: 'uuid', description: "its statement line's source.payoutId" }) payoutId!: string;
   @ApiProperty({ format: 'uuid' }) partyId!: string;
-  @Amount('5000.00', "as sent (the ledger records it at the currency's minor unit: 5000 is recorded 5000.00)") amount!: string;
+  @Amount('5000.00', "as recorded, at the currency's minor unit (5000 sent is 5000.00)") amount!: string;
   @ApiProperty({ example: 'CNY' }) currency!: string;
   @ApiProperty({ example: '2026-01-15' }) paidOn!: string;
-  @ApiProperty({ example: 'PAYROLL-2026-01' }) reference!: string;
+  @ApiProperty({ example: 'PAYROLL-2026-01', description: 'as recorded: trimmed' }) reference!: string;
   @ApiProperty(POSITION) position!: string;
 }
 

@@ -75,8 +75,8 @@ export class RevenueSharingController {
   @ApiCreatedResponse({ type: PayoutRecordedDto })
   async payout(@Param('id', partyIdPipe()) partyId: string, @Body() body: PayoutDto, @RequestContext() ctx: CommandContext) {
     const payoutId = randomUUID();
-    const { position } = await this.commands.execute(new RecordPayoutCommand({ payoutId, partyId, ...body, today: this.calendar.today(ctx) }, ctx));
-    return { payoutId, partyId, ...body, position: position.toString() };
+    const { payout, position } = await this.commands.execute(new RecordPayoutCommand({ payoutId, partyId, ...body, today: this.calendar.today(ctx) }, ctx));
+    return { ...payout, position: position.toString() }; // as recorded: "500" was answered "500", recorded "500.00"
   }
 
   @Get('statement')

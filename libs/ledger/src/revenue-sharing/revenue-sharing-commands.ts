@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { RecordPayout, SetDistributionPolicy, distributionDecider, partyStream } from '@ledger/domain';
+import { PayoutRecorded, RecordPayout, SetDistributionPolicy, distributionDecider, partyStream } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { CommandContext } from '../command-handling/command-context';
 import { handleCommand, retryingConflicts } from '../command-handling/handle-command';
@@ -22,7 +22,13 @@ export class SetDistributionPolicyCommand extends Command<PolicyOutcome> {
   }
 }
 
-export class RecordPayoutCommand extends Command<{ position: bigint }> {
+/** The payout as recorded (its amount at the currency's minor unit, its reference trimmed) and where. */
+export interface PayoutOutcome {
+  payout: PayoutRecorded['data'];
+  position: bigint;
+}
+
+export class RecordPayoutCommand extends Command<PayoutOutcome> {
   constructor(readonly payout: Omit<RecordPayout['data'], 'payableBalance'>, readonly ctx: CommandContext) {
     super();
   }
@@ -55,7 +61,7 @@ export class RecordPayoutHandler implements ICommandHandler<RecordPayoutCommand>
     private readonly runner: ProjectionRunner,
   ) {}
 
-  execute({ payout, ctx }: RecordPayoutCommand): Promise<{ position: bigint }> {
+  execute({ payout, ctx }: RecordPayoutCommand): Promise<PayoutOutcome> {
     return retryingConflicts(async () => {
       // The balance comes from the journal: first let it take in the log, so a just-allocated amount
       // counts. Then the payee's stream (its payouts), every event of which the journal must hold:
@@ -72,11 +78,12 @@ export class RecordPayoutHandler implements ICommandHandler<RecordPayoutCommand>
         if (this.runner.position() < last.position) await this.journalAt(last.position);
       }
       const balance = await this.statements.payableBalance(payout.partyId, payout.currency, payout.paidOn);
-      const { position } = await handleCommand(
+      const { events, position } = await handleCommand(
         this.store, stream, distributionDecider,
         { type: 'RecordPayout', data: { ...payout, payableBalance: balance.toFixed() } }, ctx, { loaded },
       );
-      return { position };
+      const [recorded] = events.filter((e): e is PayoutRecorded => e.type === 'PayoutRecorded');
+      return { payout: recorded.data, position };
     });
   }
 
