@@ -13,6 +13,7 @@ import { NextFunction, Request, Response } from 'express';
 import { ledgerValidationPipe } from './http/validation';
 import { documentIdempotencyKey } from './http/idempotency.interceptor';
 import { nameMalformedJson, requireJsonBodies } from './http/body-shape';
+import { routerLayers } from './http/method-not-allowed';
 
 /** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
 export async function createApp(env: Record<string, string | undefined> = {}): Promise<INestApplication> {
@@ -33,7 +34,7 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
   app.useBodyParser('json', { limit: '1mb' });
   app.use(nameMalformedJson);
   app.useGlobalPipes(ledgerValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(routerLayers(app)));
   // No enableShutdownHooks: it re-raises the signal after closing (exit 143); stopOnSignals closes and exits 0.
   const document = SwaggerModule.createDocument(
     app,

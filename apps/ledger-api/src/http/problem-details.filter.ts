@@ -4,6 +4,7 @@ import { DomainError, InvalidDecimal } from '@ledger/domain';
 import { IdempotencyViolation, WrongExpectedRevision, isStoreUnavailable } from '@ledger/event-store';
 import { Request, Response } from 'express';
 import { FieldProblem, RequestValidationFailed } from './validation';
+import { MethodNotAllowed, RouteLayer, asMethodNotAllowed } from './method-not-allowed';
 
 export interface ProblemDetails {
   type: string;
@@ -37,6 +38,9 @@ export function toProblem(error: unknown): ProblemDetails {
     const errors = error.problems ? [...error.problems] : error.field ? [{ field: error.field, message: error.message }] : undefined;
     return { type: `urn:problem:${error.code}`, title: 'Refused by a domain rule', status: DOMAIN_STATUS[error.kind],
       code: error.code, detail: error.message, ...(errors ? { errors } : {}) };
+  }
+  if (error instanceof MethodNotAllowed) {
+    return { type: 'about:blank', title: statusTitle(405), status: 405, detail: error.message };
   }
   if (error instanceof WrongExpectedRevision || error instanceof IdempotencyViolation) {
     return { type: 'urn:problem:concurrency-conflict', title: 'Concurrent change', status: 409,
@@ -113,16 +117,21 @@ const brief = (error: unknown) => {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(error: unknown, host: ArgumentsHost) {
+  /** `layers`: the app's router (routerLayers), to tell a method the path does not take from an unknown path. */
+  constructor(private readonly layers: () => readonly RouteLayer[] = () => []) {}
+
+  catch(thrown: unknown, host: ArgumentsHost) {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
+    const error = asMethodNotAllowed(thrown, req, this.layers()) ?? thrown;
     const problem = { ...toProblem(error), instance: req.originalUrl };
     if (problem.status === 500) this.logger.error(error instanceof Error ? error.stack : String(error));
     // One line per request, no stack: every request fails the same way while the database is down.
     if (problem.type === STORE_UNAVAILABLE) this.logger.warn(`${req.method} ${req.originalUrl}: the database is unavailable: ${brief(error)}`);
     if (problem.status === 503) res.setHeader('Retry-After', problem.type === STORE_UNAVAILABLE ? STORE_RETRY_AFTER_S : '1');
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    if (error instanceof MethodNotAllowed) res.setHeader('Allow', error.allow.join(', '));
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }
