@@ -78,12 +78,12 @@ export class EquityDealCreatedDto {
 export class FundingRoundRecordedDto {
   @ApiProperty({ format: 'uuid' }) roundId!: string;
   @ApiProperty({ example: '2500000' }) newShares!: string;
-  @ApiProperty({ type: String, example: '2.00' }) pricePerShare!: string;
-  @ApiProperty({ type: String, example: '5000000.00', description: 'newShares × pricePerShare, in the deal currency' }) raised!: string;
+  @Amount('2.00') pricePerShare!: string;
+  @Amount('5000000.00', 'newShares × pricePerShare, in the deal currency') raised!: string;
   @ApiProperty({ example: '2025-06-30' }) closedOn!: string;
   @ApiProperty({ example: '12631579', description: 'after the round and its top-ups' }) fullyDilutedShares!: string;
   @ApiProperty({ description: 'whether anti-dilution protection covered (part of) the round' }) 'protected'!: boolean;
-  @ApiProperty({ type: String, example: '5000000.00', description: 'raised by every round so far, in the deal currency' }) cumulativeRaised!: string;
+  @Amount('5000000.00', 'raised by every round so far, in the deal currency') cumulativeRaised!: string;
   @ApiPropertyOptional({ example: '2500000', description: 'of a protected round, the new shares protection covered (the rest dilute the stake)' })
   protectedShares?: string;
   @ApiProperty({ example: 'CNY', description: 'the currency of raised and cumulativeRaised' }) currency!: string;
