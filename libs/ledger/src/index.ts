@@ -35,3 +35,4 @@ export * from './equity/equity.query';
 export * from './operations/event-log-transfer';
 export * from './operations/read-model-check';
 export * from './operations/unfinished-import';
+export * from './command-handling/persisted-snapshots';

@@ -33,6 +33,8 @@ import { IssueApiKeyHandler, RevokeApiKeyHandler } from './access/api-keys';
 import { apiKeysProjection } from './access/api-keys.projection';
 import { ReadModelDb } from './read-model/read-model-db';
 import { leaseHolder } from './read-model/read-model-lease';
+import { PersistedSnapshots } from './command-handling/persisted-snapshots';
+import { streamStatesOf } from './command-handling/stream-states';
 
 const CONSUMERS = Symbol('LEDGER_CONSUMERS');
 
@@ -68,6 +70,14 @@ export const storeConfig = (c: ConfigService<LedgerConfig, true>) => ({
         return new ProjectionRunner(store, db, [...PROJECTIONS, distribution], { warn: (m, ctx) => logger.warn({ ...ctx, msg: m }) });
       },
     },
+    {
+      provide: PersistedSnapshots,
+      inject: [READ_MODEL_DB, EVENT_STORE, ConfigService],
+      useFactory: (db: ReadModelDb, store: EventStore, c: ConfigService<LedgerConfig, true>) => {
+        const logger = new Logger('Snapshots');
+        return new PersistedSnapshots(db, store, { every: c.get('STREAM_SNAPSHOT_EVERY', { infer: true }), warn: (m, ctx) => logger.warn({ ...ctx, msg: m }) });
+      },
+    },
     DistributionProcessManager,
     SetDistributionPolicyHandler,
     RecordPayoutHandler,
@@ -97,6 +107,7 @@ export class LedgerModule implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
     private readonly runner: ProjectionRunner,
+    private readonly snapshots: PersistedSnapshots,
     @Optional() @Inject(CONSUMERS) private readonly consumers: 'start' | 'manual' = 'start',
   ) {}
 
@@ -117,12 +128,15 @@ export class LedgerModule implements OnApplicationBootstrap, OnApplicationShutdo
     });
     const refusal = (await unfinishedImport(this.db)) ?? (await checkpointsBeyond(this.db, await this.store.headPosition()));
     if (refusal) throw new Error(refusal);
+    await this.snapshots.createTable();
+    streamStatesOf(this.store).keepSnapshotsIn(this.snapshots);
     await this.runner.start();
     if (lost) await this.runner.stop();
   }
 
   async onApplicationShutdown() {
     await this.runner.stop();
+    await this.snapshots.close();
     await this.store.close();
     await this.db.close();
   }

@@ -9,6 +9,7 @@ import { DomainError, requireText } from '../shared/domain-error';
 import { Split, finalLines, reverseProportionally, splitByPolicy, takeFromTheTop } from './allocation';
 import { takeBack } from './source-parts';
 import { DistributionState, alreadyAllocated, evolveDistribution, incomeKey, initialDistributionState, netAllocated, recoveredFrom, sourceParts } from './state';
+import { distributionSnapshot } from './snapshot';
 import { AllocateDistribution, DistributionAllocated, DistributionCommand, DistributionEvent, DistributionPolicy, RecordPayout, SetDistributionPolicy } from './types';
 
 function requireRegistered(state: DistributionState, partyId: string) {
@@ -154,6 +155,7 @@ export const distributionDecider: Decider<DistributionCommand, DistributionEvent
     }
   },
   evolve: (state, event) => evolveDistribution(state, event as DistributionEvent | PartyRegistered),
+  snapshot: distributionSnapshot,
 };
 
 /** The policy version in force for a source event: the latest one recorded before its position. */

@@ -38,4 +38,16 @@ export const partyDecider: Decider<PartyCommand, PartyEvent, PartyState> = {
         return state;
     }
   },
+
+  // Its state is small, but its stream is a university's allocations too: without a snapshot a restart reads them all.
+  snapshot: {
+    name: 'party',
+    version: 1,
+    encode: (state) => state,
+    decode(snapshot) {
+      const s = snapshot as PartyState;
+      if (typeof s?.registered !== 'boolean' || (s.registered && typeof s.partyId !== 'string')) throw new Error('not a party snapshot');
+      return s;
+    },
+  },
 };

@@ -11,6 +11,21 @@ export interface Decider<Command, Event extends DomainEvent, State> {
   initialState(): State;
   decide(command: Command, state: State): Event[];
   evolve(state: State, event: Event): State;
+  /** For states of streams long enough to be worth saving between restarts (a university's allocations). */
+  snapshot?: SnapshotCodec<State>;
+}
+
+/**
+ * A state as plain JSON and back. `version` names what evolve makes of the events: it changes with
+ * evolve's rules or the state's shape, and a snapshot saved under another version is folded again
+ * from the stream instead of being believed.
+ */
+export interface SnapshotCodec<State> {
+  name: string;
+  version: number;
+  encode(state: State): unknown;
+  /** Throws on what it does not recognise. */
+  decode(snapshot: unknown): State;
 }
 
 /** Folds a stream's events into state: what the command handler does before deciding. */

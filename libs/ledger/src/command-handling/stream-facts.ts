@@ -47,6 +47,16 @@ const policyVersionsFold: StreamFold<PolicyVersion[]> = {
   initial: () => [],
   step: (versions, e) =>
     e.type === 'DistributionPolicySet' ? [...versions, { version: (e.data as { version: number }).version, position: e.position }] : versions,
+  // Read with the party's allocations: without a snapshot of its own, a restart would read them all for it.
+  snapshot: {
+    name: 'policy-versions',
+    version: 1,
+    encode: (versions) => versions.map((v) => [v.version, String(v.position)]),
+    decode: (snapshot) => {
+      if (!Array.isArray(snapshot)) throw new Error('not a list of policy versions');
+      return (snapshot as [number, string][]).map(([version, position]) => ({ version, position: BigInt(position) }));
+    },
+  },
 };
 
 /**

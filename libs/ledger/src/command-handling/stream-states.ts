@@ -1,10 +1,20 @@
-import { Decider, DomainEvent } from '@ledger/domain';
+import { Decider, DomainEvent, SnapshotCodec } from '@ledger/domain';
 import { EventStore, RecordedEvent } from '@ledger/event-store';
 
 /** How a stream is folded into a value: a decider's evolve, or a fact gathered from the stream. */
 export interface StreamFold<T> {
   initial(): T;
   step(value: T, event: RecordedEvent): T;
+  /** How its value is saved between restarts, for folds of streams that grow long. */
+  snapshot?: SnapshotCodec<T>;
+}
+
+/** Values of long streams kept beyond the process (persisted-snapshots.ts), for a restart to start from. */
+export interface SavedSnapshots {
+  /** The value saved for this stream and fold, if there is one and the log still holds what it was folded from. */
+  restore<T>(streamId: string, fold: StreamFold<T>): Promise<{ value: T; revision: bigint } | undefined>;
+  /** Every value folded or decided, as it is remembered: saved when the stream has grown enough since the last. */
+  folded<T>(streamId: string, fold: StreamFold<T>, value: T, revision: bigint): void;
 }
 
 export interface Folded<T> {
@@ -32,12 +42,18 @@ const PAGE_SIZE = 1_000;
 export class StreamStates {
   private readonly entries = new Map<string, Entry>();
   private readonly firsts = new Map<string, RecordedEvent>();
+  private saved?: SavedSnapshots;
 
   constructor(
     private readonly store: EventStore,
     private readonly capacity = DEFAULT_CAPACITY,
     private readonly pageSize = PAGE_SIZE,
   ) {}
+
+  /** Restores long streams from, and saves them to, `saved` (the API's read-model database). */
+  keepSnapshotsIn(saved: SavedSnapshots): void {
+    this.saved = saved;
+  }
 
   async load<T>(streamId: string, fold: StreamFold<T>): Promise<Folded<T>> {
     const [folded] = await this.loadEach<[T]>(streamId, [fold]);
@@ -52,7 +68,7 @@ export class StreamStates {
    */
   async loadEach<T extends unknown[]>(streamId: string, folds: { [K in keyof T]: StreamFold<T[K]> }): Promise<{ [K in keyof T]: Folded<T[K]> }> {
     const list = folds as StreamFold<unknown>[];
-    const cached = list.map((fold) => this.entries.get(keyOf(streamId, fold)));
+    const cached = await Promise.all(list.map((fold) => this.entries.get(keyOf(streamId, fold)) ?? this.restore(streamId, fold)));
     const since = cached.map((c) => c?.revision ?? -1n);
     const values = list.map((fold, i) => (cached[i] ? cached[i]!.value : fold.initial()));
     let last: bigint | undefined;
@@ -72,6 +88,13 @@ export class StreamStates {
     }) as { [K in keyof T]: Folded<T[K]> };
   }
 
+  /** A saved snapshot of a fold not in memory (after a restart), as if it had been folded here. */
+  private async restore<T>(streamId: string, fold: StreamFold<T>): Promise<Entry | undefined> {
+    if (!fold.snapshot || !this.saved) return undefined;
+    const restored = await this.saved.restore(streamId, fold);
+    return restored && { fold: fold as StreamFold<unknown>, ...restored };
+  }
+
   /**
    * A stream's first event: it never changes (streams are append-only), so it is read once per
    * process. A license's grant says which patents it covers; an equity stream's, which license.
@@ -88,6 +111,7 @@ export class StreamStates {
     const cached = this.entries.get(key);
     if (cached && cached.revision >= revision) return;
     this.keep(this.entries, key, { fold: fold as StreamFold<unknown>, value, revision });
+    if (fold.snapshot) this.saved?.folded(streamId, fold, value, revision);
   }
 
   /** Stores as most recently used (Map order is the recency order), dropping the least beyond capacity. */
@@ -112,10 +136,10 @@ export const toDomainEvent = <E extends DomainEvent>(e: RecordedEvent): E => ({ 
 
 const deciderFolds = new WeakMap<object, StreamFold<unknown>>();
 /** A decider's evolve as a stream fold (one per decider, so its states share one cache entry). */
-export function deciderFold<Event extends DomainEvent, State>(decider: Pick<Decider<never, Event, State>, 'initialState' | 'evolve'>): StreamFold<State> {
+export function deciderFold<Event extends DomainEvent, State>(decider: Pick<Decider<never, Event, State>, 'initialState' | 'evolve' | 'snapshot'>): StreamFold<State> {
   let fold = deciderFolds.get(decider) as StreamFold<State> | undefined;
   if (!fold) {
-    fold = { initial: () => decider.initialState(), step: (state, e) => decider.evolve(state, toDomainEvent<Event>(e)) };
+    fold = { initial: () => decider.initialState(), step: (state, e) => decider.evolve(state, toDomainEvent<Event>(e)), snapshot: decider.snapshot };
     deciderFolds.set(decider, fold as StreamFold<unknown>);
   }
   return fold;

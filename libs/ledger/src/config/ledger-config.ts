@@ -90,6 +90,17 @@ export class LedgerConfig {
   @Min(1000, { message: 'CATCH_UP_GIVE_UP_MS must be an integer from 1000 to 3600000' })
   @Max(3600000, { message: 'CATCH_UP_GIVE_UP_MS must be an integer from 1000 to 3600000' })
   CATCH_UP_GIVE_UP_MS = 15000;
+
+  /**
+   * Events a long stream (a university's allocations) grows by before the API saves its folded state
+   * again in the read-model database, so that a restart folds only the events since (and at least
+   * 10 % of the stream, as a save costs in proportion to its length). 0 saves none.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'STREAM_SNAPSHOT_EVERY must be an integer from 0 to 100000000' })
+  @Min(0, { message: 'STREAM_SNAPSHOT_EVERY must be an integer from 0 to 100000000' })
+  @Max(100_000_000, { message: 'STREAM_SNAPSHOT_EVERY must be an integer from 0 to 100000000' })
+  STREAM_SNAPSHOT_EVERY = 10000;
 }
 
 export class InvalidConfiguration extends Error {

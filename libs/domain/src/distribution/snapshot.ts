@@ -1,0 +1,97 @@
+import { Map as PersistentMap } from 'immutable';
+import { SnapshotCodec } from '../shared/decider';
+import { IncomeLayer } from './income-layers';
+import { SourcePart } from './source-parts';
+import { DistributionState } from './state';
+
+/**
+ * Bump with any change to evolveDistribution or DistributionState: snapshots saved by the code before
+ * are then ignored and the party's stream folded again. snapshot.spec.ts pins the encoding of a
+ * fixed history, so a change that forgets the bump fails there.
+ */
+export const DISTRIBUTION_SNAPSHOT_VERSION = 1;
+
+/**
+ * Line keys (role|party|patent) repeat in every report's net and every layer: they are written once, in
+ * `keys`, and lines as flat [key index, amount, …] lists, which keep their order (a source's lines are
+ * iterated in it). Persistent maps become [key, value] lists in their own iteration order, which
+ * rebuilding them from those lists restores.
+ */
+interface Encoded {
+  registered: boolean;
+  policies: DistributionState['policies'];
+  latestVersion: number;
+  allocatedThrough: string | null;
+  keys: string[];
+  cumulative: [string, string][];
+  recovered: [string, string][];
+  netBySource: [string, [string, (number | string)[]][]][];
+  layers: [string, (Omit<IncomeLayer, 'lines'> & { lines: (number | string)[] })[]][];
+  partsBySource: [string, [string, SourcePart[]][]][];
+}
+
+function keyDictionary() {
+  const keys: string[] = [];
+  const index = new Map<string, number>();
+  const flat = (lines: Record<string, string>) =>
+    Object.entries(lines).flatMap(([key, amount]) => {
+      let i = index.get(key);
+      if (i === undefined) index.set(key, (i = keys.push(key) - 1));
+      return [i, amount];
+    });
+  return { keys, flat };
+}
+
+function unflat(keys: readonly string[], flat: readonly (number | string)[]): Record<string, string> {
+  if (flat.length % 2 !== 0) throw new Error('lines of odd length');
+  const lines: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) {
+    const key = keys[flat[i] as number];
+    if (key === undefined || typeof flat[i + 1] !== 'string') throw new Error('a line that names no key or amount');
+    lines[key] = flat[i + 1] as string;
+  }
+  return lines;
+}
+
+const entries = <V, W>(map: PersistentMap<string, V>, f: (v: V) => W): [string, W][] => [...map.entries()].map(([k, v]) => [k, f(v)]);
+const persistent = <V, W>(list: [string, V][], f: (v: V) => W) => PersistentMap<string, W>(list.map(([k, v]) => [k, f(v)] as [string, W]));
+
+export function encodeDistribution(state: DistributionState): Encoded {
+  const { keys, flat } = keyDictionary();
+  return {
+    registered: state.registered,
+    policies: state.policies,
+    latestVersion: state.latestVersion,
+    allocatedThrough: state.allocatedThrough,
+    cumulative: entries(state.cumulative, (v) => v),
+    recovered: entries(state.recovered, (v) => v),
+    netBySource: entries(state.netBySource, (sources) => entries(sources, flat)),
+    layers: entries(state.layers, (layers) => layers.map((l) => ({ ...l, lines: flat(l.lines) }))),
+    partsBySource: entries(state.partsBySource, (sources) => entries(sources, (parts) => parts)),
+    keys,
+  };
+}
+
+export function decodeDistribution(snapshot: unknown): DistributionState {
+  const s = snapshot as Encoded;
+  const lists = [s?.keys, s?.cumulative, s?.recovered, s?.netBySource, s?.layers, s?.partsBySource];
+  if (typeof s !== 'object' || s === null || !lists.every(Array.isArray)) throw new Error('not a distribution snapshot');
+  return {
+    registered: s.registered,
+    policies: s.policies,
+    latestVersion: s.latestVersion,
+    allocatedThrough: s.allocatedThrough,
+    cumulative: persistent(s.cumulative, (v) => v),
+    recovered: persistent(s.recovered, (v) => v),
+    netBySource: persistent(s.netBySource, (sources) => persistent(sources, (lines) => unflat(s.keys, lines))),
+    layers: persistent(s.layers, (layers) => layers.map((l) => ({ ...l, lines: unflat(s.keys, l.lines) }))),
+    partsBySource: persistent(s.partsBySource, (sources) => persistent(sources, (parts) => parts)),
+  };
+}
+
+export const distributionSnapshot: SnapshotCodec<DistributionState> = {
+  name: 'distribution',
+  version: DISTRIBUTION_SNAPSHOT_VERSION,
+  encode: encodeDistribution,
+  decode: decodeDistribution,
+};

@@ -1,0 +1,170 @@
+import { EventStore, PostgresEventStore, ReadStreamOptions, SqliteEventStore } from '@ledger/event-store';
+import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
+import { SnapshotCodec } from '@ledger/domain';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PostgresReadModelDb } from '../read-model/postgres-read-model-db';
+import { ReadModelDb } from '../read-model/read-model-db';
+import { SqliteReadModelDb } from '../read-model/sqlite-read-model-db';
+import { PersistedSnapshots } from './persisted-snapshots';
+import { StreamFold, StreamStates } from './stream-states';
+
+const event = (n: number) => {
+  const id = randomUUID();
+  return { id, type: 'Added', data: { n }, metadata: { actor: { id: 't', role: 'office' }, correlationId: id, causationId: id, recordedAt: '2026-01-01T00:00:00Z' } };
+};
+const codec = (version = 1): SnapshotCodec<number> => ({
+  name: 'sum', version, encode: (n) => ({ n }),
+  decode: (s) => {
+    if (typeof (s as { n?: unknown }).n !== 'number') throw new Error('not a sum');
+    return (s as { n: number }).n;
+  },
+});
+const sumOf = (version = 1): StreamFold<number> => ({ initial: () => 0, step: (t, e) => t + (e.data as { n: number }).n, snapshot: codec(version) });
+const sum = sumOf();
+const ones = (count: number) => Array.from({ length: count }, () => event(1));
+
+interface Place {
+  open(): Promise<{ store: EventStore; db: ReadModelDb }>;
+  /** Another log, as a backup restored or another store imported into. */
+  openOtherLog(): Promise<EventStore>;
+  remove(): Promise<void>;
+}
+
+function snapshotSuite(name: string, prepare: () => Promise<Place>) {
+  describe(`persisted snapshots (${name})`, () => {
+    let place: Place;
+    let store: EventStore;
+    let db: ReadModelDb;
+    let warnings: string[];
+    let reads: (ReadStreamOptions | undefined)[];
+    const open = async (every = 10) => {
+      const counted = Object.assign(Object.create(store) as EventStore, {
+        readStream: (id: string, options?: ReadStreamOptions) => (reads.push(options), store.readStream(id, options)),
+      });
+      const keeper = new PersistedSnapshots(db, counted, { every, warn: (m) => warnings.push(m) });
+      await keeper.createTable();
+      const states = new StreamStates(counted, 100, 1000);
+      states.keepSnapshotsIn(keeper);
+      return { keeper, states };
+    };
+    /** The process ends: every save under way is awaited. */
+    const restart = async (keeper: PersistedSnapshots, every = 10) => (await keeper.close(), reads = [], open(every));
+
+    beforeEach(async () => {
+      place = await prepare();
+      ({ store, db } = await place.open());
+      warnings = [];
+      reads = [];
+    });
+    afterEach(async () => {
+      await store.close();
+      await db.close();
+      await place.remove();
+    });
+
+    it('restores a long stream after a restart from its snapshot and the events since, and saves it again as it grows', async () => {
+      let { keeper, states } = await open();
+      await store.append('s', ones(25), { expectedRevision: 'no_stream' });
+      expect(await states.load('s', sum)).toEqual({ value: 25, revision: 24n });
+      await store.append('s', ones(3), { expectedRevision: 24n });
+      ({ keeper, states } = await restart(keeper));
+      expect(await states.load('s', sum)).toEqual({ value: 28, revision: 27n });
+      // The snapshot's event checked, then only what came after it.
+      expect(reads).toEqual([{ fromRevision: 24n, maxCount: 1 }, { fromRevision: 25n, maxCount: 1000 }]);
+      await store.append('s', ones(12), { expectedRevision: 27n });
+      states.remember('s', sum, 28 + 12, 39n); // as a command that appended 12 more: grown by 15 since the snapshot
+      ({ keeper, states } = await restart(keeper));
+      expect(await states.load('s', sum)).toEqual({ value: 40, revision: 39n });
+      expect(reads).toEqual([{ fromRevision: 39n, maxCount: 1 }, { fromRevision: 40n, maxCount: 1000 }]);
+      expect(warnings).toEqual([]);
+    });
+
+    it('saves nothing for a stream that grew less than the setting, or less than a tenth of its length, or with the setting 0', async () => {
+      let { keeper, states } = await open();
+      await store.append('short', ones(9), { expectedRevision: 'no_stream' });
+      await states.load('short', sum);
+      await store.append('long', ones(200), { expectedRevision: 'no_stream' });
+      await states.load('long', sum); // saved at 199
+      await store.append('long', ones(15), { expectedRevision: 199n });
+      await states.load('long', sum); // 15 more, under 10 % of 215: not saved
+      ({ keeper, states } = await restart(keeper));
+      await states.load('short', sum);
+      await states.load('long', sum);
+      expect(reads).toEqual([{ maxCount: 1000 }, { fromRevision: 199n, maxCount: 1 }, { fromRevision: 200n, maxCount: 1000 }]);
+      ({ keeper, states } = await restart(keeper, 0));
+      await store.append('off', ones(50), { expectedRevision: 'no_stream' });
+      await states.load('off', sum);
+      await states.load('long', sum); // 0: not even read back
+      ({ keeper, states } = await restart(keeper));
+      await states.load('off', sum);
+      expect(reads).toEqual([{ maxCount: 1000 }]);
+      await keeper.close();
+    });
+
+    it('folds from the start when the snapshot was saved by another version of evolve, or cannot be read', async () => {
+      let { keeper, states } = await open();
+      await store.append('s', ones(20), { expectedRevision: 'no_stream' });
+      await states.load('s', sum);
+      ({ keeper, states } = await restart(keeper));
+      expect(await states.load('s', sumOf(2))).toEqual({ value: 20, revision: 19n });
+      expect(reads).toEqual([{ maxCount: 1000 }]);
+      ({ keeper, states } = await restart(keeper)); // the new version saved its own
+      expect((await db.query('SELECT version FROM stream_snapshots')).map((r) => Number(r.version))).toEqual([2]);
+      await db.execute("UPDATE stream_snapshots SET state = '{\"n\":\"twenty\"}'");
+      expect(await states.load('s', sumOf(2))).toEqual({ value: 20, revision: 19n });
+      expect(warnings).toEqual(['a saved snapshot could not be read (not a sum); folding the stream from its start']);
+      await keeper.close();
+    });
+
+    it('folds from the start when the log no longer holds the event the snapshot was folded up to', async () => {
+      let { keeper, states } = await open();
+      await store.append('s', ones(20), { expectedRevision: 'no_stream' });
+      await states.load('s', sum);
+      await keeper.close();
+      await store.close();
+      store = await place.openOtherLog(); // the same stream, other events: a backup restored, another store imported
+      await store.append('s', Array.from({ length: 20 }, () => event(2)), { expectedRevision: 'no_stream' });
+      ({ keeper, states } = await restart(keeper));
+      expect(await states.load('s', sum)).toEqual({ value: 40, revision: 19n });
+      expect(warnings).toEqual(['a saved snapshot does not match the log; folding the stream from its start']);
+      await keeper.close();
+    });
+
+    it('waits for a save under way when it closes, and saves nothing after', async () => {
+      const { keeper, states } = await open();
+      await store.append('s', ones(20), { expectedRevision: 'no_stream' });
+      await states.load('s', sum);
+      await keeper.close(); // the save was deferred to the next turn: done by now
+      expect((await db.query('SELECT revision FROM stream_snapshots')).map((r) => r.revision)).toEqual(['19']);
+      await store.append('s', ones(20), { expectedRevision: 19n });
+      await states.load('s', sum);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect((await db.query('SELECT revision FROM stream_snapshots')).map((r) => r.revision)).toEqual(['19']);
+    });
+  });
+}
+
+snapshotSuite('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snapshots-'));
+  return {
+    open: async () => ({ store: new SqliteEventStore(join(dir, 'events.sqlite')), db: new SqliteReadModelDb(join(dir, 'read-models.sqlite')) }),
+    openOtherLog: async () => new SqliteEventStore(join(dir, 'other.sqlite')),
+    remove: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+describePostgres('persisted snapshots with PostgreSQL', () => {
+  snapshotSuite('postgres', async () => {
+    const database = await createTestDatabase('snapshots');
+    const other = await createTestDatabase('snapshots_other');
+    if (!database || !other) throw new Error('PostgreSQL is unreachable');
+    return {
+      open: async () => ({ store: await PostgresEventStore.open(database.url), db: new PostgresReadModelDb(database.url) }),
+      openOtherLog: () => PostgresEventStore.open(other.url),
+      remove: async () => (await database.drop(), await other.drop()),
+    };
+  });
+});
