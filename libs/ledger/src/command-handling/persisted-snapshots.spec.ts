@@ -133,6 +133,20 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
       await keeper.close();
     });
 
+    it('after a failed save, tries again only once the stream has grown as much again', async () => {
+      const { keeper, states } = await open();
+      await db.execute('DROP TABLE stream_snapshots');
+      await store.append('s', ones(20), { expectedRevision: 'no_stream' });
+      await states.load('s', sum);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await store.append('s', ones(3), { expectedRevision: 19n });
+      await states.load('s', sum); // 3 more: no second try
+      await keeper.close();
+      const saves = warnings.filter((w) => w.startsWith('a snapshot could not be saved'));
+      expect(saves).toHaveLength(1); // (the read before it failed too, and folded from the start)
+      expect(saves[0]).toMatch(/^a snapshot could not be saved \(.+\); the next restart folds more of the stream$/);
+    });
+
     it('waits for a save under way when it closes, and saves nothing after', async () => {
       const { keeper, states } = await open();
       await store.append('s', ones(20), { expectedRevision: 'no_stream' });

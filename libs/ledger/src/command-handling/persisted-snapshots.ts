@@ -21,7 +21,7 @@ export interface SnapshotOptions {
  * Any doubt (unreadable, another version, a failed save) costs the full fold, never a wrong decision.
  */
 export class PersistedSnapshots implements SavedSnapshots {
-  /** Revision of the snapshot saved (or restored) last per stream and fold. */
+  /** Revision of the snapshot saved (or restored, or last tried) per stream and fold. */
   private readonly savedAt = new Map<string, bigint>();
   private readonly saving = new Map<string, Promise<void>>();
   private closed = false;
@@ -71,9 +71,12 @@ export class PersistedSnapshots implements SavedSnapshots {
     // After the command that folded it has answered: encoding a long stream holds the event loop (~1 s at 250,000 allocations).
     const save = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.save(streamId, fold, value, revision))
-      .then(() => void this.savedAt.set(k, revision))
       .catch((error: Error) => this.options.warn(`a snapshot could not be saved (${error.message}); the next restart folds more of the stream`, { streamId, fold: codec.name, revision: String(revision) }))
-      .finally(() => this.saving.delete(k));
+      .finally(() => {
+        // Failed too: the next try waits for as much growth again, not the next command (an encoding holds the event loop).
+        this.savedAt.set(k, revision);
+        this.saving.delete(k);
+      });
     this.saving.set(k, save);
   }
 
