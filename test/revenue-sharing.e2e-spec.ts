@@ -1,5 +1,7 @@
 import Big from 'big.js';
-import { DistributionProcessManager } from '@ledger/ledger';
+import { partyStream } from '@ledger/domain';
+import { EventStore } from '@ledger/event-store';
+import { DistributionProcessManager, EVENT_STORE } from '@ledger/ledger';
 import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
 import { expectBooksBalanced, party, post, registerCast, salesLine, WorkedExample, workedLicenseTerms } from './support/worked-example';
 
@@ -202,7 +204,13 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
 
   it('explains an allocation down to the sales lines and tiers, and hides other parties\' allocations', async () => {
     const line = (await statement(w.lin)).lines.find((l) => l.kind === 'royalty' && l.date === '2025-03-31')!;
+    // The allocation is read where the journal says it is: a university's stream of 250,000 allocations
+    // was read whole for each explanation.
+    const readStream = jest.spyOn(ledger.app.get<EventStore>(EVENT_STORE), 'readStream');
     const res = await ledger.http.get(`/parties/${w.lin}/allocations/${line.allocationId}`).expect(200);
+    const reads = readStream.mock.calls.filter(([id]) => id === partyStream(w.university));
+    readStream.mockRestore();
+    expect(reads.every(([, options]) => (options?.fromRevision ?? 0n) > 0n)).toBe(true);
     expect(res.body.allocation.data).toMatchObject({ amount: '8640.00', policyVersion: 1 });
     expect(res.body.policy.data).toMatchObject({ version: 1, adminFeePercent: '10' });
     expect(res.body.assessment.data).toMatchObject({ kind: 'royalty', amount: '14400.00', tiers: [{ base: '480000.00', amount: '14400.00' }] });
@@ -219,6 +227,9 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     const lines = (await statement(w.lin)).lines;
     const milestone = lines.find((l) => l.kind === 'milestone')!;
     expect([milestone.amount, milestone.policyVersion]).toEqual(['2160.00', 2]); // 12,000 × 90 % × 40 % × 50 %
+    const explained = await ledger.http.get(`/parties/${w.lin}/allocations/${milestone.allocationId}`).expect(200);
+    expect([explained.body.allocation.data.policyVersion, explained.body.policy.data.version]).toEqual([2, 2]);
+    expect(explained.body.policy.data.bands).toEqual([expect.objectContaining({ shares: [{ beneficiary: 'inventors', sharePercent: '40' }] })]);
     expect(lines.filter((l) => l.kind !== 'milestone').every((l) => l.policyVersion === 1)).toBe(true);
     await expectBooksBalanced(ledger);
   });

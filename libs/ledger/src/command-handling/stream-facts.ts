@@ -69,3 +69,8 @@ export async function partyFacts(store: EventStore, partyId: string): Promise<{ 
   );
   return { policies: policies.value, allocations };
 }
+
+/** A party's distribution policy versions alone (an allocation's explanation names the one it applied). */
+export async function partyPolicyVersions(store: EventStore, partyId: string): Promise<PolicyVersion[]> {
+  return (await streamStatesOf(store).load(partyStream(partyId), policyVersionsFold)).value;
+}

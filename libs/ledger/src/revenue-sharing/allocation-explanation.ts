@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DistributionAllocated, equityStream, licenseStream, partyStream } from '@ledger/domain';
 import { EventStore, RecordedEvent } from '@ledger/event-store';
 import { EVENT_STORE } from '../event-store/tokens';
+import { partyPolicyVersions } from '../command-handling/stream-facts';
 import { StatementsQuery } from '../statements/statements.query';
 
 const view = (e: RecordedEvent) => ({ eventId: e.id, type: e.type, revision: e.revision.toString(), data: e.data, recordedAt: e.metadata.recordedAt });
@@ -27,13 +28,15 @@ export class AllocationExplanation {
     const involved = lines.some((l) => l.account === `payable:${viewerPartyId}`) || allocatingParty === viewerPartyId;
     if (!involved) return undefined; // another party's allocation: not found, so its existence does not leak
 
-    const partyEvents = await this.store.readStream(partyStream(allocatingParty));
-    const allocated = partyEvents.find((e) => e.type === 'DistributionAllocated' && (e.data as { allocationId: string }).allocationId === allocationId);
-    if (!allocated) return undefined;
+    // The journal says where in the log the allocation is: a university's party stream holds hundreds of
+    // thousands of allocations, too many to read per request for the one it explains.
+    const [allocated] = await this.store.readAll({ fromPosition: BigInt(String(income.position)), maxCount: 1 });
+    const isIt = allocated?.streamId === partyStream(allocatingParty) && allocated.type === 'DistributionAllocated'
+      && (allocated.data as { allocationId: string }).allocationId === allocationId;
+    if (!isIt) return undefined;
     const data = (allocated as unknown as DistributionAllocated).data;
-    const policy = partyEvents.find(
-      (e) => e.type === 'DistributionPolicySet' && (e.data as { version: number }).version === data.policyVersion,
-    );
+    const version = (await partyPolicyVersions(this.store, allocatingParty)).find((v) => v.version === data.policyVersion);
+    const [policy] = version ? await this.store.readAll({ fromPosition: version.position, maxCount: 1 }) : [];
     // Equity proceeds name their license too (they are its income), but their source event is the deal's sale.
     const origin = data.source.dealId ? await this.sale(data.source.dealId, data.source.eventId)
       : data.source.licenseId ? await this.origin(data.source.licenseId, data.source.eventId, data.source.reportId) : {};
@@ -42,7 +45,7 @@ export class AllocationExplanation {
       partyId: viewerPartyId,
       allocatedBy: allocatingParty,
       allocation: view(allocated),
-      policy: policy ? view(policy) : null,
+      policy: policy?.type === 'DistributionPolicySet' ? view(policy) : null,
       ...origin,
     };
   }
