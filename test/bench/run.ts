@@ -18,7 +18,7 @@ import { api, benchLine, registerCast } from './bench-cast';
 import { bareNestRate } from './bare-nest';
 import { IngestResult, SAMPLE_MS, WRITERS, appEnv, ingestHttp, ingestInProcess, startServer } from './ingest';
 import { appendReports } from './ledger-log';
-import { partyFoldRate } from './party-fold';
+import { PartyRestart, partyRestart } from './party-fold';
 import { rate, readAllRate, singleAppendRate } from './raw-store';
 import { each, readModelRows } from './write-volume';
 import { OFFICE_TOKEN } from '../support/tokens';
@@ -45,8 +45,8 @@ interface LedgerFigures {
   events: number; readAll: number; rebuild: number; rebuildSeconds: number; lines: number; p50: number; p99: number;
   /** Read-model rows the rebuild wrote per event of the log. */
   rowsPerEvent: number;
-  /** The university's party stream folded with no snapshot. */
-  partyFold: { events: number; rate: number; seconds: number };
+  /** The university's party stream folded with no snapshot, saved as a snapshot, and restored from it. */
+  party: PartyRestart;
 }
 
 /** Builds the big ledger, then measures readAll, a rebuild of every read model, and a partner's statement. */
@@ -79,8 +79,9 @@ export async function bigLedger(store: BenchStore, stages = { statement: true })
     });
     const read = await readAllRate(events);
     log(`  log: ${read.events} events; readAll ${read.rate}/s`);
-    const partyFold = await partyFoldRate(events, cast.university);
-    log(`  the university's ${partyFold.events} allocations folded in ${partyFold.seconds.toFixed(1)} s`);
+    const party = await partyRestart(events, readModels, cast.university);
+    log(`  the university's ${party.events} allocations folded in ${party.fold.seconds.toFixed(1)} s, ` +
+      `saved in ${party.save.seconds.toFixed(2)} s (${mb(party.save.bytes)} MB), restored in ${party.restore.seconds.toFixed(2)} s`);
 
     const runner = new ProjectionRunner(events, readModels, PROJECTIONS);
     await runner.start('projections');
@@ -93,7 +94,7 @@ export async function bigLedger(store: BenchStore, stages = { statement: true })
     const rowsPerEvent = each(await readModelRows(readModels), read.events);
     log(`  rebuild: ${(rebuildMs / 1000).toFixed(1)} s, ${rowsPerEvent} read-model rows per event`);
     const statement = stages.statement ? await statementLatency(store, cast.lin) : { lines: 0, p50: 0, p99: 0 };
-    return { events: read.events, readAll: read.rate, rebuild: rate(read.events, rebuildMs), rebuildSeconds: rebuildMs / 1000, rowsPerEvent, partyFold, ...statement };
+    return { events: read.events, readAll: read.rate, rebuild: rate(read.events, rebuildMs), rebuildSeconds: rebuildMs / 1000, rowsPerEvent, party, ...statement };
   } finally {
     await events.close();
     await readModels.close();
@@ -162,6 +163,7 @@ const pct = (a: number, b: number) => `${Math.round((100 * a) / b)} %`;
 const both = (r: Row) => Math.round(1 / (1 / r.inProcess.rate + 1 / (r.http.stackRate ?? Infinity)));
 /** Milliseconds per request at a rate. */
 const ms = (perSecond: number) => 1000 / perSecond;
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
 
 function report(rows: Row[], skipped: string[]): string {
@@ -184,7 +186,8 @@ function report(rows: Row[], skipped: string[]): string {
       `| ${r.adapter} | NestJS alone: the same POST to an empty controller, no middleware (requests/s) | ${r.bare} | raw append, 1 event/tx (tx/s) | ${r.single} | ${pct(r.bare, r.single)} | |`,
       `| ${r.adapter} | NestJS and the report's appends alone: the same POST appending 4 events in one transaction, no other work (requests/s) | ${r.floor} | raw append, 1 event/tx (tx/s) | ${r.single} | ${pct(r.floor, r.single)} | |`,
       `| ${r.adapter} | rebuild of every read model (events/s) | ${l.rebuild} | raw readAll (events/s) | ${l.readAll} | ${pct(l.rebuild, l.readAll)} | ≥ 30 %: ${mark(l.rebuild >= 0.3 * l.readAll)} |`,
-      `| ${r.adapter} | fold of the university's ${l.partyFold.events} allocations with no snapshot, as after a restart (events/s) | ${l.partyFold.rate} | raw readAll (events/s) | ${l.readAll} | ${pct(l.partyFold.rate, l.readAll)} | |`,
+      `| ${r.adapter} | the university's ${l.party.events} allocations after a restart with no snapshot: folded from the log (events/s) | ${l.party.fold.rate} | raw readAll (events/s) | ${l.readAll} | ${pct(l.party.fold.rate, l.readAll)} | |`,
+      `| ${r.adapter} | the same after a restart from its saved snapshot (events/s) | ${l.party.restore.rate} | raw readAll (events/s) | ${l.readAll} | ${pct(l.party.restore.rate, l.readAll)} | |`,
       `| ${r.adapter} | statement of ${l.lines} lines, p50 / p99 (ms) | ${l.p50} / ${l.p99} | | | | p99 < 50 ms: ${mark(l.p99 < 50)} |`,
     );
   }
@@ -199,7 +202,9 @@ function report(rows: Row[], skipped: string[]): string {
         `(sustained, with allocations and read models: ${sustained(r.inProcess)} reports/s); ` +
         `each report appended ${r.inProcess.eventsPerReport} events and wrote ${r.inProcess.rowsPerReport} read-model rows; ` +
         `the rebuild wrote ${r.ledger.rowsPerEvent} read-model rows per event; ` +
-        `the university's ${r.ledger.partyFold.events} allocations folded with no snapshot in ${r.ledger.partyFold.seconds.toFixed(1)} s.`,
+        `the university's ${r.ledger.party.events} allocations folded with no snapshot in ${r.ledger.party.fold.seconds.toFixed(1)} s, ` +
+        `saved as a snapshot of ${mb(r.ledger.party.save.bytes)} MB in ${r.ledger.party.save.seconds.toFixed(2)} s ` +
+        `(encoding it ${r.ledger.party.save.encodeSeconds.toFixed(2)} s of that) and restored from it in ${r.ledger.party.restore.seconds.toFixed(2)} s.`,
       `  Ingest over HTTP does the command bus's work and the HTTP stack's: at the rates each measured alone, ` +
         `both together come to about ${both(r)} reports/s, ${pct(both(r), r.single)} of raw appends.`,
       `  At half the raw rate a report may take ${ms(r.single / 2).toFixed(2)} ms; NestJS and the report's appends alone take ` +
