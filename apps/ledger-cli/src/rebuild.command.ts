@@ -1,5 +1,5 @@
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, LedgerConfig, PROJECTIONS, ProjectionRunner, READ_MODEL_DB, ReadModelDb, unfinishedImport } from '@ledger/ledger';
+import { EVENT_STORE, LedgerConfig, PROJECTIONS, PersistedSnapshots, ProjectionRunner, READ_MODEL_DB, ReadModelDb, unfinishedImport } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Command } from 'nest-commander';
@@ -14,6 +14,7 @@ export class RebuildCommand extends StrictCommand {
     private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
+    private readonly snapshots: PersistedSnapshots,
     private readonly config: ConfigService<LedgerConfig, true>,
   ) {
     super();
@@ -27,6 +28,12 @@ export class RebuildCommand extends StrictCommand {
     await claimForCommand(this.db, 'rebuild');
     const unfinished = await unfinishedImport(this.db);
     if (unfinished) throw new Error(unfinished);
+    if (name === undefined) {
+      // Everything derived from the log, derived again: the API folds long streams afresh and saves new snapshots.
+      await this.snapshots.createTable();
+      const forgotten = await this.snapshots.forgetAll();
+      if (forgotten > 0) process.stderr.write(`forgot ${forgotten} saved snapshots of long streams\n`);
+    }
     await this.runner.start('projections');
     const head = await this.store.headPosition();
     const label = name ?? 'all projections';

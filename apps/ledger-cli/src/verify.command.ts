@@ -1,6 +1,6 @@
 import { EventStore } from '@ledger/event-store';
 import {
-  EVENT_STORE, LedgerConfig, PROJECTIONS, checkpointsBeyond, unfinishedImport, ProjectionRunner, READ_MODEL_DB, ReadModelDb, StatementsQuery, openFreshReadModels, revisionGaps, storeConfig,
+  EVENT_STORE, LedgerConfig, PROJECTIONS, PersistedSnapshots, SNAPSHOT_FOLDS, checkpointsBeyond, unfinishedImport, ProjectionRunner, READ_MODEL_DB, ReadModelDb, StatementsQuery, openFreshReadModels, revisionGaps, storeConfig,
 } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -16,6 +16,7 @@ export class VerifyCommand extends StrictCommand {
     @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
     private readonly runner: ProjectionRunner,
     private readonly statements: StatementsQuery,
+    private readonly snapshots: PersistedSnapshots,
     private readonly config: ConfigService<LedgerConfig, true>,
   ) {
     super();
@@ -30,6 +31,9 @@ export class VerifyCommand extends StrictCommand {
     if (foreign) problems.push(foreign);
     const unfinished = await unfinishedImport(this.db);
     if (unfinished) problems.push(unfinished);
+    await this.snapshots.createTable();
+    const snapshots = await this.snapshots.differingFromTheLog(SNAPSHOT_FOLDS);
+    problems.push(...snapshots.differing);
     await this.runner.start('projections');
     try {
       if (await this.caughtUp(head, problems)) {
@@ -40,7 +44,8 @@ export class VerifyCommand extends StrictCommand {
       await this.runner.stop();
     }
     if (problems.length) throw new Error(`verify failed:\n  ${problems.join('\n  ')}`);
-    process.stderr.write(`verified: the log up to position ${head}, trial balance zero, revisions contiguous, ${PROJECTIONS.length} read models equal to a rebuild\n`);
+    process.stderr.write(`verified: the log up to position ${head}, trial balance zero, revisions contiguous, ${PROJECTIONS.length} read models equal to a rebuild, ` +
+      `${snapshots.checked} saved snapshots of long streams equal to a fold of the log\n`);
   }
 
   private giveUpAfterMs(): number {

@@ -99,7 +99,7 @@ export const storeConfig = (c: ConfigService<LedgerConfig, true>) => ({
     PatentsQuery,
     LicensesQuery,
   ],
-  exports: [CqrsModule, EVENT_STORE, READ_MODEL_DB, ProjectionRunner, PartiesQuery, PatentsQuery, LicensesQuery, StatementsQuery, AllocationExplanation, AccessQuery, IdempotencyStore, LedgerMetrics, EquityQuery],
+  exports: [CqrsModule, EVENT_STORE, READ_MODEL_DB, ProjectionRunner, PersistedSnapshots, PartiesQuery, PatentsQuery, LicensesQuery, StatementsQuery, AllocationExplanation, AccessQuery, IdempotencyStore, LedgerMetrics, EquityQuery],
 })
 export class LedgerModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ReadModels');

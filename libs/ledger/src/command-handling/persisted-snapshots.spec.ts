@@ -133,6 +133,31 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
       await keeper.close();
     });
 
+    it('finds a snapshot a restart would believe that differs from a fold of the log, and forgets every one on request', async () => {
+      let { keeper, states } = await open();
+      await store.append('s', ones(20), { expectedRevision: 'no_stream' });
+      await store.append('t', ones(2100), { expectedRevision: 'no_stream' }); // folded in three pages
+      await states.load('s', sum);
+      await states.load('t', sum);
+      await keeper.close();
+      await store.append('t', ones(5), { expectedRevision: 2099n }); // grown since: the check folds up to the snapshot
+      expect(await keeper.differingFromTheLog([sum])).toEqual({ checked: 2, differing: [] });
+      await db.execute(`UPDATE stream_snapshots SET state = '{"n":21}' WHERE stream_id = 's'`);
+      const differs = 'saved snapshot sum of stream s at revision 19 differs from a fold of the log (repair: stop the API, then ledger-cli rebuild, which forgets every saved snapshot)';
+      expect(await keeper.differingFromTheLog([sum])).toEqual({ checked: 2, differing: [differs] });
+      // What a restart would not believe is not checked: another version's, another fold's, another log's.
+      expect(await keeper.differingFromTheLog([sumOf(2)])).toEqual({ checked: 0, differing: [] });
+      expect(await keeper.differingFromTheLog([])).toEqual({ checked: 0, differing: [] });
+      await db.execute(`UPDATE stream_snapshots SET event_id = 'elsewhere' WHERE stream_id = 't'`);
+      expect(await keeper.differingFromTheLog([sum])).toEqual({ checked: 1, differing: [differs] });
+
+      expect(await keeper.forgetAll()).toBe(2);
+      ({ keeper, states } = await restart(keeper));
+      expect(await states.load('s', sum)).toEqual({ value: 20, revision: 19n });
+      expect(reads).toEqual([{ maxCount: 1000 }]);
+      await keeper.close();
+    });
+
     it('after a failed save, tries again only once the stream has grown as much again', async () => {
       const { keeper, states } = await open();
       await db.execute('DROP TABLE stream_snapshots');

@@ -1,4 +1,4 @@
-import { EventStore } from '@ledger/event-store';
+import { EventStore, RecordedEvent } from '@ledger/event-store';
 import { ReadModelDb } from '../read-model/read-model-db';
 import { SavedSnapshots, StreamFold } from './stream-states';
 
@@ -80,6 +80,49 @@ export class PersistedSnapshots implements SavedSnapshots {
     this.saving.set(k, save);
   }
 
+  /**
+   * Each snapshot a restart would believe (its version, its event still in the log), against a fold of
+   * its stream up to that event: one that differs would have the API decide on a state the log does not
+   * hold, as a codec changed without its version bump would. `folds` are every fold that saves snapshots.
+   */
+  async differingFromTheLog(folds: readonly StreamFold<unknown>[]): Promise<{ checked: number; differing: string[] }> {
+    const byName = new Map(folds.flatMap((f) => (f.snapshot ? [[f.snapshot.name, f] as const] : [])));
+    const rows = await this.db.query<SnapshotRow>('SELECT stream_id, fold, version, revision, event_id, position, state FROM stream_snapshots ORDER BY stream_id, fold');
+    const byStream = new Map<string, SnapshotRow[]>();
+    for (const row of rows) if (byName.get(row.fold)?.snapshot?.version === Number(row.version)) byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), row]);
+    let checked = 0;
+    const differing: string[] = [];
+    for (const [streamId, saved] of byStream) {
+      const folding = saved.map((row) => ({ row, fold: byName.get(row.fold)!, revision: BigInt(row.revision), value: byName.get(row.fold)!.initial(), at: undefined as RecordedEvent | undefined }));
+      const last = folding.reduce((max, f) => (f.revision > max ? f.revision : max), -1n);
+      for (let from = 0n; from <= last; ) {
+        const page = await this.store.readStream(streamId, { ...(from > 0n ? { fromRevision: from } : {}), maxCount: PAGE });
+        for (const event of page) {
+          for (const f of folding) {
+            if (event.revision > f.revision) continue;
+            f.value = f.fold.step(f.value, event);
+            if (event.revision === f.revision) f.at = event;
+          }
+        }
+        if (page.length < PAGE) break;
+        from = page[page.length - 1].revision + 1n;
+      }
+      for (const { row, fold, value, at } of folding) {
+        if (at?.id !== row.event_id || at.position !== BigInt(row.position)) continue; // not believed: restore folds from the start
+        checked++;
+        if (JSON.stringify(fold.snapshot!.encode(value)) !== row.state) {
+          differing.push(`saved snapshot ${row.fold} of stream ${streamId} at revision ${row.revision} differs from a fold of the log (repair: stop the API, then ledger-cli rebuild, which forgets every saved snapshot)`);
+        }
+      }
+    }
+    return { checked, differing };
+  }
+
+  /** Removes every saved snapshot (a full rebuild derives everything from the log again); how many there were. */
+  async forgetAll(): Promise<number> {
+    return this.db.execute('DELETE FROM stream_snapshots');
+  }
+
   /** Starts no more saves, and waits for those under way (before the database closes). */
   async close(): Promise<void> {
     this.closed = true;
@@ -100,5 +143,9 @@ export class PersistedSnapshots implements SavedSnapshots {
     );
   }
 }
+
+type SnapshotRow = { stream_id: string; fold: string; version: number | string; revision: string; event_id: string; position: string; state: string };
+/** Events read at a time when verifying. */
+const PAGE = 1_000;
 
 const key = (streamId: string, fold: string) => `${fold}\u0000${streamId}`;

@@ -74,3 +74,8 @@ export async function partyFacts(store: EventStore, partyId: string): Promise<{ 
 export async function partyPolicyVersions(store: EventStore, partyId: string): Promise<PolicyVersion[]> {
   return (await streamStatesOf(store).load(partyStream(partyId), policyVersionsFold)).value;
 }
+
+/** Every fold whose value is saved between restarts: `ledger-cli verify` checks their snapshots against the log. */
+export const SNAPSHOT_FOLDS: readonly StreamFold<unknown>[] = [
+  deciderFold(distributionDecider), policyVersionsFold, deciderFold(partyDecider),
+] as StreamFold<unknown>[];
