@@ -1,8 +1,8 @@
 /**
  * A party's allocations after a restart: folded from the log with no snapshot (as before a snapshot
  * was saved), then saved as the API saves it, then restored by a fresh process's worth of state from
- * that snapshot. The fold runs a page at a time; encoding and decoding a snapshot hold the event loop,
- * so those times are how long the API stands still for them.
+ * that snapshot. The fold runs a page at a time and the save writes a piece at a time; decoding a
+ * snapshot is one parse, so the longest each held the event loop is how long the API stood still.
  */
 import { distributionDecider, partyStream } from '../../libs/domain/src';
 import { EventStore } from '../../libs/event-store/src/port';
@@ -14,10 +14,10 @@ export interface PartyRestart {
   events: number;
   /** Folded from its first event, with no snapshot. */
   fold: { rate: number; seconds: number };
-  /** Saving the folded value (encode, JSON, insert): seconds, of which encoding and JSON; bytes saved. */
-  save: { seconds: number; encodeSeconds: number; bytes: number };
+  /** Saving the folded value (encode, JSON, insert): seconds; bytes saved; longest hold of the event loop (ms). */
+  save: { seconds: number; bytes: number; longestHoldMs: number };
   /** The same value read back after a restart from its snapshot (select, check against the log, decode). */
-  restore: { rate: number; seconds: number };
+  restore: { rate: number; seconds: number; longestHoldMs: number };
 }
 
 export async function partyRestart(store: EventStore, readModels: ReadModelDb, partyId: string): Promise<PartyRestart> {
@@ -36,25 +36,43 @@ export async function partyRestart(store: EventStore, readModels: ReadModelDb, p
   const events = Number(folded.revision ?? -1n) + 1;
 
   t = performance.now();
+  let holds = eventLoopHolds();
   await saving.close(); // waits for the save the fold started
   const saveMs = performance.now() - t;
+  const saveHoldMs = holds.stop();
   const [row] = await readModels.query<{ revision: string; state: string }>('SELECT revision, state FROM stream_snapshots WHERE stream_id = $1', [stream]);
   if (row?.revision !== String(folded.revision)) throw new Error(`no snapshot saved at revision ${folded.revision}`);
-  t = performance.now();
-  JSON.stringify(fold.snapshot!.encode(folded.value)); // the save's share that holds the event loop on either store
-  const encodeMs = performance.now() - t;
 
   const after = new StreamStates(store);
   after.keepSnapshotsIn(new PersistedSnapshots(readModels, store, { every: 10_000, warn }));
   t = performance.now();
+  holds = eventLoopHolds();
   const restored = await after.load(stream, fold);
   const restoreMs = performance.now() - t;
+  const restoreHoldMs = holds.stop();
   if (restored.revision !== folded.revision) throw new Error('the restored stream ends elsewhere');
   if (JSON.stringify(fold.snapshot!.encode(restored.value)) !== row.state) throw new Error('the restored value differs from the fold');
   return {
     events,
     fold: { rate: rate(events, foldMs), seconds: foldMs / 1000 },
-    save: { seconds: saveMs / 1000, encodeSeconds: encodeMs / 1000, bytes: Buffer.byteLength(row.state) },
-    restore: { rate: rate(events, restoreMs), seconds: restoreMs / 1000 },
+    save: { seconds: saveMs / 1000, bytes: Buffer.byteLength(row.state), longestHoldMs: saveHoldMs },
+    restore: { rate: rate(events, restoreMs), seconds: restoreMs / 1000, longestHoldMs: restoreHoldMs },
+  };
+}
+
+/** The longest gap between turns of the event loop while it runs: how long nothing else could be served. */
+function eventLoopHolds() {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.round(Math.max(longest, performance.now() - last));
+    },
   };
 }

@@ -81,7 +81,8 @@ export async function bigLedger(store: BenchStore, stages = { statement: true })
     log(`  log: ${read.events} events; readAll ${read.rate}/s`);
     const party = await partyRestart(events, readModels, cast.university);
     log(`  the university's ${party.events} allocations folded in ${party.fold.seconds.toFixed(1)} s, ` +
-      `saved in ${party.save.seconds.toFixed(2)} s (${mb(party.save.bytes)} MB), restored in ${party.restore.seconds.toFixed(2)} s`);
+      `saved in ${party.save.seconds.toFixed(2)} s (${mb(party.save.bytes)} MB; event loop held ${party.save.longestHoldMs} ms at most), ` +
+      `restored in ${party.restore.seconds.toFixed(2)} s (held ${party.restore.longestHoldMs} ms at most)`);
 
     const runner = new ProjectionRunner(events, readModels, PROJECTIONS);
     await runner.start('projections');
@@ -204,7 +205,8 @@ function report(rows: Row[], skipped: string[]): string {
         `the rebuild wrote ${r.ledger.rowsPerEvent} read-model rows per event; ` +
         `the university's ${r.ledger.party.events} allocations folded with no snapshot in ${r.ledger.party.fold.seconds.toFixed(1)} s, ` +
         `saved as a snapshot of ${mb(r.ledger.party.save.bytes)} MB in ${r.ledger.party.save.seconds.toFixed(2)} s ` +
-        `(encoding it ${r.ledger.party.save.encodeSeconds.toFixed(2)} s of that) and restored from it in ${r.ledger.party.restore.seconds.toFixed(2)} s.`,
+        `(the API's event loop held ${r.ledger.party.save.longestHoldMs} ms at most at a time) and restored from it in ` +
+        `${r.ledger.party.restore.seconds.toFixed(2)} s (held ${r.ledger.party.restore.longestHoldMs} ms at most).`,
       `  Ingest over HTTP does the command bus's work and the HTTP stack's: at the rates each measured alone, ` +
         `both together come to about ${both(r)} reports/s, ${pct(both(r), r.single)} of raw appends.`,
       `  At half the raw rate a report may take ${ms(r.single / 2).toFixed(2)} ms; NestJS and the report's appends alone take ` +

@@ -1,4 +1,5 @@
 export * from './shared/decider';
+export * from './shared/encoded-fields';
 export * from './shared/domain-error';
 export * from './parties/party';
 export * from './money';

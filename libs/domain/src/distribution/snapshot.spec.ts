@@ -4,7 +4,7 @@ import { Big } from '../money/big';
 import { fold } from '../shared/decider';
 import { distributionDecider } from './distribution';
 import { allocation, P1, registered, SCHOOL, U } from './distribution.test-kit';
-import { DISTRIBUTION_SNAPSHOT_VERSION, decodeDistribution, encodeDistribution } from './snapshot';
+import { DISTRIBUTION_SNAPSHOT_VERSION, decodeDistribution, distributionSnapshot, encodeDistribution } from './snapshot';
 import { DistributionCommand, DistributionEvent, DistributionPolicy } from './types';
 
 const cents = (min: number, max: number) => fc.integer({ min, max }).map((c) => new Big(c).div(100).toFixed(2));
@@ -68,6 +68,8 @@ describe('distribution snapshots', () => {
       const folded = fold(distributionDecider, events);
       const back = restored(events);
       expect(encodeDistribution(back)).toEqual(encodeDistribution(folded));
+      // What the API saves, written a piece at a time: the same text.
+      expect([...distributionSnapshot.encodeInPieces!(folded)].join('')).toBe(JSON.stringify(encodeDistribution(folded)));
       // The next step, decided on each: the same events (credits read the maps in their order).
       for (const extra of next.kind === 'policy' ? [next] : [next, { ...next, kind: 'credit' as const }]) {
         const onFold = history([...steps, extra]).slice(events.length);

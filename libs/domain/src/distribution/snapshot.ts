@@ -1,5 +1,6 @@
 import { Map as PersistentMap } from 'immutable';
 import { SnapshotCodec } from '../shared/decider';
+import { EncodedField, encodedJson, encodedObject } from '../shared/encoded-fields';
 import { IncomeLayer } from './income-layers';
 import { SourcePart } from './source-parts';
 import { DistributionState } from './state';
@@ -53,24 +54,30 @@ function unflat(keys: readonly string[], flat: readonly (number | string)[]): Re
   return lines;
 }
 
-const entries = <V, W>(map: PersistentMap<string, V>, f: (v: V) => W): [string, W][] => [...map.entries()].map(([k, v]) => [k, f(v)]);
+/** A persistent map's entries, an element at a time, values mapped. */
+function* entries<V, W>(map: PersistentMap<string, V>, f: (v: V) => W): Generator<[string, W]> {
+  for (const [k, v] of map.entries()) yield [k, f(v)];
+}
 const persistent = <V, W>(list: [string, V][], f: (v: V) => W) => PersistentMap<string, W>(list.map(([k, v]) => [k, f(v)] as [string, W]));
 
-export function encodeDistribution(state: DistributionState): Encoded {
+/** The encoding's fields in Encoded's order; `keys` last, once the lists before have named every key. */
+function fields(state: DistributionState): EncodedField[] {
   const { keys, flat } = keyDictionary();
-  return {
-    registered: state.registered,
-    policies: state.policies,
-    latestVersion: state.latestVersion,
-    allocatedThrough: state.allocatedThrough,
-    cumulative: entries(state.cumulative, (v) => v),
-    recovered: entries(state.recovered, (v) => v),
-    netBySource: entries(state.netBySource, (sources) => entries(sources, flat)),
-    layers: entries(state.layers, (layers) => layers.map((l) => ({ ...l, lines: flat(l.lines) }))),
-    partsBySource: entries(state.partsBySource, (sources) => entries(sources, (parts) => parts)),
-    keys,
-  };
+  return [
+    { name: 'registered', value: () => state.registered },
+    { name: 'policies', value: () => state.policies },
+    { name: 'latestVersion', value: () => state.latestVersion },
+    { name: 'allocatedThrough', value: () => state.allocatedThrough },
+    { name: 'cumulative', list: () => entries(state.cumulative, (v) => v) },
+    { name: 'recovered', list: () => entries(state.recovered, (v) => v) },
+    { name: 'netBySource', list: () => entries(state.netBySource, (sources) => [...entries(sources, flat)]) },
+    { name: 'layers', list: () => entries(state.layers, (layers) => layers.map((l) => ({ ...l, lines: flat(l.lines) }))) },
+    { name: 'partsBySource', list: () => entries(state.partsBySource, (sources) => [...entries(sources, (parts) => parts)]) },
+    { name: 'keys', value: () => keys },
+  ];
 }
+
+export const encodeDistribution = (state: DistributionState): Encoded => encodedObject(fields(state)) as unknown as Encoded;
 
 export function decodeDistribution(snapshot: unknown): DistributionState {
   const s = snapshot as Encoded;
@@ -93,5 +100,6 @@ export const distributionSnapshot: SnapshotCodec<DistributionState> = {
   name: 'distribution',
   version: DISTRIBUTION_SNAPSHOT_VERSION,
   encode: encodeDistribution,
+  encodeInPieces: (state) => encodedJson(fields(state)),
   decode: decodeDistribution,
 };

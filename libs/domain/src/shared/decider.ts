@@ -24,6 +24,8 @@ export interface SnapshotCodec<State> {
   name: string;
   version: number;
   encode(state: State): unknown;
+  /** Exactly `JSON.stringify(encode(state))`, a piece at a time, for states too long to write in one go. */
+  encodeInPieces?(state: State): Iterable<string>;
   /** Throws on what it does not recognise. */
   decode(snapshot: unknown): State;
 }

@@ -65,6 +65,23 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
       await place.remove();
     });
 
+    it('writes a long snapshot a piece at a time, giving the event loop back between slices, and saves exactly its JSON', async () => {
+      const spin = (ms: number) => { for (const end = performance.now() + ms; performance.now() < end; ); };
+      // Five pieces of 25 ms each: in one go they would hold the event loop for 125 ms.
+      const pieces: SnapshotCodec<number> = { ...codec(), encodeInPieces: function* (n) { for (const piece of ['{"n"', ':', String(n), '', '}']) { spin(25); yield piece; } } };
+      const slow: StreamFold<number> = { ...sum, snapshot: pieces };
+      const { keeper, states } = await open();
+      await store.append('s', ones(25), { expectedRevision: 'no_stream' });
+      await states.load('s', slow);
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 1);
+      await keeper.close();
+      clearInterval(timer);
+      expect(ticks).toBeGreaterThanOrEqual(4); // a turn between slices; 1 at most if written in one go
+      const [row] = await db.query<{ state: string }>('SELECT state FROM stream_snapshots WHERE stream_id = $1', ['s']);
+      expect(row.state).toBe('{"n":25}');
+    });
+
     it('restores a long stream after a restart from its snapshot and the events since, and saves it again as it grows', async () => {
       let { keeper, states } = await open();
       await store.append('s', ones(25), { expectedRevision: 'no_stream' });
