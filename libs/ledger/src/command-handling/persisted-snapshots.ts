@@ -1,6 +1,6 @@
 import { EventStore, RecordedEvent } from '@ledger/event-store';
 import { ReadModelDb } from '../read-model/read-model-db';
-import { SavedSnapshots, StreamFold } from './stream-states';
+import { SavedSnapshots, StreamFold, streamPages } from './stream-states';
 
 /** A transaction-scoped advisory lock around the table's creation ("SNAP"). */
 const SCHEMA_LOCK = 0x534e4150;
@@ -95,8 +95,7 @@ export class PersistedSnapshots implements SavedSnapshots {
     for (const [streamId, saved] of byStream) {
       const folding = saved.map((row) => ({ row, fold: byName.get(row.fold)!, revision: BigInt(row.revision), value: byName.get(row.fold)!.initial(), at: undefined as RecordedEvent | undefined }));
       const last = folding.reduce((max, f) => (f.revision > max ? f.revision : max), -1n);
-      for (let from = 0n; from <= last; ) {
-        const page = await this.store.readStream(streamId, { ...(from > 0n ? { fromRevision: from } : {}), maxCount: PAGE });
+      for await (const page of streamPages(this.store, streamId, 0n, PAGE)) {
         for (const event of page) {
           for (const f of folding) {
             if (event.revision > f.revision) continue;
@@ -104,8 +103,7 @@ export class PersistedSnapshots implements SavedSnapshots {
             if (event.revision === f.revision) f.at = event;
           }
         }
-        if (page.length < PAGE) break;
-        from = page[page.length - 1].revision + 1n;
+        if (page.length === 0 || page[page.length - 1].revision >= last) break;
       }
       for (const { row, fold, value, at } of folding) {
         if (at?.id !== row.event_id || at.position !== BigInt(row.position)) continue; // not believed: restore folds from the start

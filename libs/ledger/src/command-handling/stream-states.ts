@@ -73,13 +73,9 @@ export class StreamStates {
     const values = list.map((fold, i) => (cached[i] ? cached[i]!.value : fold.initial()));
     let last: bigint | undefined;
     // From the oldest snapshot; the whole stream if any fold has none.
-    for (let from = since.reduce((min, r) => (r < min ? r : min)) + 1n; ; ) {
-      if (last !== undefined) await new Promise((resolve) => setImmediate(resolve));
-      const page = await this.store.readStream(streamId, { ...(from > 0n ? { fromRevision: from } : {}), maxCount: this.pageSize });
+    for await (const page of streamPages(this.store, streamId, since.reduce((min, r) => (r < min ? r : min)) + 1n, this.pageSize)) {
       for (const event of page) list.forEach((fold, i) => { if (event.revision > since[i]) values[i] = fold.step(values[i], event); });
       if (page.length > 0) last = page[page.length - 1].revision;
-      if (page.length < this.pageSize) break;
-      from = (last as bigint) + 1n;
     }
     return list.map((fold, i) => {
       const revision = last ?? cached[i]?.revision;
@@ -119,6 +115,17 @@ export class StreamStates {
     map.delete(key);
     map.set(key, value);
     if (map.size > this.capacity) map.delete(map.keys().next().value as string);
+  }
+}
+
+/** A stream's events from a revision to its end, a page at a time, the event loop given back between pages. */
+export async function* streamPages(store: EventStore, streamId: string, from: bigint, pageSize: number): AsyncGenerator<RecordedEvent[]> {
+  for (let first = true; ; first = false) {
+    if (!first) await new Promise((resolve) => setImmediate(resolve));
+    const page = await store.readStream(streamId, { ...(from > 0n ? { fromRevision: from } : {}), maxCount: pageSize });
+    yield page;
+    if (page.length < pageSize) return;
+    from = page[page.length - 1].revision + 1n;
   }
 }
 
