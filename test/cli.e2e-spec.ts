@@ -365,11 +365,11 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
 
   it('fails verify when a saved snapshot of a long stream differs from a fold of the log; a full rebuild forgets the snapshots', () => {
     const university = partyStream(cast.university);
-    const saved = onReadModels(source, 'SELECT stream_id, fold FROM stream_snapshots') as { stream_id: string; fold: string }[];
+    const saved = onReadModels(source, 'SELECT stream_id, fold FROM stream_snapshot_heads') as { stream_id: string; fold: string }[];
     expect(saved).toEqual(expect.arrayContaining([{ stream_id: university, fold: 'distribution' }, { stream_id: university, fold: 'policy-versions' }]));
     expect(cli({ SQLITE_PATH: source }, 'verify').stderr).toContain(`, ${saved.length} saved snapshots of long streams equal to a fold of the log`);
     // As a change to evolve without a new snapshot version would leave it: the API would decide on it after a restart.
-    onReadModels(source, `UPDATE stream_snapshots SET state = replace(state, '"latestVersion":1', '"latestVersion":7') WHERE stream_id = '${university}' AND fold = 'distribution'`);
+    onReadModels(source, `UPDATE stream_snapshot_pieces SET lines = replace(lines, '["=","latestVersion",1]', '["=","latestVersion",7]') WHERE stream_id = '${university}' AND fold = 'distribution'`);
     const failed = cli({ SQLITE_PATH: source }, 'verify');
     expect(failed.status).toBe(1);
     expect(failed.stderr).toMatch(new RegExp(`saved snapshot distribution of stream ${university} at revision \\d+ differs from a fold of the log ` +
@@ -378,7 +378,8 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     const rebuilt = cli({ SQLITE_PATH: source }, 'rebuild');
     expect(rebuilt.status).toBe(0);
     expect(rebuilt.stderr).toContain(`forgot ${saved.length} saved snapshots of long streams`);
-    expect(onReadModels(source, 'SELECT * FROM stream_snapshots')).toEqual([]);
+    expect(onReadModels(source, 'SELECT * FROM stream_snapshot_heads')).toEqual([]);
+    expect(onReadModels(source, 'SELECT * FROM stream_snapshot_pieces')).toEqual([]);
     expect(cli({ SQLITE_PATH: source }, 'verify').stderr).toContain(', 0 saved snapshots of long streams equal to a fold of the log');
   }, 180000);
 

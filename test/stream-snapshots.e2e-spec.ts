@@ -86,7 +86,7 @@ function snapshotsAcrossRestart(kind: StoreKind) {
 
     ledger = await start({ ...place.env, STREAM_SNAPSHOT_EVERY: '5' });
     const db = ledger.app.get<ReadModelDb>(READ_MODEL_DB);
-    const rows = await db.query<{ fold: string; revision: string }>('SELECT fold, revision FROM stream_snapshots WHERE stream_id = $1 ORDER BY fold', [stream]);
+    const rows = await db.query<{ fold: string; revision: string }>('SELECT fold, revision FROM stream_snapshot_heads WHERE stream_id = $1 ORDER BY fold', [stream]);
     expect(rows.map((r) => r.fold)).toEqual(['distribution', 'policy-versions']); // the party fold was last read while the stream was short
     const saved = rows.map((r) => BigInt(r.revision));
     for (const revision of saved) expect(revision >= 4n && revision <= head).toBe(true);

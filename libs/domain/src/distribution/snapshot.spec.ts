@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { Big } from '../money/big';
 import { fold } from '../shared/decider';
+import { finished, readEncodedLines } from '../shared/encoded-fields';
 import { distributionDecider } from './distribution';
 import { allocation, P1, registered, SCHOOL, U } from './distribution.test-kit';
 import { DISTRIBUTION_SNAPSHOT_VERSION, decodeDistribution, distributionSnapshot, encodeDistribution } from './snapshot';
@@ -68,8 +69,10 @@ describe('distribution snapshots', () => {
       const folded = fold(distributionDecider, events);
       const back = restored(events);
       expect(encodeDistribution(back)).toEqual(encodeDistribution(folded));
-      // What the API saves, written a piece at a time: the same text.
-      expect([...distributionSnapshot.encodeInPieces!(folded)].join('')).toBe(JSON.stringify(encodeDistribution(folded)));
+      // What the API saves and reads back, a line and a step at a time: the same encoding, the same state.
+      const lines = finished(readEncodedLines(distributionSnapshot.encodeLines!(folded)));
+      expect(JSON.stringify(lines)).toBe(JSON.stringify(encodeDistribution(folded)));
+      expect(encodeDistribution(finished(distributionSnapshot.decodeInSteps!(lines)))).toEqual(encodeDistribution(folded));
       // The next step, decided on each: the same events (credits read the maps in their order).
       for (const extra of next.kind === 'policy' ? [next] : [next, { ...next, kind: 'credit' as const }]) {
         const onFold = history([...steps, extra]).slice(events.length);
@@ -88,6 +91,15 @@ describe('distribution snapshots', () => {
     expect([...back.netBySource.get('l3')!.keys()]).toEqual([...folded.netBySource.get('l3')!.keys()]);
     expect([...back.cumulative.keys()]).toEqual([...folded.cumulative.keys()]);
     expect(folded.netBySource.size).toBe(12);
+  });
+
+  it('decode a step per license, so a university\'s thousands of licenses are read back between turns of the event loop', () => {
+    const steps: Step[] = Array.from({ length: 24 }, (_, i) => ({ kind: 'income', amount: `${100 + i}.00`, license: `l${i % 12}`, pick: 0, currency: 'CNY' }));
+    const folded = fold(distributionDecider, history(steps));
+    const decoding = distributionSnapshot.decodeInSteps!(JSON.parse(JSON.stringify(encodeDistribution(folded))));
+    let taken = 0;
+    for (let step = decoding.next(); !step.done; step = decoding.next()) taken++;
+    expect(taken).toBe(12 * 3); // each license's net by source, its income layers and its parts
   });
 
   it('write each line key once', () => {

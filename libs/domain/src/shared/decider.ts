@@ -24,10 +24,15 @@ export interface SnapshotCodec<State> {
   name: string;
   version: number;
   encode(state: State): unknown;
-  /** Exactly `JSON.stringify(encode(state))`, a piece at a time, for states too long to write in one go. */
-  encodeInPieces?(state: State): Iterable<string>;
+  /**
+   * For states too long to write or read in one go: `encode(state)` as lines (`encodedLines`), which
+   * `readEncodedLines` turns back into exactly `JSON.parse(JSON.stringify(encode(state)))`.
+   */
+  encodeLines?(state: State): Iterable<string>;
   /** Throws on what it does not recognise. */
   decode(snapshot: unknown): State;
+  /** `decode` a step at a time (`finished` of it is `decode`), for a caller to give way between steps. */
+  decodeInSteps?(snapshot: unknown): Iterator<unknown, State>;
 }
 
 /** Folds a stream's events into state: what the command handler does before deciding. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { EncodedField, encodedJson, encodedObject } from './encoded-fields';
+import { EncodedField, encodedLines, encodedObject, finished, readEncodedLines } from './encoded-fields';
 
 const json = () => fc.oneof(fc.jsonValue(), fc.constant(undefined));
 const field: fc.Arbitrary<Omit<EncodedField, 'name'>> = fc.oneof(
@@ -11,10 +11,17 @@ const name = fc.string().filter((n) => n !== '__proto__' && !/^(0|[1-9]\d*)$/.te
 const fields = fc.uniqueArray(fc.tuple(name, field), { selector: ([name]) => name, maxLength: 6 })
   .map((list) => list.map(([name, f]) => ({ name, ...f }) as EncodedField));
 
+const read = (lines: Iterable<string>) => finished(readEncodedLines(lines));
+
 describe('encoded fields', () => {
-  it('write in pieces exactly the JSON of the object they make, undefined left out as JSON.stringify leaves it', () => {
+  it('read back from their lines exactly what JSON makes of the object they make, undefined as JSON leaves it', () => {
     fc.assert(fc.property(fields, (f) => {
-      expect([...encodedJson(f)].join('')).toBe(JSON.stringify(encodedObject(f)));
+      const lines = [...encodedLines(f)];
+      for (const line of lines) expect(line).not.toContain('\n');
+      const back = read(lines);
+      const viaJson = JSON.parse(JSON.stringify(encodedObject(f)));
+      expect(back).toEqual(viaJson);
+      expect(JSON.stringify(back)).toBe(JSON.stringify(viaJson)); // same keys in the same order
     }), { numRuns: 500 });
   });
 
@@ -26,11 +33,24 @@ describe('encoded fields', () => {
     ];
     expect(encodedObject(f())).toEqual({ items: ['a', 'b'], seen: ['a', 'b'] });
     seen.length = 0;
-    expect([...encodedJson(f())].join('')).toBe('{"items":["a","b"],"seen":["a","b"]}');
+    expect([...encodedLines(f())]).toEqual(['["[","items"]', '["+","a"]', '["+","b"]', '["=","seen",["a","b"]]']);
   });
 
-  it('write an empty encoding, and one whose every field is undefined, as {}', () => {
-    expect([...encodedJson([])].join('')).toBe('{}');
-    expect([...encodedJson([{ name: 'a', value: () => undefined }])].join('')).toBe('{}');
+  it('read a line per step, so a reader can give way between lines', () => {
+    const steps = readEncodedLines(encodedLines([{ name: 'list', list: () => [1, 2, 3] }]));
+    let taken = 0;
+    while (!steps.next().done) taken++;
+    expect(taken).toBe(4);
+  });
+
+  it('keep a field named __proto__ as JSON.parse keeps it: an own key, not a prototype', () => {
+    const back = read(encodedLines([{ name: '__proto__', value: () => ({ polluted: true }) }]));
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.keys(back)).toEqual(['__proto__']);
+  });
+
+  it('refuse lines they did not write', () => {
+    for (const bad of ['{}', '["+",1]', '["?","a",1]', '["=",1,2]', '["[","a","b"]', 'not json']) expect(() => read([bad])).toThrow();
+    expect(() => read(['["=","a",1]', '["+",2]'])).toThrow('not a line of an encoding');
   });
 });

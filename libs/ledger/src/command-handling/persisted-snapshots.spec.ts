@@ -1,6 +1,6 @@
 import { EventStore, PostgresEventStore, ReadStreamOptions, SqliteEventStore } from '@ledger/event-store';
 import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
-import { SnapshotCodec } from '@ledger/domain';
+import { SnapshotCodec, encodedLines } from '@ledger/domain';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,23 @@ const codec = (version = 1): SnapshotCodec<number> => ({
 const sumOf = (version = 1): StreamFold<number> => ({ initial: () => 0, step: (t, e) => t + (e.data as { n: number }).n, snapshot: codec(version) });
 const sum = sumOf();
 const ones = (count: number) => Array.from({ length: count }, () => event(1));
+/** Every event's n, in order: a state of many lines, as a university's allocations are. */
+const listed: StreamFold<number[]> = {
+  initial: () => [], step: (list, e) => [...list, (e.data as { n: number }).n],
+  snapshot: {
+    name: 'listed', version: 1, encode: (list) => ({ items: list }), encodeLines: (list) => encodedLines([{ name: 'items', list: () => list }]),
+    decode: (s) => (s as { items: number[] }).items,
+  },
+};
+const spin = (ms: number) => { for (const end = performance.now() + ms; performance.now() < end; ); };
+/** Counts turns of the event loop (1 ms timers) while `during` runs: about 1 if it never gives way. */
+async function turns(during: () => Promise<unknown>): Promise<number> {
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  await during();
+  clearInterval(timer);
+  return ticks;
+}
 
 interface Place {
   open(): Promise<{ store: EventStore; db: ReadModelDb }>;
@@ -40,18 +57,18 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
     let db: ReadModelDb;
     let warnings: string[];
     let reads: (ReadStreamOptions | undefined)[];
-    const open = async (every = 10) => {
+    const open = async (every = 10, pieceChars?: number) => {
       const counted = Object.assign(Object.create(store) as EventStore, {
         readStream: (id: string, options?: ReadStreamOptions) => (reads.push(options), store.readStream(id, options)),
       });
-      const keeper = new PersistedSnapshots(db, counted, { every, warn: (m) => warnings.push(m) });
+      const keeper = new PersistedSnapshots(db, counted, { every, warn: (m) => warnings.push(m), pieceChars });
       await keeper.createTable();
       const states = new StreamStates(counted, 100, 1000);
       states.keepSnapshotsIn(keeper);
       return { keeper, states };
     };
     /** The process ends: every save under way is awaited. */
-    const restart = async (keeper: PersistedSnapshots, every = 10) => (await keeper.close(), reads = [], open(every));
+    const restart = async (keeper: PersistedSnapshots, every = 10, pieceChars?: number) => (await keeper.close(), reads = [], open(every, pieceChars));
 
     beforeEach(async () => {
       place = await prepare();
@@ -65,21 +82,57 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
       await place.remove();
     });
 
-    it('writes a long snapshot a piece at a time, giving the event loop back between slices, and saves exactly its JSON', async () => {
-      const spin = (ms: number) => { for (const end = performance.now() + ms; performance.now() < end; ); };
-      // Five pieces of 25 ms each: in one go they would hold the event loop for 125 ms.
-      const pieces: SnapshotCodec<number> = { ...codec(), encodeInPieces: function* (n) { for (const piece of ['{"n"', ':', String(n), '', '}']) { spin(25); yield piece; } } };
-      const slow: StreamFold<number> = { ...sum, snapshot: pieces };
-      const { keeper, states } = await open();
+    it('writes and reads a long snapshot a line and a step at a time, giving the event loop back between slices', async () => {
+      // Five lines, then five steps of decoding, of 25 ms each: in one go either would hold the event loop for 125 ms.
+      const slowly: SnapshotCodec<number> = {
+        ...codec(),
+        encodeLines: function* (n) { for (const line of encodedLines([{ name: 'n', value: () => n }, ...['a', 'b', 'c', 'd'].map((name) => ({ name, value: () => 0 }))])) { spin(25); yield line; } },
+        decode: (s) => (s as { n: number }).n,
+        decodeInSteps: function* (s) { for (let i = 0; i < 5; i++) { spin(25); yield; } return (s as { n: number }).n; },
+      };
+      const slow: StreamFold<number> = { ...sum, snapshot: slowly };
+      let { keeper, states } = await open();
       await store.append('s', ones(25), { expectedRevision: 'no_stream' });
       await states.load('s', slow);
-      let ticks = 0;
-      const timer = setInterval(() => ticks++, 1);
+      expect(await turns(() => keeper.close())).toBeGreaterThanOrEqual(4); // a turn between slices
+      const pieces = await db.query<{ lines: string }>('SELECT lines FROM stream_snapshot_pieces');
+      expect(pieces.map((p) => p.lines)).toEqual(['["=","n",25]\n["=","a",0]\n["=","b",0]\n["=","c",0]\n["=","d",0]']);
+      ({ keeper, states } = await restart(keeper));
+      let restored: unknown;
+      expect(await turns(async () => (restored = await states.load('s', slow)))).toBeGreaterThanOrEqual(4);
+      expect(restored).toEqual({ value: 25, revision: 24n });
+      expect(warnings).toEqual([]);
       await keeper.close();
-      clearInterval(timer);
-      expect(ticks).toBeGreaterThanOrEqual(4); // a turn between slices; 1 at most if written in one go
-      const [row] = await db.query<{ state: string }>('SELECT state FROM stream_snapshots WHERE stream_id = $1', ['s']);
-      expect(row.state).toBe('{"n":25}');
+    });
+
+    it('keeps a snapshot as pieces under a generation, deleting the ones before it and any a cut-off save left', async () => {
+      let { keeper, states } = await open(10, 40);
+      await store.append('s', Array.from({ length: 20 }, (_, i) => event(i)), { expectedRevision: 'no_stream' });
+      await states.load('s', listed);
+      await keeper.close();
+      const heads = () => db.query<{ generation: string; pieces: number | string }>('SELECT generation, pieces FROM stream_snapshot_heads');
+      const pieces = () => db.query<{ generation: string; seq: number | string }>('SELECT generation, seq FROM stream_snapshot_pieces ORDER BY generation, seq');
+      const [first] = await heads();
+      expect(Number(first.pieces)).toBe(5); // 21 lines, 184 characters with their newlines, in pieces of at least 40
+      expect((await pieces()).map((p) => [p.generation, Number(p.seq)])).toEqual([0, 1, 2, 3, 4].map((seq) => [first.generation, seq]));
+      await db.execute("INSERT INTO stream_snapshot_pieces (stream_id, fold, generation, seq, lines) VALUES ('s', 'listed', 'cut-off', 9, 'x')");
+      await store.append('s', Array.from({ length: 10 }, (_, i) => event(20 + i)), { expectedRevision: 19n });
+      ({ keeper, states } = await restart(keeper, 10, 40));
+      expect(await states.load('s', listed)).toEqual({ value: Array.from({ length: 30 }, (_, i) => i), revision: 29n });
+      await keeper.close(); // saved again at 29: grown by 10
+      const [second] = await heads();
+      expect(second.generation).not.toBe(first.generation);
+      expect((await pieces()).map((p) => [p.generation, Number(p.seq)])).toEqual(Array.from({ length: Number(second.pieces) }, (_, seq) => [second.generation, seq]));
+      ({ keeper, states } = await restart(keeper, 10, 40));
+      expect(await states.load('s', listed)).toEqual({ value: Array.from({ length: 30 }, (_, i) => i), revision: 29n });
+      expect(reads).toEqual([{ fromRevision: 29n, maxCount: 1 }, { fromRevision: 30n, maxCount: 1000 }]);
+      expect(warnings).toEqual([]);
+      // A piece gone (a newer save deleted it while this one was read): doubt costs the full fold, never a wrong value.
+      await db.execute('DELETE FROM stream_snapshot_pieces WHERE seq = 1');
+      ({ keeper, states } = await restart(keeper, 10, 40));
+      expect(await states.load('s', listed)).toEqual({ value: Array.from({ length: 30 }, (_, i) => i), revision: 29n });
+      expect(warnings).toEqual([`a saved snapshot could not be read (pieces from 0 of ${second.pieces} are missing); folding the stream from its start`]);
+      await keeper.close();
     });
 
     it('restores a long stream after a restart from its snapshot and the events since, and saves it again as it grows', async () => {
@@ -129,8 +182,8 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
       expect(await states.load('s', sumOf(2))).toEqual({ value: 20, revision: 19n });
       expect(reads).toEqual([{ maxCount: 1000 }]);
       ({ keeper, states } = await restart(keeper)); // the new version saved its own
-      expect((await db.query('SELECT version FROM stream_snapshots')).map((r) => Number(r.version))).toEqual([2]);
-      await db.execute("UPDATE stream_snapshots SET state = '{\"n\":\"twenty\"}'");
+      expect((await db.query('SELECT version FROM stream_snapshot_heads')).map((r) => Number(r.version))).toEqual([2]);
+      await db.execute(`UPDATE stream_snapshot_pieces SET lines = '["=","whole",{"n":"twenty"}]'`);
       expect(await states.load('s', sumOf(2))).toEqual({ value: 20, revision: 19n });
       expect(warnings).toEqual(['a saved snapshot could not be read (not a sum); folding the stream from its start']);
       await keeper.close();
@@ -159,13 +212,13 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
       await keeper.close();
       await store.append('t', ones(5), { expectedRevision: 2099n }); // grown since: the check folds up to the snapshot
       expect(await keeper.differingFromTheLog([sum])).toEqual({ checked: 2, differing: [] });
-      await db.execute(`UPDATE stream_snapshots SET state = '{"n":21}' WHERE stream_id = 's'`);
+      await db.execute(`UPDATE stream_snapshot_pieces SET lines = '["=","whole",{"n":21}]' WHERE stream_id = 's'`);
       const differs = 'saved snapshot sum of stream s at revision 19 differs from a fold of the log (repair: stop the API, then ledger-cli rebuild, which forgets every saved snapshot)';
       expect(await keeper.differingFromTheLog([sum])).toEqual({ checked: 2, differing: [differs] });
       // What a restart would not believe is not checked: another version's, another fold's, another log's.
       expect(await keeper.differingFromTheLog([sumOf(2)])).toEqual({ checked: 0, differing: [] });
       expect(await keeper.differingFromTheLog([])).toEqual({ checked: 0, differing: [] });
-      await db.execute(`UPDATE stream_snapshots SET event_id = 'elsewhere' WHERE stream_id = 't'`);
+      await db.execute(`UPDATE stream_snapshot_heads SET event_id = 'elsewhere' WHERE stream_id = 't'`);
       expect(await keeper.differingFromTheLog([sum])).toEqual({ checked: 1, differing: [differs] });
 
       expect(await keeper.forgetAll()).toBe(2);
@@ -177,7 +230,7 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
 
     it('after a failed save, tries again only once the stream has grown as much again', async () => {
       const { keeper, states } = await open();
-      await db.execute('DROP TABLE stream_snapshots');
+      await db.execute('DROP TABLE stream_snapshot_pieces');
       await store.append('s', ones(20), { expectedRevision: 'no_stream' });
       await states.load('s', sum);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -194,11 +247,11 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
       await store.append('s', ones(20), { expectedRevision: 'no_stream' });
       await states.load('s', sum);
       await keeper.close(); // the save was deferred to the next turn: done by now
-      expect((await db.query('SELECT revision FROM stream_snapshots')).map((r) => r.revision)).toEqual(['19']);
+      expect((await db.query('SELECT revision FROM stream_snapshot_heads')).map((r) => r.revision)).toEqual(['19']);
       await store.append('s', ones(20), { expectedRevision: 19n });
       await states.load('s', sum);
       await new Promise((resolve) => setImmediate(resolve));
-      expect((await db.query('SELECT revision FROM stream_snapshots')).map((r) => r.revision)).toEqual(['19']);
+      expect((await db.query('SELECT revision FROM stream_snapshot_heads')).map((r) => r.revision)).toEqual(['19']);
     });
   });
 }

@@ -1,14 +1,16 @@
+import { SnapshotCodec, encodedLines, readEncodedLines } from '@ledger/domain';
 import { EventStore, RecordedEvent } from '@ledger/event-store';
+import { randomUUID } from 'node:crypto';
 import { ReadModelDb } from '../read-model/read-model-db';
+import { SnapshotHead, SnapshotTable } from './snapshot-table';
 import { SavedSnapshots, StreamFold, streamPages } from './stream-states';
-
-/** A transaction-scoped advisory lock around the table's creation ("SNAP"). */
-const SCHEMA_LOCK = 0x534e4150;
 
 export interface SnapshotOptions {
   /** Events a stream grows by before its value is saved again (at least 10 % of its length); 0 saves none. */
   every: number;
   warn(message: string, context: Record<string, unknown>): void;
+  /** Characters of lines written as one piece (one row, one statement); about a megabyte unless a test says. */
+  pieceChars?: number;
 }
 
 /**
@@ -26,36 +28,29 @@ export class PersistedSnapshots implements SavedSnapshots {
   private readonly saving = new Map<string, Promise<void>>();
   private closed = false;
 
-  constructor(private readonly db: ReadModelDb, private readonly store: EventStore, private readonly options: SnapshotOptions) {}
+  private readonly table: SnapshotTable;
+
+  constructor(db: ReadModelDb, private readonly store: EventStore, private readonly options: SnapshotOptions) {
+    this.table = new SnapshotTable(db);
+  }
 
   async createTable(): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      if (this.db.dialect === 'postgres') await tx.execute('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-      await tx.execute(
-        `CREATE TABLE IF NOT EXISTS stream_snapshots (
-           stream_id TEXT NOT NULL, fold TEXT NOT NULL, version INTEGER NOT NULL, revision TEXT NOT NULL,
-           event_id TEXT NOT NULL, position TEXT NOT NULL, state TEXT NOT NULL, saved_at TEXT NOT NULL,
-           PRIMARY KEY (stream_id, fold))`,
-      );
-    });
+    await this.table.create();
   }
 
   async restore<T>(streamId: string, fold: StreamFold<T>): Promise<{ value: T; revision: bigint } | undefined> {
     const codec = fold.snapshot;
     if (!codec || this.options.every === 0) return undefined;
     try {
-      const [row] = await this.db.query<{ version: number | string; revision: string; event_id: string; position: string; state: string }>(
-        'SELECT version, revision, event_id, position, state FROM stream_snapshots WHERE stream_id = $1 AND fold = $2', [streamId, codec.name]);
-      if (!row || Number(row.version) !== codec.version) return undefined;
-      const revision = BigInt(row.revision);
-      const [at] = await this.store.readStream(streamId, { fromRevision: revision, maxCount: 1 });
-      if (at?.revision !== revision || at.id !== row.event_id || at.position !== BigInt(row.position)) {
-        this.options.warn('a saved snapshot does not match the log; folding the stream from its start', { streamId, fold: codec.name, revision: row.revision });
+      const head = await this.table.head(streamId, codec.name);
+      if (!head || head.version !== codec.version) return undefined;
+      if (!(await this.stillInTheLog(head))) {
+        this.options.warn('a saved snapshot does not match the log; folding the stream from its start', { streamId, fold: codec.name, revision: String(head.revision) });
         return undefined;
       }
-      const value = codec.decode(JSON.parse(row.state));
-      this.savedAt.set(key(streamId, codec.name), revision);
-      return { value, revision };
+      const value = await this.read(head, codec);
+      this.savedAt.set(key(streamId, codec.name), head.revision);
+      return { value, revision: head.revision };
     } catch (error) {
       this.options.warn(`a saved snapshot could not be read (${(error as Error).message}); folding the stream from its start`, { streamId, fold: codec.name });
       return undefined;
@@ -68,9 +63,9 @@ export class PersistedSnapshots implements SavedSnapshots {
     const k = key(streamId, codec.name);
     const grown = revision - (this.savedAt.get(k) ?? -1n);
     if (grown < BigInt(this.options.every) || grown * 10n < revision + 1n || this.saving.has(k)) return;
-    // After the command that folded it has answered, written a piece at a time (encoding in one go held the event loop 3.5 s at 250,000 allocations).
+    // After the command that folded it has answered, written a line at a time (encoding in one go held the event loop 3.5 s at 250,000 allocations).
     const save = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.save(streamId, fold, value, revision))
+      .then(() => this.save(streamId, codec, value, revision))
       .catch((error: Error) => this.options.warn(`a snapshot could not be saved (${error.message}); the next restart folds more of the stream`, { streamId, fold: codec.name, revision: String(revision) }))
       .finally(() => {
         // Failed too: the next try waits for as much growth again, not the next command (an encoding holds the event loop).
@@ -81,35 +76,39 @@ export class PersistedSnapshots implements SavedSnapshots {
   }
 
   /**
-   * Each snapshot a restart would believe (its version, its event still in the log), against a fold of
-   * its stream up to that event: one that differs would have the API decide on a state the log does not
-   * hold, as a codec changed without its version bump would. `folds` are every fold that saves snapshots.
+   * Each snapshot a restart would believe (its version, its event still in the log, every piece there),
+   * against a fold of its stream up to that event: one that differs would have the API decide on a state
+   * the log does not hold, as a codec changed without its version bump would. `folds` are every fold
+   * that saves snapshots.
    */
   async differingFromTheLog(folds: readonly StreamFold<unknown>[]): Promise<{ checked: number; differing: string[] }> {
     const byName = new Map(folds.flatMap((f) => (f.snapshot ? [[f.snapshot.name, f] as const] : [])));
-    const rows = await this.db.query<SnapshotRow>('SELECT stream_id, fold, version, revision, event_id, position, state FROM stream_snapshots ORDER BY stream_id, fold');
-    const byStream = new Map<string, SnapshotRow[]>();
-    for (const row of rows) if (byName.get(row.fold)?.snapshot?.version === Number(row.version)) byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), row]);
+    const byStream = new Map<string, SnapshotHead[]>();
+    for (const head of await this.table.heads()) {
+      if (byName.get(head.fold)?.snapshot?.version === head.version) byStream.set(head.streamId, [...(byStream.get(head.streamId) ?? []), head]);
+    }
     let checked = 0;
     const differing: string[] = [];
     for (const [streamId, saved] of byStream) {
-      const folding = saved.map((row) => ({ row, fold: byName.get(row.fold)!, revision: BigInt(row.revision), value: byName.get(row.fold)!.initial(), at: undefined as RecordedEvent | undefined }));
-      const last = folding.reduce((max, f) => (f.revision > max ? f.revision : max), -1n);
+      const folding = saved.map((head) => ({ head, fold: byName.get(head.fold)!, value: byName.get(head.fold)!.initial(), at: undefined as RecordedEvent | undefined }));
+      const last = saved.reduce((max, head) => (head.revision > max ? head.revision : max), -1n);
       for await (const page of streamPages(this.store, streamId, 0n, PAGE)) {
         for (const event of page) {
           for (const f of folding) {
-            if (event.revision > f.revision) continue;
+            if (event.revision > f.head.revision) continue;
             f.value = f.fold.step(f.value, event);
-            if (event.revision === f.revision) f.at = event;
+            if (event.revision === f.head.revision) f.at = event;
           }
         }
         if (page.length === 0 || page[page.length - 1].revision >= last) break;
       }
-      for (const { row, fold, value, at } of folding) {
-        if (at?.id !== row.event_id || at.position !== BigInt(row.position)) continue; // not believed: restore folds from the start
+      for (const { head, fold, value, at } of folding) {
+        if (at?.id !== head.eventId || at.position !== head.position) continue; // not believed: restore folds from the start
+        const pieces = await this.piecesOf(head).catch(() => undefined);
+        if (pieces === undefined) continue; // replaced by a newer save since: not what a restart would read
         checked++;
-        if (JSON.stringify(fold.snapshot!.encode(value)) !== row.state) {
-          differing.push(`saved snapshot ${row.fold} of stream ${streamId} at revision ${row.revision} differs from a fold of the log (repair: stop the API, then ledger-cli rebuild, which forgets every saved snapshot)`);
+        if (pieces.join('\n') !== [...linesOf(fold.snapshot!, value)].join('\n')) {
+          differing.push(`saved snapshot ${head.fold} of stream ${streamId} at revision ${head.revision} differs from a fold of the log (repair: stop the API, then ledger-cli rebuild, which forgets every saved snapshot)`);
         }
       }
     }
@@ -118,7 +117,7 @@ export class PersistedSnapshots implements SavedSnapshots {
 
   /** Removes every saved snapshot (a full rebuild derives everything from the log again); how many there were. */
   async forgetAll(): Promise<number> {
-    return this.db.execute('DELETE FROM stream_snapshots');
+    return this.table.forgetAll();
   }
 
   /** Starts no more saves, and waits for those under way (before the database closes). */
@@ -127,41 +126,78 @@ export class PersistedSnapshots implements SavedSnapshots {
     await Promise.all(this.saving.values());
   }
 
-  private async save<T>(streamId: string, fold: StreamFold<T>, value: T, revision: bigint): Promise<void> {
-    const codec = fold.snapshot!;
+  private async stillInTheLog(head: SnapshotHead): Promise<boolean> {
+    const [at] = await this.store.readStream(head.streamId, { fromRevision: head.revision, maxCount: 1 });
+    return at?.revision === head.revision && at.id === head.eventId && at.position === head.position;
+  }
+
+  /** Its pieces read, their lines parsed and the result decoded, the event loop given back every SLICE_MS. */
+  private async read<T>(head: SnapshotHead, codec: SnapshotCodec<T>): Promise<T> {
+    const encoded = await givingWay(readEncodedLines(linesIn(await this.piecesOf(head))));
+    const whole = codec.encodeLines ? encoded : encoded[WHOLE];
+    return codec.decodeInSteps ? givingWay(codec.decodeInSteps(whole)) : codec.decode(whole);
+  }
+
+  /** Throws if any is missing. */
+  private async piecesOf(head: SnapshotHead): Promise<string[]> {
+    const pieces: string[] = [];
+    for await (const piece of this.table.pieces(head)) pieces.push(piece);
+    return pieces;
+  }
+
+  /** Lines gathered into pieces of about pieceChars, each written as soon as it is full, under a new generation named at the end. */
+  private async save<T>(streamId: string, codec: SnapshotCodec<T>, value: T, revision: bigint): Promise<void> {
     const [at] = await this.store.readStream(streamId, { fromRevision: revision, maxCount: 1 });
     if (at?.revision !== revision) throw new Error(`revision ${revision} is not in the stream`);
-    const state = await jsonGivingWay(codec.encodeInPieces?.(value) ?? [JSON.stringify(codec.encode(value))]);
-    await this.db.execute(
-      `INSERT INTO stream_snapshots (stream_id, fold, version, revision, event_id, position, state, saved_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (stream_id, fold) DO UPDATE SET version = excluded.version, revision = excluded.revision,
-         event_id = excluded.event_id, position = excluded.position, state = excluded.state, saved_at = excluded.saved_at`,
-      [streamId, codec.name, codec.version, String(revision), at.id, String(at.position), state, new Date().toISOString()],
-    );
+    const head: SnapshotHead = { streamId, fold: codec.name, version: codec.version, revision, eventId: at.id, position: at.position, generation: randomUUID(), pieces: 0 };
+    const pieceChars = this.options.pieceChars ?? PIECE_CHARS;
+    let piece: string[] = [];
+    let chars = 0;
+    const written = async () => {
+      await this.table.addPiece(streamId, codec.name, head.generation, head.pieces++, piece.join('\n'));
+      piece = [];
+      chars = 0;
+    };
+    let slice = performance.now();
+    for (const line of linesOf(codec, value)) {
+      piece.push(line);
+      chars += line.length + 1;
+      if (chars >= pieceChars) await written();
+      if (performance.now() - slice >= SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+    }
+    if (piece.length > 0) await written();
+    await this.table.name(head, new Date().toISOString());
   }
 }
 
-/**
- * The pieces joined, the event loop given back whenever a slice of writing them has taken SLICE_MS:
- * requests and /health go on while a long stream's snapshot is written.
- */
-async function jsonGivingWay(pieces: Iterable<string>): Promise<string> {
-  const written: string[] = [];
+/** Runs steps to their end, giving the event loop back whenever a slice of them has taken SLICE_MS. */
+async function givingWay<T>(steps: Iterator<unknown, T>): Promise<T> {
   let slice = performance.now();
-  for (const piece of pieces) {
-    written.push(piece);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
     if (performance.now() - slice >= SLICE_MS) {
       await new Promise((resolve) => setImmediate(resolve));
       slice = performance.now();
     }
   }
-  return written.join('');
 }
 
-/** Longest the event loop is held writing a snapshot, between turns given back. */
+/** A codec's lines; one line of the whole encoding for a codec whose states are short. */
+const linesOf = <T>(codec: SnapshotCodec<T>, value: T): Iterable<string> =>
+  codec.encodeLines?.(value) ?? encodedLines([{ name: WHOLE, value: () => codec.encode(value) }]);
+
+function* linesIn(pieces: readonly string[]): Generator<string> {
+  for (const piece of pieces) yield* piece.split('\n');
+}
+
+/** Longest the event loop is held writing or reading a snapshot, between turns given back. */
 const SLICE_MS = 20;
-type SnapshotRow = { stream_id: string; fold: string; version: number | string; revision: string; event_id: string; position: string; state: string };
+/** About a megabyte of lines per piece. */
+const PIECE_CHARS = 1 << 20;
+const WHOLE = 'whole';
 /** Events read at a time when verifying. */
 const PAGE = 1_000;
 
