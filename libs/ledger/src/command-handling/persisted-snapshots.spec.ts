@@ -141,9 +141,11 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
       expect(await states.load('s', sum)).toEqual({ value: 25, revision: 24n });
       await store.append('s', ones(3), { expectedRevision: 24n });
       ({ keeper, states } = await restart(keeper));
-      expect(await states.load('s', sum)).toEqual({ value: 28, revision: 27n });
-      // The snapshot's event checked, then only what came after it.
-      expect(reads).toEqual([{ fromRevision: 24n, maxCount: 1 }, { fromRevision: 25n, maxCount: 1000 }]);
+      // Commands asking at once: the snapshot is read for them once.
+      const asked = await Promise.all([states.load('s', sum), states.load('s', sum)]);
+      expect(asked).toEqual([{ value: 28, revision: 27n }, { value: 28, revision: 27n }]);
+      // The snapshot's event checked, then only what came after it (for each command).
+      expect(reads).toEqual([{ fromRevision: 24n, maxCount: 1 }, { fromRevision: 25n, maxCount: 1000 }, { fromRevision: 25n, maxCount: 1000 }]);
       await store.append('s', ones(12), { expectedRevision: 27n });
       states.remember('s', sum, 28 + 12, 39n); // as a command that appended 12 more: grown by 15 since the snapshot
       ({ keeper, states } = await restart(keeper));

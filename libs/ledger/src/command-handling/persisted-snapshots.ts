@@ -26,6 +26,7 @@ export class PersistedSnapshots implements SavedSnapshots {
   /** Revision of the snapshot saved (or restored, or last tried) per stream and fold. */
   private readonly savedAt = new Map<string, bigint>();
   private readonly saving = new Map<string, Promise<void>>();
+  private readonly restoring = new Map<string, Promise<unknown>>();
   private closed = false;
 
   private readonly table: SnapshotTable;
@@ -38,9 +39,20 @@ export class PersistedSnapshots implements SavedSnapshots {
     await this.table.create();
   }
 
-  async restore<T>(streamId: string, fold: StreamFold<T>): Promise<{ value: T; revision: bigint } | undefined> {
+  /** One read per stream and fold however many commands ask while it runs (seconds, given way, for a university). */
+  restore<T>(streamId: string, fold: StreamFold<T>): Promise<{ value: T; revision: bigint } | undefined> {
     const codec = fold.snapshot;
-    if (!codec || this.options.every === 0) return undefined;
+    if (!codec || this.options.every === 0) return Promise.resolve(undefined);
+    const k = key(streamId, codec.name);
+    let restoring = this.restoring.get(k) as Promise<{ value: T; revision: bigint } | undefined> | undefined;
+    if (!restoring) {
+      restoring = this.restoreOnce(streamId, codec).finally(() => this.restoring.delete(k));
+      this.restoring.set(k, restoring);
+    }
+    return restoring;
+  }
+
+  private async restoreOnce<T>(streamId: string, codec: SnapshotCodec<T>): Promise<{ value: T; revision: bigint } | undefined> {
     try {
       const head = await this.table.head(streamId, codec.name);
       if (!head || head.version !== codec.version) return undefined;
