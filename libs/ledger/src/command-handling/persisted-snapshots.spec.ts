@@ -105,6 +105,26 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
       await keeper.close();
     });
 
+    it('reads a snapshot of many pieces giving the event loop back between its queries, which SQLite answers at once', async () => {
+      let { keeper, states } = await open(10, 8); // a piece a line
+      const values = Array.from({ length: 40 }, (_, n) => n);
+      await store.append('s', values.map(event), { expectedRevision: 'no_stream' });
+      await states.load('s', listed);
+      ({ keeper, states } = await restart(keeper, 10, 8));
+      const [{ count }] = await db.query<{ count: number | string }>('SELECT count(*) AS count FROM stream_snapshot_pieces');
+      expect(Number(count)).toBe(41);
+      // Each query of 4 pieces takes 25 ms: 11 of them in one turn would hold the event loop for 275 ms.
+      const query = db.query.bind(db);
+      db.query = (async (sql: string, params?: unknown[]) => (sql.includes('FROM stream_snapshot_pieces') && spin(25), query(sql, params))) as ReadModelDb['query'];
+      let restored: unknown;
+      expect(await turns(async () => (restored = await states.load('s', listed)))).toBeGreaterThanOrEqual(4);
+      db.query = query;
+      expect(restored).toEqual({ value: values, revision: 39n });
+      expect(reads).toEqual([{ fromRevision: 39n, maxCount: 1 }, { fromRevision: 40n, maxCount: 1000 }]);
+      expect(warnings).toEqual([]);
+      await keeper.close();
+    });
+
     it('keeps a snapshot as pieces under a generation, deleting the ones before it and any a cut-off save left', async () => {
       let { keeper, states } = await open(10, 40);
       await store.append('s', Array.from({ length: 20 }, (_, i) => event(i)), { expectedRevision: 'no_stream' });
