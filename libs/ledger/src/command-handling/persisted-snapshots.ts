@@ -43,7 +43,7 @@ export class PersistedSnapshots implements SavedSnapshots {
   restore<T>(streamId: string, fold: StreamFold<T>): Promise<{ value: T; revision: bigint } | undefined> {
     const codec = fold.snapshot;
     if (!codec || this.options.every === 0) return Promise.resolve(undefined);
-    const k = key(streamId, codec.name);
+    const k = `${key(streamId, codec.name)}\u0000${codec.version}`; // another version decodes another value
     let restoring = this.restoring.get(k) as Promise<{ value: T; revision: bigint } | undefined> | undefined;
     if (!restoring) {
       restoring = this.restoreOnce(streamId, codec).finally(() => this.restoring.delete(k));
@@ -54,6 +54,8 @@ export class PersistedSnapshots implements SavedSnapshots {
 
   private async restoreOnce<T>(streamId: string, codec: SnapshotCodec<T>): Promise<{ value: T; revision: bigint } | undefined> {
     try {
+      // A save of this stream under way (its value since dropped from memory) deletes the pieces it replaces once it names its own.
+      await this.saving.get(key(streamId, codec.name));
       const head = await this.table.head(streamId, codec.name);
       if (!head || head.version !== codec.version) return undefined;
       if (!(await this.stillInTheLog(head))) {
@@ -116,8 +118,13 @@ export class PersistedSnapshots implements SavedSnapshots {
       }
       for (const { head, fold, value, at } of folding) {
         if (at?.id !== head.eventId || at.position !== head.position) continue; // not believed: restore folds from the start
-        const pieces = await this.piecesOf(head).catch(() => undefined);
-        if (pieces === undefined) continue; // replaced by a newer save since: not what a restart would read
+        const pieces = await this.piecesOf(head).catch((error: Error) => error);
+        if (pieces instanceof Error) {
+          const now = await this.table.head(streamId, head.fold);
+          if (now?.generation !== head.generation) continue; // replaced by a newer save since: not what a restart would read
+          differing.push(`saved snapshot ${head.fold} of stream ${streamId} at revision ${head.revision} cannot be read (${pieces.message}): a restart would fold the stream from its start (repair: stop the API, then ledger-cli rebuild, which forgets every saved snapshot)`);
+          continue;
+        }
         checked++;
         if (pieces.join('\n') !== [...linesOf(fold.snapshot!, value)].join('\n')) {
           differing.push(`saved snapshot ${head.fold} of stream ${streamId} at revision ${head.revision} differs from a fold of the log (repair: stop the API, then ledger-cli rebuild, which forgets every saved snapshot)`);
@@ -132,10 +139,10 @@ export class PersistedSnapshots implements SavedSnapshots {
     return this.table.forgetAll();
   }
 
-  /** Starts no more saves, and waits for those under way (before the database closes). */
+  /** Starts no more saves, and waits for those under way and for restores (before the database closes). */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.saving.values());
+    await Promise.all([...this.saving.values(), ...this.restoring.values()]);
   }
 
   private async stillInTheLog(head: SnapshotHead): Promise<boolean> {

@@ -74,14 +74,19 @@ export class SnapshotTable {
       [streamId, fold, generation, seq, lines]);
   }
 
-  /** Names the pieces written under `head.generation` as the stream's snapshot, then deletes every other generation's, a few at a time. */
+  /**
+   * Names the pieces written under `head.generation` as the stream's snapshot, then deletes every other
+   * generation's, a few at a time. The naming is a transaction, which on PostgreSQL carries the lease's
+   * fence: a process that lost the read models' lease names nothing, so it deletes nothing either (the
+   * pieces of the holder's save under way among them), and its own pieces go with the holder's next save.
+   */
   async name(head: SnapshotHead, savedAt: string): Promise<void> {
-    await this.db.execute(
+    await this.db.transaction((tx) => tx.execute(
       `INSERT INTO stream_snapshot_heads (${HEAD_COLUMNS}, saved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (stream_id, fold) DO UPDATE SET version = excluded.version, revision = excluded.revision, event_id = excluded.event_id,
          position = excluded.position, generation = excluded.generation, pieces = excluded.pieces, saved_at = excluded.saved_at`,
       [head.streamId, head.fold, head.version, String(head.revision), head.eventId, String(head.position), head.generation, head.pieces, savedAt],
-    );
+    ));
     const others = [head.streamId, head.fold, head.generation];
     const [{ top }] = await this.db.query<{ top: number | string | null }>(
       'SELECT max(seq) AS top FROM stream_snapshot_pieces WHERE stream_id = $1 AND fold = $2 AND generation <> $3', others);
