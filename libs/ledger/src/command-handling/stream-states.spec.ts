@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StreamFold, StreamStates } from './stream-states';
+import { SavedSnapshots, StreamFold, StreamStates } from './stream-states';
 
 const event = (n: number) => {
   const id = randomUUID();
@@ -119,5 +119,25 @@ describe('StreamStates (snapshots of folded streams)', () => {
     await states.first('a');
     await states.first('b');
     expect(reads).toEqual([{ maxCount: 1 }]); // only b was read again
+  });
+
+  it('keeps a restored value at once: a load asking while the events since it are read restores nothing again', async () => {
+    await store.append('s', [1, 2, 3, 4, 5].map(event), { expectedRevision: 'no_stream' });
+    let restores = 0;
+    const saved: SavedSnapshots = { restore: async () => (restores++, { value: 6, revision: 2n }) as never, folded: () => undefined };
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = Object.assign(Object.create(store) as EventStore, {
+      readStream: async (id: string, options?: ReadStreamOptions) => (await gate, store.readStream(id, options)),
+    });
+    const snapshotted: StreamFold<number> = { ...sum, snapshot: { name: 'sum', version: 1, encode: (n) => n, decode: (n) => n as number } };
+    const states = new StreamStates(slow);
+    states.keepSnapshotsIn(saved);
+    const first = states.load('s', snapshotted);
+    await new Promise((resolve) => setImmediate(resolve)); // restored (seconds, for a university), now reading the events since
+    const second = states.load('s', snapshotted);
+    release();
+    expect(await Promise.all([first, second])).toEqual([{ value: 15, revision: 4n }, { value: 15, revision: 4n }]);
+    expect(restores).toBe(1);
   });
 });

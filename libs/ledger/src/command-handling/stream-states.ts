@@ -84,11 +84,18 @@ export class StreamStates {
     }) as { [K in keyof T]: Folded<T[K]> };
   }
 
-  /** A saved snapshot of a fold not in memory (after a restart), as if it had been folded here. */
+  /**
+   * A saved snapshot of a fold not in memory (after a restart), as if it had been folded here. Kept at
+   * once: a command asking while the events since are read finds it, not another restore of seconds.
+   */
   private async restore<T>(streamId: string, fold: StreamFold<T>): Promise<Entry | undefined> {
     if (!fold.snapshot || !this.saved) return undefined;
     const restored = await this.saved.restore(streamId, fold);
-    return restored && { fold: fold as StreamFold<unknown>, ...restored };
+    if (!restored) return undefined;
+    const entry: Entry = { fold: fold as StreamFold<unknown>, ...restored };
+    const key = keyOf(streamId, fold);
+    if (!this.entries.has(key)) this.keep(this.entries, key, entry); // one folded meanwhile is as new or newer
+    return entry;
   }
 
   /**
