@@ -106,6 +106,12 @@ function snapshotsAcrossRestart(kind: StoreKind) {
     expect(got).toEqual(expected);
     expect(got[1].lines.filter((l) => l[1] === 'adjustment').length).toBeGreaterThanOrEqual(2);
     await expectBooksBalanced(ledger);
+    // Each restore timed for the operator (the university's, and any other party's long enough to have been saved).
+    const metrics = (await ledger.as().get('/metrics').expect(200)).text;
+    for (const fold of ['distribution', 'policy-versions']) {
+      expect(metrics).toMatch(new RegExp(`ledger_stream_snapshot_duration_seconds_count\\{fold="${fold}",operation="restore",outcome="done"\\} [1-9]\n`));
+    }
+    expect(metrics).not.toMatch(/ledger_stream_snapshot_duration_seconds_count\{[^}]*outcome="failed"\}/);
   });
 }
 

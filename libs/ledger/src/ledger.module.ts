@@ -72,10 +72,18 @@ export const storeConfig = (c: ConfigService<LedgerConfig, true>) => ({
     },
     {
       provide: PersistedSnapshots,
-      inject: [READ_MODEL_DB, EVENT_STORE, ConfigService],
-      useFactory: (db: ReadModelDb, store: EventStore, c: ConfigService<LedgerConfig, true>) => {
+      inject: [READ_MODEL_DB, EVENT_STORE, ConfigService, LedgerMetrics],
+      useFactory: (db: ReadModelDb, store: EventStore, c: ConfigService<LedgerConfig, true>, metrics: LedgerMetrics) => {
         const logger = new Logger('Snapshots');
-        return new PersistedSnapshots(db, store, { every: c.get('STREAM_SNAPSHOT_EVERY', { infer: true }), warn: (m, ctx) => logger.warn({ ...ctx, msg: m }) });
+        return new PersistedSnapshots(db, store, {
+          every: c.get('STREAM_SNAPSHOT_EVERY', { infer: true }),
+          warn: (m, ctx) => logger.warn({ ...ctx, msg: m }),
+          measured: ({ operation, outcome, streamId, fold, revision, pieces, seconds }) => {
+            metrics.snapshotDuration.labels(fold, operation, outcome).observe(seconds);
+            // A failure is logged as a warning with its reason already.
+            if (outcome === 'done') logger.log({ streamId, fold, revision: String(revision), pieces, ms: Math.round(seconds * 1000), msg: `snapshot ${operation === 'save' ? 'saved' : 'restored'}` });
+          },
+        });
       },
     },
     DistributionProcessManager,

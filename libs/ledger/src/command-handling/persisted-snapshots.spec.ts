@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PostgresReadModelDb } from '../read-model/postgres-read-model-db';
 import { ReadModelDb } from '../read-model/read-model-db';
 import { SqliteReadModelDb } from '../read-model/sqlite-read-model-db';
-import { PersistedSnapshots } from './persisted-snapshots';
+import { PersistedSnapshots, SnapshotTiming } from './persisted-snapshots';
 import { StreamFold, StreamStates } from './stream-states';
 
 const event = (n: number) => {
@@ -57,11 +57,12 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
     let db: ReadModelDb;
     let warnings: string[];
     let reads: (ReadStreamOptions | undefined)[];
+    let timings: SnapshotTiming[];
     const open = async (every = 10, pieceChars?: number) => {
       const counted = Object.assign(Object.create(store) as EventStore, {
         readStream: (id: string, options?: ReadStreamOptions) => (reads.push(options), store.readStream(id, options)),
       });
-      const keeper = new PersistedSnapshots(db, counted, { every, warn: (m) => warnings.push(m), pieceChars });
+      const keeper = new PersistedSnapshots(db, counted, { every, warn: (m) => warnings.push(m), pieceChars, measured: (t) => timings.push(t) });
       await keeper.createTable();
       const states = new StreamStates(counted, 100, 1000);
       states.keepSnapshotsIn(keeper);
@@ -75,6 +76,7 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
       ({ store, db } = await place.open());
       warnings = [];
       reads = [];
+      timings = [];
     });
     afterEach(async () => {
       await store.close();
@@ -190,6 +192,13 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
       expect(await states.load('s', sum)).toEqual({ value: 40, revision: 39n });
       expect(reads).toEqual([{ fromRevision: 39n, maxCount: 1 }, { fromRevision: 40n, maxCount: 1000 }]);
       expect(warnings).toEqual([]);
+      // Each save, and each restore that read a snapshot, timed for the operator (the two commands above shared one).
+      expect(timings.map(({ seconds, ...t }) => (expect(seconds).toBeGreaterThanOrEqual(0), t))).toEqual([
+        { operation: 'save', outcome: 'done', streamId: 's', fold: 'sum', revision: 24n, pieces: 1 },
+        { operation: 'restore', outcome: 'done', streamId: 's', fold: 'sum', revision: 24n, pieces: 1 },
+        { operation: 'save', outcome: 'done', streamId: 's', fold: 'sum', revision: 39n, pieces: 1 },
+        { operation: 'restore', outcome: 'done', streamId: 's', fold: 'sum', revision: 39n, pieces: 1 },
+      ]);
     });
 
     it('saves nothing for a stream that grew less than the setting, or less than a tenth of its length, or with the setting 0', async () => {
@@ -226,6 +235,7 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
       await db.execute(`UPDATE stream_snapshot_pieces SET lines = '["=","whole",{"n":"twenty"}]'`);
       expect(await states.load('s', sumOf(2))).toEqual({ value: 20, revision: 19n });
       expect(warnings).toEqual(['a saved snapshot could not be read (not a sum); folding the stream from its start']);
+      expect(timings.filter((t) => t.operation === 'restore')).toEqual([expect.objectContaining({ outcome: 'failed', fold: 'sum', revision: 19n, pieces: 1 })]);
       await keeper.close();
     });
 
@@ -284,6 +294,7 @@ function snapshotSuite(name: string, prepare: () => Promise<Place>) {
       const saves = warnings.filter((w) => w.startsWith('a snapshot could not be saved'));
       expect(saves).toHaveLength(1); // (the read before it found no head: that table is still there)
       expect(saves[0]).toMatch(/^a snapshot could not be saved \(.+\); the next restart folds more of the stream$/);
+      expect(timings).toEqual([expect.objectContaining({ operation: 'save', outcome: 'failed', fold: 'sum', revision: 19n, pieces: 0 })]);
     });
 
     it('waits for a save under way when it closes, and saves nothing after', async () => {

@@ -11,6 +11,19 @@ export interface SnapshotOptions {
   warn(message: string, context: Record<string, unknown>): void;
   /** Characters of lines written as one piece (one row, one statement); about a megabyte unless a test says. */
   pieceChars?: number;
+  /** Each save, and each restore that read a snapshot: seconds for an operator (a university's take seconds, given way). */
+  measured?(timing: SnapshotTiming): void;
+}
+
+export interface SnapshotTiming {
+  operation: 'save' | 'restore';
+  outcome: 'done' | 'failed';
+  streamId: string;
+  fold: string;
+  revision: bigint;
+  /** Rows of lines read or written. */
+  pieces: number;
+  seconds: number;
 }
 
 /**
@@ -62,13 +75,23 @@ export class PersistedSnapshots implements SavedSnapshots {
         this.options.warn('a saved snapshot does not match the log; folding the stream from its start', { streamId, fold: codec.name, revision: String(head.revision) });
         return undefined;
       }
-      const value = await this.read(head, codec);
+      const started = performance.now();
+      const value = await this.read(head, codec).catch((error: Error) => {
+        this.measure('restore', 'failed', head, started);
+        throw error;
+      });
+      this.measure('restore', 'done', head, started);
       this.savedAt.set(key(streamId, codec.name), head.revision);
       return { value, revision: head.revision };
     } catch (error) {
       this.options.warn(`a saved snapshot could not be read (${(error as Error).message}); folding the stream from its start`, { streamId, fold: codec.name });
       return undefined;
     }
+  }
+
+  private measure(operation: SnapshotTiming['operation'], outcome: SnapshotTiming['outcome'], head: Pick<SnapshotHead, 'streamId' | 'fold' | 'revision' | 'pieces'>, started: number): void {
+    const { streamId, fold, revision, pieces } = head;
+    this.options.measured?.({ operation, outcome, streamId, fold, revision, pieces, seconds: (performance.now() - started) / 1000 });
   }
 
   folded<T>(streamId: string, fold: StreamFold<T>, value: T, revision: bigint): void {
@@ -78,9 +101,15 @@ export class PersistedSnapshots implements SavedSnapshots {
     const grown = revision - (this.savedAt.get(k) ?? -1n);
     if (grown < BigInt(this.options.every) || grown * 10n < revision + 1n || this.saving.has(k)) return;
     // After the command that folded it has answered, written a line at a time (encoding in one go held the event loop 3.5 s at 250,000 allocations).
-    const save = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.save(streamId, codec, value, revision))
-      .catch((error: Error) => this.options.warn(`a snapshot could not be saved (${error.message}); the next restart folds more of the stream`, { streamId, fold: codec.name, revision: String(revision) }))
+    const head = { streamId, fold: codec.name, revision, pieces: 0 }; // pieces counted as they are written
+    let started = 0;
+    const save = nextTurn()
+      .then(() => ((started = performance.now()), this.save(codec, value, head)))
+      .then(() => this.measure('save', 'done', head, started))
+      .catch((error: Error) => {
+        this.measure('save', 'failed', head, started);
+        this.options.warn(`a snapshot could not be saved (${error.message}); the next restart folds more of the stream`, { streamId, fold: codec.name, revision: String(revision) });
+      })
       .finally(() => {
         // Failed too: the next try waits for as much growth again, not the next command (an encoding holds the event loop).
         this.savedAt.set(k, revision);
@@ -169,7 +198,9 @@ export class PersistedSnapshots implements SavedSnapshots {
   }
 
   /** Lines gathered into pieces of about pieceChars, each written as soon as it is full, under a new generation named at the end. */
-  private async save<T>(streamId: string, codec: SnapshotCodec<T>, value: T, revision: bigint): Promise<void> {
+  /** `progress.pieces` counts the pieces written so far, for the timing of a save that fails too. */
+  private async save<T>(codec: SnapshotCodec<T>, value: T, progress: { streamId: string; revision: bigint; pieces: number }): Promise<void> {
+    const { streamId, revision } = progress;
     const [at] = await this.store.readStream(streamId, { fromRevision: revision, maxCount: 1 });
     if (at?.revision !== revision) throw new Error(`revision ${revision} is not in the stream`);
     const head: SnapshotHead = { streamId, fold: codec.name, version: codec.version, revision, eventId: at.id, position: at.position, generation: randomUUID(), pieces: 0 };
@@ -178,6 +209,7 @@ export class PersistedSnapshots implements SavedSnapshots {
     let chars = 0;
     const written = async () => {
       await this.table.addPiece(streamId, codec.name, head.generation, head.pieces++, piece.join('\n'));
+      progress.pieces = head.pieces;
       piece = [];
       chars = 0;
     };

@@ -38,6 +38,14 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
+  readonly snapshotDuration = new Histogram({
+    name: 'ledger_stream_snapshot_duration_seconds',
+    help: "Saving or restoring a long stream's folded state (a snapshot), by fold, operation (save, restore) and outcome (done, failed)",
+    labelNames: ['fold', 'operation', 'outcome'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   readonly eventStoreUp = new Gauge({
     name: 'ledger_event_store_up',
     help: 'Whether the event store answered the last scrape\'s head query in time (1) or not (0: the lag gauges keep their last values)',
