@@ -2,7 +2,7 @@ import { SnapshotCodec, encodedLines, readEncodedLines } from '@ledger/domain';
 import { EventStore, RecordedEvent } from '@ledger/event-store';
 import { randomUUID } from 'node:crypto';
 import { ReadModelDb } from '../read-model/read-model-db';
-import { SnapshotHead, SnapshotTable } from './snapshot-table';
+import { MissingPieces, SnapshotHead, SnapshotTable } from './snapshot-table';
 import { SavedSnapshots, StreamFold, streamPages } from './stream-states';
 
 export interface SnapshotOptions {
@@ -55,7 +55,7 @@ export class PersistedSnapshots implements SavedSnapshots {
   /** One read per stream and fold however many commands ask while it runs (seconds, given way, for a university). */
   restore<T>(streamId: string, fold: StreamFold<T>): Promise<{ value: T; revision: bigint } | undefined> {
     const codec = fold.snapshot;
-    if (!codec || this.options.every === 0) return Promise.resolve(undefined);
+    if (!codec || this.options.every === 0 || this.closed) return Promise.resolve(undefined);
     const k = `${key(streamId, codec.name)}\u0000${codec.version}`; // another version decodes another value
     let restoring = this.restoring.get(k) as Promise<{ value: T; revision: bigint } | undefined> | undefined;
     if (!restoring) {
@@ -91,7 +91,12 @@ export class PersistedSnapshots implements SavedSnapshots {
 
   private measure(operation: SnapshotTiming['operation'], outcome: SnapshotTiming['outcome'], head: Pick<SnapshotHead, 'streamId' | 'fold' | 'revision' | 'pieces'>, started: number): void {
     const { streamId, fold, revision, pieces } = head;
-    this.options.measured?.({ operation, outcome, streamId, fold, revision, pieces, seconds: (performance.now() - started) / 1000 });
+    try {
+      this.options.measured?.({ operation, outcome, streamId, fold, revision, pieces, seconds: (performance.now() - started) / 1000 });
+    } catch (error) {
+      // A metric or log that fails must not undo the save or the restore it measured.
+      this.options.warn(`a snapshot's ${operation} could not be measured (${(error as Error).message})`, { streamId, fold });
+    }
   }
 
   folded<T>(streamId: string, fold: StreamFold<T>, value: T, revision: bigint): void {
@@ -147,8 +152,11 @@ export class PersistedSnapshots implements SavedSnapshots {
       }
       for (const { head, fold, value, at } of folding) {
         if (at?.id !== head.eventId || at.position !== head.position) continue; // not believed: restore folds from the start
-        const pieces = await this.piecesOf(head).catch((error: Error) => error);
-        if (pieces instanceof Error) {
+        const pieces = await this.piecesOf(head).catch((error: Error) => {
+          if (error instanceof MissingPieces) return error;
+          throw error; // the database's failure, not the snapshot's
+        });
+        if (pieces instanceof MissingPieces) {
           const now = await this.table.head(streamId, head.fold);
           if (now?.generation !== head.generation) continue; // replaced by a newer save since: not what a restart would read
           differing.push(`saved snapshot ${head.fold} of stream ${streamId} at revision ${head.revision} cannot be read (${pieces.message}): a restart would fold the stream from its start (repair: stop the API, then ledger-cli rebuild, which forgets every saved snapshot)`);

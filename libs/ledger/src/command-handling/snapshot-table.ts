@@ -63,36 +63,40 @@ export class SnapshotTable {
         `SELECT seq, lines FROM stream_snapshot_pieces WHERE stream_id = $1 AND fold = $2 AND generation = $3 AND seq >= $4 AND seq < $5 ORDER BY seq`,
         [head.streamId, head.fold, head.generation, from, from + PIECES_AT_ONCE]);
       if (rows.length !== Math.min(PIECES_AT_ONCE, head.pieces - from) || rows.some((row, i) => Number(row.seq) !== from + i)) {
-        throw new Error(`pieces from ${from} of ${head.pieces} are missing`);
+        throw new MissingPieces(`pieces from ${from} of ${head.pieces} are missing`);
       }
       for (const row of rows) yield row.lines;
     }
   }
 
   async addPiece(streamId: string, fold: string, generation: string, seq: number, lines: string): Promise<void> {
-    await this.db.execute('INSERT INTO stream_snapshot_pieces (stream_id, fold, generation, seq, lines) VALUES ($1, $2, $3, $4, $5)',
+    await this.fenced('INSERT INTO stream_snapshot_pieces (stream_id, fold, generation, seq, lines) VALUES ($1, $2, $3, $4, $5)',
       [streamId, fold, generation, seq, lines]);
   }
 
-  /**
-   * Names the pieces written under `head.generation` as the stream's snapshot, then deletes every other
-   * generation's, a few at a time. The naming is a transaction, which on PostgreSQL carries the lease's
-   * fence: a process that lost the read models' lease names nothing, so it deletes nothing either (the
-   * pieces of the holder's save under way among them), and its own pieces go with the holder's next save.
-   */
+  /** Names the pieces written under `head.generation` as the stream's snapshot, then deletes every other generation's, a few at a time. */
   async name(head: SnapshotHead, savedAt: string): Promise<void> {
-    await this.db.transaction((tx) => tx.execute(
+    await this.fenced(
       `INSERT INTO stream_snapshot_heads (${HEAD_COLUMNS}, saved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (stream_id, fold) DO UPDATE SET version = excluded.version, revision = excluded.revision, event_id = excluded.event_id,
          position = excluded.position, generation = excluded.generation, pieces = excluded.pieces, saved_at = excluded.saved_at`,
       [head.streamId, head.fold, head.version, String(head.revision), head.eventId, String(head.position), head.generation, head.pieces, savedAt],
-    ));
+    );
     const others = [head.streamId, head.fold, head.generation];
     const [{ top }] = await this.db.query<{ top: number | string | null }>(
       'SELECT max(seq) AS top FROM stream_snapshot_pieces WHERE stream_id = $1 AND fold = $2 AND generation <> $3', others);
     for (let below = PIECES_AT_ONCE; top !== null && below <= Number(top) + PIECES_AT_ONCE; below += PIECES_AT_ONCE) {
-      await this.db.execute('DELETE FROM stream_snapshot_pieces WHERE stream_id = $1 AND fold = $2 AND generation <> $3 AND seq < $4', [...others, below]);
+      await this.fenced('DELETE FROM stream_snapshot_pieces WHERE stream_id = $1 AND fold = $2 AND generation <> $3 AND seq < $4', [...others, below]);
     }
+  }
+
+  /**
+   * Every write in a transaction of its own, which on PostgreSQL carries the lease's fence: a process
+   * that lost the read models' lease (it goes on answering commands) stops its save at the next piece,
+   * and never deletes the pieces of the holder's save under way.
+   */
+  private fenced(sql: string, params: readonly unknown[]): Promise<number> {
+    return this.db.transaction((tx) => tx.execute(sql, params));
   }
 
   /** Deletes every snapshot; how many heads there were. */
@@ -102,6 +106,11 @@ export class SnapshotTable {
       return tx.execute('DELETE FROM stream_snapshot_heads');
     });
   }
+}
+
+/** A head names pieces that are not there: deleted by a newer save, or by hand. */
+export class MissingPieces extends Error {
+  override readonly name = 'MissingPieces';
 }
 
 const toHead = (row: HeadRow): SnapshotHead => ({
