@@ -29,8 +29,8 @@ export interface SnapshotTiming {
 /**
  * Folded values of long streams, saved in the read-model database: after a restart a university's
  * party stream of 250,000 allocations is read back from its snapshot plus the events since, instead
- * of folded from its first event (~27 s, once per party, before its next allocation or payout could
- * be decided). A snapshot is only a shortcut to what the log folds into, so it is believed only while
+ * of folded from its first event (17-25 s in the benches, once per party, before its next allocation
+ * or payout could be decided). A snapshot is only a shortcut to what the log folds into, so it is believed only while
  * the log still holds the event it was folded up to (same id, same position: not a log restored from
  * an older backup, nor another store's import), and only under the version of evolve that saved it.
  * Any doubt (unreadable, another version, a failed save) costs the full fold, never a wrong decision.
