@@ -1,6 +1,5 @@
 import { SnapshotCodec, encodedLines } from '@ledger/domain';
-import { ReadModelDb } from '../read-model/read-model-db';
-import { codec, describeSnapshots, event, listed, ones, spin, sum, sumOf, turns } from './persisted-snapshots.fixture';
+import { codec, describeSnapshots, event, listed, onPieceQueries, ones, spin, sum, sumOf, turns } from './persisted-snapshots.fixture';
 import { StreamFold } from './stream-states';
 
 describeSnapshots('persisted snapshots, given way and in flight', (t) => {
@@ -38,11 +37,10 @@ describeSnapshots('persisted snapshots, given way and in flight', (t) => {
     const [{ count }] = await db.query<{ count: number | string }>('SELECT count(*) AS count FROM stream_snapshot_pieces');
     expect(Number(count)).toBe(41);
     // Each query of 4 pieces takes 25 ms: 11 of them in one turn would hold the event loop for 275 ms.
-    const query = db.query.bind(db);
-    db.query = (async (sql: string, params?: unknown[]) => (sql.includes('FROM stream_snapshot_pieces') && spin(25), query(sql, params))) as ReadModelDb['query'];
+    const undo = onPieceQueries(db, () => spin(25));
     let restored: unknown;
     expect(await turns(async () => (restored = await states.load('s', listed)))).toBeGreaterThanOrEqual(4);
-    db.query = query;
+    undo();
     expect(restored).toEqual({ value: values, revision: 39n });
     expect(reads).toEqual([{ fromRevision: 39n, maxCount: 1 }, { fromRevision: 40n, maxCount: 1000 }]);
     expect(warnings).toEqual([]);
@@ -57,12 +55,11 @@ describeSnapshots('persisted snapshots, given way and in flight', (t) => {
     await states.load('s', listed); // saved at 19
     await store.append('s', values.slice(20).map(event), { expectedRevision: 19n });
     ({ keeper, states } = await restart(keeper, 10, 8));
-    const query = db.query.bind(db);
-    db.query = (async (sql: string, params?: unknown[]) => (sql.includes('FROM stream_snapshot_pieces') && spin(25), query(sql, params))) as ReadModelDb['query'];
+    const undo = onPieceQueries(db, () => spin(25));
     // The stream folded to 39 and its save begun, then dropped from memory and asked for again while it is written.
     keeper.folded('s', listed, values, 39n);
     const restored = await keeper.restore('s', listed);
-    db.query = query;
+    undo();
     expect(restored).toEqual({ value: values, revision: 39n });
     expect(warnings).toEqual([]);
     await keeper.close();
@@ -85,13 +82,12 @@ describeSnapshots('persisted snapshots, given way and in flight', (t) => {
     await store.append('s', values.map(event), { expectedRevision: 'no_stream' });
     await states.load('s', listed);
     ({ keeper, states } = await restart(keeper, 10, 8));
-    const query = db.query.bind(db);
-    db.query = (async (sql: string, params?: unknown[]) => (sql.includes('FROM stream_snapshot_pieces') && spin(25), query(sql, params))) as ReadModelDb['query'];
+    const undo = onPieceQueries(db, () => spin(25));
     let restored: unknown = 'under way';
     const restoring = keeper.restore('s', listed).then((r) => (restored = r));
     await keeper.close(); // as the API stops: the database closes next
     expect(restored).toEqual({ value: values, revision: 39n });
-    db.query = query;
+    undo();
     expect(await keeper.restore('s', listed)).toBeUndefined();
     await restoring;
   });

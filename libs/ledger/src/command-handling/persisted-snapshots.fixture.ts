@@ -45,6 +45,16 @@ export async function turns(during: () => Promise<unknown>): Promise<number> {
   return ticks;
 }
 
+/** Runs `before` ahead of every query of snapshot pieces (slows it, or fails it) until the returned function undoes it. */
+export function onPieceQueries(db: ReadModelDb, before: () => void): () => void {
+  const query = db.query.bind(db);
+  db.query = (async (sql: string, params?: unknown[]) => {
+    if (sql.includes('FROM stream_snapshot_pieces')) before();
+    return query(sql, params);
+  }) as ReadModelDb['query'];
+  return () => (db.query = query);
+}
+
 interface Place {
   open(): Promise<{ store: EventStore; db: ReadModelDb }>;
   /** Another log, as a backup restored or another store imported into. */

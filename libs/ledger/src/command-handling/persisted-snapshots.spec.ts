@@ -1,5 +1,4 @@
-import { ReadModelDb } from '../read-model/read-model-db';
-import { describeSnapshots, event, sumOf, sum, ones, listed } from './persisted-snapshots.fixture';
+import { describeSnapshots, onPieceQueries, event, sumOf, sum, ones, listed } from './persisted-snapshots.fixture';
 
 describeSnapshots('persisted snapshots', (t) => {
   it('keeps a snapshot as pieces under a generation, deleting the ones before it and any a cut-off save left', async () => {
@@ -134,13 +133,9 @@ describeSnapshots('persisted snapshots', (t) => {
     await db.execute(`UPDATE stream_snapshot_heads SET event_id = 'elsewhere' WHERE stream_id = 't'`);
     expect(await keeper.differingFromTheLog([sum])).toEqual({ checked: 1, differing: [differs] });
     // The database failing is verify's failure, not the snapshot's.
-    const query = db.query.bind(db);
-    db.query = (async (sql: string, params?: unknown[]) => {
-      if (sql.includes('FROM stream_snapshot_pieces')) throw new Error('Connection terminated unexpectedly');
-      return query(sql, params);
-    }) as ReadModelDb['query'];
+    const undo = onPieceQueries(db, () => { throw new Error('Connection terminated unexpectedly'); });
     await expect(keeper.differingFromTheLog([sum])).rejects.toThrow('Connection terminated unexpectedly');
-    db.query = query;
+    undo();
     await db.execute(`DELETE FROM stream_snapshot_pieces WHERE stream_id = 's'`); // named by its head, and gone
     expect(await keeper.differingFromTheLog([sum])).toEqual({ checked: 0, differing: [
       'saved snapshot sum of stream s at revision 19 cannot be read (pieces from 0 of 1 are missing): a restart would fold the stream from its start (repair: stop the API, then ledger-cli rebuild, which forgets every saved snapshot)',

@@ -30,8 +30,8 @@ export interface SnapshotTiming {
  * Folded values of long streams, saved in the read-model database: after a restart a university's
  * party stream of 250,000 allocations is read back from its snapshot plus the events since, instead
  * of folded from its first event (17-25 s in the benches, once per party, before its next allocation
- * or payout could be decided). A snapshot is only a shortcut to what the log folds into, so it is believed only while
- * the log still holds the event it was folded up to (same id, same position: not a log restored from
+ * or payout could be decided). A snapshot is only a shortcut to what the log folds into, so it is
+ * believed only while the log still holds the event it was folded up to (same id, same position: not a log restored from
  * an older backup, nor another store's import), and only under the version of evolve that saved it.
  * Any doubt (unreadable, another version, a failed save) costs the full fold, never a wrong decision.
  */
@@ -106,13 +106,13 @@ export class PersistedSnapshots implements SavedSnapshots {
     const grown = revision - (this.savedAt.get(k) ?? -1n);
     if (grown < BigInt(this.options.every) || grown * 10n < revision + 1n || this.saving.has(k)) return;
     // After the command that folded it has answered, written a line at a time (encoding in one go held the event loop 3.5 s at 250,000 allocations).
-    const head = { streamId, fold: codec.name, revision, pieces: 0 }; // pieces counted as they are written
+    const written = { streamId, fold: codec.name, revision, pieces: 0 }; // counted as they are written, a failed save's too
     let started = 0;
     const save = nextTurn()
-      .then(() => ((started = performance.now()), this.save(codec, value, head)))
-      .then(() => this.measure('save', 'done', head, started))
+      .then(() => ((started = performance.now()), this.save(codec, value, written)))
+      .then(() => this.measure('save', 'done', written, started))
       .catch((error: Error) => {
-        this.measure('save', 'failed', head, started);
+        this.measure('save', 'failed', written, started);
         this.options.warn(`a snapshot could not be saved (${error.message}); the next restart folds more of the stream`, { streamId, fold: codec.name, revision: String(revision) });
       })
       .finally(() => {
@@ -205,19 +205,21 @@ export class PersistedSnapshots implements SavedSnapshots {
     return pieces;
   }
 
-  /** Lines gathered into pieces of about pieceChars, each written as soon as it is full, under a new generation named at the end. */
-  /** `progress.pieces` counts the pieces written so far, for the timing of a save that fails too. */
-  private async save<T>(codec: SnapshotCodec<T>, value: T, progress: { streamId: string; revision: bigint; pieces: number }): Promise<void> {
-    const { streamId, revision } = progress;
+  /**
+   * Lines gathered into pieces of about pieceChars, each written (and counted in `written.pieces`) as
+   * soon as it is full, under a new generation named at the end.
+   */
+  private async save<T>(codec: SnapshotCodec<T>, value: T, written: { streamId: string; revision: bigint; pieces: number }): Promise<void> {
+    const { streamId, revision } = written;
     const [at] = await this.store.readStream(streamId, { fromRevision: revision, maxCount: 1 });
     if (at?.revision !== revision) throw new Error(`revision ${revision} is not in the stream`);
-    const head: SnapshotHead = { streamId, fold: codec.name, version: codec.version, revision, eventId: at.id, position: at.position, generation: randomUUID(), pieces: 0 };
+    const generation = randomUUID();
     const pieceChars = this.options.pieceChars ?? PIECE_CHARS;
     let piece: string[] = [];
     let chars = 0;
-    const written = async () => {
-      await this.table.addPiece(streamId, codec.name, head.generation, head.pieces++, piece.join('\n'));
-      progress.pieces = head.pieces;
+    const write = async () => {
+      await this.table.addPiece(streamId, codec.name, generation, written.pieces, piece.join('\n'));
+      written.pieces++;
       piece = [];
       chars = 0;
     };
@@ -225,10 +227,11 @@ export class PersistedSnapshots implements SavedSnapshots {
     for (const line of linesOf(codec, value)) {
       piece.push(line);
       chars += line.length + 1;
-      if (chars >= pieceChars) await written();
+      if (chars >= pieceChars) await write();
       if (sliceOver()) await nextTurn();
     }
-    if (piece.length > 0) await written();
+    if (piece.length > 0) await write();
+    const head: SnapshotHead = { streamId, fold: codec.name, version: codec.version, revision, eventId: at.id, position: at.position, generation, pieces: written.pieces };
     await this.table.name(head, new Date().toISOString());
   }
 }
