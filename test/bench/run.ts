@@ -215,7 +215,7 @@ function report(rows: Row[], skipped: string[]): string {
     );
   }
   for (const s of skipped) out.push(`- ${s}`);
-  out.push('', 'What was profiled and changed to get here, and what still bounds each figure: README.md, "What profiling changed".');
+  out.push('', 'What was profiled and changed to get here, and what still bounds each figure, and every recorded run: docs/performance.md.');
   return out.join('\n') + '\n';
 }
 

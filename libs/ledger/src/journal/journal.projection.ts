@@ -44,7 +44,7 @@ export const sortablePosition = (position: bigint) => position.toString().padSta
  * A journal line holds the entry's accounting (account, amount, kind, date); where it comes from is the
  * event at its position (`entry_id`), and what partners see of it is in statement_lines. Keeping the
  * provenance columns here too doubled every line's bytes for nothing read (rebuild, 100,000 events:
- * see README, "What profiling changed"). On SQLite its one B-tree is appended at its right edge,
+ * see docs/performance.md). On SQLite its one B-tree is appended at its right edge,
  * since positions only grow.
  */
 const journalColumns = `position TEXT NOT NULL, line_no INTEGER NOT NULL, entry_id TEXT NOT NULL, account TEXT NOT NULL,

@@ -207,7 +207,7 @@ export class ProjectionRunner {
    * has one writer: one transaction for every projection, one commit per page (commits dominate a
    * rebuild's cost there). PostgreSQL: a big page (catch-up, rebuild) in a transaction per projection,
    * all at once on their own connections, so the server writes them on every core (100,000-event
-   * rebuild: README, "What profiling changed"); a small one in one transaction (APART_FROM).
+   * rebuild: docs/performance.md); a small one in one transaction (APART_FROM).
    */
   private async applyPage(feed: Feed, page: RecordedEvent[]): Promise<void> {
     const work = feed.members.flatMap((entry) => {

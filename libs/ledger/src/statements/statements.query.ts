@@ -61,7 +61,7 @@ const SPLIT = 1_000_000_000;
  * are joined, and whether the database joins the lines. SQLite does, handing them over as a blob, which
  * becomes a Buffer without a string in between. PostgreSQL hands over each line: its `string_agg` of
  * 10,000 lines took longer in the server (18–21 ms in psql) than sending the rows (7–8 ms), and pg
- * decodes the joined text into one megabyte string besides (README, "What profiling changed").
+ * decodes the joined text into one megabyte string besides (docs/performance.md).
  */
 const DIALECT = {
   sqlite: { join: 'group_concat', linesJoined: true, sumUnits: (x: string) => `CAST(sum((${x}) / ${SPLIT}) AS TEXT) || ' ' || CAST(sum((${x}) % ${SPLIT}) AS TEXT)` },
@@ -107,8 +107,7 @@ type TotalsRow = { currency: string | null; other?: string | null; n: number | s
  * (allocations) and what was paid out, per currency. The period's pre-rendered lines are read along
  * the primary key (SQLite joins them in an ordered subquery, which it aggregates in its order; an
  * ORDER BY inside the aggregate sorts again), and the totals are summed by the database as integers,
- * per currency, which hands back a row per currency instead of an amount per line (README, "What
- * profiling changed").
+ * per currency, which hands back a row per currency instead of an amount per line (docs/performance.md).
  * The property test checks totals and order on both databases.
  */
 @Injectable()
