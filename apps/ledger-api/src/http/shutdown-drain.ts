@@ -1,60 +1,99 @@
-import { BeforeApplicationShutdown, Injectable, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { NextFunction, Request, Response } from 'express';
-import { Server } from 'node:http';
+import { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { toProblem } from './problem-details.filter';
 
-/** How often idle keep-alive connections are closed while the server drains. */
-const IDLE_SWEEP_MS = 50;
+/** How often connections gone idle are looked at while the server drains. */
+const SWEEP_MS = 50;
+/**
+ * How long a keep-alive connection stays open once idle while the server drains. A client that sends
+ * its next request within it gets the 503 (send it again) instead of a reset, which leaves it unsure
+ * whether a POST was taken: at once was too soon for clients sending back to back.
+ */
+export const IDLE_GRACE_MS = 500;
+/** Longest the drain waits for the connections open at the signal to end before Nest closes the server (which still waits for requests in flight). */
+const DRAIN_WAIT_MS = 2_000;
+
+/** One client connection: its requests not yet answered, the last of them, and since when it has had none. */
+interface Connection { busy: number; last?: ServerResponse; idleSince: number }
 
 /**
- * Graceful shutdown of HTTP. `server.close()` (Nest's, after this hook) stops listening and waits
- * for every connection to end, but a busy keep-alive connection never goes idle: its client goes on
- * sending requests, which were served for as long as it kept sending. From shutdown on, the requests
- * in flight are answered with `Connection: close`, a request that arrives on an open connection is
- * refused 503 with `Retry-After` and `Connection: close` before any ledger work, and idle connections
- * are closed, so the server closes once what it had taken in is answered.
+ * Graceful shutdown of HTTP. From the signal on, the requests in flight are answered with
+ * `Connection: close`; a request that arrives after it, on a kept-alive or a new connection, is refused
+ * 503 with `Retry-After` and `Connection: close` before any ledger work; a connection idle for
+ * IDLE_GRACE_MS is closed. Node's own `server.close()` closes every idle connection at once, including
+ * one whose client's next request is already on the wire: that client saw its connection reset.
  */
 @Injectable()
-export class ShutdownDrain implements BeforeApplicationShutdown, OnApplicationShutdown {
+export class ShutdownDrain implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private draining = false;
   private sweep?: NodeJS.Timeout;
-  private readonly inFlight = new Set<Response>();
+  private readonly connections = new Map<Socket, Connection>();
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   /** First of the app's middleware (bootstrap.ts). */
   readonly middleware = (req: Request, res: Response, next: NextFunction) => {
-    if (this.draining) {
-      // Ahead of Nest's filters (an Express middleware): the problem is made by the one mapper all the same.
-      const problem = { ...toProblem(new ServiceUnavailableException('the service is shutting down: send the request again shortly')), instance: req.originalUrl };
-      res.setHeader('Connection', 'close');
-      res.setHeader('Retry-After', '1');
-      res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
-      return;
-    }
-    this.inFlight.add(res);
-    res.once('close', () => this.inFlight.delete(res));
-    next();
+    if (!this.draining) return next();
+    // Ahead of Nest's filters (an Express middleware): the problem is made by the one mapper all the same.
+    const problem = { ...toProblem(new ServiceUnavailableException('the service is shutting down: send the request again shortly')), instance: req.originalUrl };
+    res.setHeader('Connection', 'close');
+    res.setHeader('Retry-After', '1');
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   };
 
-  beforeApplicationShutdown(): void {
+  onApplicationBootstrap(): void {
+    const server = this.server();
+    if (!server) return;
+    server.on('connection', (socket: Socket) => {
+      this.connections.set(socket, { busy: 0, idleSince: performance.now() });
+      socket.once('close', () => this.connections.delete(socket));
+    });
+    // Ahead of Express's listener, which may answer before it returns.
+    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+      const connection = this.connections.get(req.socket);
+      if (!connection) return;
+      connection.busy++;
+      connection.last = res;
+      res.once('close', () => {
+        connection.busy--;
+        connection.idleSince = performance.now();
+      });
+    });
+  }
+
+  /** Resolves once the connections open at the signal have ended, or after DRAIN_WAIT_MS; Nest then closes the server. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
     // Node then writes `Connection: close` and ends the connection after that answer: only on the
     // last request in flight on each connection, so a pipelined one behind it still gets its own.
-    const lastOnSocket = new Map<unknown, Response>();
-    for (const res of this.inFlight) lastOnSocket.set(res.req.socket, res); // a Set keeps arrival order
-    for (const res of lastOnSocket.values()) if (!res.headersSent) res.shouldKeepAlive = false;
-    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
-    if (!server) return;
-    server.closeIdleConnections();
-    // A connection whose answer was already under way when shutdown began goes idle later.
-    this.sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS).unref();
+    for (const { busy, last } of this.connections.values()) if (busy > 0 && last && !last.headersSent) last.shouldKeepAlive = false;
+    // The server goes on listening until Nest closes it, so a connection a client opened just before
+    // the signal, still in the listener's backlog, is taken and refused 503 rather than reset with it.
+    const open = new Set(this.connections.keys());
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      const closeIdle = () => {
+        const now = performance.now();
+        for (const [socket, c] of this.connections) if (c.busy === 0 && now - c.idleSince >= IDLE_GRACE_MS) socket.destroy();
+        for (const socket of open) if (socket.destroyed) open.delete(socket);
+        if (open.size === 0 || now - started >= DRAIN_WAIT_MS) resolve();
+      };
+      closeIdle();
+      // Goes on after the wait: a connection whose answer was under way goes idle later.
+      this.sweep = setInterval(closeIdle, SWEEP_MS).unref();
+    });
   }
 
   /** After Nest has closed the server (a server that never listened never emits 'close'). */
   onApplicationShutdown(): void {
     clearInterval(this.sweep);
+  }
+
+  private server(): Server | undefined {
+    return this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
   }
 }
