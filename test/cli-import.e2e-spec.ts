@@ -60,6 +60,11 @@ describe('ledger-cli import: the store it writes into', () => {
     expect(refused.status).toBe(1);
     // before: the path as typed, relative to a directory the message does not name
     expect(refused.stderr).toContain(`an import into this store has not finished (ledger-cli import ${file}, begun `);
+    const room = new Database(target);
+    room.exec('DROP TRIGGER full');
+    room.close();
+    const resumed = cli({ SQLITE_PATH: target }, 'import', file);
+    expect(resumed).toMatchObject({ status: 0, stderr: expect.stringContaining('imported 1 events into the sqlite store, after the 1 the store already held from an import cut short') });
   }, 60000);
 
   describePostgres('into PostgreSQL', () => it("refuses a database whose events table is another application's, creating nothing there", async () => {

@@ -1,5 +1,5 @@
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, beginImport, checkpointsBeyond, finishImport, importEvents } from '@ledger/ledger';
+import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, beginImport, checkpointsBeyond, finishImport, importEvents, unfinishedImport } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { createReadStream, statSync } from 'node:fs';
@@ -26,6 +26,9 @@ export class ImportCommand extends StrictCommand {
     // Checked before the appends: once the new log is longer, those read models would look current.
     const foreign = await checkpointsBeyond(this.db, await this.store.headPosition());
     if (foreign) throw new Error(foreign);
+    // A store holding the start of the file with no import begun on it was not left by one (it is the
+    // store the file was exported from, say): resumed all the same, and said so as it is.
+    const cutShort = (await unfinishedImport(this.db)) !== undefined;
     const bar = progressBar('import {bar} {percentage}% | {value}/{total} events');
     let started = false;
     const { resumedAfter, appended } = await importEvents(
@@ -39,7 +42,8 @@ export class ImportCommand extends StrictCommand {
       process.stderr.write(`the ${this.store.kind} store already holds this file's ${resumedAfter} events: nothing to import\n`);
       return;
     }
-    const resumed = resumedAfter > 0 ? `, after the ${resumedAfter} the store already held from an import cut short` : '';
+    const held = cutShort ? 'from an import cut short' : 'as the start of this file, event for event';
+    const resumed = resumedAfter > 0 ? `, after the ${resumedAfter} the store already held ${held}` : '';
     process.stderr.write(`imported ${appended} events into the ${this.store.kind} store${resumed}\n`);
   }
 
