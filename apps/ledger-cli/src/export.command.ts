@@ -2,9 +2,9 @@ import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, READ_MODEL_DB, ReadModelDb, exportEvents, unfinishedImport } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
-import { createWriteStream, openSync } from 'node:fs';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
+import { ExportFile } from './export-file';
 import { StrictCommand } from './strict-command';
 
 @Command({ name: 'export', description: 'write every event, in global order, as NDJSON (stdout, or --out file)' })
@@ -17,36 +17,25 @@ export class ExportCommand extends StrictCommand {
     // Exported, the start of a ledger would import and verify elsewhere as a whole one.
     const unfinished = await unfinishedImport(this.db);
     if (unfinished) throw new Error(unfinished);
-    const out: Writable = options.out ? createWriteStream(options.out, { fd: newFile(options.out) }) : process.stdout;
-    // A write error arrives as an event, later (a full disk, a reader that closed the pipe: `| head`).
-    let failed: Error | undefined;
-    out.on('error', (error) => (failed ??= error));
-    const count = await exportEvents(this.store, async (line) => {
-      if (failed) throw new Error(`export stopped: ${failed.message}`);
-      if (!out.write(`${line}\n`)) await once(out, 'drain');
-    });
-    if (options.out) {
-      out.end();
-      await once(out, 'finish');
+    const file = options.out ? new ExportFile(options.out) : undefined;
+    try {
+      const out: Writable = file?.stream ?? process.stdout;
+      // A write error arrives as an event, later (a full disk, a reader that closed the pipe: `| head`).
+      let failed: Error | undefined;
+      out.on('error', (error) => (failed ??= error));
+      const count = await exportEvents(this.store, async (line) => {
+        if (failed) throw new Error(`export stopped: ${failed.message}`);
+        if (!out.write(`${line}\n`)) await once(out, 'drain');
+      });
+      await file?.complete();
+      process.stderr.write(`exported ${count} events\n`);
+    } finally {
+      file?.abandon(); // failed: nothing is left at --out, nor beside it
     }
-    process.stderr.write(`exported ${count} events\n`);
   }
 
   @Option({ flags: '-o, --out <file>', description: 'a new file to write instead of stdout (an existing one is refused)' })
   parseOut(value: string) {
     return value;
-  }
-}
-
-/**
- * Opens a file that did not exist. Written over, an existing one was lost: an earlier export, or the
- * ledger itself given by mistake (`--out ledger.sqlite` truncated the event store being read).
- */
-function newFile(path: string): number {
-  try {
-    return openSync(path, 'wx');
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'EEXIST') throw error;
-    throw new Error(`${path} already exists: export writes a new file, never over one; remove it or name another`);
   }
 }

@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExportFile } from './export-file';
+
+describe('ExportFile (export --out)', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ledger-export-file-'))));
+  afterEach(() => {
+    jest.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('puts the whole export at its path once complete, and nothing beside it', async () => {
+    const path = join(dir, 'ledger.ndjson');
+    const file = new ExportFile(path);
+    file.stream.write('{"a":1}\n');
+    expect(readdirSync(dir)).not.toContain('ledger.ndjson'); // not there while it is written
+    file.stream.write('{"endOfExport":{"events":1}}\n');
+    await file.complete();
+    expect(readFileSync(path, 'utf8')).toBe('{"a":1}\n{"endOfExport":{"events":1}}\n');
+    expect(readdirSync(dir)).toEqual(['ledger.ndjson']);
+  });
+
+  it('leaves nothing when abandoned (an export that failed)', () => {
+    const file = new ExportFile(join(dir, 'ledger.ndjson'));
+    file.stream.write('{"a":1}\n');
+    file.abandon();
+    file.abandon(); // once is enough: the command abandons on every way out
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('never writes over a file: one already there is refused before anything is written, one that appears meanwhile stays as it was', async () => {
+    const path = join(dir, 'ledger.ndjson');
+    writeFileSync(path, 'earlier export');
+    expect(() => new ExportFile(path)).toThrow(`${path} already exists: export writes a new file, never over one; remove it or name another`);
+    expect(readdirSync(dir)).toEqual(['ledger.ndjson']);
+    rmSync(path);
+    const file = new ExportFile(path);
+    file.stream.write('{"a":1}\n');
+    writeFileSync(path, 'written by another export meanwhile');
+    await expect(file.complete()).rejects.toThrow(`${path} already exists`);
+    expect(readFileSync(path, 'utf8')).toBe('written by another export meanwhile');
+    expect(readdirSync(dir)).toEqual(['ledger.ndjson']);
+  });
+
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('removes what was written when interrupted by %s, then exits %i', (signal, status) => {
+    const once = jest.spyOn(process, 'once');
+    const exit = jest.fn();
+    const file = new ExportFile(join(dir, 'ledger.ndjson'), exit);
+    file.stream.write('{"a":1}\n');
+    const [, onSignal] = once.mock.calls.find(([name]) => name === signal)!;
+    (onSignal as (s: string) => void)(signal);
+    expect(exit).toHaveBeenCalledWith(status);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(process.listeners(signal)).not.toContain(onSignal); // the default action is back
+  });
+});
