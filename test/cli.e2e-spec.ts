@@ -236,7 +236,8 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
   it('says in one line why it cannot start: a store it cannot reach, a ledger that is not there', () => {
     const unreachable = cli({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' }, 'verify');
     expect(unreachable.status).toBe(1);
-    expect(unreachable.stderr).toBe('ledger-cli: connect ECONNREFUSED 127.0.0.1:1\n'); // before: Nest's ExceptionHandler and a stack
+    // Before: Nest's ExceptionHandler and a stack; then pg's words alone, naming no setting.
+    expect(unreachable.stderr).toBe('ledger-cli: cannot connect to PostgreSQL at DATABASE_URL (127.0.0.1:1): connect ECONNREFUSED 127.0.0.1:1\n');
     const typo = join(dir, 'typo', 'ledger.sqlite');
     for (const command of ['export', 'verify', 'rebuild']) {
       const missing = cli({ SQLITE_PATH: typo }, command);
@@ -244,6 +245,15 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
       expect(missing.stderr).toBe(`ledger-cli: no event store at ${typo} (SQLITE_PATH): ${command} works on an existing ledger\n`);
     }
     expect(readdirSync(dir)).not.toContain('typo'); // before: an empty ledger made there, "exported 0 events"
+    // Before: SQLite's "disk I/O error"; pg's and Node's words naming neither the setting nor what is missing.
+    for (const command of ['export', 'verify']) {
+      const directory = cli({ SQLITE_PATH: dir }, command);
+      expect(directory).toMatchObject({ status: 1, stderr: expect.stringContaining(`ledger-cli: no event store at ${dir} (SQLITE_PATH): it is a directory; name the ledger's file in it`) });
+    }
+    const noFile = join(dir, 'nowhere', 'export.ndjson');
+    const fresh = join(dir, 'fresh', 'ledger.sqlite');
+    expect(cli({ SQLITE_PATH: fresh }, 'import', noFile)).toMatchObject({ status: 1, stderr: `ledger-cli: ${noFile}: no such file (import reads a file written by ledger-cli export)\n` });
+    expect(readdirSync(dir)).not.toContain('fresh'); // before: an empty store made there first
   }, 60000);
 
   it('refuses a SQLite file that holds no ledger (the read-model file by mistake, another one), writing nothing into it', () => {
@@ -336,6 +346,10 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     const blank = cli({ SQLITE_PATH: source }, 'rebuild', '');
     expect(blank.status).toBe(1);
     expect(blank.stderr).toContain('unknown projection ""');
+    // /health lists the process manager beside the projections: before, "unknown projection" alone.
+    const manager = cli({ SQLITE_PATH: source }, 'rebuild', 'distribution');
+    expect(manager.status).toBe(1);
+    expect(manager.stderr).toContain('ledger-cli: "distribution" is the process manager that allocates revenue, not a projection: its allocations are events in the log');
   }, 120000);
 
   it('fails verify when a checkpoint is past the log\'s end, which the API refuses to start on', () => {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { LedgerConfig } from '@ledger/ledger';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { connectPostgres } from './servers-answer';
 
 type StoreConfig = Pick<LedgerConfig, 'EVENT_STORE' | 'SQLITE_PATH' | 'DATABASE_URL'>;
@@ -25,6 +25,8 @@ export async function missingLedger(config: StoreConfig, { orNothing = false } =
   if (config.EVENT_STORE === 'sqlite') {
     const path = config.SQLITE_PATH;
     if (!existsSync(path)) return orNothing ? undefined : `no event store at ${path} (SQLITE_PATH)`;
+    if (statSync(path).isDirectory()) return `no event store at ${path} (SQLITE_PATH): it is a directory; name the ledger's file in it`; // SQLite said "disk I/O error"
+
     let db: Database.Database | undefined;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });

@@ -19,8 +19,8 @@ export class ImportCommand extends StrictCommand {
   }
 
   async run([file]: string[], options: { withoutEndLine?: boolean } = {}): Promise<void> {
-    // The file is read twice, checked whole before the first append: a pipe would be empty the second time.
-    if (!statSync(file).isFile()) throw new Error(`${file} is not a regular file: import reads it twice (a check, then the appends); save the export to a file first`);
+    const unreadable = unreadableExport(file);
+    if (unreadable) throw new Error(unreadable);
     // An API running on this store would append beside the import, and project half of it.
     await claimForCommand(this.db, 'import');
     // Checked before the appends: once the new log is longer, those read models would look current.
@@ -54,4 +54,13 @@ export class ImportCommand extends StrictCommand {
   parseWithoutEndLine() {
     return true;
   }
+}
+
+/** Why `file` cannot be imported, if it cannot: main.ts asks before the store is opened (and made). */
+export function unreadableExport(file: string): string | undefined {
+  const found = statSync(file, { throwIfNoEntry: false });
+  if (!found) return `${file}: no such file (import reads a file written by ledger-cli export)`; // before: ENOENT and a stat call
+  // The file is read twice, checked whole before the first append: a pipe would be empty the second time.
+  if (!found.isFile()) return `${file} is not a regular file: import reads it twice (a check, then the appends); save the export to a file first`;
+  return undefined;
 }

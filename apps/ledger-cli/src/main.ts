@@ -3,6 +3,7 @@ import { validateLedgerConfig } from '@ledger/ledger';
 import { CommandFactory } from 'nest-commander';
 import { CliModule } from './cli.module';
 import { missingLedger } from './existing-ledger';
+import { unreadableExport } from './import.command';
 import { ensureServersAnswer } from './servers-answer';
 
 /**
@@ -20,6 +21,10 @@ async function main() {
   if (COMMANDS.has(command) && !asksForHelp) {
     await ensureServersAnswer(config);
     const importing = command === 'import';
+    // Before the store is opened, which makes one: a mistyped file left a new, empty store behind.
+    const file = importing ? process.argv.slice(3).find((arg) => !arg.startsWith('-')) : undefined;
+    const unreadable = file === undefined ? undefined : unreadableExport(file);
+    if (unreadable) fail(new Error(unreadable));
     const missing = await missingLedger(config, { orNothing: importing });
     if (missing) fail(new Error(`${missing}: ${importing ? 'import writes into a new store or a ledger' : `${command} works on an existing ledger`}`));
   }

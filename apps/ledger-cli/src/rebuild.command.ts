@@ -1,5 +1,5 @@
 import { EventStore } from '@ledger/event-store';
-import { EVENT_STORE, LedgerConfig, PROJECTIONS, PersistedSnapshots, ProjectionRunner, READ_MODEL_DB, ReadModelDb, unfinishedImport } from '@ledger/ledger';
+import { DISTRIBUTION_MANAGER, EVENT_STORE, LedgerConfig, PROJECTIONS, PersistedSnapshots, ProjectionRunner, READ_MODEL_DB, ReadModelDb, unfinishedImport } from '@ledger/ledger';
 import { Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Command } from 'nest-commander';
@@ -23,7 +23,10 @@ export class RebuildCommand extends StrictCommand {
   async run([name]: string[]): Promise<void> {
     // An empty name (`rebuild "$P"` with P unset) is not "all": it names no projection.
     if (name !== undefined && !PROJECTIONS.some((p) => p.name === name)) {
-      throw new Error(`unknown projection "${name}"; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
+      const known = `known: ${PROJECTIONS.map((p) => p.name).join(', ')}`;
+      // /health lists it beside the projections; it writes events, which are never rebuilt.
+      if (name === DISTRIBUTION_MANAGER) throw new Error(`"${name}" is the process manager that allocates revenue, not a projection: its allocations are events in the log, which a rebuild reads and never rewrites; ${known}`);
+      throw new Error(`unknown projection "${name}"; ${known}`);
     }
     await claimForCommand(this.db, 'rebuild');
     const unfinished = await unfinishedImport(this.db);

@@ -30,7 +30,8 @@ export async function connectPostgres(url: string): Promise<Client> {
   try {
     await client.connect();
   } catch (error) {
-    if (Date.now() - started < ANSWER_WITHIN_MS) throw error; // refused, unknown host, no such database: pg's own words
+    // Refused, an unknown host, no such database: pg's own words, after which setting they come from.
+    if (Date.now() - started < ANSWER_WITHIN_MS) throw new Error(`cannot connect to PostgreSQL at DATABASE_URL (${hostOf(url)}): ${(error as Error).message}`);
     throw new Error(`PostgreSQL at DATABASE_URL (${hostOf(url)}) did not answer ${within}`);
   }
   return client;

@@ -59,6 +59,9 @@ export const allocationPatents = (patents: (PatentFacts | undefined)[], source: 
   });
 
 /** Deterministic event ids, so a replayed append is recognised as a retry. */
+/** The process manager's name, as /health and /metrics show it beside the projections'. */
+export const DISTRIBUTION_MANAGER = 'distribution';
+
 export const allocationEventId = (allocationId: string, index: number) =>
   index === 0 ? allocationId : uuidv5(`${allocationId}/${index}`, ALLOCATIONS);
 
@@ -72,7 +75,7 @@ type Reaction = QueuedCommand<AllocateDistribution>;
  */
 @Injectable()
 export class DistributionProcessManager implements ProcessManager {
-  readonly name = 'distribution';
+  readonly name = DISTRIBUTION_MANAGER;
   readonly handles = new Set(['RoyaltyAssessed', 'EquityLiquidated']);
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
