@@ -75,6 +75,20 @@ describeOnEveryStore('licensing refusals', (kind) => {
   });
   afterAll(async () => { await ledger?.close(); });
 
+  describe('patents', () => {
+    it('refuses the same patent registered again, however its number is spelt → 409 number, naming the first', async () => {
+      const again = { title: 'Soft actuator, again', filedOn: '2024-02-01', expiresOn: '2044-02-01', owners: [{ partyId: cast.company, sharePercent: '100' }], inventors: [{ partyId: cast.chen, sharePercent: '100' }] };
+      for (const [jurisdiction, number] of [['CN', 'CN2024100002.X'], ['cn', ' cn 2024100002 x ']]) {
+        const problem = await refused(undefined, () => ledger.http.post('/patents').send({ ...again, jurisdiction, number }), 409, { field: 'number', code: 'patent-exists' });
+        expect(problem.errors?.[0].message).toContain(`patent CN2024100002.X of CN is already registered, as ${otherlyOwned}`);
+      }
+      // Before, each registration took a new id: the same patent twice, each licensable and costed apart.
+      expect((await ledger.store.readStream(`patent-${otherlyOwned}`)).filter((e) => e.type === 'PatentRegistered')).toHaveLength(1);
+      // Another jurisdiction's patent of the same number is another patent.
+      await post(ledger, '/patents', { ...again, jurisdiction: 'US', number: 'CN2024100002.X' });
+    });
+  });
+
   describe('sales report periods', () => {
     it(`refuses a period that has not ended yet (${thisYear + 1}-Q1) → 422 period`, async () => {
       await report(w.license, { period: `${thisYear + 1}-Q1`, lines: [salesLine('1000.00', '0.00')] }, 422, { field: 'period', code: 'period-not-ended' });

@@ -164,7 +164,7 @@ describe('OpenAPI document', () => {
     const read = (url: string) => ledger.http.get(url).expect(200);
 
     const registered = await send('post', '/parties', { name: 'Westbrook Institute', kind: 'institute' });
-    const cast = await registerCast(ledger);
+    const cast = await registerCast(ledger, 'CN2024100009.X'); // the test before registered the worked example's
     const patent = await send('post', '/patents', {
       title: 'Soft actuator', number: 'CN2024100002.X', jurisdiction: 'CN', filedOn: '2024-02-01', expiresOn: '2044-02-01',
       owners: [{ partyId: cast.university, sharePercent: '100' }], inventors: [{ partyId: cast.lin, sharePercent: '100' }] });

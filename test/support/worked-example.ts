@@ -34,7 +34,8 @@ export const workedLicenseTerms = (w: Omit<WorkedExample, 'license'>) => ({
   },
 });
 
-export async function registerCast(ledger: LedgerUnderTest): Promise<Omit<WorkedExample, 'license'>> {
+/** `patentNumber`: another for a second cast in one ledger (a patent is registered once). */
+export async function registerCast(ledger: LedgerUnderTest, patentNumber = 'CN2024100001.X'): Promise<Omit<WorkedExample, 'license'>> {
   const university = await party(ledger, 'Eastlake University', 'university');
   const company = await party(ledger, 'Northwind Robotics', 'company');
   const lin = await party(ledger, 'Dr Lin', 'person');
@@ -42,7 +43,7 @@ export async function registerCast(ledger: LedgerUnderTest): Promise<Omit<Worked
   const school = await party(ledger, 'School of EE', 'department');
   const brightpath = await party(ledger, 'Brightpath Medical', 'company');
   const { id: patent } = await post<{ id: string }>(ledger, '/patents', {
-    title: 'Compliant gripper', number: 'CN2024100001.X', jurisdiction: 'CN', filedOn: '2024-01-15', expiresOn: '2044-01-15',
+    title: 'Compliant gripper', number: patentNumber, jurisdiction: 'CN', filedOn: '2024-01-15', expiresOn: '2044-01-15',
     owners: [{ partyId: university, sharePercent: '60' }, { partyId: company, sharePercent: '40' }],
     inventors: [{ partyId: lin, sharePercent: '50' }, { partyId: chen, sharePercent: '50' }],
   });

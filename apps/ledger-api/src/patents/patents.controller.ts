@@ -27,7 +27,7 @@ export class PatentsController {
   @HttpCode(201)
   @ApiCreatedResponse({ type: PatentRegisteredDto })
   async register(@Body() body: RegisterPatentDto, @RequestContext() ctx: CommandContext) {
-    const { id, position } = await this.commands.execute(new RegisterPatentCommand({ patentId: randomUUID(), ...body }, ctx));
+    const { id, position } = await this.commands.execute(new RegisterPatentCommand(body, ctx));
     return { id, position: position.toString() };
   }
 

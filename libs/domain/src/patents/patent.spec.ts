@@ -53,7 +53,12 @@ describe('patent decider', () => {
 
   describe('refuses to register', () => {
     it('the same patent twice (409)', () => {
-      expect(refusal(given(registered).when(register()))).toMatchObject({ code: 'patent-exists', kind: 'conflict' });
+      expect(refusal(given(registered).when(register()))).toMatchObject({
+        code: 'patent-exists', kind: 'conflict', field: 'number', message: 'patent CN202510000001.2 of CN is already registered, as p1',
+      });
+    });
+    it('a number of no letters or digits, which names no patent (422)', () => {
+      expect(refusal(given([]).when(register({ number: ' ./- ' })))).toMatchObject({ code: 'invalid-patent-number', kind: 'rule', field: 'number' });
     });
     it('no owners or no inventors', () => {
       expect(refusal(given([]).when(register({ owners: [] })))).toMatchObject({ code: 'shares-empty', field: 'owners' });

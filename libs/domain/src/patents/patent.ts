@@ -53,9 +53,13 @@ function requireKnown(table: ShareLine[], field: string, known: ReadonlySet<stri
 }
 
 function register(data: RegisterPatent['data'], state: PatentState): PatentEvent[] {
-  if (state.registered) throw new DomainError('patent-exists', `patent ${data.patentId} is already registered`, 'conflict');
+  if (state.registered) {
+    throw new DomainError('patent-exists', `patent ${state.number} of ${state.jurisdiction} is already registered, as ${state.patentId}`, 'conflict', 'number');
+  }
   const title = requireText(data.title, 'title');
   const number = requireText(data.number, 'number');
+  // The patent's id is made from its letters and digits (patentIdOf): a number of neither names no patent.
+  if (!/[\p{L}\p{N}]/u.test(number)) throw new DomainError('invalid-patent-number', 'number: a patent number holds letters or digits', 'rule', 'number');
   const jurisdiction = requireText(data.jurisdiction, 'jurisdiction');
   const filedOn = requireDate(data.filedOn, 'filedOn');
   const expiresOn = requireDate(data.expiresOn, 'expiresOn');

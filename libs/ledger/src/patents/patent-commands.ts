@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { PatentData, RecordPatentCost, patentDecider, patentStream } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
+import { v5 as uuidv5 } from 'uuid';
 import { CommandContext } from '../command-handling/command-context';
 import { handleCommand } from '../command-handling/handle-command';
 import { registeredParties } from '../command-handling/stream-facts';
@@ -13,10 +14,23 @@ export interface Appended {
 }
 
 export class RegisterPatentCommand extends Command<Appended> {
-  constructor(readonly patent: PatentData, readonly ctx: CommandContext) {
+  constructor(readonly patent: Omit<PatentData, 'patentId'>, readonly ctx: CommandContext) {
     super();
   }
 }
+
+/** Namespace of the patents' ids: uuidv5(JURISDICTION/NUMBER). */
+const PATENTS = '2c7d9a41-6e3b-4f58-9a0c-d1e2f3a4b5c6';
+
+/** Letters and digits only, upper case: `CN 2024 100001.x` and `CN2024100001.X` are one patent. */
+const canonical = (text: string) => String(text).toUpperCase().replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
+ * A patent's id follows from its jurisdiction and number, so a second registration of the same patent
+ * lands on the first one's stream and is refused there (409), atomically on every store: before, each
+ * registration took a random id, and one patent could be registered, licensed and costed twice.
+ */
+export const patentIdOf = (jurisdiction: string, number: string): string => uuidv5(`${canonical(jurisdiction)}/${canonical(number)}`, PATENTS);
 
 export class RecordPatentCostCommand extends Command<Appended> {
   constructor(readonly cost: RecordPatentCost['data'], readonly ctx: CommandContext) {
@@ -31,10 +45,11 @@ export class RegisterPatentHandler implements ICommandHandler<RegisterPatentComm
   async execute({ patent, ctx }: RegisterPatentCommand): Promise<Appended> {
     const parties = [...(patent.owners ?? []), ...(patent.inventors ?? [])].map((s) => s.partyId);
     const knownParties = await registeredParties(this.store, parties);
+    const patentId = patentIdOf(patent.jurisdiction, patent.number);
     const { position } = await handleCommand(
-      this.store, patentStream(patent.patentId), patentDecider, { type: 'RegisterPatent', data: { ...patent, knownParties } }, ctx,
+      this.store, patentStream(patentId), patentDecider, { type: 'RegisterPatent', data: { ...patent, patentId, knownParties } }, ctx,
     );
-    return { id: patent.patentId, position };
+    return { id: patentId, position };
   }
 }
 
