@@ -26,7 +26,6 @@ export async function missingLedger(config: StoreConfig, { orNothing = false } =
     const path = config.SQLITE_PATH;
     if (!existsSync(path)) return orNothing ? undefined : `no event store at ${path} (SQLITE_PATH)`;
     if (statSync(path).isDirectory()) return `no event store at ${path} (SQLITE_PATH): it is a directory; name the ledger's file in it`; // SQLite said "disk I/O error"
-
     let db: Database.Database | undefined;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });

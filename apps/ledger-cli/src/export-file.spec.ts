@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExportFile } from './export-file';
+import { ExportFile, placeOnce } from './export-file';
 
 describe('ExportFile (export --out)', () => {
   let dir: string;
@@ -42,6 +42,25 @@ describe('ExportFile (export --out)', () => {
     await expect(file.complete()).rejects.toThrow(`${path} already exists`);
     expect(readFileSync(path, 'utf8')).toBe('written by another export meanwhile');
     expect(readdirSync(dir)).toEqual(['ledger.ndjson']);
+  });
+
+  it('copies the export into place where the file system has no hard links (vfat, exFAT), still never over a file', () => {
+    const noLinks = () => { throw Object.assign(new Error('operation not permitted'), { code: 'EPERM' }); };
+    const partial = join(dir, '.ledger.ndjson.partial');
+    writeFileSync(partial, '{"a":1}\n');
+    placeOnce(partial, join(dir, 'ledger.ndjson'), noLinks); // before: refused, the whole export written and then removed
+    expect(readFileSync(join(dir, 'ledger.ndjson'), 'utf8')).toBe('{"a":1}\n');
+    writeFileSync(join(dir, 'late.ndjson'), 'written by another export meanwhile');
+    expect(() => placeOnce(partial, join(dir, 'late.ndjson'), noLinks)).toThrow('late.ndjson already exists');
+    expect(readFileSync(join(dir, 'late.ndjson'), 'utf8')).toBe('written by another export meanwhile');
+    const otherFailure = () => { throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }); };
+    expect(() => placeOnce(partial, join(dir, 'full.ndjson'), otherFailure)).toThrow('no space left on device');
+    expect(readdirSync(dir).sort()).toEqual(['.ledger.ndjson.partial', 'late.ndjson', 'ledger.ndjson']);
+  });
+
+  it('names the directory that is not there, not its own file beside the export', () => {
+    const missing = join(dir, 'nowhere');
+    expect(() => new ExportFile(join(missing, 'ledger.ndjson'))).toThrow(`${missing} is not a directory: --out names a new file in one`);
   });
 
   it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('removes what was written when interrupted by %s, then exits %i', (signal, status) => {

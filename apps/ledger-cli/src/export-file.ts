@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { WriteStream, closeSync, createWriteStream, existsSync, fsyncSync, linkSync, openSync, rmSync } from 'node:fs';
+import { WriteStream, closeSync, constants, copyFileSync, createWriteStream, existsSync, fsyncSync, linkSync, openSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -24,6 +24,7 @@ export class ExportFile {
   /** `exit` ends the process when it is interrupted (after the part written is removed). */
   constructor(private readonly path: string, private readonly exit: (status: number) => void = (status) => process.exit(status)) {
     if (existsSync(path)) throw alreadyThere(path);
+    if (!statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${dirname(path)} is not a directory: --out names a new file in one`);
     this.partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
     // Opened here, not by the stream later: a file abandoned at once must exist to be removed.
     this.stream = createWriteStream(this.partial, { fd: openSync(this.partial, 'wx') });
@@ -34,17 +35,10 @@ export class ExportFile {
   async complete(): Promise<void> {
     this.stream.end();
     await once(this.stream, 'close'); // written out, its descriptor closed
-    const fd = openSync(this.partial, 'r'); // syncs the file's data, whichever descriptor wrote it
+    sync(this.partial);
     try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      linkSync(this.partial, this.path);
-    } catch (error) {
-      if ((error as { code?: string }).code === 'EEXIST') throw alreadyThere(this.path);
-      throw error;
+      placeOnce(this.partial, this.path);
+      sync(dirname(this.path)); // the new name itself, after a crash
     } finally {
       this.abandon(); // the whole export is at its path now, or nowhere
     }
@@ -57,6 +51,38 @@ export class ExportFile {
     for (const signal of SIGNALS) process.off(signal, this.onSignal);
     this.stream.destroy(); // closes its descriptor
     rmSync(this.partial, { force: true });
+  }
+}
+
+/** Hard links are what makes the export appear whole and never over a file; some file systems have none. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+/** `from` at `to`, never over a file there: a hard link, else (vfat, exFAT, some network mounts) an exclusive copy, synced. */
+export function placeOnce(from: string, to: string, link: (from: string, to: string) => void = linkSync): void {
+  try {
+    link(from, to);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (code === 'EEXIST') throw alreadyThere(to);
+    if (!NO_LINKS.has(code)) throw error;
+    try {
+      copyFileSync(from, to, constants.COPYFILE_EXCL);
+    } catch (copying) {
+      if ((copying as { code?: string }).code === 'EEXIST') throw alreadyThere(to);
+      rmSync(to, { force: true }); // a copy cut short (a full disk) is half an export
+      throw copying;
+    }
+    sync(to);
+  }
+}
+
+/** Writes a file's data, or a directory's entries, to disk, whichever descriptor changed them. */
+function sync(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -86,6 +86,20 @@ describe('ShutdownDrain', () => {
     await drained; // every connection ended
   });
 
+  it('gives a connection idle since long before the signal its grace too (a pooled one), so its next request gets the 503', async () => {
+    ctx = await drainedServer();
+    const client = await rawConnection(ctx.port);
+    client.send('/before');
+    await client.nextAnswer();
+    await new Promise((r) => setTimeout(r, IDLE_GRACE_MS + 100)); // idle longer than the grace when the signal comes
+    const drained = ctx.drain.beforeApplicationShutdown();
+    await new Promise((r) => setTimeout(r, 10));
+    client.send('/after'); // before: its idle time counted from its last answer, it was closed at the signal
+    expect(await client.nextAnswer()).toMatchObject({ status: 503, headers: { connection: 'close' } });
+    await client.closed();
+    await drained;
+  });
+
   it('refuses a request on a connection opened after the signal, before any work', async () => {
     ctx = await drainedServer();
     const drained = ctx.drain.beforeApplicationShutdown();

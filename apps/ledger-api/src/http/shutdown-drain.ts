@@ -60,6 +60,7 @@ export class ShutdownDrain implements OnApplicationBootstrap, BeforeApplicationS
       res.once('close', () => {
         connection.busy--;
         connection.idleSince = performance.now();
+        if (connection.last === res) connection.last = undefined; // not kept, with its request, while the connection idles
       });
     });
   }
@@ -78,7 +79,9 @@ export class ShutdownDrain implements OnApplicationBootstrap, BeforeApplicationS
     await new Promise<void>((resolve) => {
       const closeIdle = () => {
         const now = performance.now();
-        for (const [socket, c] of this.connections) if (c.busy === 0 && now - c.idleSince >= IDLE_GRACE_MS) socket.destroy();
+        // Idle since its last answer or since the signal, whichever is later: a pooled connection idle
+        // for a minute gets its grace too, its client not knowing the server is stopping.
+        for (const [socket, c] of this.connections) if (c.busy === 0 && now - Math.max(c.idleSince, started) >= IDLE_GRACE_MS) socket.destroy();
         for (const socket of open) if (socket.destroyed) open.delete(socket);
         if (open.size === 0 || now - started >= DRAIN_WAIT_MS) resolve();
       };

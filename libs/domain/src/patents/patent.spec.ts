@@ -57,8 +57,9 @@ describe('patent decider', () => {
         code: 'patent-exists', kind: 'conflict', field: 'number', message: 'patent CN202510000001.2 of CN is already registered, as p1',
       });
     });
-    it('a number of no letters or digits, which names no patent (422)', () => {
+    it('a number or jurisdiction of no letters or digits, which names no patent (422)', () => {
       expect(refusal(given([]).when(register({ number: ' ./- ' })))).toMatchObject({ code: 'invalid-patent-number', kind: 'rule', field: 'number' });
+      expect(refusal(given([]).when(register({ jurisdiction: '-' })))).toMatchObject({ code: 'invalid-jurisdiction', kind: 'rule', field: 'jurisdiction' });
     });
     it('no owners or no inventors', () => {
       expect(refusal(given([]).when(register({ owners: [] })))).toMatchObject({ code: 'shares-empty', field: 'owners' });

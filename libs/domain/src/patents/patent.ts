@@ -58,9 +58,10 @@ function register(data: RegisterPatent['data'], state: PatentState): PatentEvent
   }
   const title = requireText(data.title, 'title');
   const number = requireText(data.number, 'number');
+  const jurisdiction = requireText(data.jurisdiction, 'jurisdiction');
   // The patent's id is made from its letters and digits (patentIdOf): a number of neither names no patent.
   if (!/[\p{L}\p{N}]/u.test(number)) throw new DomainError('invalid-patent-number', 'number: a patent number holds letters or digits', 'rule', 'number');
-  const jurisdiction = requireText(data.jurisdiction, 'jurisdiction');
+  if (!/[\p{L}\p{N}]/u.test(jurisdiction)) throw new DomainError('invalid-jurisdiction', 'jurisdiction: a patent office\'s code holds letters or digits', 'rule', 'jurisdiction');
   const filedOn = requireDate(data.filedOn, 'filedOn');
   const expiresOn = requireDate(data.expiresOn, 'expiresOn');
   if (filedOn >= expiresOn) {

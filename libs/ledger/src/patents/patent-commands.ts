@@ -22,15 +22,21 @@ export class RegisterPatentCommand extends Command<Appended> {
 /** Namespace of the patents' ids: uuidv5(JURISDICTION/NUMBER). */
 const PATENTS = '2c7d9a41-6e3b-4f58-9a0c-d1e2f3a4b5c6';
 
-/** Letters and digits only, upper case: `CN 2024 100001.x` and `CN2024100001.X` are one patent. */
-const canonical = (text: string) => String(text).toUpperCase().replace(/[^\p{L}\p{N}]/gu, '');
+/** Letters and digits only, in their compatibility forms (full-width `ＣＮ` is `CN`), upper case. */
+const canonical = (text: string) => String(text).normalize('NFKC').toUpperCase().replace(/[^\p{L}\p{N}]/gu, '');
 
 /**
  * A patent's id follows from its jurisdiction and number, so a second registration of the same patent
  * lands on the first one's stream and is refused there (409), atomically on every store: before, each
  * registration took a random id, and one patent could be registered, licensed and costed twice.
+ * `CN 2024 100001.x`, `CN2024100001.X` and, in jurisdiction CN, `2024100001.X` are one patent.
  */
-export const patentIdOf = (jurisdiction: string, number: string): string => uuidv5(`${canonical(jurisdiction)}/${canonical(number)}`, PATENTS);
+export function patentIdOf(jurisdiction: string, number: string): string {
+  const office = canonical(jurisdiction);
+  const digits = canonical(number);
+  const own = office && digits.startsWith(office) && digits.length > office.length ? digits.slice(office.length) : digits;
+  return uuidv5(`${office}/${own}`, PATENTS);
+}
 
 export class RecordPatentCostCommand extends Command<Appended> {
   constructor(readonly cost: RecordPatentCost['data'], readonly ctx: CommandContext) {

@@ -58,10 +58,10 @@ export const allocationPatents = (patents: (PatentFacts | undefined)[], source: 
     }];
   });
 
-/** Deterministic event ids, so a replayed append is recognised as a retry. */
 /** The process manager's name, as /health and /metrics show it beside the projections'. */
 export const DISTRIBUTION_MANAGER = 'distribution';
 
+/** Deterministic event ids, so a replayed append is recognised as a retry. */
 export const allocationEventId = (allocationId: string, index: number) =>
   index === 0 ? allocationId : uuidv5(`${allocationId}/${index}`, ALLOCATIONS);
 
