@@ -33,8 +33,8 @@ const canonical = (text: string) => String(text).normalize('NFKC').toUpperCase()
  */
 export function patentIdOf(jurisdiction: string, number: string): string {
   const office = canonical(jurisdiction);
-  const digits = canonical(number);
-  const own = office && digits.startsWith(office) && digits.length > office.length ? digits.slice(office.length) : digits;
+  const written = canonical(number);
+  const own = office && written.startsWith(office) && written.length > office.length ? written.slice(office.length) : written;
   return uuidv5(`${office}/${own}`, PATENTS);
 }
 
