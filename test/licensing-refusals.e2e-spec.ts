@@ -231,8 +231,16 @@ describeOnEveryStore('licensing refusals', (kind) => {
 
     it('refuses an exclusive license overlapping an exclusive one (patent, territory, field) → 422 exclusive-overlap', async () => {
       await ledger.http.get(`/licenses/${w.license}?minPosition=${grantedAt}`).expect(200);
-      await grant(workedLicenseTerms(cast), 422, { code: 'exclusive-overlap' });
-      await grant({ ...workedLicenseTerms(cast), exclusive: false }, 422, { code: 'exclusive-overlap' });
+      const problem = await grant(workedLicenseTerms(cast), 422, { code: 'exclusive-overlap', field: 'patentIds' });
+      // Each field of the scope that meets the worked license names what it meets there (before: no errors[]).
+      expect(problem.errors).toEqual([
+        { field: 'patentIds', message: `licensed there too: ${cast.patent} (license ${w.license})` },
+        { field: 'territories', message: `licensed there too: ${workedLicenseTerms(cast).territories.join(', ')} (license ${w.license})` },
+        { field: 'fieldOfUse', message: `licensed there too: ${workedLicenseTerms(cast).fieldOfUse} (license ${w.license})` },
+        { field: 'effectiveOn', message: expect.stringMatching(new RegExp(`^the term meets one from \\d{4}-\\d{2}-\\d{2} to \\d{4}-\\d{2}-\\d{2} \\(license ${w.license}\\)$`)) },
+        { field: 'exclusive', message: `an exclusive license may overlap no other license: ${w.license}` },
+      ]);
+      await grant({ ...workedLicenseTerms(cast), exclusive: false }, 422, { code: 'exclusive-overlap', field: 'territories' });
     });
 
     it('grants one of exclusive licenses of one scope sent together or one right after another, refusing the rest', async () => {

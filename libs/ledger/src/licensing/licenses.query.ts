@@ -62,12 +62,21 @@ export class LicensesQuery {
     if (request.patentIds.length === 0 || request.territories.length === 0) return [];
     const params: unknown[] = [normalizedField(request.fieldOfUse ?? ''), request.effectiveOn, request.expiresOn];
     const list = (values: string[]) => values.map((v) => `$${params.push(v)}`).join(', ');
-    const rows = await this.db.query<{ license_id: string; exclusive: number | boolean }>(
-      `SELECT DISTINCT license_id, exclusive FROM license_scopes
+    const rows = await this.db.query<{ license_id: string; exclusive: number | boolean; patent_id: string; territory: string; effective_on: string; ends_on: string }>(
+      `SELECT license_id, exclusive, patent_id, territory, effective_on, ends_on FROM license_scopes
        WHERE field_of_use = $1 AND effective_on <= $3 AND ends_on >= $2
-         AND patent_id IN (${list(request.patentIds)}) AND territory IN (${list(request.territories)})`,
+         AND patent_id IN (${list(request.patentIds)}) AND territory IN (${list(request.territories)})
+       ORDER BY license_id, patent_id, territory`,
       params,
     );
-    return rows.map((r) => ({ licenseId: r.license_id, exclusive: Boolean(Number(r.exclusive)) }));
+    // A row per patent and territory both cover: gathered per license, for the refusal to name them.
+    const byLicense = new Map<string, Required<OverlappingLicense>>();
+    for (const r of rows) {
+      const found = byLicense.get(r.license_id) ?? { licenseId: r.license_id, exclusive: Boolean(Number(r.exclusive)), patentIds: [], territories: [], term: { effectiveOn: r.effective_on, endsOn: r.ends_on } };
+      if (!found.patentIds.includes(r.patent_id)) found.patentIds.push(r.patent_id);
+      if (!found.territories.includes(r.territory)) found.territories.push(r.territory);
+      byLicense.set(r.license_id, found);
+    }
+    return [...byLicense.values()];
   }
 }

@@ -19,6 +19,10 @@ export interface OverlappingLicense {
   licenseId: string;
   /** Whether that license is exclusive; absent means it is (the handler listed exclusive ones). */
   exclusive?: boolean;
+  /** Where it overlaps the one asked for: the patents and territories both cover, and its own term. */
+  patentIds?: string[];
+  territories?: string[];
+  term?: { effectiveOn: string; endsOn: string };
 }
 
 /** The license terms as requested: revenue shares and rounding may be left to their defaults. */

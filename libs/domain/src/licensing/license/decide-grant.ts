@@ -7,7 +7,7 @@ import { DomainError, requireText } from '../../shared/domain-error';
 import { requireDate } from '../calendar';
 import { RoyaltyTerms, validateRoyaltyTerms } from '../royalty/terms';
 import { allocateToLicensors } from './assessments';
-import { GrantLicenseData, LicensedPatent } from './commands';
+import { GrantLicenseData, LicensedPatent, OverlappingLicense } from './commands';
 import { LicenseEvent, LicenseTerms } from './events';
 import { LicenseState } from './state';
 
@@ -94,6 +94,23 @@ function normalizeRoyalty(royalty: RoyaltyTerms, currency: string): RoyaltyTerms
   };
 }
 
+/**
+ * Each field of the scope that meets another license's, and what it meets there: changing any one of
+ * them (or, for an exclusive license asked for, `exclusive`) clears the overlap.
+ */
+function overlapProblems(conflicts: OverlappingLicense[], exclusive: boolean, fieldOfUse: string): { field: string; message: string }[] {
+  const each = (what: (c: OverlappingLicense) => string | undefined) =>
+    conflicts.map((c) => [c.licenseId, what(c)] as const).filter(([, w]) => w).map(([id, w]) => `${w} (license ${id})`).join('; ');
+  const problems = [
+    { field: 'patentIds', message: each((c) => c.patentIds?.length ? `licensed there too: ${c.patentIds.join(', ')}` : undefined) },
+    { field: 'territories', message: each((c) => c.territories?.length ? `licensed there too: ${c.territories.join(', ')}` : undefined) },
+    { field: 'fieldOfUse', message: each(() => `licensed there too: ${fieldOfUse}`) },
+    { field: 'effectiveOn', message: each((c) => c.term ? `the term meets one from ${c.term.effectiveOn} to ${c.term.endsOn}` : undefined) },
+  ].filter((p) => p.message !== '');
+  if (exclusive) problems.push({ field: 'exclusive', message: `an exclusive license may overlap no other license: ${conflicts.map((c) => c.licenseId).join(', ')}` });
+  return problems;
+}
+
 export function decideGrant(data: GrantLicenseData, state: LicenseState): LicenseEvent[] {
   if (state.granted) throw new DomainError('license-exists', `license ${data.licenseId} is already granted`, 'conflict');
   const licenseeId = requireText(data.licenseeId, 'licenseeId');
@@ -114,7 +131,7 @@ export function decideGrant(data: GrantLicenseData, state: LicenseState): Licens
   if (conflicts.length > 0) {
     const ids = conflicts.map((c) => c.licenseId).join(', ');
     const message = `an exclusive license overlaps in patent, territory, field of use and term: ${ids}`;
-    throw new DomainError('exclusive-overlap', message, 'rule');
+    throw new DomainError('exclusive-overlap', message, 'rule', undefined, overlapProblems(conflicts, data.exclusive, fieldOfUse));
   }
   const revenueShares = resolveRevenueShares(data.revenueShares, patents);
   const terms: LicenseTerms = {

@@ -106,6 +106,21 @@ describe('GrantLicense', () => {
       const mine = refusal(given([]).when(grant({ exclusive: true, conflictingExclusive: [{ licenseId: 'l0', exclusive: false }] })));
       expect(mine).toMatchObject({ code: 'exclusive-overlap' });
     });
+
+    it('an overlap names each field of the scope that meets the other license, and what it meets there', () => {
+      const other = { licenseId: 'l0', patentIds: ['p1'], territories: ['CN', 'HK'], term: { effectiveOn: '2025-01-01', endsOn: '2034-12-31' } };
+      const overlap = refusal(given([]).when(grant({ exclusive: true, fieldOfUse: ' medical robotics ', conflictingExclusive: [other] })));
+      // Before: no errors[], so a client could point at no field.
+      expect(overlap.problems).toEqual([
+        { field: 'patentIds', message: 'licensed there too: p1 (license l0)' },
+        { field: 'territories', message: 'licensed there too: CN, HK (license l0)' },
+        { field: 'fieldOfUse', message: 'licensed there too: medical robotics (license l0)' },
+        { field: 'effectiveOn', message: 'the term meets one from 2025-01-01 to 2034-12-31 (license l0)' },
+        { field: 'exclusive', message: 'an exclusive license may overlap no other license: l0' },
+      ]);
+      const beside = refusal(given([]).when(grant({ exclusive: false, conflictingExclusive: [other] })));
+      expect(beside.problems?.map((p) => p.field)).toEqual(['patentIds', 'territories', 'fieldOfUse', 'effectiveOn']); // not exclusive: that field is not at fault
+    });
   });
 
   it('grants a non-exclusive license beside another non-exclusive one', () => {

@@ -17,7 +17,7 @@ export function history(...commands: LicenseCommand[]): LicenseEvent[] {
 export const stateOf = (events: LicenseEvent[]) => fold(licenseDecider, events);
 
 /** The error a refused command throws (fails the test when it does not throw). */
-export function refusal(run: () => unknown): { code?: string; kind?: string; field?: string; message: string; name: string } {
+export function refusal(run: () => unknown): { code?: string; kind?: string; field?: string; problems?: { field: string; message: string }[]; message: string; name: string } {
   try {
     run();
   } catch (e) {
