@@ -287,6 +287,8 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     const help = cli({ SQLITE_PATH: source }, '--help');
     expect(help).toMatchObject({ status: 0, stderr: '' }); // before: 1, and "ledger-cli: (outputHelp)"
     expect(help.stdout).toContain('verify');
+    expect(help.stdout).toMatch(/^Usage: ledger-cli \[options\] \[command\]/); // before: "Usage: main", the script's name
+    expect(cli({ SQLITE_PATH: source }, 'import', '--help').stdout).toMatch(/^Usage: ledger-cli import \[options\] <file>/);
     const unknown = cli({ SQLITE_PATH: source }, 'bogus');
     expect(unknown.status).toBe(1);
     expect(unknown.stderr.trim().split('\n')).toEqual(["error: unknown command 'bogus'"]); // before: twice

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { validateLedgerConfig } from '@ledger/ledger';
 import { CommandFactory } from 'nest-commander';
+import { Commander } from 'nest-commander/src/constants';
 import { CliModule } from './cli.module';
 import { missingLedger } from './existing-ledger';
 import { unreadableExport } from './import.command';
@@ -46,6 +47,9 @@ async function main() {
     },
     serviceErrorHandler: record, // commander's errors arrive here too, thrown out of its parse
   });
+  // commander names the program after the script (`Usage: main`) unless told; nest-commander's root
+  // command is reachable only by its DI token, which its index does not export.
+  app.get<{ name(name: string): unknown }>(Commander).name('ledger-cli');
   await CommandFactory.runApplication(app).catch(record);
   // A failed command closes its stores too (SQLite's -wal and -shm files were left beside them), within
   // a bound: a database that stopped answering must not hold the exit.
