@@ -254,6 +254,8 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     const fresh = join(dir, 'fresh', 'ledger.sqlite');
     expect(cli({ SQLITE_PATH: fresh }, 'import', noFile)).toMatchObject({ status: 1, stderr: `ledger-cli: ${noFile}: no such file (import reads a file written by ledger-cli export)\n` });
     expect(readdirSync(dir)).not.toContain('fresh'); // before: an empty store made there first
+    expect(cli({ SQLITE_PATH: fresh }, 'import')).toMatchObject({ status: 1, stderr: 'ledger-cli: import needs the file an export wrote: ledger-cli import <file>\n' });
+    expect(readdirSync(dir)).not.toContain('fresh'); // before: made, then commander's "missing required argument
   }, 60000);
 
   it('refuses a SQLite file that holds no ledger (the read-model file by mistake, another one), writing nothing into it', () => {

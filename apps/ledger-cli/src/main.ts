@@ -24,6 +24,7 @@ async function main() {
     const importing = command === 'import';
     // Before the store is opened, which makes one: a mistyped file left a new, empty store behind.
     const file = importing ? process.argv.slice(3).find((arg) => !arg.startsWith('-')) : undefined;
+    if (importing && file === undefined) fail(new Error('import needs the file an export wrote: ledger-cli import <file>'));
     const unreadable = file === undefined ? undefined : unreadableExport(file);
     if (unreadable) fail(new Error(unreadable));
     const missing = await missingLedger(config, { orNothing: importing });
