@@ -1,3 +1,5 @@
+import { ProjectionRunner } from '@ledger/ledger';
+import { randomUUID } from 'node:crypto';
 import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
 
 describeOnEveryStore('parties through HTTP', (kind) => {
@@ -55,9 +57,44 @@ describeOnEveryStore('parties through HTTP', (kind) => {
     expect(bad.body.errors).toEqual([{ field: 'minPosition', message: expect.any(String) }]);
   });
 
-  it('answers 503 with Retry-After when read models cannot reach minPosition in time', async () => {
-    const res = await ledger.http.get('/parties/00000000-0000-4000-8000-000000000000?minPosition=999999999').expect(503);
-    expect(res.headers['retry-after']).toBe('1');
+  it('refuses at once a minPosition past the log\'s head, which no write returned (400 minPosition)', async () => {
+    const started = Date.now();
+    const res = await ledger.http.get('/parties/00000000-0000-4000-8000-000000000000?minPosition=999999999').expect(400);
+    // Before: held for MIN_POSITION_WAIT_MS, then 503 with a Retry-After asking for the same wait again.
+    expect(res.body.errors).toEqual([{ field: 'minPosition', message: expect.stringMatching(/^minPosition 999999999 is past the log's head \(\d+\): no write returned it$/) }]);
+    expect(Date.now() - started).toBeLessThan(1000); // MIN_POSITION_WAIT_MS is 1 s here
+  });
+
+  describe('with read models behind the log (projections stopped, then an event appended)', () => {
+    let behind: LedgerUnderTest;
+    let unreached: string;
+    beforeAll(async () => {
+      behind = await startLedger(kind);
+      await behind.app.get(ProjectionRunner).stop();
+      const id = randomUUID();
+      const metadata = { actor: { id: 'test', role: 'office' }, correlationId: id, causationId: id, recordedAt: new Date().toISOString() };
+      const appended = await behind.store.append(`party-${id}`, [{ id, type: 'PartyRegistered', data: { partyId: id, name: 'Unprojected', kind: 'company' }, metadata }], { expectedRevision: 'no_stream' });
+      unreached = appended.position.toString();
+    });
+    afterAll(async () => { await behind?.close(); });
+
+    it('answers 503 with Retry-After when read models cannot reach minPosition in time', async () => {
+      const res = await behind.http.get(`/parties/00000000-0000-4000-8000-000000000000?minPosition=${unreached}`).expect(503);
+      expect(res.headers['retry-after']).toBe('1');
+    });
+
+    it('counts a request the client gave up on, as aborted', async () => {
+      // The read waits (up to MIN_POSITION_WAIT_MS, 1 s here) for a position the read models do not reach; the client leaves first.
+      await expect(behind.http.get(`/parties/00000000-0000-4000-8000-000000000000?minPosition=${unreached}`).timeout(150)).rejects.toThrow(/Timeout/);
+      // The server is done with it once its wait is over: asked until then (a fixed 1.2 s left a slow hour 0.2 s).
+      const aborted = /ledger_http_request_duration_seconds_count\{method="GET",route="\/parties\/:id",status="aborted"\} 1/;
+      let res = await behind.as().get('/metrics').expect(200);
+      for (const until = Date.now() + 15000; !aborted.test(res.text) && Date.now() < until; ) {
+        await new Promise((r) => setTimeout(r, 100));
+        res = await behind.as().get('/metrics').expect(200);
+      }
+      expect(res.text).toMatch(aborted);
+    });
   });
 
   it('serves health with the store reachable and projection lag, and the OpenAPI document', async () => {
@@ -110,17 +147,4 @@ describe('metrics', () => {
     expect(res.text).not.toMatch(/nowhere-at-all/); // a number (4711 before) could turn up in a duration's digits
   });
 
-  it('counts a request the client gave up on, as aborted', async () => {
-    const created = await ledger.http.post('/parties').send({ name: 'Westlake University', kind: 'university' }).expect(201);
-    // The read waits (up to MIN_POSITION_WAIT_MS, 1 s here) for a position nobody has written; the client leaves first.
-    await expect(ledger.http.get(`/parties/${created.body.id}?minPosition=999999999`).timeout(150)).rejects.toThrow(/Timeout/);
-    // The server is done with it once its wait is over: asked until then (a fixed 1.2 s left a slow hour 0.2 s).
-    const aborted = /ledger_http_request_duration_seconds_count\{method="GET",route="\/parties\/:id",status="aborted"\} 1/;
-    let res = await ledger.as().get('/metrics').expect(200);
-    for (const until = Date.now() + 15000; !aborted.test(res.text) && Date.now() < until; ) {
-      await new Promise((r) => setTimeout(r, 100));
-      res = await ledger.as().get('/metrics').expect(200);
-    }
-    expect(res.text).toMatch(aborted);
-  });
 });

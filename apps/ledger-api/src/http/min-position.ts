@@ -13,7 +13,8 @@ export const MinPositionQuery = () =>
 
 /**
  * Read-your-writes: a GET with ?minPosition=N (the position a write returned) waits, bounded, until
- * every projection has reached N; past the bound it answers 503 with Retry-After.
+ * every projection has reached N; past the bound it answers 503 with Retry-After. A position past the
+ * log's head, which no write returned, is refused at once (400 minPosition).
  */
 @Injectable()
 export class ProjectionFreshness {
@@ -36,7 +37,15 @@ export class ProjectionFreshness {
     if (!MIN_POSITION.test(minPosition)) {
       throw new RequestValidationFailed([{ field: 'minPosition', message: 'minPosition must be a non-negative integer' }]);
     }
-    const reached = await this.runner.waitFor(BigInt(minPosition), this.config.get('MIN_POSITION_WAIT_MS', { infer: true }));
+    const position = BigInt(minPosition);
+    if (await this.runner.waitFor(position, 0)) return; // the usual case: no look at the log's head
+    // Before, a position no write returned held the connection MIN_POSITION_WAIT_MS, then answered 503
+    // with a Retry-After that asked for the same wait again.
+    const head = await this.store.headPosition();
+    if (position > head) {
+      throw new RequestValidationFailed([{ field: 'minPosition', message: `minPosition ${minPosition} is past the log's head (${head}): no write returned it` }]);
+    }
+    const reached = await this.runner.waitFor(position, this.config.get('MIN_POSITION_WAIT_MS', { infer: true }));
     if (!reached) throw new ServiceUnavailableException(`read models have not reached position ${minPosition} yet`);
   }
 }
