@@ -29,7 +29,13 @@ export class ProjectionFreshness {
    * answers once its events are in). Waiting for it could only end in 503, after holding the connection.
    */
   async unreachable(minPosition: string): Promise<boolean> {
-    return !MIN_POSITION.test(minPosition) || BigInt(minPosition) > (await this.store.headPosition());
+    return !MIN_POSITION.test(minPosition) || (await this.headBefore(BigInt(minPosition))) !== undefined;
+  }
+
+  /** The log's head, when the position is past it. */
+  private async headBefore(position: bigint): Promise<bigint | undefined> {
+    const head = await this.store.headPosition();
+    return position > head ? head : undefined;
   }
 
   async await(minPosition: string | undefined): Promise<void> {
@@ -41,8 +47,8 @@ export class ProjectionFreshness {
     if (await this.runner.waitFor(position, 0)) return; // the usual case: no look at the log's head
     // Before, a position no write returned held the connection MIN_POSITION_WAIT_MS, then answered 503
     // with a Retry-After that asked for the same wait again.
-    const head = await this.store.headPosition();
-    if (position > head) {
+    const head = await this.headBefore(position);
+    if (head !== undefined) {
       throw new RequestValidationFailed([{ field: 'minPosition', message: `minPosition ${minPosition} is past the log's head (${head}): no write returned it` }]);
     }
     const reached = await this.runner.waitFor(position, this.config.get('MIN_POSITION_WAIT_MS', { infer: true }));
