@@ -19,8 +19,6 @@ export class ImportCommand extends StrictCommand {
   }
 
   async run([file]: string[], options: { withoutEndLine?: boolean } = {}): Promise<void> {
-    const unreadable = unreadableExport(file);
-    if (unreadable) throw new Error(unreadable);
     // An API running on this store would append beside the import, and project half of it.
     await claimForCommand(this.db, 'import');
     // Checked before the appends: once the new log is longer, those read models would look current.
@@ -56,7 +54,7 @@ export class ImportCommand extends StrictCommand {
   }
 }
 
-/** Why `file` cannot be imported, if it cannot: main.ts asks before the store is opened (and made). */
+/** Why `file` cannot be imported, if it cannot: main.ts asks, once, before the store is opened (and made). */
 export function unreadableExport(file: string): string | undefined {
   const found = statSync(file, { throwIfNoEntry: false });
   if (!found) return `${file}: no such file (import reads a file written by ledger-cli export)`; // before: ENOENT and a stat call
