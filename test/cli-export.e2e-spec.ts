@@ -1,6 +1,7 @@
 import { SqliteEventStore } from '@ledger/event-store';
 import { sqliteReadModelPath } from '@ledger/ledger';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './support/cli';
@@ -49,5 +50,14 @@ describe('ledger-cli export --out', () => {
     const exported = cli({ SQLITE_PATH: ledger }, 'export', '--out', fresh);
     expect(exported).toMatchObject({ status: 0, stderr: 'exported 3 events\n' });
     expect(readFileSync(fresh, 'utf8').trim().split('\n')).toHaveLength(4);
+  }, 120000);
+
+  it('removes what an export killed outright (SIGKILL) left beside its path, on the next export there', () => {
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout; // a process that has ended
+    const out = join(dir, 'after-kill.ndjson');
+    writeFileSync(join(dir, `.after-kill.ndjson.${gone}.partial`), '{"half":');
+    const exported = cli({ SQLITE_PATH: ledger }, 'export', '--out', out);
+    expect(exported).toMatchObject({ status: 0, stderr: `removed .after-kill.ndjson.${gone}.partial, left by an export that was killed\nexported 3 events\n` });
+    expect(readdirSync(dir).filter((name) => name.includes('after-kill'))).toEqual(['after-kill.ndjson']);
   }, 120000);
 });

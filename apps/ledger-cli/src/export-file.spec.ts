@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExportFile, placeOnce } from './export-file';
+import { ExportFile, placeOnce, removeAbandonedParts } from './export-file';
 
 describe('ExportFile (export --out)', () => {
   let dir: string;
@@ -73,5 +73,23 @@ describe('ExportFile (export --out)', () => {
     expect(exit).toHaveBeenCalledWith(status);
     expect(readdirSync(dir)).toEqual([]);
     expect(process.listeners(signal)).not.toContain(onSignal); // the default action is back
+  });
+
+  it('removes the partial files of killed exports to the same path, and only those', () => {
+    const path = join(dir, 'ledger.ndjson');
+    for (const name of ['.ledger.ndjson.111.partial', '.ledger.ndjson.222.partial', '.other.ndjson.111.partial', '.ledger.ndjson.x.partial', 'ledger.ndjson.111.partial']) writeFileSync(join(dir, name), '{"a":1}\n');
+    const running = (pid: number) => pid === 222; // another export to the path, still writing
+    expect(removeAbandonedParts(path, running)).toEqual(['.ledger.ndjson.111.partial']);
+    expect(readdirSync(dir).sort()).toEqual(['.ledger.ndjson.222.partial', '.ledger.ndjson.x.partial', '.other.ndjson.111.partial', 'ledger.ndjson.111.partial']);
+  });
+
+  it('asks the system whether the process that wrote a partial file still runs', async () => {
+    const path = join(dir, 'ledger[1].ndjson'); // a name with a pattern's characters
+    writeFileSync(join(dir, `.ledger[1].ndjson.${process.ppid}.partial`), 'the parent process: still running');
+    writeFileSync(join(dir, '.ledger[1].ndjson.2147483646.partial'), 'no such process');
+    const file = new ExportFile(path);
+    expect(file.removedParts).toEqual(['.ledger[1].ndjson.2147483646.partial']);
+    file.abandon();
+    expect(readdirSync(dir)).toEqual([`.ledger[1].ndjson.${process.ppid}.partial`]);
   });
 });

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { WriteStream, closeSync, constants, copyFileSync, createWriteStream, existsSync, fsyncSync, linkSync, openSync, rmSync, statSync } from 'node:fs';
+import { WriteStream, closeSync, constants, copyFileSync, createWriteStream, existsSync, fsyncSync, linkSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -14,6 +14,8 @@ const SIGNAL_STATUS = { SIGINT: 130, SIGTERM: 143 } as const;
  */
 export class ExportFile {
   readonly stream: WriteStream;
+  /** Partial files of earlier exports to this path that were killed, removed before this one began. */
+  readonly removedParts: string[];
   private readonly partial: string;
   private done = false;
   private readonly onSignal = (signal: (typeof SIGNALS)[number]) => {
@@ -25,6 +27,7 @@ export class ExportFile {
   constructor(private readonly path: string, private readonly exit: (status: number) => void = (status) => process.exit(status)) {
     if (existsSync(path)) throw alreadyThere(path);
     if (!statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${dirname(path)} is not a directory: --out names a new file in one`);
+    this.removedParts = removeAbandonedParts(path);
     this.partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
     // Opened here, not by the stream later: a file abandoned at once must exist to be removed.
     this.stream = createWriteStream(this.partial, { fd: openSync(this.partial, 'wx') });
@@ -52,6 +55,36 @@ export class ExportFile {
     this.stream.destroy(); // closes its descriptor
     rmSync(this.partial, { force: true });
   }
+}
+
+/**
+ * A killed export (SIGKILL, a crash, the machine lost) had no chance to remove its partial file: the next
+ * export to the same path removes those whose process is gone. One whose process still runs (another
+ * export to that path, or an unrelated process that got its id since) is left alone.
+ */
+export function removeAbandonedParts(path: string, running: (pid: number) => boolean = processRuns): string[] {
+  const pattern = new RegExp(`^\\.${escaped(basename(path))}\\.(\\d+)\\.partial$`);
+  const removed: string[] = [];
+  for (const name of readdirSync(dirname(path))) {
+    const pid = pattern.exec(name)?.[1];
+    if (pid === undefined || running(Number(pid))) continue;
+    rmSync(join(dirname(path), name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM'; // exists, owned by another user
+  }
+}
+
+function escaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Hard links are what makes the export appear whole and never over a file; some file systems have none. */
