@@ -141,6 +141,21 @@ describeOnEveryStore('licensing refusals', (kind) => {
       await report(w.license, line({ currency: 'USD', fxRate: '0' }), 422, { field: 'lines[0].fxRate' });
     });
 
+    it('refuses lines whose sum the ledger could not record (each within 20 digits, their net sales past them) → 422 lines, and allocations go on', async () => {
+      // Before: assessed (201), then the distribution process manager could not read the amount back and
+      // retried it for ever: no allocation, payout or grant after it for any party.
+      const big = '99999999999999999999.99';
+      const body = await report(w.license, { period: '2025-Q4', lines: [1, 2, 3].map(() => salesLine(big, '0.00')) }, 422, { field: 'lines', code: 'amount-out-of-range' });
+      expect(body.errors?.[0].message).toContain("the report's net sales, 299999999999999999999.97 CNY, would have more than 20 digits");
+      const taken = await post<{ royalty: string; position: string }>(ledger, reports(w.license), { period: '2025-Q4', lines: [salesLine(big, '0.00')] });
+      // After Q1's 480,000.00: 3 % of the 520,000.00 left under the tier, 4 % of the rest, rounded once.
+      expect(taken.royalty).toBe('3999999999999994800.00');
+      await ledger.settled(); // the allocations too, which the process manager appends after the report
+      const university = await ledger.http.get(`/parties/${cast.university}/statement`).expect(200);
+      const q4 = university.body.lines.filter((l: { source: { period?: string } }) => l.source.period === '2025-Q4');
+      expect(q4.map((l: { amount: string }) => l.amount)).toEqual(['2399999999999996880.00']); // its 60 %
+    });
+
     const malformed: [string, object, string][] = [
       ['grossSales "1e5"', line({ grossSales: '1e5' }), 'lines[0].grossSales'],
       ['grossSales "1,000.00"', line({ grossSales: '1,000.00' }), 'lines[0].grossSales'],

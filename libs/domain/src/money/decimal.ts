@@ -44,6 +44,19 @@ export function parseDecimal(value: unknown, field: string, opts: DecimalOptions
   return new Big(value);
 }
 
+/** Amounts at or beyond this have more digits before the point than parseDecimal reads back. */
+const RECORDABLE_BOUND = new Big(`1e${MAX_INTEGER_DIGITS}`);
+
+/**
+ * Whether an amount the ledger computed (a sum, a product, a conversion) can be recorded: every event
+ * amount is read back by parseDecimal, by the process manager that splits it and by `verify`. Inputs are
+ * bounded one by one, so a sum of them, or units times a per-unit rate, can pass that bound: recorded, it
+ * could never be read again and would stop every allocation after it.
+ */
+export function isRecordable(amount: Big): boolean {
+  return amount.abs().lt(RECORDABLE_BOUND);
+}
+
 /** A percent string between 0 and 100 inclusive ("3", "33.34"). */
 export function parsePercent(value: unknown, field: string): Big {
   const percent = parseDecimal(value, field);

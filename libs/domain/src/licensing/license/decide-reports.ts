@@ -4,8 +4,8 @@ import { dayAfter, lastDayInTerm, periodEnd, periodsOverlap, periodStart, requir
 import { adjustmentEvents, adjustmentLines, idSupply, reportRoyaltyEvent, shortfallAdjustmentEvents } from './assessments';
 import { RestateSalesReport, SubmitSalesReport } from './commands';
 import { LicenseEvent, ReportedFigures } from './events';
-import { reassessFrom, royaltyAdjustments, shortfallChanges } from './reassess';
-import { checkReport, CheckedReport } from './report-lines';
+import { Reassessment, reassessFrom, royaltyAdjustments, shortfallChanges } from './reassess';
+import { checkReport, CheckedReport, requireRecordable } from './report-lines';
 import { GrantedLicense, LicenseState, requireGranted, termEnd } from './state';
 
 /** The period rules of a new report, in the order a licensee would want to hear them. */
@@ -42,6 +42,14 @@ function checkPeriod(license: GrantedLicense, data: SubmitSalesReport['data'], p
   // decideSubmit corrects the year's shortfall, as a restatement into a closed year does.
 }
 
+/** Every royalty a report sets (its own and those it moves) must be an amount the ledger can record. */
+function recordable(reassessment: Reassessment, license: GrantedLicense): Reassessment {
+  for (const { period, royalty } of reassessment.assessments) {
+    requireRecordable(royalty, `the royalty of ${period}, ${formatAmount(royalty, license.terms.currency)} ${license.terms.currency},`);
+  }
+  return reassessment;
+}
+
 function figuresOf(license: GrantedLicense, reportId: string, period: string, checked: CheckedReport): ReportedFigures {
   return {
     reportId,
@@ -67,7 +75,7 @@ export function decideSubmit(data: SubmitSalesReport['data'], state: LicenseStat
   checkPeriod(license, data, period, today);
   const checked = checkReport(data, license);
   const { reportId } = data;
-  const reassessment = reassessFrom(license, { reportId, period, ...checked.figures });
+  const reassessment = recordable(reassessFrom(license, { reportId, period, ...checked.figures }), license);
   const own = reassessment.assessments.find((a) => a.reportId === reportId);
   if (own === undefined) throw new Error(`report ${reportId} was not assessed`);
   const nextId = idSupply([data.assessmentId, ...(data.assessmentIds ?? [])]);
@@ -94,7 +102,7 @@ export function decideRestate(data: RestateSalesReport['data'], state: LicenseSt
   }
   const today = requireDate(data.today, 'today');
   const checked = checkReport(data, license);
-  const reassessment = reassessFrom(license, { reportId: report.reportId, period: report.period, ...checked.figures });
+  const reassessment = recordable(reassessFrom(license, { reportId: report.reportId, period: report.period, ...checked.figures }), license);
   const adjustments = royaltyAdjustments(license, reassessment, report.reportId);
   const nextId = idSupply(data.assessmentIds);
   const restated = {

@@ -1,5 +1,6 @@
 import { isCurrencyCode, minorUnit } from '../../money/currency';
-import { parseDecimal } from '../../money/decimal';
+import { Big } from '../../money/big';
+import { isRecordable, parseDecimal } from '../../money/decimal';
 import { formatAmount } from '../../money/money';
 import { DomainError } from '../../shared/domain-error';
 import { reportFigures, ReportFigures } from '../royalty/net-sales';
@@ -76,9 +77,21 @@ export function checkReport(input: ReportFiguresInput, license: GrantedLicense):
   }
   const lines = input.lines.map((line, i) => checkLine(line, i, license));
   const figures = reportFigures(lines, currency, input.sublicenseIncome);
+  requireRecordable(figures.netSales, `the report's net sales, ${formatAmount(figures.netSales, currency)} ${currency},`);
+  requireRecordable(figures.units, `the report's units, ${figures.units.toFixed()},`);
   const reported =
     input.royaltyReported === undefined
       ? {}
       : { royaltyReported: formatAmount(parseDecimal(input.royaltyReported, 'royaltyReported', { maxScale: minorUnit(currency) }), currency) };
   return { lines, figures, sublicenseIncome: formatAmount(figures.sublicenseIncome, currency), ...reported };
+}
+
+/**
+ * Each line's figures are bounded, their sum and what they assess are not: a report whose total (or
+ * royalty) the ledger could not read back once recorded is refused (isRecordable), naming its lines.
+ */
+export function requireRecordable(amount: Big, what: string): void {
+  if (isRecordable(amount)) return;
+  const message = `${what} would have more than 20 digits before the decimal point, more than the ledger records: check lines[].units, grossSales and fxRate`;
+  throw new DomainError('amount-out-of-range', message, 'rule', 'lines');
 }

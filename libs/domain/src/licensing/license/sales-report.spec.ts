@@ -50,6 +50,31 @@ describe('SubmitSalesReport', () => {
     expect(assessments(history(grant({ currency: 'JPY', royalty, rounding: 'half-even' }), report))[0].amount).toBe('34');
   });
 
+  describe('amounts the ledger could not read back once recorded (each line within bounds, their sum or royalty not)', () => {
+    const big = '99999999999999999999.99'; // 20 digits before the point: the most one amount may have
+    const royalty = { tiers: [{ ratePercent: '100' }], tierBasis: 'calendar-year' as const };
+
+    it('refuses a report whose net sales sum past 20 digits, naming its lines, and appends nothing', () => {
+      const refused = refusal(given(history(grant({ royalty }))).when(submit('r1', '2025-Q1', [line(big), line(big), line(big)])));
+      expect(refused).toMatchObject({ code: 'amount-out-of-range', kind: 'rule', field: 'lines' });
+      expect(refused.message).toContain("the report's net sales, 299999999999999999999.97 CNY, would have more than 20 digits before the decimal point");
+    });
+
+    it('refuses a royalty past 20 digits: units times a per-unit rate', () => {
+      const perUnit = { ...royalty, perUnit: '10' };
+      const refused = refusal(given(history(grant({ royalty: perUnit }))).when(submit('r1', '2025-Q1', [line('1.00', '0.00', { units: '99999999999999999999' })])));
+      expect(refused).toMatchObject({ code: 'amount-out-of-range', field: 'lines' });
+      expect(refused.message).toContain('the royalty of 2025-Q1, 999999999999999999991.00 CNY,');
+    });
+
+    it('takes the largest amount that is recorded, and refuses a restatement past it', () => {
+      const events = history(grant({ royalty }), submit('r1', '2025-Q1', [line(big)]));
+      expect(assessments(events)[0].amount).toBe(big);
+      const restate: LicenseCommand = { type: 'RestateSalesReport', data: { reportId: 'r1', lines: [line(big), line('0.01')], assessmentIds: ['a-1'], today: '2026-01-05' } } as LicenseCommand;
+      expect(refusal(given(events).when(restate))).toMatchObject({ code: 'amount-out-of-range', field: 'lines' });
+    });
+  });
+
   describe('a late report for an earlier period (accepted; later reports are re-assessed)', () => {
     const q2First = submit('r-q2', '2025-Q2', [line('700000.00')]);
 
