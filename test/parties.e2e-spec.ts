@@ -131,6 +131,7 @@ describe('metrics', () => {
     expect(res.text).toMatch(/ledger_event_append_duration_seconds_count\{store="sqlite",outcome="appended"\} 1/);
     expect(res.text).toMatch(/ledger_projection_lag_positions\{projection="parties"\} 0/);
     expect(res.text).toMatch(/ledger_process_manager_lag_positions\{process_manager="distribution"\} 0/);
+    expect(res.text).toMatch(/ledger_projection_failed_attempts\{consumer="distribution"\} 0/);
   });
 
   it('counts every answer, those given before any route too, and labels unmatched paths as one', async () => {

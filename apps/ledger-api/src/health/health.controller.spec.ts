@@ -10,14 +10,14 @@ import { HealthController } from './health.controller';
 const HEALTH_TIMEOUT_MS = 300;
 
 /** /health as an anonymous caller sees it (its 503 body, through the one error mapper), with the checks failing as given. */
-async function healthBody(storePing: () => Promise<void>, dbPing: () => Promise<void>, headPosition = async () => 3n, times = 1) {
+async function healthBody(storePing: () => Promise<void>, dbPing: () => Promise<void>, headPosition = async () => 3n, times = 1, failedAttempts = new Map<string, number>()) {
   const module = await Test.createTestingModule({
     imports: [TerminusModule.forRoot({ logger: false })],
     controllers: [HealthController],
     providers: [
       { provide: EVENT_STORE, useValue: { kind: 'postgres', ping: storePing, headPosition } },
       { provide: READ_MODEL_DB, useValue: { dialect: 'postgres', ping: dbPing } },
-      { provide: ProjectionRunner, useValue: { positions: () => ({ journal: 3n }), failed: () => [], position: () => 3n } },
+      { provide: ProjectionRunner, useValue: { positions: () => ({ journal: 3n, distribution: 2n }), failed: () => [], position: () => 2n, failedAttempts: () => failedAttempts } },
       { provide: ConfigService, useValue: new ConfigService({ HEALTH_TIMEOUT_MS }) },
       DatabaseProbes,
     ],
@@ -39,7 +39,7 @@ describe('GET /health when a check fails', () => {
       status: 503,
       error: {
         eventStore: { status: 'down', kind: 'postgres', message: 'unreachable (the reason is in the service log)' },
-        projections: { status: 'down', positions: { journal: '3' }, message: 'the head of the log is unknown: the event store is unreachable' },
+        projections: { status: 'down', positions: { journal: '3', distribution: '2' }, message: 'the head of the log is unknown: the event store is unreachable' },
       },
       info: { readModels: { status: 'up' } },
     });
@@ -70,5 +70,15 @@ describe('GET /health when a check fails', () => {
     });
     expect(storePing).toHaveBeenCalledTimes(1);
     expect(headPosition).toHaveBeenCalledTimes(1);
+  });
+
+  it('is down naming a projection or process manager whose retries keep failing (one event held it, and every allocation after it, for ever)', async () => {
+    const up = async () => undefined;
+    const { body } = await healthBody(up, up, async () => 3n, 1, new Map([['distribution', 5], ['journal', 1]]));
+    expect(body).toMatchObject({
+      status: 503,
+      error: { projections: { status: 'down', behind: true, stuck: ['distribution'], retrying: { distribution: 5, journal: 1 } } },
+      info: { eventStore: { status: 'up' }, readModels: { status: 'up' } },
+    });
   });
 });

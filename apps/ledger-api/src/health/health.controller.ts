@@ -7,6 +7,9 @@ import { EVENT_STORE, LedgerConfig, ProjectionRunner, READ_MODEL_DB, ReadModelDb
 import { Public } from '../auth/access-policy';
 import { DatabaseProbes, ProbeTimedOut, SingleFlightProbe } from './database-probes';
 
+/** Failed attempts after which a consumer's retries are reported as stuck (at the default 0.1 s base: ~0.7 s of retrying). */
+export const STUCK_AFTER_ATTEMPTS = 3;
+
 @ApiTags('operations')
 @Public()
 @Controller('health')
@@ -64,7 +67,12 @@ export class HealthController {
     const head = await this.probes.head.run(this.timeoutMs).catch(() => undefined);
     if (head === undefined) return session.down({ positions, message: 'the head of the log is unknown: the event store is unreachable' });
     const failed = this.runner.failed();
-    const details = { head: head.toString(), positions, behind: this.runner.position() < head, failed };
-    return failed.length ? session.down(details) : session.up(details);
+    // A page or event that keeps failing holds its consumer, and every read waiting for it, where it is
+    // (a process manager stuck on one event allocates nothing after it): down, naming it. Its error goes
+    // to the log only, as a driver's words can name hosts. One or two failures are a retry's business.
+    const retrying = Object.fromEntries(this.runner.failedAttempts());
+    const stuck = Object.entries(retrying).filter(([, attempts]) => attempts >= STUCK_AFTER_ATTEMPTS).map(([name]) => name);
+    const details = { head: head.toString(), positions, behind: this.runner.position() < head, failed, retrying, stuck };
+    return failed.length || stuck.length ? session.down(details) : session.up(details);
   }
 }

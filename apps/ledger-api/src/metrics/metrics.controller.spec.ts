@@ -21,7 +21,8 @@ describe('lag', () => {
 });
 
 describe('MetricsController.scrape', () => {
-  const runner = { positions: () => ({ parties: 7n, distribution: 5n }), isProcessManager: (name: string) => name === 'distribution' };
+  let failing = new Map<string, number>();
+  const runner = { positions: () => ({ parties: 7n, distribution: 5n }), isProcessManager: (name: string) => name === 'distribution', failedAttempts: () => failing };
   const scrapeWith = (headPosition: () => Promise<bigint>) => {
     const metrics = new LedgerMetrics();
     const store = { kind: 'postgres', headPosition } as unknown as EventStore;
@@ -35,6 +36,17 @@ describe('MetricsController.scrape', () => {
     expect(text).toMatch(/ledger_projection_lag_positions\{projection="parties"\} 3/);
     expect(text).toMatch(/ledger_process_manager_lag_positions\{process_manager="distribution"\} 5/);
     expect(text).toMatch(/ledger_event_store_up 1/);
+  });
+
+  it('counts the failed attempts of what each consumer is retrying now, back to 0 once it succeeds, also while the store is down', async () => {
+    const { controller } = scrapeWith(async () => { throw new Error('store down'); });
+    failing = new Map([['distribution', 7]]);
+    let text = await controller.scrape();
+    expect(text).toMatch(/ledger_projection_failed_attempts\{consumer="distribution"\} 7/);
+    expect(text).toMatch(/ledger_projection_failed_attempts\{consumer="parties"\} 0/);
+    failing = new Map();
+    text = await controller.scrape();
+    expect(text).toMatch(/ledger_projection_failed_attempts\{consumer="distribution"\} 0/);
   });
 
   it('still answers when the store fails, keeping the last lags and saying the store is down', async () => {

@@ -41,6 +41,8 @@ export class MetricsController {
   async scrape(): Promise<string> {
     const head = await this.head();
     this.metrics.eventStoreUp.set(head === undefined ? 0 : 1);
+    const failing = this.runner.failedAttempts();
+    for (const name of Object.keys(this.runner.positions())) this.metrics.failedAttempts.set({ consumer: name }, failing.get(name) ?? 0);
     if (head !== undefined) {
       for (const [name, position] of Object.entries(this.runner.positions())) {
         const behind = lag(this.store.kind, head, position); // positions, not money

@@ -38,6 +38,13 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
+  readonly failedAttempts = new Gauge({
+    name: 'ledger_projection_failed_attempts',
+    help: 'Failed attempts of the page or event each projection or process manager is retrying now (0: none failing); it holds its consumer where it is',
+    labelNames: ['consumer'] as const,
+    registers: [this.registry],
+  });
+
   readonly snapshotDuration = new Histogram({
     name: 'ledger_stream_snapshot_duration_seconds',
     help: "Saving or restoring a long stream's folded state (a snapshot), by fold, operation (save, restore) and outcome (done, failed)",

@@ -161,6 +161,11 @@ export class ProjectionRunner {
     return this.retries.failing();
   }
 
+  /** Consumers failing now, each with the attempts its retries have failed (none: not listed). */
+  failedAttempts(): Map<string, number> {
+    return this.retries.failedAttempts();
+  }
+
   private feed(members: Running[]): void {
     const feed: Feed = { members, buffer: new PageBuffer((page) => this.applyPage(feed, page)) };
     this.feeds.add(feed);

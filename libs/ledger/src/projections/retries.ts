@@ -14,7 +14,7 @@ export interface Attempt { name: string; event: RecordedEvent }
  * only when the runner stops. What is failing now is kept, one line per retry loop, for /health.
  */
 export class Retries {
-  private readonly loops = new Map<object, string>();
+  private readonly loops = new Map<object, { name: string; attempts: number; line: string }>();
 
   constructor(
     private readonly logger: RunnerLogger,
@@ -24,7 +24,14 @@ export class Retries {
 
   /** Each as "projection X failed on Type@position (attempt n): why". */
   failing(): string[] {
-    return [...this.loops.values()];
+    return [...this.loops.values()].map((loop) => loop.line);
+  }
+
+  /** Each consumer failing now, with how many attempts its longest retry loop has failed. */
+  failedAttempts(): Map<string, number> {
+    const attempts = new Map<string, number>();
+    for (const { name, attempts: n } of this.loops.values()) attempts.set(name, Math.max(n, attempts.get(name) ?? 0));
+    return attempts;
   }
 
   async run(failedOn: () => Attempt, work: () => Promise<void>): Promise<void> {
@@ -38,7 +45,7 @@ export class Retries {
           const delay = Math.min(this.baseMs * 2 ** attempt, MAX_BACKOFF_MS);
           const { name, event: { type, position } } = failedOn();
           const message = (error as Error).message;
-          this.loops.set(loop, `projection ${name} failed on ${type}@${position} (attempt ${attempt + 1}): ${message}`);
+          this.loops.set(loop, { name, attempts: attempt + 1, line: `projection ${name} failed on ${type}@${position} (attempt ${attempt + 1}): ${message}` });
           this.logger.warn(`projection ${name} failed on ${type}@${position}; retrying`, { error: message, attempt, delay });
           await new Promise((r) => setTimeout(r, delay));
         }
