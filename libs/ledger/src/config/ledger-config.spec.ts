@@ -23,6 +23,18 @@ describe('ledger configuration', () => {
     expect(error?.message).not.toContain('\n');
   });
 
+  it('never shows the admin token, nor a password in a connection string, in the message it logs', () => {
+    const message = (env: Record<string, string>) => { try { validateLedgerConfig(env); return ''; } catch (e) { return (e as Error).message; } };
+    expect(message({ LEDGER_ADMIN_TOKEN: 'abcdefghijklmnopqrstuvw' })).toBe('Invalid configuration: LEDGER_ADMIN_TOKEN must be at least 24 characters (got 23 characters, not shown)');
+    const mysql = message({ EVENT_STORE: 'postgres', DATABASE_URL: 'mysql://u:pw-secret-99@h/x' });
+    expect(mysql).toContain('DATABASE_URL must be a postgres:// URL');
+    expect(mysql).toContain('(got "mysql://u:***@h/x")');
+    const esdb = message({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://x/y', ESDB_CONNECTION_STRING: 'http://admin:changeit@es:2113' });
+    expect(esdb).toContain('(got "http://admin:***@es:2113/")');
+    expect(message({ EVENT_STORE: 'postgres', DATABASE_URL: 'u:pw-secret-99 at h' })).toContain('(got 19 characters, not shown: they may hold a password)');
+    for (const m of [mysql, esdb]) expect(m).not.toMatch(/pw-secret-99|changeit/);
+  });
+
   it('accepts a server configuration', () => {
     expect(validateLedgerConfig({
       NODE_ENV: 'production', LEDGER_ADMIN_TOKEN: TOKEN, EVENT_STORE: 'eventstoredb',

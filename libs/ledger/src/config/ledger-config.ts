@@ -118,7 +118,30 @@ export function validateLedgerConfig(env: Record<string, unknown>): LedgerConfig
   if (errors.length > 0) {
     const first = errors[0];
     const message = Object.values(first.constraints ?? {})[0] ?? `${first.property} is invalid`;
-    throw new InvalidConfiguration(`Invalid configuration: ${message} (got ${JSON.stringify(present[first.property] ?? null)})`);
+    throw new InvalidConfiguration(`Invalid configuration: ${message} (got ${shown(first.property, present[first.property])})`);
   }
   return config;
+}
+
+/** Connection strings can carry a password. */
+const CONNECTION_STRINGS = new Set(['DATABASE_URL', 'ESDB_CONNECTION_STRING']);
+
+/**
+ * A refused value as the message may show it: start-up errors go to the service log, so the admin token
+ * is never shown (only its length) and a connection string's password is masked.
+ */
+function shown(property: string, value: unknown): string {
+  if (typeof value !== 'string') return JSON.stringify(value ?? null);
+  if (property === 'LEDGER_ADMIN_TOKEN') return `${value.length} characters, not shown`;
+  if (!CONNECTION_STRINGS.has(property)) return JSON.stringify(value);
+  try {
+    const url = new URL(value);
+    if (url.host !== '') {
+      if (url.password) url.password = '***';
+      return JSON.stringify(url.toString());
+    }
+  } catch {
+    // not a URL: shown by its length below
+  }
+  return `${value.length} characters, not shown: they may hold a password`;
 }
