@@ -26,6 +26,18 @@ describeOnEveryStore('parties through HTTP', (kind) => {
     });
   });
 
+  it("takes a client's X-Request-Id as the correlation, never as the causation, which names one request of the server's", async () => {
+    // Before: the client's X-Request-Id was the causation id, so two requests sent with one shared it.
+    const sent = await Promise.all(['Dr Wu', 'Dr Zhao'].map((name) => ledger.http.post('/parties').set('X-Request-Id', 'client-req-7').send({ name, kind: 'person' }).expect(201)));
+    const events = await Promise.all(sent.map(async (res) => (await ledger.store.readStream(`party-${res.body.id}`))[0]));
+    expect(events.map((e) => e.metadata.correlationId)).toEqual(['client-req-7', 'client-req-7']);
+    expect(events.map((e) => e.metadata.causationId)).toEqual(sent.map((res) => res.headers['x-request-id']));
+    expect(new Set(events.map((e) => e.metadata.causationId)).size).toBe(2);
+    expect(sent.map((res) => res.headers['x-correlation-id'])).toEqual(['client-req-7', 'client-req-7']);
+    const named = await ledger.http.post('/parties').set('X-Request-Id', 'client-req-8').set('X-Correlation-Id', 'onboarding-43').send({ name: 'Dr Qian', kind: 'person' }).expect(201);
+    expect(named.headers['x-correlation-id']).toBe('onboarding-43'); // X-Correlation-Id first
+  });
+
   it('refuses bad input with problem+json naming each field, and appends nothing', async () => {
     const before = await eventCount(ledger.store);
     const res = await ledger.http.post('/parties').send({ name: '', kind: 'planet', extra: true }).expect(400);

@@ -25,8 +25,7 @@ import { PatentsController } from './patents/patents.controller';
 import { RevenueSharingController } from './revenue-sharing/revenue-sharing.controller';
 import { BodyShapeGuard } from './http/body-shape';
 import { KnownQueryGuard } from './http/known-query';
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+import { correlationIdOf } from './http/request-context';
 
 @Module({})
 export class AppModule {
@@ -45,12 +44,15 @@ export class AppModule {
           useFactory: (config: ConfigService<LedgerConfig, true>) => ({
             pinoHttp: {
               level: config.get('LOG_LEVEL', { infer: true }),
+              // The request id is the server's own (every event's causation); the client's ids are
+              // its correlation, logged with each line and echoed.
               genReqId: (req, res) => {
-                const given = req.headers['x-request-id'];
-                const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+                const id = randomUUID();
                 res.setHeader('X-Request-Id', id);
+                res.setHeader('X-Correlation-Id', correlationIdOf(req.headers, id));
                 return id;
               },
+              customProps: (req) => ({ correlationId: correlationIdOf(req.headers, String(req.id)) }),
               redact: ['req.headers.authorization'],
             },
           }),

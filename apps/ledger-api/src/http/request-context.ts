@@ -3,19 +3,31 @@ import { CommandContext } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { Request } from 'express';
 
-const CORRELATION = /^[A-Za-z0-9._:-]{1,128}$/;
+/** What a client's X-Correlation-Id or X-Request-Id may be: safe to log and to record in events. */
+const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const clientId = (value: unknown): string | undefined => (typeof value === 'string' && CLIENT_ID.test(value) ? value : undefined);
 
 /**
- * The command context of a request: correlation id from X-Correlation-Id (or the request id), the
- * request id as causation, the actor resolved by authentication, and the time the request arrived.
+ * A request's correlation id: the client's X-Correlation-Id, else its X-Request-Id (its own name for
+ * the request), else the server's request id. The client's request id is never the server's: that is
+ * every event's causation id, which must name one request (two requests sent with one X-Request-Id
+ * shared a causation, and settling an abandoned Idempotency-Key looks its request's events up by it).
+ */
+export function correlationIdOf(headers: Record<string, string | string[] | undefined>, requestId: string): string {
+  return clientId(headers['x-correlation-id']) ?? clientId(headers['x-request-id']) ?? requestId;
+}
+
+/**
+ * The command context of a request: its correlation id (correlationIdOf), the server's request id as
+ * causation, the actor resolved by authentication, and the time the request arrived.
  */
 export const RequestContext = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => {
   const req = ctx.switchToHttp().getRequest<Request & { id?: unknown; actor?: CommandContext['actor'] }>();
   const requestId = typeof req.id === 'string' ? req.id : randomUUID();
-  const header = req.header('x-correlation-id');
   return {
     actor: req.actor ?? { id: 'anonymous', role: 'anonymous' },
-    correlationId: header && CORRELATION.test(header) ? header : requestId,
+    correlationId: correlationIdOf(req.headers, requestId),
     causationId: requestId,
     now: new Date().toISOString(),
   };
