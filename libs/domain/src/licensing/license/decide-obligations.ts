@@ -61,15 +61,17 @@ export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseSt
   if (license.closedYears[String(year)] !== undefined) {
     throw new DomainError('year-already-closed', `royalty year ${year} is already closed`, 'conflict', 'year');
   }
-  // A year the term ends in is over with the term: no sale after it can count toward the year.
+  // Outside the term first: such a year can never be closed, whatever day it ends (a year after a
+  // termination was refused as "not ended: close it from" a day on which it was still refused).
   const end = termEnd(license);
+  if (yearEnd(year) < effectiveOn || yearStart(year) > end) {
+    throw new DomainError('year-outside-term', `${year} is outside the license term ${effectiveOn} to ${end}`, 'rule', 'year');
+  }
+  // A year the term ends in is over with the term: no sale after it can count toward the year.
   const last = lastDayInTerm(yearStart(year), yearEnd(year), end);
   if (last >= today) {
     const why = last < yearEnd(year) ? `the license term ends on ${last}, within ${year}` : `royalty year ${year} has not ended yet`;
     throw new DomainError('year-not-ended', `${why}: close it from ${dayAfter(last)}`, 'rule', 'year');
-  }
-  if (yearEnd(year) < effectiveOn || yearStart(year) > end) {
-    throw new DomainError('year-outside-term', `${year} is outside the license term ${effectiveOn} to ${end}`, 'rule', 'year');
   }
   const reassessment = reassess(license, windowReportsOf(license), undefined, { closing: year });
   const { running, shortfall } = reassessment.closedYears.get(year)!;

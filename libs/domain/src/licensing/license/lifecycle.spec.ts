@@ -156,6 +156,8 @@ describe('CloseRoyaltyYear', () => {
   it('refuses a year outside the term', () => {
     expect(refusal(given(granted).when(close(2024)))).toMatchObject({ code: 'year-outside-term', kind: 'rule', field: 'year' });
     expect(refusal(given(history(grant(), terminate('2025-12-31'))).when(close(2026, '2027-01-02')))).toMatchObject({ code: 'year-outside-term' });
+    // Before the year has ended too: it was "not ended yet: close it from 2027-01-01", and refused then as outside the term.
+    expect(refusal(given(history(grant(), terminate('2025-08-15'))).when(close(2026, '2026-03-01')))).toMatchObject({ code: 'year-outside-term', field: 'year' });
   });
 });
 
