@@ -117,7 +117,14 @@ describeOnEveryStore('licensing refusals', (kind) => {
       const assessed = (await ledger.store.readStream(`license-${closed}`)).filter((e) => e.type === 'RoyaltyAssessed').map((e) => e.data);
       expect(assessed.slice(-1)).toEqual([expect.objectContaining({
         kind: 'shortfall-adjustment', year: 2025, previous: '50000.00', restated: '49970.00', amount: '-30.00',
+        cause: { kind: 'late-report', reportId: res.body.reportId },
       })]);
+      // A partner following the line back finds the late report whose figures moved the shortfall.
+      await ledger.settled();
+      const { lines } = (await ledger.http.get(`/parties/${cast.university}/statement`).expect(200)).body;
+      const line = lines.find((l: { kind: string; licenseId: string }) => l.kind === 'shortfall-adjustment' && l.licenseId === closed);
+      const explained = await ledger.http.get(`/parties/${cast.university}/allocations/${line.allocationId}`).expect(200);
+      expect(explained.body.causedBy).toMatchObject({ type: 'SalesReportSubmitted', data: { reportId: res.body.reportId, period: '2025-Q3', netSales: '1000.00' } });
     });
   });
 

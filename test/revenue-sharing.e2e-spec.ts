@@ -219,6 +219,21 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     await ledger.http.get(`/parties/${w.lin}/allocations/${companyLine.allocationId}`).expect(404);
   });
 
+  it('explains an adjustment by the write that moved it: the restatement of another report', async () => {
+    const lines = (await statement(w.lin)).lines;
+    const explain = async (kind: string, date: string) => {
+      const line = lines.find((l) => l.kind === kind && l.date === date)!;
+      return (await ledger.http.get(`/parties/${w.lin}/allocations/${line.allocationId}`).expect(200)).body;
+    };
+    // Q2's −300.00: its own figures (net 700,000.00, unchanged) do not explain it; Q1's restatement does.
+    const q2 = await explain('adjustment', '2025-06-30');
+    expect(q2.assessment.data).toMatchObject({ kind: 'adjustment', period: '2025-Q2', amount: '-300.00', cause: { kind: 'restatement', reportId: q1 } });
+    expect(q2.salesReport.data).toMatchObject({ period: '2025-Q2', netSales: '700000.00' });
+    expect(q2.causedBy).toMatchObject({ type: 'SalesReportRestated', data: { reportId: q1, netSales: '450000.00', previousNetSales: '480000.00' } });
+    const royalty = await ledger.http.get(`/parties/${w.lin}/allocations/${lines.find((l) => l.kind === 'royalty')!.allocationId}`).expect(200);
+    expect(royalty.body.causedBy).toBeUndefined(); // a report's own royalty is explained by its report
+  });
+
   it('applies a new policy version only to income after it; history keeps version 1', async () => {
     await ledger.http.put(`/parties/${w.university}/distribution-policy`).send({
       adminFeePercent: '10', recoverPatentCosts: false, shares: [{ beneficiary: 'inventors', sharePercent: '40' }],

@@ -5,12 +5,16 @@ import { EVENT_STORE } from '../event-store/tokens';
 import { partyPolicyVersions } from '../command-handling/stream-facts';
 import { StatementsQuery } from '../statements/statements.query';
 
+/** The writes that move assessed royalties or shortfalls after the fact. */
+const CAUSES = new Set(['SalesReportRestated', 'SalesReportSubmitted', 'RoyaltyYearClosed']);
+
 const view = (e: RecordedEvent) => ({ eventId: e.id, type: e.type, revision: e.revision.toString(), data: e.data, recordedAt: e.metadata.recordedAt });
 
 /**
  * Explains one allocation down to its origin: the party's DistributionAllocated (policy version and
  * every beneficiary line), the policy it applied, the license's RoyaltyAssessed (tiers, net sales),
- * and the sales report figures in force when it was assessed; or, for equity proceeds, the deal's
+ * and the sales report figures in force when it was assessed, and for an adjustment the write that moved
+ * it (causedBy); or, for equity proceeds, the deal's
  * EquityLiquidated (shares sold, proceeds, the liquidityId its POST answered).
  */
 @Injectable()
@@ -67,6 +71,12 @@ export class AllocationExplanation {
           .filter((e) => (e.data as { reportId: string }).reportId === reportId)
           .pop()
       : undefined;
-    return { assessment: view(assessed), ...(report ? { salesReport: view(report) } : {}) };
+    // An adjustment's own report figures do not explain it: the write that moved it does (a restatement
+    // or a late report, with their figures, or a year's close). It was the same request's, in the same append.
+    const kind = (assessed.data as { kind?: string }).kind;
+    const causedBy = kind === 'adjustment' || kind === 'shortfall-adjustment'
+      ? events.find((e) => e.revision < assessed.revision && CAUSES.has(e.type) && e.metadata.causationId === assessed.metadata.causationId)
+      : undefined;
+    return { assessment: view(assessed), ...(report ? { salesReport: view(report) } : {}), ...(causedBy ? { causedBy: view(causedBy) } : {}) };
   }
 }

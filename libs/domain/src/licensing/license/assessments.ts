@@ -113,6 +113,7 @@ export function shortfallAdjustmentEvents(
   license: GrantedLicense,
   changes: readonly ShortfallChange[],
   nextId: () => string,
+  cause: AdjustmentAssessment['cause'],
 ): LicenseEvent[] {
   const { currency } = license.terms;
   return changes.map((c) => ({
@@ -121,7 +122,7 @@ export function shortfallAdjustmentEvents(
       assessmentId: nextId(), kind: 'shortfall-adjustment', year: c.year, date: yearEnd(c.year),
       amount: formatAmount(c.delta, currency), currency,
       previous: formatAmount(c.previous, currency), restated: formatAmount(c.restated, currency),
-      allocations: allocateChange(c.previous, c.restated, license.terms),
+      cause, allocations: allocateChange(c.previous, c.restated, license.terms),
     },
   }));
 }

@@ -106,6 +106,6 @@ export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseSt
   return [
     ...events,
     ...adjustmentEvents(license, royaltyAdjustments(license, reassessment), nextId, { kind: 'year-closed', year }),
-    ...shortfallAdjustmentEvents(license, later, nextId),
+    ...shortfallAdjustmentEvents(license, later, nextId, { kind: 'year-closed', year }),
   ];
 }

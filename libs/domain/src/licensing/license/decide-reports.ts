@@ -83,7 +83,7 @@ export function decideSubmit(data: SubmitSalesReport['data'], state: LicenseStat
     { type: 'SalesReportSubmitted', data: { ...figuresOf(license, reportId, period, checked), submittedOn: today } },
     reportRoyaltyEvent(license, nextId(), own, reassessment.priorOf.get(reportId)!, checked.royaltyReported),
     ...adjustmentEvents(license, royaltyAdjustments(license, reassessment), nextId, { kind: 'late-report', reportId }),
-    ...shortfallAdjustmentEvents(license, shortfallChanges(license, reassessment), nextId),
+    ...shortfallAdjustmentEvents(license, shortfallChanges(license, reassessment), nextId, { kind: 'late-report', reportId }),
   ];
 }
 
@@ -114,6 +114,6 @@ export function decideRestate(data: RestateSalesReport['data'], state: LicenseSt
   return [
     { type: 'SalesReportRestated', data: restated },
     ...adjustmentEvents(license, adjustments, nextId, { kind: 'restatement', reportId: report.reportId }),
-    ...shortfallAdjustmentEvents(license, shortfallChanges(license, reassessment), nextId),
+    ...shortfallAdjustmentEvents(license, shortfallChanges(license, reassessment), nextId, { kind: 'restatement', reportId: report.reportId }),
   ];
 }

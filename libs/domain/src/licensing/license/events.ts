@@ -93,6 +93,8 @@ export type ShortfallAdjustmentAssessment = AssessmentBase & {
   year: number;
   previous: string;
   restated: string;
+  /** What moved the closed year's shortfall, as on an adjustment; absent on those recorded before it was kept. */
+  cause?: AdjustmentAssessment['cause'];
 };
 export type RoyaltyAssessment =
   | UpfrontAssessment

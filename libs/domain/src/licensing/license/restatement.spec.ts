@@ -40,7 +40,8 @@ describe('RestateSalesReport', () => {
     ]);
     expect(events[3].data).toEqual({
       assessmentId: 'x3', kind: 'shortfall-adjustment', year: 2025, date: '2025-12-31', amount: '1200.00', currency: 'CNY',
-      previous: '12800.00', restated: '14000.00', allocations: [{ partyId: 'u', amount: '720.00' }, { partyId: 'c', amount: '480.00' }],
+      previous: '12800.00', restated: '14000.00', cause: { kind: 'restatement', reportId: 'r-q1' },
+      allocations: [{ partyId: 'u', amount: '720.00' }, { partyId: 'c', amount: '480.00' }],
     });
     const state = stateOf([...closed, ...events]);
     if (!state.granted) throw new Error('not granted');
