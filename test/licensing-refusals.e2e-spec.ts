@@ -213,6 +213,11 @@ describeOnEveryStore('licensing refusals', (kind) => {
       await refused(closed, close(closed, 2025), 409, { field: 'year', code: 'year-already-closed' });
     });
 
+    it('refuses fields sent to a year\'s close, which takes none → 400 naming them (they were ignored, and the year closed)', async () => {
+      const send = () => ledger.http.post(`/licenses/${w.license}/royalty-years/2025/close`).send({ shortfall: '999.00' });
+      await refused(w.license, send, 400, { field: 'shortfall' });
+    });
+
     it(`refuses to close the current year ${thisYear}, which has not ended → 422 year`, async () => {
       await refused(w.license, close(w.license, thisYear), 422, { field: 'year', code: 'year-not-ended' });
     });

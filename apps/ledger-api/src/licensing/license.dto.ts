@@ -81,6 +81,9 @@ export class TerminationDto {
   @Text(1000, 'breach of reporting obligations') @MinLength(1) reason!: string;
 }
 
+/** A year's close takes no fields: any sent is refused (400 naming it), not ignored (a `shortfall` sent was). */
+export class CloseYearDto {}
+
 export class MilestoneAchievementDto {
   @IsoDate('2025-06-30') achievedOn!: string;
 }

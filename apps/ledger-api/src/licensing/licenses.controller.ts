@@ -9,7 +9,7 @@ import { ProjectionFreshness } from '../http/min-position';
 import { RequestContext } from '../http/request-context';
 import { BusinessCalendar } from '../http/business-calendar';
 import { RequestValidationFailed } from '../http/validation';
-import { GrantLicenseDto, MilestoneAchievementDto, PaymentDto, TerminationDto } from './license.dto';
+import { CloseYearDto, GrantLicenseDto, MilestoneAchievementDto, PaymentDto, TerminationDto } from './license.dto';
 import { granted, milestoneAssessed, paymentRecorded, terminated, yearClosed } from './license-responses';
 import {
   DiscrepancyDto, LicenseDto, LicenseEventDto, LicenseGrantedDto, MilestoneAssessedDto, PaymentRecordedDto, TerminatedDto, YearClosedDto,
@@ -90,7 +90,7 @@ export class LicensesController {
   @OfficeOnly()
   @HttpCode(200)
   @ApiOkResponse({ type: YearClosedDto })
-  async closeYear(@Param('id', licenseIdPipe()) id: string, @Param('year') year: string, @RequestContext() ctx: CommandContext) {
+  async closeYear(@Param('id', licenseIdPipe()) id: string, @Param('year') year: string, @Body() _: CloseYearDto, @RequestContext() ctx: CommandContext) {
     if (!/^[1-9]\d{3}$/.test(year)) {
       throw new RequestValidationFailed([{ field: 'year', message: 'year must be a four-digit calendar year such as 2025 (1000 to 9999, as dates)' }]);
     }
