@@ -163,6 +163,16 @@ describeOnEveryStore('licensing refusals', (kind) => {
       expect(q4.map((l: { amount: string }) => l.amount)).toEqual(['2399999999999996880.00']); // its 60 %
     });
 
+    it('names only the field of the wrong type: lines as an object, royalty terms as an array → 400', async () => {
+      // Before: lines: {…} was also told lines.territory and three more were missing, and royalty: [{…}]
+      // reached the domain as terms without tiers (422).
+      const lines = await report(w.license, { period: '2025-Q4', lines: salesLine('1000.00', '0.00') }, 400);
+      expect(lines.errors).toEqual([{ field: 'lines', message: 'lines must be an array' }]);
+      const terms = workedLicenseTerms(cast);
+      const royalty = await refused(undefined, () => ledger.http.post('/licenses').send({ ...terms, fieldOfUse: 'array terms', royalty: [terms.royalty] }), 400);
+      expect(royalty.errors).toEqual([{ field: 'royalty', message: 'royalty must be an object' }]);
+    });
+
     const malformed: [string, object, string][] = [
       ['grossSales "1e5"', line({ grossSales: '1e5' }), 'lines[0].grossSales'],
       ['grossSales "1,000.00"', line({ grossSales: '1,000.00' }), 'lines[0].grossSales'],

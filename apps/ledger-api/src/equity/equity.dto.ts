@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsOptional, IsUUID, Matches, MinLength, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsUUID, Matches, MinLength, ValidateNested } from 'class-validator';
 import { CurrencyCode, DecimalString, IsoDate, Text } from '../http/wire-formats';
 import { Amount, POSITION } from '../http/response-formats';
 
@@ -23,7 +23,7 @@ export class CreateEquityDealDto {
   @WholeShares('10000000') fullyDilutedShares!: string;
   @DecimalString('1.00') pricePerShare!: string;
   @CurrencyCode() currency!: string;
-  @ApiProperty({ type: AntiDilutionDto, required: false }) @IsOptional() @ValidateNested() @Type(() => AntiDilutionDto)
+  @ApiProperty({ type: AntiDilutionDto, required: false }) @IsOptional() @IsObject({ message: 'antiDilution must be an object' }) @ValidateNested() @Type(() => AntiDilutionDto)
   antiDilution?: AntiDilutionDto;
   @IsoDate('2025-01-01', { required: false }) @IsOptional() grantedOn?: string;
 }

@@ -30,9 +30,10 @@ export function fieldProblems(errors: ValidationError[]): FieldProblem[] {
 
 /**
  * Type checks: when one fails, it is the problem; the field's sizes, lengths and nested checks do not
- * apply to a value of another type (lines: "x" was told to hold 1 to 1000 elements and objects besides).
+ * apply to a value of another type (lines: "x" was told to hold 1 to 1000 elements and objects besides),
+ * nor do its children's (lines: {…} was also told its lines.territory was missing).
  */
-const TYPE_CHECKS = new Set(['isArray', 'isString', 'isBoolean']);
+const TYPE_CHECKS = new Set(['isArray', 'isObject', 'isString', 'isBoolean']);
 
 function problemsOf(errors: ValidationError[], parent: string): FieldProblem[] {
   return errors.flatMap((error) => {
@@ -43,7 +44,7 @@ function problemsOf(errors: ValidationError[], parent: string): FieldProblem[] {
       field,
       message: message.replace(error.property, field).replace(/^property /, ''),
     }));
-    return [...own, ...problemsOf(error.children ?? [], field)];
+    return typeFailed.length > 0 ? own : [...own, ...problemsOf(error.children ?? [], field)];
   });
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsUUID, Matches, MaxLength, MinLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsUUID, Matches, MaxLength, MinLength, ValidateNested,
 } from 'class-validator';
 import { ShareLineDto } from '../patents/patents.dto';
 import { CurrencyCode, DecimalString, IsoDate, OptionalText, PercentString, Text } from '../http/wire-formats';
@@ -65,7 +65,7 @@ export class GrantLicenseDto {
   @IsOptional() @IsIn(['half-up', 'half-even'], { message: 'rounding must be "half-up" or "half-even"' })
   rounding?: 'half-up' | 'half-even';
 
-  @ApiProperty({ type: RoyaltyTermsDto }) @IsDefined({ message: 'royalty is required' }) @ValidateNested() @Type(() => RoyaltyTermsDto)
+  @ApiProperty({ type: RoyaltyTermsDto }) @IsDefined({ message: 'royalty is required' }) @IsObject({ message: 'royalty must be an object' }) @ValidateNested() @Type(() => RoyaltyTermsDto)
   royalty!: RoyaltyTermsDto;
 }
 
