@@ -163,11 +163,13 @@ describeOnEveryStore('licensing refusals', (kind) => {
       expect(q4.map((l: { amount: string }) => l.amount)).toEqual(['2399999999999996880.00']); // its 60 %
     });
 
-    it('names only the field of the wrong type: lines as an object, royalty terms as an array → 400', async () => {
+    it('names only the field of the wrong type (lines as an object, royalty terms as an array), and the digits an amount may have → 400', async () => {
       // Before: lines: {…} was also told lines.territory and three more were missing, and royalty: [{…}]
       // reached the domain as terms without tiers (422).
       const lines = await report(w.license, { period: '2025-Q4', lines: salesLine('1000.00', '0.00') }, 400);
       expect(lines.errors).toEqual([{ field: 'lines', message: 'lines must be an array' }]);
+      const long = await report(w.license, { period: '2025-Q4', lines: [salesLine('123456789012345678901.00', '0.00')] }, 400);
+      expect(long.errors).toEqual([{ field: 'lines[0].grossSales', message: expect.stringContaining('at most 20 digits before the point') }]);
       const terms = workedLicenseTerms(cast);
       const royalty = await refused(undefined, () => ledger.http.post('/licenses').send({ ...terms, fieldOfUse: 'array terms', royalty: [terms.royalty] }), 400);
       expect(royalty.errors).toEqual([{ field: 'royalty', message: 'royalty must be an object' }]);

@@ -56,10 +56,15 @@ describeOnEveryStore('parties through HTTP', (kind) => {
     const nested = await ledger.http.post('/licenses/00000000-0000-4000-8000-000000000000/sales-reports')
       .send({ period: '2025-Q1', lines: [{ product: 'A\u0000', territory: 'CN', units: '1', grossSales: '1.00', deductions: '0.00' }] }).expect(400);
     expect(nested.body.errors).toEqual([{ field: 'lines[0].product', message: 'lines[0].product must not contain a NUL character' }]);
+    // Half a surrogate pair: the event kept it, the read models answered U+FFFD in its place.
+    const lone = await ledger.http.post('/parties').set('Content-Type', 'application/json').send('{"name":"Eastlake \\ud800 Lab","kind":"department"}').expect(400);
+    expect(lone.body.errors).toEqual([{ field: 'name', message: 'name must be valid Unicode text (it holds half of a surrogate pair)' }]);
     expect(await eventCount(ledger.store)).toBe(before);
     // before, on PostgreSQL: 201, then every projection stopped at that event ("invalid message format"), for good
     const next = await ledger.http.post('/parties').send({ name: 'Good Corp', kind: 'company' }).expect(201);
     await ledger.http.get(`/parties/${next.body.id}?minPosition=${next.body.position}`).expect(200);
+    const paired = await ledger.http.post('/parties').send({ name: 'Eastlake 🧪 Lab', kind: 'department' }).expect(201); // a whole pair is text
+    expect((await ledger.http.get(`/parties/${paired.body.id}?minPosition=${paired.body.position}`).expect(200)).body.name).toBe('Eastlake 🧪 Lab');
   });
 
   it('answers 404 for an unknown party and 400 for a malformed minPosition', async () => {

@@ -48,11 +48,21 @@ function problemsOf(errors: ValidationError[], parent: string): FieldProblem[] {
   });
 }
 
-/** Where a request's strings hold a NUL character: PostgreSQL text cannot store one. */
-function nulFields(value: unknown, field: string): string[] {
-  if (typeof value === 'string') return value.includes('\u0000') ? [field] : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => nulFields(v, `${field}[${i}]`));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nulFields(v, field ? `${field}.${k}` : k));
+/** Half of a UTF-16 surrogate pair without its other half: no UTF-8 text can hold it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Where a request's strings hold what a read model cannot store as sent: a NUL character (PostgreSQL
+ * text cannot hold one) or a lone surrogate (`"\ud800"` in JSON: the event kept it, the read models and
+ * the API answered U+FFFD instead, so a statement no longer showed what was recorded).
+ */
+function unstorable(value: unknown, field: string): FieldProblem[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) return [{ field, message: `${field} must not contain a NUL character` }];
+    return LONE_SURROGATE.test(value) ? [{ field, message: `${field} must be valid Unicode text (it holds half of a surrogate pair)` }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => unstorable(v, `${field}[${i}]`));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => unstorable(v, field ? `${field}.${k}` : k));
   return [];
 }
 
@@ -74,12 +84,13 @@ export function withoutNulls(value: unknown): unknown {
 /**
  * Unknown fields are refused, not dropped: a misspelt field must not silently vanish. A NUL character
  * in any string is refused too: the event store would keep it (JSON escapes it), but no PostgreSQL read
- * model could take the event in, and every projection waits on the page that holds it.
+ * model could take the event in, and every projection waits on the page that holds it; and so is a lone
+ * surrogate (unstorable).
  */
 class LedgerValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata) {
-    const fields = metadata.type === 'custom' ? [] : nulFields(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
-    if (fields.length) throw new RequestValidationFailed(fields.map((field) => ({ field, message: `${field} must not contain a NUL character` })));
+    const problems = metadata.type === 'custom' ? [] : unstorable(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+    if (problems.length) throw new RequestValidationFailed(problems);
     return super.transform(metadata.type === 'body' ? withoutNulls(value) : value, metadata);
   }
 }

@@ -19,7 +19,7 @@ const wire = (pattern: RegExp, describe: string, example: string, opts: ApiPrope
   );
 
 export const DecimalString = (example = '1234.56', opts?: ApiPropertyOptions) =>
-  wire(DECIMAL, 'a non-negative decimal string such as "1234.56"', example, opts);
+  wire(DECIMAL, 'a non-negative decimal string such as "1234.56", with at most 20 digits before the point and 20 after it', example, opts);
 export const PercentString = (example = '60', opts?: ApiPropertyOptions) =>
   wire(PERCENT, 'a percent string from "0" to "100", such as "33.34"', example, opts);
 /** A real calendar date: 2025-02-30 is refused here, as a format error, not later by a domain rule. */
