@@ -87,9 +87,12 @@ export class VerifyCommand extends StrictCommand {
       } finally {
         await rebuilt.stop();
       }
-      return (await fresh.differing(PROJECTIONS)).map((name) => `read model ${name} differs from a fresh rebuild of the log (repair: ledger-cli rebuild ${name})`);
+      return (await fresh.differing(PROJECTIONS)).map(({ projection, table, liveOnly, rebuiltOnly }) =>
+        `read model ${projection} differs from a fresh rebuild of the log: table ${table}, ${rows(liveOnly)} only in the live read model, ${rows(rebuiltOnly)} only in the rebuild (repair: ledger-cli rebuild ${projection})`);
     } finally {
       await fresh.dispose();
     }
   }
 }
+
+const rows = (n: number) => `${n} ${n === 1 ? 'row' : 'rows'}`;

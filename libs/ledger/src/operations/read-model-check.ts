@@ -21,9 +21,17 @@ export interface FreshReadModels {
   db: ReadModelDb;
   /** Scratch rebuilds an interrupted verify had left behind, removed first (one verify at a time). */
   leftovers: string[];
-  /** The names of the projections whose tables differ from the live ones, compared in the database. */
-  differing(projections: readonly Projection[]): Promise<string[]>;
+  /** Each table of a projection that differs from the live one, compared in the database. */
+  differing(projections: readonly Projection[]): Promise<TableDifference[]>;
   dispose(): Promise<void>;
+}
+
+/** A read-model table that differs from its fresh rebuild: rows only the live one holds, rows only the rebuild holds. */
+export interface TableDifference {
+  projection: string;
+  table: string;
+  liveOnly: number;
+  rebuiltOnly: number;
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -37,24 +45,25 @@ interface Sides {
 }
 
 /**
- * Rows one side holds and the other does not, or holds another number of times: each side's rows
- * grouped by every column and counted, compared both ways by EXCEPT. No row leaves the database.
+ * Rows one side holds and the other does not, or holds another number of times, counted each way: each
+ * side's rows grouped by every column and counted, compared by EXCEPT. No row leaves the database.
  */
-async function differences(sides: Sides, table: string): Promise<number> {
+async function differences(sides: Sides, table: string): Promise<{ liveOnly: number; rebuiltOnly: number }> {
   const cols = (await sides.columnsOf(table)).map(quote).join(', ');
   const side = (schema: string) => `SELECT ${cols}, count(*) AS copies FROM ${schema}.${quote(table)} GROUP BY ${cols}`;
   const [a, b] = [side(sides.live), side(sides.fresh)];
-  return sides.count(`SELECT (SELECT count(*) FROM (${a} EXCEPT ${b}) x) + (SELECT count(*) FROM (${b} EXCEPT ${a}) y) AS n`);
+  return {
+    liveOnly: await sides.count(`SELECT count(*) AS n FROM (${a} EXCEPT ${b}) x`),
+    rebuiltOnly: await sides.count(`SELECT count(*) AS n FROM (${b} EXCEPT ${a}) y`),
+  };
 }
 
-async function differingIn(sides: Sides, projections: readonly Projection[]): Promise<string[]> {
-  const differing: string[] = [];
+async function differingIn(sides: Sides, projections: readonly Projection[]): Promise<TableDifference[]> {
+  const differing: TableDifference[] = [];
   for (const projection of projections) {
     for (const table of projection.tables) {
-      if ((await differences(sides, table)) > 0) {
-        differing.push(projection.name);
-        break;
-      }
+      const found = await differences(sides, table);
+      if (found.liveOnly + found.rebuiltOnly > 0) differing.push({ projection: projection.name, table, ...found });
     }
   }
   return differing;
