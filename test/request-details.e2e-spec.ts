@@ -44,6 +44,14 @@ describe('request details', () => {
     expect(res.body.errors[0].message).toContain('asOf, from, minPosition, to');
   });
 
+  it.each([['from=2025-01-01&from=2025-04-01', 'from'], ['minPosition=1&minPosition=2', 'minPosition']])(
+    'refuses a statement ?%s, one parameter given twice, naming %s (400)', async (query, field) => {
+      // Before: "from must be a real calendar date", of two real dates.
+      const res = await ledger.http.get(`/parties/${cast.lin}/statement?${query}`);
+      expect(res.body).toEqual(problem(400, field));
+      expect(res.body.errors[0].message).toBe(`${field} must be given once, as one value`);
+    });
+
   it('takes ?minPosition= on any route, as the access guard waits for it to decide a new key', async () => {
     await ledger.http.get(`/licenses/${license}?minPosition=0`).expect(200);
     await ledger.http.post('/parties?minPosition=0').send({ name: 'Westlake', kind: 'university' }).expect(201);

@@ -25,15 +25,22 @@ export class KnownQueryGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const given = Object.keys(context.switchToHttp().getRequest<Request>().query);
+    const query = context.switchToHttp().getRequest<Request>().query;
+    const given = Object.keys(query);
     if (given.length === 0) return true;
     const policy = this.reflector.getAllAndOverride<AccessPolicy>(ACCESS_POLICY, [context.getHandler(), context.getClass()]);
     if (policy?.kind === 'public') return true;
     const taken = this.takenBy(context);
     const unknown = given.filter((name) => !taken.has(name));
-    if (unknown.length === 0) return true;
-    const list = [...taken].sort().join(', ');
-    throw new RequestValidationFailed(unknown.map((field) => ({ field, message: `${field} is not a query parameter of this route (it takes: ${list})` })));
+    if (unknown.length > 0) {
+      const list = [...taken].sort().join(', ');
+      throw new RequestValidationFailed(unknown.map((field) => ({ field, message: `${field} is not a query parameter of this route (it takes: ${list})` })));
+    }
+    // `?from=a&from=b` reaches the handler as an array, which it was told was "not a real calendar
+    // date": which one was meant cannot be told, so say what is wrong.
+    const repeated = given.filter((name) => typeof query[name] !== 'string');
+    if (repeated.length === 0) return true;
+    throw new RequestValidationFailed(repeated.map((field) => ({ field, message: `${field} must be given once, as one value` })));
   }
 
   private takenBy(context: ExecutionContext): Set<string> {

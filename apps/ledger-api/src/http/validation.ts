@@ -39,7 +39,9 @@ function problemsOf(errors: ValidationError[], parent: string): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
     const constraints = Object.entries(error.constraints ?? {});
-    const typeFailed = constraints.filter(([name]) => TYPE_CHECKS.has(name));
+    // A missing field is missing, not of another type.
+    const missing = constraints.filter(([name]) => name === 'isDefined');
+    const typeFailed = missing.length > 0 ? missing : constraints.filter(([name]) => TYPE_CHECKS.has(name));
     const own = (typeFailed.length > 0 ? typeFailed : constraints).map(([, message]) => ({
       field,
       message: message.replace(error.property, field).replace(/^property /, ''),
