@@ -37,6 +37,7 @@ describe('GET /health when a check fails', () => {
     const { body } = await healthBody(refused, async () => undefined, refused);
     expect(body).toMatchObject({
       status: 503,
+      detail: 'down: eventStore, projections',
       error: {
         eventStore: { status: 'down', kind: 'postgres', message: 'unreachable (the reason is in the service log)' },
         projections: { status: 'down', positions: { journal: '3', distribution: '2' }, message: 'the head of the log is unknown: the event store is unreachable' },
@@ -77,6 +78,7 @@ describe('GET /health when a check fails', () => {
     const { body } = await healthBody(up, up, async () => 3n, 1, new Map([['distribution', 5], ['journal', 1]]));
     expect(body).toMatchObject({
       status: 503,
+      detail: 'down: projections',
       error: { projections: { status: 'down', behind: true, stuck: ['distribution'], retrying: { distribution: 5, journal: 1 } } },
       info: { eventStore: { status: 'up' }, readModels: { status: 'up' } },
     });

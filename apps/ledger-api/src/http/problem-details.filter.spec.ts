@@ -10,7 +10,7 @@ describe('toProblem: HTTP exceptions', () => {
       details: { eventStore: { status: 'up', kind: 'postgres' }, readModels: { status: 'down', dialect: 'postgres', message: 'the lease ended' } },
     };
     expect(toProblem(new ServiceUnavailableException(results))).toEqual({
-      type: 'about:blank', title: 'service unavailable', status: 503, detail: 'Service Unavailable Exception',
+      type: 'about:blank', title: 'service unavailable', status: 503, detail: 'down: readModels', // it said 'Service Unavailable Exception'
       info: results.info, error: results.error, details: results.details,
     });
   });

@@ -56,7 +56,9 @@ export function toProblem(error: unknown): ProblemDetails {
     const extensions = typeof body === 'object'
       ? Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== 'message' && typeof v === 'object' && v !== null))
       : {};
-    return { ...extensions, type: 'about:blank', title: statusTitle(status), status, detail };
+    // terminus' 503 says only "Service Unavailable Exception": the checks that are down say more.
+    const down = typeof body === 'object' && (body as { status?: unknown }).status === 'error' ? Object.keys((body as { error?: object }).error ?? {}) : [];
+    return { ...extensions, type: 'about:blank', title: statusTitle(status), status, detail: down.length ? `down: ${down.join(', ')}` : detail };
   }
   // body-parser failures (malformed JSON, body too large) carry the client's status.
   const status = (error as { status?: unknown; type?: unknown })?.status;
