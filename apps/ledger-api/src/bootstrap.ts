@@ -19,10 +19,15 @@ import { routerLayers } from './http/method-not-allowed';
 export async function createApp(env: Record<string, string | undefined> = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(env), {
     bufferLogs: true,
+    // Flushed below, once the structured logger is in place: a module that failed to start (a database
+    // refusing connections) had Nest flush the buffer to its own console logger, a coloured stack dump
+    // ahead of main's one line.
+    autoFlushLogs: false,
     abortOnError: false,
     bodyParser: false, // JSON only, below: Nest's default parsers take form-encoded bodies too
   });
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   // First of all, the latency histogram: every answer counts, a 503 of the drain, a 413 of the body parser or /docs alike.
   const httpMetrics = app.get(HttpMetricsMiddleware);
   app.use((req: Request, res: Response, next: NextFunction) => httpMetrics.use(req, res, next));

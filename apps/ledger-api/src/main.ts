@@ -12,7 +12,9 @@ async function main() {
 }
 
 main().catch((error: Error) => {
-  // One clear line (e.g. a bad configuration value), not a stack trace.
+  // One clear line (e.g. a bad configuration value, a database refusing connections), not a stack trace;
+  // LOG_LEVEL=debug adds it, for a failure that is the service's own.
   console.error(`ledger-api failed to start: ${error.message}`);
+  if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(error.stack);
   process.exit(1);
 });
