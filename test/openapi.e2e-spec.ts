@@ -179,6 +179,10 @@ describe('OpenAPI document', () => {
     const milestone = await send('post', `/licenses/${license}/milestones/first-sale/achievements`, { achievedOn: '2025-03-01' });
     const payment = await send('post', `/licenses/${license}/payments`, { amount: '60000', currency: 'CNY', receivedOn: '2025-04-01', reference: 'wire 42' });
     const payout = await send('post', `/parties/${cast.lin}/payouts`, { amount: '500.00', currency: 'CNY', paidOn: '2025-05-01', reference: 'PAY-1' });
+    // A licensee's own key, with a correlation id of the client's: its events name the key's party, and the id is no uuid.
+    const licenseeKey = (await send('post', '/api-keys', { partyId: cast.brightpath, role: 'licensee' })).body.token as string;
+    await ledger.as(licenseeKey).post(`/licenses/${license}/sales-reports`).set('X-Correlation-Id', 'client-corr-1')
+      .send({ period: '2025-Q2', lines: [salesLine('1000.00', '0.00')] }).expect(201);
     const terminated = await send('post', `/licenses/${license}/termination`, { effectiveOn: '2030-06-30', reason: 'notice' });
     expect(terminated.body.status).toBe('active');
 
@@ -241,6 +245,14 @@ describe('OpenAPI document', () => {
       ...against('get', allocation, saleOrigin, 'equity allocation'),
       ...against('get', allocation, noPolicy, 'allocation without a policy'),
       ...against('get', '/health', await ledger.as().get('/health').expect(200)),
+      // Equity: the holder's holdings (with their currency) and a beneficiary's proceeds (with the sale's liquidityId).
+      ...against('get', '/parties/{id}/statement', await read(`/parties/${cast.university}/statement${fresh}`), 'statement with equity'),
+      ...against('get', '/parties/{id}/statement', await read(`/parties/${cast.lin}/statement${fresh}`), 'statement with equity proceeds'),
     ]).toEqual([]);
+    const events = (await read(`/licenses/${license}/events`)).body as { metadata: { correlationId: string; actor: { partyId?: string } } }[];
+    expect(events.some((e) => e.metadata.correlationId === 'client-corr-1' && e.metadata.actor.partyId === cast.brightpath)).toBe(true);
+    expect(docs.components.schemas.EventMetadataDto.properties?.correlationId).not.toHaveProperty('format'); // it was uuid: a generated client failed on client-corr-1
+    // /health's 503 is problem details, as every refusal (it was documented as terminus' own JSON).
+    expect(Object.keys(docs.paths['/health'].get.responses['503'].content ?? {})).toEqual(['application/problem+json']);
   });
 });

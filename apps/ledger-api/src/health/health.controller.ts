@@ -1,6 +1,8 @@
 import { Controller, Get, Inject, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+// The schema terminus documents a 200 with; its 503 is answered as problem details (toProblem), documented here.
+import { getHealthCheckSchema } from '@nestjs/terminus/dist/health-check/health-check.schema';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, LedgerConfig, ProjectionRunner, READ_MODEL_DB, ReadModelDb, ReadModelLeaseLost } from '@ledger/ledger';
@@ -31,7 +33,14 @@ export class HealthController {
   }
 
   @Get()
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ description: 'every check is up', schema: getHealthCheckSchema('ok') })
+  @ApiServiceUnavailableResponse({
+    description: "a check is down: problem details naming it in `detail`, with terminus' results as extension members",
+    content: { 'application/problem+json': { schema: {
+      allOf: [{ $ref: '#/components/schemas/ProblemDetails' }, { type: 'object', properties: { info: { type: 'object' }, error: { type: 'object' }, details: { type: 'object' } } }],
+    } } },
+  })
   check() {
     return this.health.check([
       () => this.reachable('eventStore', this.probes.storePing, { kind: this.store.kind }),

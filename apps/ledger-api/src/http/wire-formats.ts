@@ -13,7 +13,8 @@ const DATE = /^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 const wire = (pattern: RegExp, describe: string, example: string, opts: ApiPropertyOptions = {}) =>
   applyDecorators(
-    ApiProperty({ type: String, example, description: describe, ...opts } as ApiPropertyOptions),
+    // The pattern too, not only its words: a client validating against the document refuses what the API would.
+    ApiProperty({ type: String, example, description: describe, pattern: pattern.source, ...opts } as ApiPropertyOptions),
     IsString({ message: `$property must be ${describe}` }),
     Matches(pattern, { message: `$property must be ${describe}` }),
   );

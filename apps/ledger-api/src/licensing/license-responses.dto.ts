@@ -33,7 +33,7 @@ export class KnockOnAssessmentDto {
   @ApiProperty({ enum: ['adjustment', 'shortfall-adjustment'] }) kind!: string;
   @ApiPropertyOptional({ format: 'uuid' }) reportId?: string;
   @ApiPropertyOptional({ example: '2025-Q2' }) period?: string;
-  @ApiPropertyOptional({ example: 2025 }) year?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 2025 }) year?: number;
   @ApiProperty({ example: '2025-06-30', description: 'business date' }) date!: string;
   @Amount('-300.00') amount!: string;
   @ApiProperty({ example: 'CNY' }) currency!: string;
@@ -81,7 +81,7 @@ export class RestatedDto {
 }
 
 export class YearClosedDto {
-  @ApiProperty({ example: 2025 }) year!: number;
+  @ApiProperty({ type: 'integer', example: 2025 }) year!: number;
   @Amount('36000.00') runningRoyalties!: string;
   @Amount('50000.00') minimumAnnual!: string;
   @Amount('14000.00') shortfall!: string;
@@ -138,13 +138,16 @@ export class DiscrepancyDto {
 
 export class ActorDto {
   @ApiProperty({ example: 'bootstrap-admin', description: "the acting API key's id, or bootstrap-admin" }) id!: string;
-  @ApiProperty({ example: 'office' }) role!: string;
+  @ApiProperty({ enum: ['office', 'licensee', 'partner'], example: 'office' }) role!: string;
+  @ApiPropertyOptional({ format: 'uuid', description: "the party an issued API key acts for (absent for the bootstrap token)" }) partyId?: string;
 }
 
 export class EventMetadataDto {
   @ApiProperty({ type: ActorDto }) actor!: ActorDto;
-  @ApiProperty({ format: 'uuid' }) correlationId!: string;
-  @ApiProperty({ format: 'uuid' }) causationId!: string;
+  @ApiProperty({ example: 'onboarding-42', description: "the client's X-Correlation-Id, else its X-Request-Id (up to 128 of A-Z a-z 0-9 . _ : -), else the request id: not always a uuid" })
+  correlationId!: string;
+  @ApiProperty({ example: '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed', description: "the server's id of the request that recorded it; for an allocation, the id of its source event" })
+  causationId!: string;
   @ApiProperty({ format: 'date-time', description: 'when the ledger recorded the event' }) recordedAt!: string;
 }
 

@@ -4,7 +4,7 @@ import { Amount, POSITION } from '../http/response-formats';
 /** What the party-level writes and the allocation explanation answer, for the OpenAPI document. */
 export class PolicySetDto {
   @ApiProperty({ format: 'uuid' }) partyId!: string;
-  @ApiProperty({ example: 1, description: "the policy's version: allocations name the version they applied" }) version!: number;
+  @ApiProperty({ type: 'integer', example: 1, description: "the policy's version: allocations name the version they applied" }) version!: number;
   @ApiProperty(POSITION) position!: string;
 }
 

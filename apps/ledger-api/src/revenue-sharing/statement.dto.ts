@@ -14,9 +14,10 @@ export class LineSourceDto {
   @ApiPropertyOptional({ format: 'uuid' }) reportId?: string;
   @ApiPropertyOptional({ example: '2025-Q1' }) period?: string;
   @ApiPropertyOptional({ example: 'first-sale' }) milestone?: string;
-  @ApiPropertyOptional({ example: 2025 }) year?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 2025 }) year?: number;
   @ApiPropertyOptional({ format: 'uuid', description: 'what POST /parties/{id}/payouts answered' }) payoutId?: string;
   @ApiPropertyOptional({ example: 'PAYROLL-2026-01' }) reference?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'equity proceeds: what POST /equity-deals/{id}/liquidity-events answered' }) liquidityId?: string;
 }
 
 export class StatementLineDto {
@@ -31,7 +32,7 @@ export class StatementLineDto {
   @ApiPropertyOptional({ format: 'uuid' }) dealId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'explained by GET /parties/{id}/allocations/{allocationId}' }) allocationId?: string;
   @ApiProperty({ type: LineSourceDto }) source!: LineSourceDto;
-  @ApiPropertyOptional({ example: 1 }) policyVersion?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 1 }) policyVersion?: number;
   @ApiProperty({ format: 'date-time', description: 'when the ledger recorded the line' }) recordedAt!: string;
 }
 
@@ -43,6 +44,7 @@ export class EquityHoldingDto {
   @ApiProperty({ format: 'uuid' }) partyId!: string;
   @ApiProperty({ example: '125000' }) shares!: string;
   @ApiProperty({ example: '1.2500' }) percent!: string;
+  @ApiProperty({ example: 'CNY', description: 'the currency of costBasis and proceeds' }) currency!: string;
   @ApiProperty({ type: String, example: '125000.00' }) costBasis!: string;
   @ApiProperty({ type: String, example: '0.00' }) proceeds!: string;
 }
