@@ -125,6 +125,13 @@ describe('allocating what a licensor receives (DESIGN worked example)', () => {
     expect(event).toMatchObject({ data: { policyVersion: null, lines: [{ role: 'retained', partyId: U, amount: '5760.00' }] } });
   });
 
+  it('allocates an amount on record whatever its size: one recorded before reports were bounded stopped every allocation after it', () => {
+    const [event] = given(history).when(allocation('299999999999999999999.97'))();
+    const split = (event.data as { lines: { amount: string }[] }).lines.map((l) => l.amount);
+    expect(split.reduce((sum, a) => sum.plus(a), new Big(0)).toFixed(2)).toBe('299999999999999999999.97');
+    expect(() => given(history).when(allocation(`1${'0'.repeat(50)}.00`))()).toThrow('amount must have at most 50 digits before the decimal point');
+  });
+
   it('allocates a source once: the same command again decides nothing', () => {
     const command = allocation('8640.00');
     const [first] = run(history, [command]);

@@ -1,7 +1,7 @@
 import { requireDateByToday } from '../licensing/calendar';
 import { Big } from '../money/big';
 import { isCurrencyCode, minorUnit } from '../money/currency';
-import { parseDecimal, parsePercent } from '../money/decimal';
+import { parseDecimal, parsePercent, RECORDED_INTEGER_DIGITS } from '../money/decimal';
 import { formatAmount } from '../money/money';
 import { PartyRegistered } from '../parties/party';
 import { Decider } from '../shared/decider';
@@ -72,7 +72,8 @@ function allocateDistribution(data: AllocateDistribution['data'], state: Distrib
     throw new DomainError('invalid-position', `source.position: ${data.source.position} is not a log position`, 'rule', 'source.position');
   }
   if (alreadyAllocated(state, data.source)) return []; // a replay: this source is already allocated
-  const amount = parseDecimal(data.amount, 'amount', { allowNegative: true });
+  // The assessed amount on record, whatever its size (RECORDED_INTEGER_DIGITS).
+  const amount = parseDecimal(data.amount, 'amount', { allowNegative: true, maxIntegerDigits: RECORDED_INTEGER_DIGITS });
   if (amount.eq(0)) return [];
   const scale = minorUnit(data.currency);
   const policy = data.policyVersion === null ? undefined : state.policies[data.policyVersion];

@@ -16,7 +16,17 @@ export interface DecimalOptions {
   maxScale?: number;
   /** Accept a leading '-' (default false: most inputs are amounts that cannot be negative). */
   allowNegative?: boolean;
+  /** Maximum digits before the point (default 20, what an input may have; RECORDED_INTEGER_DIGITS for an amount on record). */
+  maxIntegerDigits?: number;
 }
+
+/**
+ * Digits before the point an amount already on record may have: what any recorded event can hold (a
+ * thousand lines of 20-digit sales at a 20-digit fx rate), including amounts recorded before reports
+ * were bounded (isRecordable). Read back, a fact is taken as recorded: refusing it would stop every
+ * allocation after it for good.
+ */
+export const RECORDED_INTEGER_DIGITS = 50;
 
 // Plain decimal notation only: no exponent, no '+', no spaces, no grouping, no leading zeros.
 const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
@@ -34,8 +44,9 @@ export function parseDecimal(value: unknown, field: string, opts: DecimalOptions
     throw new InvalidDecimal(field, `${field} must not be negative`);
   }
   const [integerPart, fraction = ''] = (negative ? value.slice(1) : value).split('.');
-  if (integerPart.length > MAX_INTEGER_DIGITS) {
-    throw new InvalidDecimal(field, `${field} must have at most ${MAX_INTEGER_DIGITS} digits before the decimal point`);
+  const maxIntegerDigits = opts.maxIntegerDigits ?? MAX_INTEGER_DIGITS;
+  if (integerPart.length > maxIntegerDigits) {
+    throw new InvalidDecimal(field, `${field} must have at most ${maxIntegerDigits} digits before the decimal point`);
   }
   const maxScale = opts.maxScale ?? DEFAULT_MAX_SCALE;
   if (fraction.length > maxScale) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Big, formatAmount, parseDecimal } from '@ledger/domain';
+import { Big, formatAmount, parseDecimal, RECORDED_INTEGER_DIGITS } from '@ledger/domain';
 import { READ_MODEL_DB } from '../event-store/tokens';
 import { ReadModelDb } from '../read-model/read-model-db';
 import { journalProjection, sortablePosition } from '../journal/journal.projection';
@@ -201,7 +201,7 @@ export class StatementsQuery {
     for (const r of rows) {
       let amount: Big;
       try {
-        amount = parseDecimal(r.amount, 'amount', { allowNegative: true });
+        amount = parseDecimal(r.amount, 'amount', { allowNegative: true, maxIntegerDigits: RECORDED_INTEGER_DIGITS });
       } catch {
         const [line] = await this.db.query<{ position: string; line_no: number }>(
           'SELECT position, line_no FROM journal_lines WHERE currency = $1 AND amount = $2 ORDER BY position, line_no LIMIT 1', [r.currency, r.amount],
