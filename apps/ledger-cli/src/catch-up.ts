@@ -13,7 +13,7 @@ export async function catchUp(
   let failingSince: number | undefined;
   while (reached() < head) {
     progress?.(reached());
-    // A broken subscription is cleared only by a page applied, which a consumer already at the head may never get.
+    // A broken subscription is cleared by a page applied or the store answering again; a consumer already at the head is not behind.
     const behind = runner.failed().filter((name) => (runner.positions()[name] ?? -1n) < head);
     const failing = [...runner.failing(), ...behind.map((name) => `${name} lost its subscription to the store`)];
     if (failing.length === 0) failingSince = undefined;

@@ -9,7 +9,7 @@ import { EVENT_STORE, LedgerConfig, ProjectionRunner, READ_MODEL_DB, ReadModelDb
 import { Public } from '../auth/access-policy';
 import { DatabaseProbes, ProbeTimedOut, SingleFlightProbe } from './database-probes';
 
-/** Failed attempts after which a consumer's retries are reported as stuck (at the default 0.1 s base: ~0.7 s of retrying). */
+/** Failed attempts, or subscription breaks in a row, after which a consumer is reported as stuck (~0.7 s at the default 0.1 s base). */
 export const STUCK_AFTER_ATTEMPTS = 3;
 
 @ApiTags('operations')
@@ -77,11 +77,16 @@ export class HealthController {
     if (head === undefined) return session.down({ positions, message: 'the head of the log is unknown: the event store is unreachable' });
     const failed = this.runner.failed();
     // A page or event that keeps failing holds its consumer, and every read waiting for it, where it is
-    // (a process manager stuck on one event allocates nothing after it): down, naming it. Its error goes
-    // to the log only, as a driver's words can name hosts. One or two failures are a retry's business.
+    // (a process manager stuck on one event allocates nothing after it): down, naming it. So does a
+    // subscription that keeps breaking. Errors go to the log only, as a driver's words can name hosts.
+    // One or two failures are a retry's business: a dropped connection took the check down for 5 s.
     const retrying = Object.fromEntries(this.runner.failedAttempts());
-    const stuck = Object.entries(retrying).filter(([, attempts]) => attempts >= STUCK_AFTER_ATTEMPTS).map(([name]) => name);
+    const breaks = this.runner.subscriptionBreaks();
+    const stuck = [...new Set([
+      ...Object.entries(retrying).filter(([, attempts]) => attempts >= STUCK_AFTER_ATTEMPTS).map(([name]) => name),
+      ...failed.filter((name) => (breaks.get(name) ?? 0) >= STUCK_AFTER_ATTEMPTS),
+    ])];
     const details = { head: head.toString(), positions, behind: this.runner.position() < head, failed, retrying, stuck };
-    return failed.length || stuck.length ? session.down(details) : session.up(details);
+    return stuck.length ? session.down(details) : session.up(details);
   }
 }

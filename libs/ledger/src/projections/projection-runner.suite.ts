@@ -137,7 +137,7 @@ export function projectionRunnerSuite(name: string, target: RunnerTarget) {
     it('resubscribes after a broken subscription only once what it had read is applied: nothing twice', async () => {
       await appendMany(env.store, 3);
       const failing = event('s-1', 99);
-      // The page fails for longer (5 + 10 + … + 160 ms) than the runner waits to resubscribe (250 ms).
+      // The page fails for longer (5 + 10 + … + 160 ms) than the runner waits to resubscribe (5 ms after a first break).
       const failures = new Map([[failing.id, 6]]);
       await env.store.append('s-1', [failing], { expectedRevision: 'any' });
       const last = await appendMany(env.store, 3, 100);
@@ -163,6 +163,28 @@ export function projectionRunnerSuite(name: string, target: RunnerTarget) {
       await runner.stop();
       expect(warnings.some((w) => w.includes('lost the subscription'))).toBe(true);
       expect((await rows(env.db)).map((r) => r.seen)).toEqual(['0,102', '1,99,100', '2,101']);
+    });
+
+    it('counts a broken subscription as over once the store answers again, with no new event to apply', async () => {
+      const last = await appendMany(env.store, 3);
+      let breaks = 0;
+      const flaky: EventStore = Object.assign(Object.create(env.store) as EventStore, {
+        subscribeAll: (options: SubscribeAllOptions, handler: EventHandler): Subscription => {
+          const subscription = env.store.subscribeAll(options, handler);
+          if (breaks++ > 0) return subscription;
+          const done = new Promise<void>((_, reject) => setTimeout(() => void subscription.stop().then(() => reject(new Error('connection terminated'))), 50));
+          done.catch(() => undefined);
+          return { stop: () => subscription.stop(), done };
+        },
+      });
+      const runner = new ProjectionRunner(flaky, env.db, [countingProjection()], { warn: () => undefined }, 5);
+      await runner.start();
+      expect(await runner.waitFor(last, 10000)).toBe(true);
+      while (breaks < 2) await new Promise((r) => setTimeout(r, 5)); // broken at the head, and resubscribed
+      for (let i = 0; i < 200 && runner.failed().length > 0; i++) await new Promise((r) => setTimeout(r, 5));
+      // Before: listed as failed until a new event reached it (on an idle ledger, for good), /health down.
+      expect([runner.failed(), runner.subscriptionBreaks()]).toEqual([[], new Map()]);
+      await runner.stop();
     });
 
     it('rebuilds from zero to exactly the same rows', async () => {

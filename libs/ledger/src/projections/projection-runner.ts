@@ -5,7 +5,8 @@ import { PageBuffer } from './page-buffer';
 import { ProcessManager } from './process-manager';
 import { PositionWaiters } from './position-waiters';
 import { Projection } from './projection';
-import { Attempt, MAX_BACKOFF_MS, Retries, RunnerLogger } from './retries';
+import { Attempt, Retries, RunnerLogger } from './retries';
+import { BrokenSubscriptions } from './broken-subscriptions';
 
 /** A read model, written in one transaction with its checkpoint, or a process manager. */
 export type Consumer = Projection | ProcessManager;
@@ -50,7 +51,7 @@ export class ProjectionRunner {
   private readonly running = new Map<string, Running>();
   private readonly feeds = new Set<Feed>();
   private readonly waiters = new PositionWaiters(() => this.position());
-  private readonly failures = new Map<string, string>();
+  private readonly broken: BrokenSubscriptions;
   private readonly retries: Retries;
   private stopping = false;
   /** Highest position appended by a process manager: reads wait for read models to reach it too. */
@@ -64,6 +65,7 @@ export class ProjectionRunner {
     private readonly retryBaseMs = 100,
   ) {
     this.retries = new Retries(logger, retryBaseMs, () => this.stopping);
+    this.broken = new BrokenSubscriptions(retryBaseMs);
   }
 
   /** Starts every consumer, or only the projections (operator tools must not append events). */
@@ -153,7 +155,12 @@ export class ProjectionRunner {
 
   /** Consumers whose subscription broke (store unreachable) and is being re-established. */
   failed(): string[] {
-    return [...this.failures.keys()];
+    return this.broken.names();
+  }
+
+  /** Those consumers, each with how many times in a row their subscription broke. */
+  subscriptionBreaks(): Map<string, number> {
+    return this.broken.breaks();
   }
 
   /** Pages and events failing now and being retried, each as "projection X failed on Type@position (attempt n): why". */
@@ -250,7 +257,7 @@ export class ProjectionRunner {
       entry.position = last;
       entry.taken += skipped;
       entry.unsaved = save ? 0 : entry.unsaved + skipped;
-      this.failures.delete(entry.consumer.name);
+      this.broken.cleared(entry.consumer.name);
     }
     this.waiters.advanced();
   }
@@ -272,13 +279,16 @@ export class ProjectionRunner {
   private onBroken(subscription: Subscription, entries: Running[], buffer: PageBuffer, current: () => boolean, resubscribe: () => void): void {
     subscription.done.catch((error: Error) => {
       if (this.stopping || !current()) return;
-      for (const entry of entries) this.failures.set(entry.consumer.name, error.message);
-      this.logger.warn(`${entries.map((e) => e.consumer.name).join(', ')} lost the subscription; resubscribing`, { error: error.message });
+      const { delayMs, marks } = this.broken.broke(entries.map((e) => e.consumer.name), error.message);
+      this.logger.warn(`${entries.map((e) => e.consumer.name).join(', ')} lost the subscription; resubscribing`, { error: error.message, delay: delayMs });
       setTimeout(() => {
         void buffer.idle().then(() => {
-          if (!this.stopping && current()) resubscribe();
+          if (this.stopping || !current()) return;
+          resubscribe();
+          // The subscription gives no sign that it reads again; the store answering is the sign.
+          this.store.headPosition().then(() => this.broken.recovered(marks), () => undefined);
         });
-      }, Math.min(this.retryBaseMs * 50, MAX_BACKOFF_MS)).unref(); // 5 s at the default retry base
+      }, delayMs).unref();
     });
   }
 
@@ -298,7 +308,7 @@ export class ProjectionRunner {
       });
     }
     entry.position = page[page.length - 1].position;
-    this.failures.delete(manager.name);
+    this.broken.cleared(manager.name);
     this.waiters.advanced();
   }
 }
