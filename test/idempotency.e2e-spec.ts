@@ -127,16 +127,19 @@ describeOnEveryStore('Idempotency-Key on POST', (kind) => {
     }
   });
 
-  it("does not run again a request whose response could not be stored: the retry is told it was carried out", async () => {
+  it("answers a request whose response could not be stored as it earned, and does not run it again: the retry is told it was carried out", async () => {
     const restore = dropOnce(ledger.app.get<ReadModelDb>(READ_MODEL_DB), 'UPDATE idempotency_keys SET status');
     const count = await eventCount(ledger.store);
     try {
       const send = () => ledger.http.post('/parties').set('Idempotency-Key', 'complete-dropped').send({ name: 'Harbour Institute', kind: 'university' });
-      const first = await send().expect(503);
-      expect(first.body.type).toBe('urn:problem:store-unavailable');
+      // Its events are committed: it earned its 201. Before: 503 "send the request again", which a client without
+      // a key would follow, registering the party twice.
+      const first = await send().expect(201);
+      expect(first.body).toEqual({ id: expect.any(String), position: expect.any(String) });
       // Before: the failed completion was followed by a release, which went through: the retry registered the party again.
       const retry = await send().expect(409);
       expect(retry.body.code).toBe('idempotency-key-outcome-lost');
+      expect(retry.body.detail).toContain(`its events are in the log up to position ${first.body.position}`);
       expect(await eventCount(ledger.store)).toBe(count + 1);
     } finally {
       restore();

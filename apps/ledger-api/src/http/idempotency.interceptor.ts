@@ -116,7 +116,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (claim.kind === 'carried-out') {
         throw new DomainError('idempotency-key-outcome-lost',
           `the request first sent with this Idempotency-Key was carried out (its events are in the log up to position ${claim.position}), ` +
-          `but its response was lost when the service stopped; read the result with ?minPosition=${claim.position}, and do not send it again under another key`,
+          `but its response was not kept (the service stopped, or its database dropped the connection); read the result with ?minPosition=${claim.position}, and do not send it again under another key`,
           'conflict');
       }
       if (claim.kind === 'abandoned') {
@@ -142,8 +142,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const kept = secrets.length && body && typeof body === 'object'
       ? Object.fromEntries(Object.entries(body).filter(([field]) => !secrets.includes(field))) : body;
     // Not released if this fails: the request was carried out, and a retry must learn so from the log
-    // (before, a release then succeeding let the retry run it a second time).
-    await this.store.complete(key, status, JSON.stringify(kept ?? null));
+    // (before, a release then succeeding let the retry run it a second time). Nor is the request failed:
+    // its events are committed, so its answer is the one it earned (before: 503 "send the request again",
+    // which a client without a key would follow, paying twice).
+    await this.store.complete(key, status, JSON.stringify(kept ?? null)).catch((failed: Error) =>
+      this.logger.warn(`Idempotency-Key response not stored (${failed.message}): a retry with it settles from the log`));
     return body;
   }
 }
