@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { OpenAPIObject } from '@nestjs/swagger';
 import { DomainError, InvalidDecimal } from '@ledger/domain';
 import { IdempotencyViolation, WrongExpectedRevision, isStoreUnavailable } from '@ledger/event-store';
+import { ReadModelLeaseLost } from '@ledger/ledger';
 import { Request, Response } from 'express';
 import { FieldProblem, RequestValidationFailed } from './validation';
 import { MethodNotAllowed, RouteLayer, asMethodNotAllowed } from './method-not-allowed';
@@ -66,6 +67,11 @@ export function toProblem(error: unknown): ProblemDetails {
     const parse = (error as { type?: string }).type === 'entity.parse.failed';
     return { type: 'about:blank', title: parse ? 'Malformed JSON' : statusTitle(status), status,
       detail: parse ? 'the request body is not valid JSON' : (error as Error).message };
+  }
+  if (error instanceof ReadModelLeaseLost) {
+    // This process may no longer write the read models (another took them over): no request it takes
+    // can finish its bookkeeping. Its message names no host; another instance can take the request.
+    return { type: 'urn:problem:read-models-lease-lost', title: 'Service unavailable', status: 503, detail: error.message };
   }
   if (isStoreUnavailable(error)) {
     // The driver's message can name hosts and roles: it goes to the service log only.

@@ -22,6 +22,9 @@ const RELEASE_WAIT_MS = 3_000;
 const FENCE_KEY = 0x4c444746;
 const FENCE_LOCK = `${FENCE_KEY}, hashtext(current_schema())`;
 
+/** How the fence's refusal begins. */
+export const FENCED_OUT = "another process holds the read models' lease now";
+
 /**
  * First in every read-model transaction of a holder of generation `generation`: it shares the fence
  * until the commit, then reads the generation, and fails the transaction if another holder has bumped

@@ -2,8 +2,8 @@ import { ClientBase, Pool, PoolClient } from 'pg';
 import { surviveDroppedConnections } from '@ledger/event-store';
 import { DeferredWrites, Statement } from './deferred-writes';
 import { ReadModelDb, SqlExecutor, SqlRow, TransactionExecutor } from './read-model-db';
-import { HEARTBEAT_MS, KEEPALIVES, PostgresLease, TAKE_OVER_STATEMENTS, fenceStatement } from './postgres-lease';
-import { leaseRefusal, recordLeaseHolder } from './read-model-lease';
+import { FENCED_OUT, HEARTBEAT_MS, KEEPALIVES, PostgresLease, TAKE_OVER_STATEMENTS, fenceStatement } from './postgres-lease';
+import { ReadModelLeaseLost, leaseRefusal, recordLeaseHolder } from './read-model-lease';
 
 function executor(client: Pool | PoolClient): SqlExecutor {
   return {
@@ -154,7 +154,7 @@ export class PostgresReadModelDb implements ReadModelDb {
     } catch (error) {
       // A connection whose ROLLBACK fails is discarded, never handed out again inside a transaction.
       broken = await tx.rollback().then(() => undefined, (e: Error) => e);
-      throw error;
+      throw fencedOut(error);
     } finally {
       client.release(broken);
     }
@@ -182,4 +182,14 @@ export class PostgresReadModelDb implements ReadModelDb {
     await this.pool.end();
     await this.lease?.release(); // last: the read models are closed before another process may take them
   }
+}
+
+/**
+ * The fence's refusal (another process took the lease) as what it is: a lost lease, which a request
+ * is told as a 503 naming it, not an unexpected error (a 500 with a stack trace per request).
+ */
+function fencedOut(error: unknown): unknown {
+  const message = (error as { message?: unknown })?.message;
+  return typeof message === 'string' && message.startsWith(FENCED_OUT)
+    ? new ReadModelLeaseLost(`${message}: restart this one`) : error;
 }
