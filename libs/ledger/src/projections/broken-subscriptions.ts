@@ -1,17 +1,47 @@
-import { MAX_BACKOFF_MS } from './retries';
+import { EventStore, Subscription } from '@ledger/event-store';
+import { MAX_BACKOFF_MS, RunnerLogger } from './retries';
 
 interface Break { breaks: number; message: string }
 
 /**
  * Consumers whose subscription broke (the store out of reach), each with how many times in a row. A
- * break is over once the store answers after the consumer resubscribed, or a page reaches it: before,
- * only a page cleared it, so a ledger with no new events kept /health down after one dropped connection
- * (and every resubscription waited 5 s, however short the outage).
+ * break is over once the resubscription has gone a while without breaking and the store answers, or a
+ * page reaches the consumer: before, only a page cleared it, so a ledger with no new events kept /health
+ * down after one dropped connection (and every resubscription waited 5 s, however short the outage).
  */
 export class BrokenSubscriptions {
   private readonly broken = new Map<string, Break>();
 
-  constructor(private readonly baseMs: number) {}
+  constructor(
+    private readonly store: Pick<EventStore, 'headPosition'>,
+    private readonly logger: RunnerLogger,
+    private readonly baseMs: number,
+    private readonly stopping: () => boolean,
+  ) {}
+
+  /**
+   * A subscription that breaks (store unreachable) is re-established from the last position reached,
+   * once what it had already read is applied (`buffer`: its page may still be retrying), so no two
+   * pipelines ever hold the same events and positions only move forward. `current` says whether it is
+   * still the consumers' subscription.
+   */
+  watch(subscription: Subscription, names: readonly string[], buffer: { idle(): Promise<void> }, current: () => boolean, resubscribe: () => void): void {
+    subscription.done.catch((error: Error) => {
+      if (this.stopping() || !current()) return;
+      const { delayMs, marks } = this.broke(names, error.message);
+      this.logger.warn(`${names.join(', ')} lost the subscription; resubscribing`, { error: error.message, delay: delayMs });
+      setTimeout(() => {
+        void buffer.idle().then(() => {
+          if (this.stopping() || !current()) return;
+          resubscribe();
+          // A subscription gives no sign that it reads again: it is taken to once it has gone a while
+          // without breaking (10 retry bases, 1 s by default) and the store answers. Until then it counts
+          // as broken, so the breaks of one that keeps breaking add up (backoff, /health).
+          setTimeout(() => void this.store.headPosition().then(() => this.recovered(marks), () => undefined), this.baseMs * 10).unref();
+        });
+      }, delayMs).unref();
+    });
+  }
 
   /**
    * Records a break of these consumers' subscription; answers how long to wait before resubscribing
@@ -25,7 +55,7 @@ export class BrokenSubscriptions {
     return { delayMs: Math.min(this.baseMs * 2 ** (breaks - 1), MAX_BACKOFF_MS), marks };
   }
 
-  /** The store answered after the resubscription: these breaks are over, unless the subscription broke again since. */
+  /** The resubscription held and the store answered: these breaks are over, unless the subscription broke again since. */
   recovered(marks: Map<string, Break>): void {
     for (const [name, mark] of marks) if (this.broken.get(name) === mark) this.broken.delete(name);
   }

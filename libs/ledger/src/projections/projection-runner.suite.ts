@@ -9,6 +9,20 @@ interface Connections {
   db: ReadModelDb;
 }
 
+
+/** The store, its subscriptions breaking `afterMs` in ("the store went away") while `breaks()` says so when one is made. */
+function breakingSubscriptions(store: EventStore, afterMs: number, breaks: () => boolean): EventStore {
+  return Object.assign(Object.create(store) as EventStore, {
+    subscribeAll: (options: SubscribeAllOptions, handler: EventHandler): Subscription => {
+      const subscription = store.subscribeAll(options, handler);
+      if (!breaks()) return subscription;
+      const done = new Promise<void>((_, reject) => setTimeout(() => void subscription.stop().then(() => reject(new Error('connection terminated'))), afterMs));
+      done.catch(() => undefined);
+      return { stop: () => subscription.stop(), done };
+    },
+  });
+}
+
 export interface RunnerTarget {
   /** Prepares a fresh place for a store and read models: how to connect to it, and how to remove it. */
   prepare(): Promise<{ connect(): Promise<Connections>; remove(): Promise<void> }>;
@@ -168,15 +182,7 @@ export function projectionRunnerSuite(name: string, target: RunnerTarget) {
     it('counts a broken subscription as over once the store answers again, with no new event to apply', async () => {
       const last = await appendMany(env.store, 3);
       let breaks = 0;
-      const flaky: EventStore = Object.assign(Object.create(env.store) as EventStore, {
-        subscribeAll: (options: SubscribeAllOptions, handler: EventHandler): Subscription => {
-          const subscription = env.store.subscribeAll(options, handler);
-          if (breaks++ > 0) return subscription;
-          const done = new Promise<void>((_, reject) => setTimeout(() => void subscription.stop().then(() => reject(new Error('connection terminated'))), 50));
-          done.catch(() => undefined);
-          return { stop: () => subscription.stop(), done };
-        },
-      });
+      const flaky = breakingSubscriptions(env.store, 50, () => breaks++ === 0);
       const runner = new ProjectionRunner(flaky, env.db, [countingProjection()], { warn: () => undefined }, 5);
       await runner.start();
       expect(await runner.waitFor(last, 10000)).toBe(true);
@@ -184,6 +190,24 @@ export function projectionRunnerSuite(name: string, target: RunnerTarget) {
       for (let i = 0; i < 200 && runner.failed().length > 0; i++) await new Promise((r) => setTimeout(r, 5));
       // Before: listed as failed until a new event reached it (on an idle ledger, for good), /health down.
       expect([runner.failed(), runner.subscriptionBreaks()]).toEqual([[], new Map()]);
+      await runner.stop();
+    });
+
+    it('adds up the breaks of a subscription that keeps breaking soon after it resubscribes, though the store answers between', async () => {
+      const last = await appendMany(env.store, 3);
+      let flaking = true;
+      // Broken 20 ms in, each time: sooner than a resubscription counts as held (10 retry bases, 50 ms).
+      const flaky = breakingSubscriptions(env.store, 20, () => flaking);
+      const runner = new ProjectionRunner(flaky, env.db, [countingProjection()], { warn: () => undefined }, 5);
+      await runner.start();
+      expect(await runner.waitFor(last, 10000)).toBe(true);
+      for (let i = 0; i < 400 && (runner.subscriptionBreaks().get('counting') ?? 0) < 3; i++) await new Promise((r) => setTimeout(r, 5));
+      // A first version took the store's answer after each resubscription as the end of the outage: always 1 break.
+      expect(runner.subscriptionBreaks().get('counting')).toBeGreaterThanOrEqual(3);
+      expect(runner.failed()).toEqual(['counting']);
+      flaking = false;
+      for (let i = 0; i < 400 && runner.failed().length > 0; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(runner.failed()).toEqual([]);
       await runner.stop();
     });
 

@@ -65,7 +65,7 @@ export class ProjectionRunner {
     private readonly retryBaseMs = 100,
   ) {
     this.retries = new Retries(logger, retryBaseMs, () => this.stopping);
-    this.broken = new BrokenSubscriptions(retryBaseMs);
+    this.broken = new BrokenSubscriptions(store, logger, retryBaseMs, () => this.stopping);
   }
 
   /** Starts every consumer, or only the projections (operator tools must not append events). */
@@ -183,7 +183,7 @@ export class ProjectionRunner {
     const from = feed.members.reduce((min, m) => (m.position < min ? m.position : min), feed.members[0].position);
     const subscription = this.store.subscribeAll({ fromPosition: from < 0n ? 'start' : from }, (event) => feed.buffer.push(event));
     feed.subscription = subscription;
-    this.onBroken(subscription, feed.members, feed.buffer, () => feed.subscription === subscription && this.feeds.has(feed), () => {
+    this.broken.watch(subscription, feed.members.map((m) => m.consumer.name), feed.buffer, () => feed.subscription === subscription && this.feeds.has(feed), () => {
       feed.buffer = new PageBuffer((page) => this.applyPage(feed, page));
       this.subscribeFeed(feed);
     });
@@ -236,18 +236,19 @@ export class ProjectionRunner {
     // Settled, not all: a transaction that gives up (the runner stopping) must not let stop() return
     // while the others still hold their connections.
     const settled = await Promise.allSettled(together.map((group) => {
-      let current: Attempt = { name: group[0].projection.name, event: page[0] };
+      const holds = group.map((g) => g.projection.name); // the transaction holds each of them
+      let current: Attempt = { name: holds[0], event: page[0], holds };
       return this.retries.run(() => current, () =>
         this.db.transaction(async (tx) => {
           for (const { projection, handled } of group) {
             for (const event of handled) {
-              current = { name: projection.name, event };
+              current = { name: projection.name, event, holds };
               await projection.apply(event, tx);
             }
           }
           await saveCheckpoints(tx, group.map(({ projection, last }) => ({ name: projection.name, position: last })));
           // Deferred writes fail at the commit: name the whole group, not the last event applied.
-          current = { name: `${group.map((g) => g.projection.name).join(', ')} (at commit)`, event: page[page.length - 1] };
+          current = { name: `${holds.join(', ')} (at commit)`, event: page[page.length - 1], holds };
         }),
       );
     }));
@@ -266,30 +267,9 @@ export class ProjectionRunner {
     const buffer = (entry.buffer = new PageBuffer((page) => this.deliver(entry, page)));
     const subscription = this.store.subscribeAll({ fromPosition: checkpoint ?? 'start' }, (event) => buffer.push(event));
     entry.subscription = subscription;
-    this.onBroken(subscription, [entry], buffer, () => entry.subscription === subscription, () =>
+    this.broken.watch(subscription, [entry.consumer.name], buffer, () => entry.subscription === subscription, () =>
       this.subscribe(entry, entry.position < 0n ? undefined : entry.position),
     );
-  }
-
-  /**
-   * A subscription that breaks (store unreachable) is re-established from the last position reached,
-   * once what it had already read is applied (its page may still be retrying): so no two pipelines
-   * ever hold the same events, and positions only move forward.
-   */
-  private onBroken(subscription: Subscription, entries: Running[], buffer: PageBuffer, current: () => boolean, resubscribe: () => void): void {
-    subscription.done.catch((error: Error) => {
-      if (this.stopping || !current()) return;
-      const { delayMs, marks } = this.broken.broke(entries.map((e) => e.consumer.name), error.message);
-      this.logger.warn(`${entries.map((e) => e.consumer.name).join(', ')} lost the subscription; resubscribing`, { error: error.message, delay: delayMs });
-      setTimeout(() => {
-        void buffer.idle().then(() => {
-          if (this.stopping || !current()) return;
-          resubscribe();
-          // The subscription gives no sign that it reads again; the store answering is the sign.
-          this.store.headPosition().then(() => this.broken.recovered(marks), () => undefined);
-        });
-      }, delayMs).unref();
-    });
   }
 
   /**

@@ -31,4 +31,16 @@ describe('Retries', () => {
     await Promise.all(loops);
     expect(retries.failedAttempts()).toEqual(new Map());
   });
+
+  it('charges a failure to every consumer it holds: a page failing at its commit holds each projection it writes', async () => {
+    const retries = new Retries({ warn: () => undefined }, 1, () => false);
+    let calls = 0;
+    const seen: Map<string, number>[] = [];
+    await retries.run(() => ({ name: 'journal, licenses (at commit)', event, holds: ['journal', 'licenses'] }), async () => {
+      seen.push(retries.failedAttempts());
+      if (++calls < 3) throw new Error('could not serialize access');
+    });
+    // Before, under the name "journal, licenses (at commit)", which no gauge or /health check looked up.
+    expect(seen[2]).toEqual(new Map([['journal', 2], ['licenses', 2]]));
+  });
 });
