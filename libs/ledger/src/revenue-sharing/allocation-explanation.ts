@@ -8,6 +8,26 @@ import { StatementsQuery } from '../statements/statements.query';
 /** The writes that move assessed royalties or shortfalls after the fact. */
 const CAUSES = new Set(['SalesReportRestated', 'SalesReportSubmitted', 'RoyaltyYearClosed']);
 
+type Cause = { kind: 'restatement' | 'late-report'; reportId: string } | { kind: 'year-closed'; year: number };
+
+/**
+ * An adjustment's own report figures do not explain it: the write that moved it does (a restatement or
+ * a late report, with their figures, or a year's close), the last such write before it that its `cause`
+ * names. A shortfall adjustment recorded before it kept a cause is matched by the request that wrote
+ * both, nearest first (a client's reused X-Request-Id was once the causation of older requests too).
+ */
+function causeOf(events: readonly RecordedEvent[], assessed: RecordedEvent): RecordedEvent | undefined {
+  const { kind, cause } = assessed.data as { kind?: string; cause?: Cause };
+  if (kind !== 'adjustment' && kind !== 'shortfall-adjustment') return undefined;
+  const before = events.filter((e) => e.revision < assessed.revision && CAUSES.has(e.type)).reverse();
+  if (cause === undefined) return before.find((e) => e.metadata.causationId === assessed.metadata.causationId);
+  return before.find((e) => {
+    const data = e.data as { reportId?: string; year?: number };
+    if (cause.kind === 'year-closed') return e.type === 'RoyaltyYearClosed' && data.year === cause.year;
+    return e.type === (cause.kind === 'restatement' ? 'SalesReportRestated' : 'SalesReportSubmitted') && data.reportId === cause.reportId;
+  });
+}
+
 const view = (e: RecordedEvent) => ({ eventId: e.id, type: e.type, revision: e.revision.toString(), data: e.data, recordedAt: e.metadata.recordedAt });
 
 /**
@@ -71,12 +91,7 @@ export class AllocationExplanation {
           .filter((e) => (e.data as { reportId: string }).reportId === reportId)
           .pop()
       : undefined;
-    // An adjustment's own report figures do not explain it: the write that moved it does (a restatement
-    // or a late report, with their figures, or a year's close). It was the same request's, in the same append.
-    const kind = (assessed.data as { kind?: string }).kind;
-    const causedBy = kind === 'adjustment' || kind === 'shortfall-adjustment'
-      ? events.find((e) => e.revision < assessed.revision && CAUSES.has(e.type) && e.metadata.causationId === assessed.metadata.causationId)
-      : undefined;
+    const causedBy = causeOf(events, assessed);
     return { assessment: view(assessed), ...(report ? { salesReport: view(report) } : {}), ...(causedBy ? { causedBy: view(causedBy) } : {}) };
   }
 }
