@@ -24,6 +24,7 @@ const DOMAIN_STATUS = { rule: 422, conflict: 409, 'not-found': 404 } as const;
 const statusTitle = (status: number) => HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error';
 /** A database out of reach: its restart or failover takes seconds, so clients are asked to wait a few. */
 export const STORE_UNAVAILABLE = 'urn:problem:store-unavailable';
+const LEASE_LOST = 'urn:problem:read-models-lease-lost';
 const STORE_RETRY_AFTER_S = '5';
 
 /** The one place that turns failures into RFC 9457 problem details. */
@@ -71,7 +72,7 @@ export function toProblem(error: unknown): ProblemDetails {
   if (error instanceof ReadModelLeaseLost) {
     // This process may no longer write the read models (another took them over): no request it takes
     // can finish its bookkeeping. Its message names no host; another instance can take the request.
-    return { type: 'urn:problem:read-models-lease-lost', title: 'Service unavailable', status: 503, detail: error.message };
+    return { type: LEASE_LOST, title: 'Service unavailable', status: 503, detail: error.message };
   }
   if (isStoreUnavailable(error)) {
     // The driver's message can name hosts and roles: it goes to the service log only.
@@ -115,10 +116,15 @@ export function documentProblems(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
-/** A driver's failure in one line: a refused connection to several addresses is an AggregateError with an empty message. */
-const brief = (error: unknown) => {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return [code, message].filter((part) => typeof part === 'string' && part !== '').join(' ') || String(error);
+/**
+ * A failure in one line: a refused connection to several addresses (`localhost`: ::1 and 127.0.0.1) is
+ * an AggregateError with an empty message, whose errors say which addresses refused.
+ */
+export const brief = (error: unknown): string => {
+  const { code, message, errors } = (error ?? {}) as { code?: unknown; message?: unknown; errors?: unknown };
+  const each = Array.isArray(errors) ? errors.map((e) => (e as { message?: unknown })?.message).filter((m): m is string => typeof m === 'string' && m !== '') : [];
+  const said = typeof message === 'string' && message !== '' ? message : each.join('; ');
+  return [typeof code === 'string' && !said.includes(code) ? code : '', said].filter((part) => part !== '').join(' ') || String(error);
 };
 
 @Catch()
@@ -137,7 +143,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status === 500) this.logger.error(error instanceof Error ? error.stack : String(error));
     // One line per request, no stack: every request fails the same way while the database is down.
     if (problem.type === STORE_UNAVAILABLE) this.logger.warn(`${req.method} ${req.originalUrl}: the database is unavailable: ${brief(error)}`);
-    if (problem.status === 503) res.setHeader('Retry-After', problem.type === STORE_UNAVAILABLE ? STORE_RETRY_AFTER_S : '1');
+    // Not for a lost lease: this process cannot recover (restart it), so asking again here is no use.
+    if (problem.status === 503 && problem.type !== LEASE_LOST) res.setHeader('Retry-After', problem.type === STORE_UNAVAILABLE ? STORE_RETRY_AFTER_S : '1');
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     if (error instanceof MethodNotAllowed) res.setHeader('Allow', error.allow.join(', '));
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));

@@ -121,6 +121,11 @@ export class PostgresLease {
     this.heartbeat.unref();
   }
 
+  /** A write of this process was refused by the fence: another holds the lease now, whatever this session says. */
+  fencedOut(): void {
+    this.lose('a write of this process was fenced out: another process took the read models over');
+  }
+
   private lose(why: string): void {
     if (this.lost || this.released) return;
     this.lost = `${why}: another process may now project them; restart this one`;

@@ -154,7 +154,10 @@ export class PostgresReadModelDb implements ReadModelDb {
     } catch (error) {
       // A connection whose ROLLBACK fails is discarded, never handed out again inside a transaction.
       broken = await tx.rollback().then(() => undefined, (e: Error) => e);
-      throw fencedOut(error);
+      const thrown = fencedOut(error);
+      // Lost, as when its session ends: projections stop, /health says so (an idle ledger said nothing).
+      if (thrown instanceof ReadModelLeaseLost) this.lease?.fencedOut();
+      throw thrown;
     } finally {
       client.release(broken);
     }
