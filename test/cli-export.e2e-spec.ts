@@ -2,7 +2,7 @@ import { SqliteEventStore } from '@ledger/event-store';
 import { sqliteReadModelPath } from '@ledger/ledger';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './support/cli';
 
@@ -55,9 +55,9 @@ describe('ledger-cli export --out', () => {
   it('removes what an export killed outright (SIGKILL) left beside its path, on the next export there', () => {
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout; // a process that has ended
     const out = join(dir, 'after-kill.ndjson');
-    writeFileSync(join(dir, `.after-kill.ndjson.${gone}.partial`), '{"half":');
+    writeFileSync(join(dir, `.after-kill.ndjson.${hostname()}.${gone}.partial`), '{"half":');
     const exported = cli({ SQLITE_PATH: ledger }, 'export', '--out', out);
-    expect(exported).toMatchObject({ status: 0, stderr: `removed .after-kill.ndjson.${gone}.partial, left by an export that was killed\nexported 3 events\n` });
+    expect(exported).toMatchObject({ status: 0, stderr: `removed .after-kill.ndjson.${hostname()}.${gone}.partial, left by an export that was killed\nexported 3 events\n` });
     expect(readdirSync(dir).filter((name) => name.includes('after-kill'))).toEqual(['after-kill.ndjson']);
   }, 120000);
 });

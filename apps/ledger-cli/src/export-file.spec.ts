@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExportFile, placeOnce, removeAbandonedParts } from './export-file';
 
@@ -75,21 +75,23 @@ describe('ExportFile (export --out)', () => {
     expect(process.listeners(signal)).not.toContain(onSignal); // the default action is back
   });
 
-  it('removes the partial files of killed exports to the same path, and only those', () => {
+  it("removes the partial files of this host's killed exports to the same path, and only those", () => {
     const path = join(dir, 'ledger.ndjson');
-    for (const name of ['.ledger.ndjson.111.partial', '.ledger.ndjson.222.partial', '.other.ndjson.111.partial', '.ledger.ndjson.x.partial', 'ledger.ndjson.111.partial']) writeFileSync(join(dir, name), '{"a":1}\n');
+    const names = ['.ledger.ndjson.h1.111.partial', '.ledger.ndjson.h1.222.partial', '.ledger.ndjson.h2.111.partial', '.other.ndjson.h1.111.partial', '.ledger.ndjson.h1.x.partial', 'ledger.ndjson.h1.111.partial'];
+    for (const name of names) writeFileSync(join(dir, name), '{"a":1}\n');
     const running = (pid: number) => pid === 222; // another export to the path, still writing
-    expect(removeAbandonedParts(path, running)).toEqual(['.ledger.ndjson.111.partial']);
-    expect(readdirSync(dir).sort()).toEqual(['.ledger.ndjson.222.partial', '.ledger.ndjson.x.partial', '.other.ndjson.111.partial', 'ledger.ndjson.111.partial']);
+    // h2's process cannot be asked from h1 (a shared volume): its file stays.
+    expect(removeAbandonedParts(path, running, 'h1')).toEqual(['removed .ledger.ndjson.h1.111.partial, left by an export that was killed']);
+    expect(readdirSync(dir).sort()).toEqual(names.slice(1).sort());
   });
 
   it('asks the system whether the process that wrote a partial file still runs', async () => {
     const path = join(dir, 'ledger[1].ndjson'); // a name with a pattern's characters
-    writeFileSync(join(dir, `.ledger[1].ndjson.${process.ppid}.partial`), 'the parent process: still running');
-    writeFileSync(join(dir, '.ledger[1].ndjson.2147483646.partial'), 'no such process');
+    writeFileSync(join(dir, `.ledger[1].ndjson.${hostname()}.${process.ppid}.partial`), 'the parent process: still running');
+    writeFileSync(join(dir, `.ledger[1].ndjson.${hostname()}.2147483646.partial`), 'no such process');
     const file = new ExportFile(path);
-    expect(file.removedParts).toEqual(['.ledger[1].ndjson.2147483646.partial']);
+    expect(file.removedParts).toEqual([`removed .ledger[1].ndjson.${hostname()}.2147483646.partial, left by an export that was killed`]);
     file.abandon();
-    expect(readdirSync(dir)).toEqual([`.ledger[1].ndjson.${process.ppid}.partial`]);
+    expect(readdirSync(dir)).toEqual([`.ledger[1].ndjson.${hostname()}.${process.ppid}.partial`]);
   });
 });

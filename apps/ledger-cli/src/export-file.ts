@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { WriteStream, closeSync, constants, copyFileSync, createWriteStream, existsSync, fsyncSync, linkSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -14,7 +15,7 @@ const SIGNAL_STATUS = { SIGINT: 130, SIGTERM: 143 } as const;
  */
 export class ExportFile {
   readonly stream: WriteStream;
-  /** Partial files of earlier exports to this path that were killed, removed before this one began. */
+  /** What became of the partial files of earlier exports to this path that were killed (removed before this one began). */
   readonly removedParts: string[];
   private readonly partial: string;
   private done = false;
@@ -28,7 +29,7 @@ export class ExportFile {
     if (existsSync(path)) throw alreadyThere(path);
     if (!statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${dirname(path)} is not a directory: --out names a new file in one`);
     this.removedParts = removeAbandonedParts(path);
-    this.partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+    this.partial = join(dirname(path), `.${basename(path)}.${hostname()}.${process.pid}.partial`);
     // Opened here, not by the stream later: a file abandoned at once must exist to be removed.
     this.stream = createWriteStream(this.partial, { fd: openSync(this.partial, 'wx') });
     for (const signal of SIGNALS) process.once(signal, this.onSignal);
@@ -59,19 +60,25 @@ export class ExportFile {
 
 /**
  * A killed export (SIGKILL, a crash, the machine lost) had no chance to remove its partial file: the next
- * export to the same path removes those whose process is gone. One whose process still runs (another
- * export to that path, or an unrelated process that got its id since) is left alone.
+ * export to the same path from this host removes those whose process is gone. One whose process still
+ * runs (another export to that path, or an unrelated process that got its id since), one written from
+ * another host (a shared volume: its process cannot be asked), and one this user may not remove, are
+ * left alone; the last is named.
  */
-export function removeAbandonedParts(path: string, running: (pid: number) => boolean = processRuns): string[] {
-  const pattern = new RegExp(`^\\.${escaped(basename(path))}\\.(\\d+)\\.partial$`);
-  const removed: string[] = [];
+export function removeAbandonedParts(path: string, running: (pid: number) => boolean = processRuns, host = hostname()): string[] {
+  const pattern = new RegExp(`^\\.${escaped(basename(path))}\\.${escaped(host)}\\.(\\d+)\\.partial$`);
+  const said: string[] = [];
   for (const name of readdirSync(dirname(path))) {
     const pid = pattern.exec(name)?.[1];
     if (pid === undefined || running(Number(pid))) continue;
-    rmSync(join(dirname(path), name), { force: true });
-    removed.push(name);
+    try {
+      rmSync(join(dirname(path), name), { force: true });
+      said.push(`removed ${name}, left by an export that was killed`);
+    } catch (error) {
+      said.push(`could not remove ${name}, left by an export that was killed: ${(error as Error).message}`);
+    }
   }
-  return removed;
+  return said;
 }
 
 function processRuns(pid: number): boolean {

@@ -18,7 +18,7 @@ export class ExportCommand extends StrictCommand {
     const unfinished = await unfinishedImport(this.db);
     if (unfinished) throw new Error(unfinished);
     const file = options.out ? new ExportFile(options.out) : undefined;
-    for (const name of file?.removedParts ?? []) process.stderr.write(`removed ${name}, left by an export that was killed\n`);
+    for (const line of file?.removedParts ?? []) process.stderr.write(`${line}\n`);
     try {
       const out: Writable = file?.stream ?? process.stdout;
       // A write error arrives as an event, later (a full disk, a reader that closed the pipe: `| head`).

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { licenseStream } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { CommandContext, EVENT_STORE, GrantLicenseCommand, LicenseCommandMessage, LicensesQuery } from '@ledger/ledger';
@@ -90,6 +90,7 @@ export class LicensesController {
   @OfficeOnly()
   @HttpCode(200)
   @ApiOkResponse({ type: YearClosedDto })
+  @ApiBody({ type: CloseYearDto, required: false, description: 'none: a year is closed without fields (any sent is refused)' })
   async closeYear(@Param('id', licenseIdPipe()) id: string, @Param('year') year: string, @Body() _: CloseYearDto, @RequestContext() ctx: CommandContext) {
     if (!/^[1-9]\d{3}$/.test(year)) {
       throw new RequestValidationFailed([{ field: 'year', message: 'year must be a four-digit calendar year such as 2025 (1000 to 9999, as dates)' }]);

@@ -32,7 +32,9 @@ describe('ledger configuration', () => {
     const esdb = message({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://x/y', ESDB_CONNECTION_STRING: 'http://admin:changeit@es:2113' });
     expect(esdb).toContain('(got "http://admin:***@es:2113/")');
     expect(message({ EVENT_STORE: 'postgres', DATABASE_URL: 'u:pw-secret-99 at h' })).toContain('(got 19 characters, not shown: they may hold a password)');
-    for (const m of [mysql, esdb]) expect(m).not.toMatch(/pw-secret-99|changeit/);
+    const inQuery = message({ EVENT_STORE: 'postgres', DATABASE_URL: 'mysql://h/db?sslmode=require&password=pw-secret-99' });
+    expect(inQuery).toContain('(got "mysql://h/db?sslmode=require&password=***")');
+    for (const m of [mysql, esdb, inQuery]) expect(m).not.toMatch(/pw-secret-99|changeit/);
   });
 
   it('accepts a server configuration', () => {

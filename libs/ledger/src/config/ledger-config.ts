@@ -138,6 +138,8 @@ function shown(property: string, value: unknown): string {
     const url = new URL(value);
     if (url.host !== '') {
       if (url.password) url.password = '***';
+      // libpq takes a password as a parameter too (postgres://h/db?password=…).
+      for (const name of [...url.searchParams.keys()]) if (/pass|secret|token|key/i.test(name)) url.searchParams.set(name, '***');
       return JSON.stringify(url.toString());
     }
   } catch {
