@@ -156,19 +156,8 @@ export function projectionRunnerSuite(name: string, target: RunnerTarget) {
       await env.store.append('s-1', [failing], { expectedRevision: 'any' });
       const last = await appendMany(env.store, 3, 100);
       // The first subscription breaks (the store "went away") once it has handed over what it read.
-      let broken = false;
-      const flaky: EventStore = Object.assign(Object.create(env.store) as EventStore, {
-        subscribeAll: (options: SubscribeAllOptions, handler: EventHandler): Subscription => {
-          const subscription = env.store.subscribeAll(options, handler);
-          if (broken) return subscription;
-          broken = true;
-          const done = new Promise<void>((_, reject) => setTimeout(() => {
-            void subscription.stop().then(() => reject(new Error('store unreachable')));
-          }, 30));
-          done.catch(() => undefined);
-          return { stop: () => subscription.stop(), done };
-        },
-      });
+      let subscriptions = 0;
+      const flaky = breakingSubscriptions(env.store, 30, () => subscriptions++ === 0);
       const warnings: string[] = [];
       const runner = new ProjectionRunner(flaky, env.db, [countingProjection(failures)], { warn: (m) => warnings.push(m) }, 5);
       await runner.start();

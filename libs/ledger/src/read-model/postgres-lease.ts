@@ -22,8 +22,8 @@ const RELEASE_WAIT_MS = 3_000;
 const FENCE_KEY = 0x4c444746;
 const FENCE_LOCK = `${FENCE_KEY}, hashtext(current_schema())`;
 
-/** How the fence's refusal begins. */
-export const FENCED_OUT = "another process holds the read models' lease now";
+/** The SQLSTATE the fence refuses with (user-defined class L): what tells its refusal from any other failure. */
+export const FENCED_OUT = 'LDG01';
 
 /**
  * First in every read-model transaction of a holder of generation `generation`: it shares the fence
@@ -34,7 +34,7 @@ export function fenceStatement(generation: number): string {
   return `DO $$ BEGIN
     PERFORM pg_advisory_xact_lock_shared(${FENCE_LOCK});
     IF NOT EXISTS (SELECT 1 FROM read_model_lease WHERE id = 1 AND generation = ${Math.trunc(generation)}) THEN
-      RAISE EXCEPTION 'another process holds the read models'' lease now: this one must not write them';
+      RAISE EXCEPTION USING ERRCODE = '${FENCED_OUT}', MESSAGE = 'another process holds the read models'' lease now: this one must not write them';
     END IF;
   END $$`;
 }

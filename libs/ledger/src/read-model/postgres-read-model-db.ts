@@ -192,7 +192,6 @@ export class PostgresReadModelDb implements ReadModelDb {
  * is told as a 503 naming it, not an unexpected error (a 500 with a stack trace per request).
  */
 function fencedOut(error: unknown): unknown {
-  const message = (error as { message?: unknown })?.message;
-  return typeof message === 'string' && message.startsWith(FENCED_OUT)
-    ? new ReadModelLeaseLost(`${message}: restart this one`) : error;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === FENCED_OUT ? new ReadModelLeaseLost(`${String(message)}: restart this one`) : error;
 }
