@@ -10,7 +10,7 @@ import { ProblemDetailsFilter, documentProblems } from './http/problem-details.f
 import { ShutdownDrain } from './http/shutdown-drain';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { NextFunction, Request, Response } from 'express';
-import { ledgerValidationPipe } from './http/validation';
+import { documentUnknownFieldsRefused, ledgerValidationPipe } from './http/validation';
 import { documentIdempotencyKey } from './http/idempotency.interceptor';
 import { nameMalformedJson, requireJsonBodies } from './http/body-shape';
 import { routerLayers } from './http/method-not-allowed';
@@ -51,6 +51,6 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: undefined, description: 'LEDGER_ADMIN_TOKEN, or a token from POST /api-keys' }, BEARER_SCHEME)
       .build(),
   );
-  SwaggerModule.setup('docs', app, documentProblems(documentIdempotencyKey(document)), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, documentProblems(documentIdempotencyKey(documentUnknownFieldsRefused(document))), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { OpenAPIObject } from '@nestjs/swagger';
 import { isIsoDate } from '@ledger/domain';
 
 export interface FieldProblem {
@@ -105,3 +106,32 @@ export const ledgerValidationPipe = () =>
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new RequestValidationFailed(fieldProblems(errors)),
   });
+
+type SchemaNode = { $ref?: string; properties?: Record<string, SchemaNode>; items?: SchemaNode; allOf?: SchemaNode[]; additionalProperties?: boolean };
+
+/**
+ * The document says what the pipe does (forbidNonWhitelisted): every object a request body holds takes
+ * no field it does not list, so a client validating against the document refuses what the API would.
+ */
+export function documentUnknownFieldsRefused(document: OpenAPIObject): OpenAPIObject {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaNode>;
+  const seen = new Set<SchemaNode>();
+  const visit = (node: SchemaNode | undefined): void => {
+    if (!node || seen.has(node)) return;
+    seen.add(node);
+    if (node.$ref) return visit(schemas[node.$ref.split('/').pop()!]);
+    if (node.properties) {
+      node.additionalProperties = false;
+      Object.values(node.properties).forEach(visit);
+    }
+    visit(node.items);
+    node.allOf?.forEach(visit);
+  };
+  for (const path of Object.values(document.paths)) {
+    for (const operation of [path.post, path.put, path.patch]) {
+      const body = operation?.requestBody as { content?: Record<string, { schema?: SchemaNode }> } | undefined;
+      for (const media of Object.values(body?.content ?? {})) visit(media.schema);
+    }
+  }
+  return document;
+}
