@@ -4,6 +4,7 @@ import { post, registerCast, salesLine, workedLicenseTerms } from './support/wor
 
 type Schema = {
   $ref?: string; allOf?: Schema[]; type?: string; nullable?: boolean; enum?: unknown[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema;
+  minItems?: number; maxItems?: number;
 };
 type Operation = {
   security?: Record<string, string[]>[]; parameters?: { name: string; in: string; required?: boolean }[];
@@ -37,7 +38,7 @@ describe('OpenAPI document', () => {
     expect(docs.components.securitySchemes.bearer.bearerFormat).toBeUndefined();
   });
 
-  it('says that request bodies take no field they do not list, as the API refuses one (400 naming it)', async () => {
+  it('says that request bodies take no field they do not list, nor lists shorter or longer than the API takes', async () => {
     const bodySchema = (path: string, method: string) => {
       const ref = (docs.paths[path][method] as unknown as { requestBody: { content: Record<string, { schema: Schema }> } }).requestBody.content['application/json'].schema.$ref!;
       return docs.components.schemas[ref.split('/').pop()!] as Schema & { additionalProperties?: boolean };
@@ -45,6 +46,7 @@ describe('OpenAPI document', () => {
     const grant = bodySchema('/licenses', 'post');
     const royalty = docs.components.schemas[(grant.properties!.royalty.$ref ?? grant.properties!.royalty.allOf![0].$ref)!.split('/').pop()!] as { additionalProperties?: boolean };
     expect([bodySchema('/parties', 'post').additionalProperties, grant.additionalProperties, royalty.additionalProperties]).toEqual([false, false, false]);
+    expect(grant.properties!.territories).toMatchObject({ minItems: 1, maxItems: 250 }); // an empty list is refused too
     // Before, a client validating against the document sent {email} with a party and met a 400 it could not foresee.
     const res = await ledger.http.post('/parties').send({ name: 'Westbrook', kind: 'institute', email: 'tto@westbrook.edu' }).expect(400);
     expect(res.body.errors).toEqual([{ field: 'email', message: expect.any(String) }]);

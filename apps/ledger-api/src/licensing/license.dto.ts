@@ -19,7 +19,7 @@ export class MilestoneDto {
 }
 
 export class RoyaltyTermsDto {
-  @ApiProperty({ type: [TierDto] })
+  @ApiProperty({ type: [TierDto], minItems: 1, maxItems: 20 })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => TierDto)
   tiers!: TierDto[];
 
@@ -34,7 +34,7 @@ export class RoyaltyTermsDto {
   @DecimalString('500000.00', { required: false }) @IsOptional() annualCap?: string;
   @DecimalString('2000000.00', { required: false }) @IsOptional() lifetimeCap?: string;
 
-  @ApiProperty({ type: [MilestoneDto], required: false })
+  @ApiProperty({ type: [MilestoneDto], required: false, maxItems: 50 })
   @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => MilestoneDto)
   milestones?: MilestoneDto[];
 }
@@ -42,11 +42,11 @@ export class RoyaltyTermsDto {
 export class GrantLicenseDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() licenseeId!: string;
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: 100 })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsUUID('all', { each: true })
   patentIds!: string[];
 
-  @ApiProperty({ type: [String], example: ['CN'] })
+  @ApiProperty({ type: [String], example: ['CN'], minItems: 1, maxItems: 250 })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(250)
   @Matches(/^[A-Z]{2}$/, { each: true, message: 'territories must be ISO 3166 alpha-2 codes such as "CN"' })
   territories!: string[];
@@ -57,7 +57,7 @@ export class GrantLicenseDto {
   @IsoDate('2034-12-31') expiresOn!: string;
   @CurrencyCode() currency!: string;
 
-  @ApiProperty({ type: [ShareLineDto], required: false })
+  @ApiProperty({ type: [ShareLineDto], required: false, minItems: 1, maxItems: 50 })
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => ShareLineDto)
   revenueShares?: ShareLineDto[];
 

@@ -15,7 +15,7 @@ export class SalesLineDto {
 }
 
 class ReportFiguresDto {
-  @ApiProperty({ type: [SalesLineDto] })
+  @ApiProperty({ type: [SalesLineDto], minItems: 1, maxItems: 1000 })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => SalesLineDto)
   lines!: SalesLineDto[];
 

@@ -16,11 +16,11 @@ export class RegisterPatentDto {
   @IsoDate('2024-03-01') filedOn!: string;
   @IsoDate('2044-03-01') expiresOn!: string;
 
-  @ApiProperty({ type: [ShareLineDto] })
+  @ApiProperty({ type: [ShareLineDto], minItems: 1, maxItems: 50 })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => ShareLineDto)
   owners!: ShareLineDto[];
 
-  @ApiProperty({ type: [ShareLineDto] })
+  @ApiProperty({ type: [ShareLineDto], minItems: 1, maxItems: 50 })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => ShareLineDto)
   inventors!: ShareLineDto[];
 }

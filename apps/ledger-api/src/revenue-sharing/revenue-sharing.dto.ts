@@ -17,7 +17,7 @@ export class PolicyBandDto {
   @IsOptional()
   upTo?: string;
 
-  @ApiProperty({ type: [PolicyShareDto] })
+  @ApiProperty({ type: [PolicyShareDto], maxItems: 50 })
   @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => PolicyShareDto)
   shares!: PolicyShareDto[];
 }
@@ -26,11 +26,11 @@ export class DistributionPolicyDto {
   @PercentString('10') adminFeePercent!: string;
   @ApiProperty() @IsBoolean() recoverPatentCosts!: boolean;
 
-  @ApiProperty({ type: [PolicyShareDto], required: false, description: 'one table for all income (or use bands)' })
+  @ApiProperty({ type: [PolicyShareDto], required: false, description: 'one table for all income (or use bands)', maxItems: 50 })
   @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => PolicyShareDto)
   shares?: PolicyShareDto[];
 
-  @ApiProperty({ type: [PolicyBandDto], required: false, description: 'tables by band of cumulative income per license' })
+  @ApiProperty({ type: [PolicyBandDto], required: false, description: 'tables by band of cumulative income per license', minItems: 1, maxItems: 20 })
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => PolicyBandDto)
   bands?: PolicyBandDto[];
 }
