@@ -52,6 +52,12 @@ describe('OpenAPI document', () => {
     expect(res.body.errors).toEqual([{ field: 'email', message: expect.any(String) }]);
   });
 
+  it('says in a line what every operation does', async () => {
+    const unsaid = Object.entries(docs.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).filter(([, op]) => !(op as { summary?: string }).summary).map(([method]) => `${method} ${path}`));
+    expect(unsaid).toEqual([]); // before, all but the statement
+  });
+
   it("marks a milestone's description optional, as the API takes it", async () => {
     // Before, the schema listed it as required; the worked example's milestone has none.
     expect(docs.components.schemas.MilestoneDto.required).toEqual(['code', 'amount']);

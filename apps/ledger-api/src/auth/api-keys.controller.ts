@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
 import { API_KEY_ROLES, ApiKeyRole } from '@ledger/domain';
 import { CommandContext, IssueApiKeyCommand, RevokeApiKeyCommand } from '@ledger/ledger';
@@ -24,6 +24,7 @@ export class ApiKeysController {
 
   /** The token is shown once, here; the ledger keeps only its hash (a replay of the same Idempotency-Key answers without it). */
   @Post()
+  @ApiOperation({ summary: 'Issue an API key for a party (office): the token is shown once' })
   @HttpCode(201)
   @OfficeOnly()
   @ShownOnce('token')
@@ -34,6 +35,7 @@ export class ApiKeysController {
   }
 
   @Delete(':keyId')
+  @ApiOperation({ summary: 'Revoke an API key (office)' })
   @HttpCode(200)
   @OfficeOnly()
   @ApiOkResponse({ type: ApiKeyRevokedDto })

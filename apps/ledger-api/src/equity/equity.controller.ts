@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AntiDilutionTopUpIssued, DomainError, EquityAwarded, EquityEvent, EquityLiquidated, FundingRoundRecorded } from '@ledger/domain';
 import { CommandContext, CreateEquityDealCommand, EquityCommandMessage, EquityOutcome, EquityQuery } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +30,7 @@ export class EquityController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Record an equity-for-IP deal: shares granted to a holder, possibly for a license (office)' })
   @HttpCode(201)
   @ApiCreatedResponse({ type: EquityDealCreatedDto })
   async create(@Body() body: CreateEquityDealDto, @RequestContext() ctx: CommandContext) {
@@ -39,6 +40,7 @@ export class EquityController {
   }
 
   @Post(':id/funding-rounds')
+  @ApiOperation({ summary: 'Record a funding round: new shares dilute, or top up a protected stake (office)' })
   @HttpCode(201)
   @ApiCreatedResponse({ type: FundingRoundRecordedDto })
   async fundingRound(@Param('id', dealIdPipe()) dealId: string, @Body() body: FundingRoundDto, @RequestContext() ctx: CommandContext) {
@@ -56,6 +58,7 @@ export class EquityController {
   }
 
   @Post(':id/liquidity-events')
+  @ApiOperation({ summary: 'Record a sale of shares: proceeds are distributed like royalties (office)' })
   @HttpCode(201)
   @ApiCreatedResponse({ type: LiquidityRecordedDto })
   async liquidity(@Param('id', dealIdPipe()) dealId: string, @Body() body: LiquidityEventDto, @RequestContext() ctx: CommandContext) {
@@ -65,6 +68,7 @@ export class EquityController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: "Read a deal's cap table, optionally as of a date" })
   @ApiQuery({ name: 'asOf', required: false, description: 'a business date YYYY-MM-DD' })
   @MinPositionQuery()
   @ApiOkResponse({ type: CapTableDto })

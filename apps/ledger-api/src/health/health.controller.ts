@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, LedgerConfig, ProjectionRunner, READ_MODEL_DB, ReadModelDb, ReadModelLeaseLost } from '@ledger/ledger';
@@ -42,6 +42,7 @@ export class HealthController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'The store, the read models and their lease, and the projections: 503 naming what is down' })
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOkResponse({ description: "every check is up: terminus' results", schema: HEALTHY })
   @ApiServiceUnavailableResponse({

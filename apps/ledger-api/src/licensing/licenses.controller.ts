@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { licenseStream } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { CommandContext, EVENT_STORE, GrantLicenseCommand, LicenseCommandMessage, LicensesQuery } from '@ledger/ledger';
@@ -31,6 +31,7 @@ export class LicensesController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Grant a license of patents: its royalty terms and revenue shares (office)' })
   @HttpCode(201)
   @OfficeOnly()
   @ApiCreatedResponse({ type: LicenseGrantedDto })
@@ -40,6 +41,7 @@ export class LicensesController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a license: terms, status, totals, revision' })
   @LicenseAccess('licensee', 'partner')
   @MinPositionQuery()
   @ApiOkResponse({ type: LicenseDto })
@@ -51,6 +53,7 @@ export class LicensesController {
   }
 
   @Get(':id/events')
+  @ApiOperation({ summary: "Read a license's stream as recorded, with every event's metadata" })
   @LicenseAccess('licensee', 'partner')
   @MinPositionQuery()
   @ApiOkResponse({ type: [LicenseEventDto] })
@@ -65,6 +68,7 @@ export class LicensesController {
   }
 
   @Get(':id/discrepancies')
+  @ApiOperation({ summary: "List reports whose licensee-reported royalty differs from the ledger's" })
   @LicenseAccess('licensee', 'partner')
   @MinPositionQuery()
   @ApiOkResponse({ type: [DiscrepancyDto] })
@@ -75,6 +79,7 @@ export class LicensesController {
   }
 
   @Post(':id/milestones/:code/achievements')
+  @ApiOperation({ summary: 'Record a milestone achieved: its amount is assessed (office)' })
   @OfficeOnly()
   @HttpCode(201)
   @ApiCreatedResponse({ type: MilestoneAssessedDto })
@@ -87,6 +92,7 @@ export class LicensesController {
   }
 
   @Post(':id/royalty-years/:year/close')
+  @ApiOperation({ summary: 'Close a royalty year: assess the minimum-annual shortfall (office)' })
   @OfficeOnly()
   @HttpCode(200)
   @ApiOkResponse({ type: YearClosedDto })
@@ -100,6 +106,7 @@ export class LicensesController {
   }
 
   @Post(':id/payments')
+  @ApiOperation({ summary: 'Record a payment received from the licensee (office)' })
   @OfficeOnly()
   @HttpCode(201)
   @ApiCreatedResponse({ type: PaymentRecordedDto })
@@ -109,6 +116,7 @@ export class LicensesController {
   }
 
   @Post(':id/termination')
+  @ApiOperation({ summary: 'Terminate a license from a date (office)' })
   @OfficeOnly()
   @HttpCode(201)
   @ApiCreatedResponse({ type: TerminatedDto })

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, LicenseCommandMessage } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../http/request-context';
@@ -21,6 +21,7 @@ export class SalesReportsController {
   constructor(private readonly calendar: BusinessCalendar, private readonly commands: CommandBus) {}
 
   @Post()
+  @ApiOperation({ summary: 'Submit a sales report: its royalty is assessed and split (licensee of the license, or office)' })
   @HttpCode(201)
   @ApiCreatedResponse({ type: SalesReportAssessedDto })
   async submit(@Param('id', licenseIdPipe()) id: string, @Body() body: SalesReportDto, @RequestContext() ctx: CommandContext) {
@@ -29,6 +30,7 @@ export class SalesReportsController {
   }
 
   @Post(':reportId/restatements')
+  @ApiOperation({ summary: 'Restate a sales report: the year is re-assessed and differences assessed (licensee or office)' })
   @HttpCode(201)
   @ApiCreatedResponse({ type: RestatedDto })
   async restate(

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EventStore, decodePosition } from '@ledger/event-store';
 import { EVENT_STORE, LedgerMetrics, ProjectionRunner } from '@ledger/ledger';
 import { Public } from '../auth/access-policy';
@@ -36,6 +36,7 @@ export class MetricsController {
    * series are scraped whatever the store does, and an outage is when they matter.
    */
   @Get()
+  @ApiOperation({ summary: 'Prometheus metrics: HTTP and append latency, projection and process manager lag, failed attempts' })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } })
   async scrape(): Promise<string> {

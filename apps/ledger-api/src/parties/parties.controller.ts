@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, PartiesQuery, RegisterPartyCommand } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { MinPositionQuery, ProjectionFreshness } from '../http/min-position';
@@ -18,6 +18,7 @@ export class PartiesController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Register a party: a university, company, institute, department or person (office)' })
   @HttpCode(201)
   @OfficeOnly()
   @ApiCreatedResponse({ type: PartyCreatedDto })
@@ -27,6 +28,7 @@ export class PartiesController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a party' })
   @OwnParty('partner', 'licensee')
   @ApiOkResponse({ type: PartyDto })
   @MinPositionQuery()

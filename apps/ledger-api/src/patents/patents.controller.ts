@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, PatentsQuery, RecordPatentCostCommand, RegisterPatentCommand } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { ProjectionFreshness } from '../http/min-position';
@@ -24,6 +24,7 @@ export class PatentsController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Register a patent with its owners and inventors (office)' })
   @HttpCode(201)
   @ApiCreatedResponse({ type: PatentRegisteredDto })
   async register(@Body() body: RegisterPatentDto, @RequestContext() ctx: CommandContext) {
@@ -32,6 +33,7 @@ export class PatentsController {
   }
 
   @Post(':id/costs')
+  @ApiOperation({ summary: 'Record a patent cost an owner bore, recoverable from income (office)' })
   @HttpCode(201)
   @ApiCreatedResponse({ type: PatentCostRecordedDto })
   async recordCost(@Param('id', notFound()) patentId: string, @Body() body: PatentCostDto, @RequestContext() ctx: CommandContext) {
@@ -40,6 +42,7 @@ export class PatentsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a patent' })
   @MinPositionQuery()
   @ApiOkResponse({ type: PatentDto })
   async get(@Param('id', notFound()) id: string, @Query('minPosition') minPosition?: string) {

@@ -48,6 +48,7 @@ export class RevenueSharingController {
   ) {}
 
   @Put('distribution-policy')
+  @ApiOperation({ summary: "Set a party's distribution policy: admin fee, cost recovery, shares or bands (office)" })
   @OfficeOnly()
   @HttpCode(200)
   @ApiOkResponse({ type: PolicySetDto })
@@ -70,6 +71,7 @@ export class RevenueSharingController {
   }
 
   @Post('payouts')
+  @ApiOperation({ summary: 'Record a payout to a party, up to what it is owed (office)' })
   @OfficeOnly()
   @HttpCode(201)
   @ApiCreatedResponse({ type: PayoutRecordedDto })
@@ -124,6 +126,7 @@ export class RevenueSharingController {
   }
 
   @Get('allocations/:allocationId')
+  @ApiOperation({ summary: 'Explain one allocation down to the report, sale or write that made it' })
   @OwnParty('partner')
   @MinPositionQuery()
   @ApiOkResponse({ type: AllocationExplanationDto })
