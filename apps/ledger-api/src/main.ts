@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { ConfigService } from '@nestjs/config';
+import { failureInOneLine } from '@ledger/event-store';
 import { LedgerConfig, validateLedgerConfig } from '@ledger/ledger';
 import { createApp } from './bootstrap';
-import { brief } from './http/problem-details.filter';
 import { stopOnSignals } from './stop-on-signals';
 
 async function main() {
@@ -15,7 +15,7 @@ async function main() {
 main().catch((error: Error) => {
   // One clear line (e.g. a bad configuration value, a database refusing connections), not a stack trace;
   // LOG_LEVEL=debug adds it, for a failure that is the service's own.
-  console.error(`ledger-api failed to start: ${brief(error)}`);
+  console.error(`ledger-api failed to start: ${failureInOneLine(error)}`);
   if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(error.stack);
   process.exit(1);
 });

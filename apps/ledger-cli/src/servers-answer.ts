@@ -1,4 +1,4 @@
-import { EventStoreDbEventStore } from '@ledger/event-store';
+import { EventStoreDbEventStore, failureInOneLine } from '@ledger/event-store';
 import { LedgerConfig } from '@ledger/ledger';
 import { Client } from 'pg';
 
@@ -31,7 +31,7 @@ export async function connectPostgres(url: string): Promise<Client> {
     await client.connect();
   } catch (error) {
     // Refused, an unknown host, no such database: pg's own words, after which setting they come from.
-    if (Date.now() - started < ANSWER_WITHIN_MS) throw new Error(`cannot connect to PostgreSQL at DATABASE_URL (${hostOf(url)}): ${(error as Error).message}`);
+    if (Date.now() - started < ANSWER_WITHIN_MS) throw new Error(`cannot connect to PostgreSQL at DATABASE_URL (${hostOf(url)}): ${failureInOneLine(error)}`);
     throw new Error(`PostgreSQL at DATABASE_URL (${hostOf(url)}) did not answer ${within}`);
   }
   return client;

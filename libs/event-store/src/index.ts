@@ -4,5 +4,5 @@ export { WriteQueue, writeQueueFor } from './sqlite/write-queue';
 export { WalCheckpointer } from './sqlite/wal-checkpointer';
 export { PostgresEventStore } from './postgres/postgres-event-store';
 export { surviveDroppedConnections } from './postgres/pool-errors';
-export { isStoreUnavailable } from './store-unavailable';
+export { failureInOneLine, isStoreUnavailable } from './store-unavailable';
 export { EventStoreDbEventStore, decodePosition } from './eventstoredb/eventstoredb-event-store';

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { connect } from 'node:net';
-import { isStoreUnavailable } from './store-unavailable';
+import { failureInOneLine, isStoreUnavailable } from './store-unavailable';
 import { join } from 'node:path';
 import { useTempDir } from './testing/temp-files';
 
@@ -47,5 +47,14 @@ describe('isStoreUnavailable', () => {
     for (const error of [withCode('23505'), withCode('42P01'), withCode('SQLITE_CONSTRAINT_UNIQUE'), new TypeError('x is undefined'), 'a string', null, undefined]) {
       expect(isStoreUnavailable(error)).toBe(false);
     }
+  });
+});
+
+describe('failureInOneLine', () => {
+  it('says a refusal of several addresses in one line: an AggregateError has no message of its own', () => {
+    const refused = Object.assign(new AggregateError([new Error('connect ECONNREFUSED ::1:5432'), new Error('connect ECONNREFUSED 127.0.0.1:5432')], ''), { code: 'ECONNREFUSED' });
+    // Before: "ledger-api failed to start: " and "ledger-cli: cannot connect to PostgreSQL at DATABASE_URL (localhost:9): ", nothing after them.
+    expect(failureInOneLine(refused)).toBe('connect ECONNREFUSED ::1:5432; connect ECONNREFUSED 127.0.0.1:5432');
+    expect(failureInOneLine(new Error('Invalid configuration: PORT must be an integer'))).toBe('Invalid configuration: PORT must be an integer');
   });
 });

@@ -31,3 +31,14 @@ function isUnavailableItself(e: { code?: unknown; message?: unknown; type?: unkn
   if (e.type === 'unavailable') return true; // EventStoreDB's client (gRPC UNAVAILABLE)
   return typeof e.message === 'string' && PG_CLIENT_MESSAGES.some((m) => (e.message as string).startsWith(m));
 }
+
+/**
+ * A driver's failure in one line: a refused connection to several addresses (`localhost`: ::1 and
+ * 127.0.0.1) is an AggregateError with an empty message, whose errors say which addresses refused.
+ */
+export function failureInOneLine(error: unknown): string {
+  const { code, message, errors } = (error ?? {}) as { code?: unknown; message?: unknown; errors?: unknown };
+  const each = Array.isArray(errors) ? errors.map((e) => (e as { message?: unknown })?.message).filter((m): m is string => typeof m === 'string' && m !== '') : [];
+  const said = typeof message === 'string' && message !== '' ? message : each.join('; ');
+  return [typeof code === 'string' && !said.includes(code) ? code : '', said].filter((part) => part !== '').join(' ') || String(error);
+}

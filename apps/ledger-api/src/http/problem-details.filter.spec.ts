@@ -1,5 +1,5 @@
 import { ArgumentsHost, BadRequestException, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import { ProblemDetailsFilter, brief, toProblem } from './problem-details.filter';
+import { ProblemDetailsFilter, toProblem } from './problem-details.filter';
 
 describe('toProblem: HTTP exceptions', () => {
   it("keeps a failed health check's results, so a 503 from /health says which check is down and why", () => {
@@ -50,13 +50,6 @@ describe('ProblemDetailsFilter: the database out of reach', () => {
     expect(error).not.toHaveBeenCalled();
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0][0]).toBe('GET /parties/p1: the database is unavailable: connect ECONNREFUSED 10.20.30.40:5432');
-  });
-
-  it('says a refusal of several addresses in one line: an AggregateError has no message of its own', () => {
-    const refused = Object.assign(new AggregateError([new Error('connect ECONNREFUSED ::1:5432'), new Error('connect ECONNREFUSED 127.0.0.1:5432')], ''), { code: 'ECONNREFUSED' });
-    // Before, at start-up: "ledger-api failed to start: " and nothing after it.
-    expect(brief(refused)).toBe('connect ECONNREFUSED ::1:5432; connect ECONNREFUSED 127.0.0.1:5432');
-    expect(brief(new Error('Invalid configuration: PORT must be an integer'))).toBe('Invalid configuration: PORT must be an integer');
   });
 
   it('still answers anything else it does not know 500, logging its stack', () => {

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { OpenAPIObject } from '@nestjs/swagger';
 import { DomainError, InvalidDecimal } from '@ledger/domain';
-import { IdempotencyViolation, WrongExpectedRevision, isStoreUnavailable } from '@ledger/event-store';
+import { IdempotencyViolation, WrongExpectedRevision, failureInOneLine, isStoreUnavailable } from '@ledger/event-store';
 import { ReadModelLeaseLost } from '@ledger/ledger';
 import { Request, Response } from 'express';
 import { FieldProblem, RequestValidationFailed } from './validation';
@@ -116,17 +116,6 @@ export function documentProblems(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
-/**
- * A failure in one line: a refused connection to several addresses (`localhost`: ::1 and 127.0.0.1) is
- * an AggregateError with an empty message, whose errors say which addresses refused.
- */
-export const brief = (error: unknown): string => {
-  const { code, message, errors } = (error ?? {}) as { code?: unknown; message?: unknown; errors?: unknown };
-  const each = Array.isArray(errors) ? errors.map((e) => (e as { message?: unknown })?.message).filter((m): m is string => typeof m === 'string' && m !== '') : [];
-  const said = typeof message === 'string' && message !== '' ? message : each.join('; ');
-  return [typeof code === 'string' && !said.includes(code) ? code : '', said].filter((part) => part !== '').join(' ') || String(error);
-};
-
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
@@ -142,7 +131,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = { ...toProblem(error), instance: req.originalUrl };
     if (problem.status === 500) this.logger.error(error instanceof Error ? error.stack : String(error));
     // One line per request, no stack: every request fails the same way while the database is down.
-    if (problem.type === STORE_UNAVAILABLE) this.logger.warn(`${req.method} ${req.originalUrl}: the database is unavailable: ${brief(error)}`);
+    if (problem.type === STORE_UNAVAILABLE) this.logger.warn(`${req.method} ${req.originalUrl}: the database is unavailable: ${failureInOneLine(error)}`);
     // Not for a lost lease: this process cannot recover (restart it), so asking again here is no use.
     if (problem.status === 503 && problem.type !== LEASE_LOST) res.setHeader('Retry-After', problem.type === STORE_UNAVAILABLE ? STORE_RETRY_AFTER_S : '1');
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
