@@ -1,5 +1,5 @@
 import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
-import { expectBooksBalanced, post, registerCast, WorkedExample, workedLicenseTerms } from './support/worked-example';
+import { expectBooksBalanced, post, registerWorkedExample, WorkedExample } from './support/worked-example';
 
 type Holder = { partyId: string; shares: string; percent: string; costBasis: string; proceeds: string };
 
@@ -20,12 +20,7 @@ describeOnEveryStore('equity for IP', (kind) => {
 
   beforeAll(async () => {
     ledger = await startLedger(kind);
-    const cast = await registerCast(ledger);
-    await ledger.http.put(`/parties/${cast.university}/distribution-policy`).send({
-      adminFeePercent: '10', recoverPatentCosts: false,
-      shares: [{ beneficiary: 'inventors', sharePercent: '50' }, { beneficiary: cast.school, sharePercent: '20' }],
-    }).expect(200);
-    w = { ...cast, license: (await post<{ id: string }>(ledger, '/licenses', workedLicenseTerms(cast))).id };
+    w = await registerWorkedExample(ledger);
   });
   afterAll(async () => { await ledger?.close(); });
 

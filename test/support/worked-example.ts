@@ -50,6 +50,16 @@ export async function registerCast(ledger: LedgerUnderTest, patentNumber = 'CN20
   return { university, company, lin, chen, school, brightpath, patent };
 }
 
+/** The worked example's parties and patent, the university's policy (admin fee 10 %, inventors 50 %, School 20 %) and L1. */
+export async function registerWorkedExample(ledger: LedgerUnderTest): Promise<WorkedExample> {
+  const cast = await registerCast(ledger);
+  await ledger.http.put(`/parties/${cast.university}/distribution-policy`).send({
+    adminFeePercent: '10', recoverPatentCosts: false,
+    shares: [{ beneficiary: 'inventors', sharePercent: '50' }, { beneficiary: cast.school, sharePercent: '20' }],
+  }).expect(200);
+  return { ...cast, license: (await post<{ id: string }>(ledger, '/licenses', workedLicenseTerms(cast))).id };
+}
+
 export const salesLine = (grossSales: string, deductions: string, extra: object = {}) => ({
   product: 'BP-Gripper', territory: 'CN', units: '1200', grossSales, deductions, ...extra,
 });

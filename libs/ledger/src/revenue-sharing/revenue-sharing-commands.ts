@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { PayoutRecorded, RecordPayout, SetDistributionPolicy, distributionDecider, partyStream } from '@ledger/domain';
-import { EventStore } from '@ledger/event-store';
+import { Big, DistributionAllocated, DistributionState, PayoutRecorded, RecordPayout, SetDistributionPolicy, distributionDecider, partyStream } from '@ledger/domain';
+import { EventStore, RecordedEvent, WrongExpectedRevision } from '@ledger/event-store';
 import { CommandContext } from '../command-handling/command-context';
 import { handleCommand, retryingConflicts } from '../command-handling/handle-command';
 import { readModelsAt } from '../command-handling/read-models-at';
-import { deciderFold, streamStatesOf } from '../command-handling/stream-states';
+import { Folded, deciderFold, streamStatesOf } from '../command-handling/stream-states';
 import { registeredParties } from '../command-handling/stream-facts';
 import { EVENT_STORE } from '../event-store/tokens';
 import { ProjectionRunner } from '../projections/projection-runner';
@@ -50,6 +50,15 @@ export class SetDistributionPolicyHandler implements ICommandHandler<SetDistribu
   }
 }
 
+/** How often a payout is decided again at once on allocations that landed meanwhile, before its balance is read again. */
+const REBASES = 20;
+
+/** An event on the payee's stream that cannot lower what it is owed on any date. */
+function onlyAddsToWhatIsOwed(event: RecordedEvent): boolean {
+  if (event.type === 'DistributionPolicySet') return true;
+  return event.type === 'DistributionAllocated' && !new Big((event.data as DistributionAllocated['data']).amount).lt(0);
+}
+
 /** How long a payout waits for the journal to take in everything already appended. */
 const JOURNAL_CATCH_UP_MS = 5000;
 
@@ -78,13 +87,32 @@ export class RecordPayoutHandler implements ICommandHandler<RecordPayoutCommand>
         if (this.runner.position() < last.position) await this.journalAt(last.position);
       }
       const balance = await this.statements.payableBalance(payout.partyId, payout.currency, payout.paidOn);
-      const { events, position } = await handleCommand(
-        this.store, stream, distributionDecider,
-        { type: 'RecordPayout', data: { ...payout, payableBalance: balance.toFixed() } }, ctx, { loaded },
-      );
+      const command: RecordPayout = { type: 'RecordPayout', data: { ...payout, payableBalance: balance.toFixed() } };
+      const { events, position } = await this.appendRebasing(stream, command, ctx, loaded);
       const [recorded] = events.filter((e): e is PayoutRecorded => e.type === 'PayoutRecorded');
       return { payout: recorded.data, position };
     });
+  }
+
+  /**
+   * A licensor's stream takes the process manager's allocations at any moment, so under steady report
+   * load a payout to it lost nearly every race (409 after 8 attempts of seconds each: the journal wait
+   * and the balance again). What landed meanwhile is read: if it only adds to what the party is owed
+   * (allocations of positive amounts, a policy), the balance read still bounds the payout and it is
+   * decided again at once on the stream as it now is. A payout or a credit landing meanwhile is a
+   * reason to read the balance again: the conflict goes to retryingConflicts.
+   */
+  private async appendRebasing(stream: string, command: RecordPayout, ctx: CommandContext, loaded: Folded<DistributionState>) {
+    for (let rebases = 0; ; rebases++) {
+      try {
+        return await handleCommand(this.store, stream, distributionDecider, command, ctx, { loaded });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevision) || rebases >= REBASES) throw error;
+        const since = await this.store.readStream(stream, { fromRevision: (loaded.revision ?? -1n) + 1n });
+        if (!since.every(onlyAddsToWhatIsOwed)) throw error;
+        loaded = await streamStatesOf(this.store).load(stream, deciderFold(distributionDecider));
+      }
+    }
   }
 
   /**

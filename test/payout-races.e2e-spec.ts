@@ -1,0 +1,67 @@
+import { partyStream } from '@ledger/domain';
+import { EventStore, NewEvent } from '@ledger/event-store';
+import { EVENT_STORE, StatementsQuery } from '@ledger/ledger';
+import { describeOnEveryStore, LedgerUnderTest, startLedger } from './support/ledger-app';
+import { post, registerWorkedExample, salesLine, WorkedExample } from './support/worked-example';
+
+/**
+ * A licensor's stream takes the distribution process manager's allocations at any moment: a payout to
+ * it is decided again at once on what landed meanwhile when that only adds to what it is owed, and reads
+ * its balance again when it may not (a credit, another payout). Before, under steady report load, a
+ * payout to a licensor lost nearly every race (409 after 8 attempts, each waiting for the journal).
+ */
+describeOnEveryStore('payouts racing the ledger\'s own allocations', (kind) => {
+  let ledger: LedgerUnderTest;
+  let w: WorkedExample;
+  let q1: string;
+  const today = new Date().toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    ledger = await startLedger(kind);
+    w = await registerWorkedExample(ledger);
+    q1 = (await post<{ reportId: string }>(ledger, `/licenses/${w.license}/sales-reports`, { period: '2025-Q1', lines: [salesLine('520000.00', '40000.00')] })).reportId;
+    await ledger.settled();
+  });
+  afterEach(() => jest.restoreAllMocks());
+  afterAll(async () => { await ledger?.close(); });
+
+  /** Runs `meanwhile` once, just before the first append of a payout to the university, as a race would have it land. */
+  function landingBeforeThePayout(meanwhile: () => Promise<void>) {
+    const store = ledger.app.get<EventStore>(EVENT_STORE);
+    const append = store.append.bind(store);
+    const tries = { payoutAppends: 0 };
+    jest.spyOn(store, 'append').mockImplementation(async (stream: string, events: readonly NewEvent[], options) => {
+      if (stream === partyStream(w.university) && events.some((e) => e.type === 'PayoutRecorded') && tries.payoutAppends++ === 0) await meanwhile();
+      return append(stream, events, options);
+    });
+    return tries;
+  }
+
+  const payout = (reference: string) =>
+    ledger.http.post(`/parties/${w.university}/payouts`).send({ amount: '100.00', currency: 'CNY', paidOn: today, reference });
+
+  it('decides it again at once on an allocation that landed meanwhile, on the balance it read', async () => {
+    const balances = jest.spyOn(ledger.app.get(StatementsQuery), 'payableBalance');
+    const tries = landingBeforeThePayout(async () => {
+      await post(ledger, `/licenses/${w.license}/sales-reports`, { period: '2025-Q2', lines: [salesLine('700000.00', '0.00')] });
+      await ledger.settled(); // the university's allocation of Q2 is on its stream now
+    });
+    const res = await payout('RACE-ALLOCATION').expect(201);
+    expect(tries.payoutAppends).toBe(2); // lost the race once, then appended after the allocation
+    expect(balances).toHaveBeenCalledTimes(1);
+    const types = (await ledger.store.readStream(partyStream(w.university))).map((e) => e.type);
+    expect(types.slice(-2)).toEqual(['DistributionAllocated', 'PayoutRecorded']);
+    expect(res.body).toMatchObject({ amount: '100.00', reference: 'RACE-ALLOCATION' });
+  });
+
+  it('reads the balance again when a credit landed meanwhile, which lowers what the licensor is owed', async () => {
+    const balances = jest.spyOn(ledger.app.get(StatementsQuery), 'payableBalance');
+    const tries = landingBeforeThePayout(async () => {
+      await post(ledger, `/licenses/${w.license}/sales-reports/${q1}/restatements`, { lines: [salesLine('490000.00', '40000.00')] });
+      await ledger.settled(); // a negative allocation on the university's stream
+    });
+    await payout('RACE-CREDIT').expect(201);
+    expect(tries.payoutAppends).toBe(2);
+    expect(balances).toHaveBeenCalledTimes(2); // decided again from a fresh balance, not rebased
+  });
+});
