@@ -64,4 +64,30 @@ describeOnEveryStore('payouts racing the ledger\'s own allocations', (kind) => {
     expect(tries.payoutAppends).toBe(2);
     expect(balances).toHaveBeenCalledTimes(2); // decided again from a fresh balance, not rebased
   });
+
+  it('checks a payout that landed while it was decided again: both are never recorded on one balance', async () => {
+    const store = ledger.app.get<EventStore>(EVENT_STORE);
+    const balances = jest.spyOn(ledger.app.get(StatementsQuery), 'payableBalance');
+    let other: Promise<unknown> | undefined;
+    landingBeforeThePayout(async () => {
+      await post(ledger, `/licenses/${w.license}/sales-reports`, { period: '2025-Q3', lines: [salesLine('100000.00', '0.00')] });
+      await ledger.settled();
+    });
+    // Once it has read what landed (the allocation), another payout to the university lands before it appends again.
+    const read = store.readStream.bind(store);
+    jest.spyOn(store, 'readStream').mockImplementation(async (stream, options) => {
+      const events = await read(stream, options);
+      if (stream === partyStream(w.university) && options?.fromRevision !== undefined && options.maxCount === undefined && !other) {
+        other = payout('RACE-OTHER-PAYOUT').expect(201);
+        await other;
+      }
+      return events;
+    });
+    await payout('RACE-PAYOUT-MEANWHILE').expect(201);
+    // Its first balance, the other payout's, then its own again: the other payout was not taken unchecked
+    // (a first version folded the stream loaded again, the other payout in it, on the first balance).
+    expect(balances).toHaveBeenCalledTimes(3);
+    const payouts = (await ledger.store.readStream(partyStream(w.university))).filter((e) => e.type === 'PayoutRecorded');
+    expect(payouts.map((e) => (e.data as { reference: string }).reference).slice(-2)).toEqual(['RACE-OTHER-PAYOUT', 'RACE-PAYOUT-MEANWHILE']);
+  });
 });

@@ -109,8 +109,12 @@ export class RecordPayoutHandler implements ICommandHandler<RecordPayoutCommand>
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision) || rebases >= REBASES) throw error;
         const since = await this.store.readStream(stream, { fromRevision: (loaded.revision ?? -1n) + 1n });
-        if (!since.every(onlyAddsToWhatIsOwed)) throw error;
-        loaded = await streamStatesOf(this.store).load(stream, deciderFold(distributionDecider));
+        if (since.length === 0 || !since.every(onlyAddsToWhatIsOwed)) throw error;
+        // Exactly the events checked, folded on: the stream loaded again could hold a payout or a credit
+        // appended since they were read, which would be taken unchecked (two payouts on one balance).
+        // Anything appended after them makes the next append conflict, and is read then.
+        const fold = deciderFold(distributionDecider);
+        loaded = { value: since.reduce((state, event) => fold.step(state, event), loaded.value), revision: since[since.length - 1].revision };
       }
     }
   }
