@@ -85,18 +85,18 @@ export class HealthController {
     // With the store down the head is unknown: this check is down too, not the whole request a 500.
     const head = await this.probes.head.run(this.timeoutMs).catch(() => undefined);
     if (head === undefined) return session.down({ positions, message: 'the head of the log is unknown: the event store is unreachable' });
-    const failed = this.runner.failed();
     // A page or event that keeps failing holds its consumer, and every read waiting for it, where it is
     // (a process manager stuck on one event allocates nothing after it): down, naming it. So does a
     // subscription that keeps breaking. Errors go to the log only, as a driver's words can name hosts.
     // One or two failures are a retry's business: a dropped connection took the check down for 5 s.
-    const retrying = Object.fromEntries(this.runner.failedAttempts());
-    const breaks = this.runner.subscriptionBreaks();
-    const stuck = [...new Set([
-      ...Object.entries(retrying).filter(([, attempts]) => attempts >= STUCK_AFTER_ATTEMPTS).map(([name]) => name),
-      ...failed.filter((name) => (breaks.get(name) ?? 0) >= STUCK_AFTER_ATTEMPTS),
-    ])];
-    const details = { head: head.toString(), positions, behind: this.runner.position() < head, failed, retrying, stuck };
+    const attempts = this.runner.failedAttempts();
+    const breaks = this.runner.subscriptionBreaks(); // the consumers resubscribing, each with its breaks in a row
+    const over = (counts: Map<string, number>) => [...counts].filter(([, n]) => n >= STUCK_AFTER_ATTEMPTS).map(([name]) => name);
+    const stuck = [...new Set([...over(attempts), ...over(breaks)])];
+    const details = {
+      head: head.toString(), positions, behind: this.runner.position() < head,
+      failed: [...breaks.keys()], retrying: Object.fromEntries(attempts), stuck,
+    };
     return stuck.length ? session.down(details) : session.up(details);
   }
 }
