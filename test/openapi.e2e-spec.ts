@@ -3,7 +3,7 @@ import { Route, routeTable } from './support/route-table';
 import { post, registerCast, salesLine, workedLicenseTerms } from './support/worked-example';
 
 type Schema = {
-  $ref?: string; allOf?: Schema[]; type?: string; nullable?: boolean; enum?: unknown[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema;
+  $ref?: string; allOf?: Schema[]; oneOf?: Schema[]; type?: string; nullable?: boolean; enum?: unknown[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema;
   minItems?: number; maxItems?: number;
 };
 type Operation = {
@@ -52,10 +52,35 @@ describe('OpenAPI document', () => {
     expect(res.body.errors).toEqual([{ field: 'email', message: expect.any(String) }]);
   });
 
+  it('says "or null" as OpenAPI 3.0 validators read it: never `nullable` beside a reference, which they ignore', async () => {
+    // Before, an allocation explanation's policy was {nullable, allOf: [$ref]}: strict validators refused its null.
+    const nullableRefs: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (!node || typeof node !== 'object') return;
+      const schema = node as Schema;
+      if (schema.nullable && (schema.$ref || schema.allOf)) nullableRefs.push(at);
+      for (const [key, child] of Object.entries(node)) walk(child, `${at}/${key}`);
+    };
+    walk(docs, '#');
+    expect(nullableRefs).toEqual([]);
+    const policy = docs.components.schemas.AllocationExplanationDto.properties!.policy;
+    expect(policy.oneOf).toEqual([{ $ref: '#/components/schemas/ExplainedEventDto' }, { type: 'object', nullable: true, enum: [null] }]);
+  });
+
   it('says in a line what every operation does', async () => {
     const unsaid = Object.entries(docs.paths).flatMap(([path, methods]) =>
       Object.entries(methods).filter(([, op]) => !(op as { summary?: string }).summary).map(([method]) => `${method} ${path}`));
     expect(unsaid).toEqual([]); // before, all but the statement
+  });
+
+  it('says that a distribution policy has exactly one of shares and bands, as the API checks', async () => {
+    // Before, both were optional and nothing said one was needed: a client sent neither and met a 400.
+    expect(docs.components.schemas.DistributionPolicyDto).toMatchObject({ oneOf: [{ required: ['shares'] }, { required: ['bands'] }] });
+    const university = (await ledger.http.post('/parties').send({ name: 'Eastbrook University', kind: 'university' }).expect(201)).body.id;
+    for (const tables of [{}, { shares: [], bands: [{ shares: [] }] }]) {
+      const res = await ledger.http.put(`/parties/${university}/distribution-policy`).send({ adminFeePercent: '10', recoverPatentCosts: false, ...tables }).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'shares', message: 'give either shares or bands, not both or neither' }]);
+    }
   });
 
   it("marks a milestone's description optional, as the API takes it", async () => {
@@ -90,6 +115,38 @@ describe('OpenAPI document', () => {
       expect.arrayContaining(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors']));
   });
 
+  it('names each refusal a route can answer, and every refusal a route answers is named on it', async () => {
+    // Before, errors were one `default` response: a generated client had no case for a 404, a 409 or a 422.
+    const secured = routes.filter((route) => route.policy?.kind !== 'public');
+    const named = (route: Route) => Object.keys(operation(route)!.responses).filter((status) => /^[45]\d\d$/.test(status));
+    const expected = (route: Route) => [
+      '400', '401', '403', ...(route.path.includes(':') ? ['404'] : []), ...(route.method === 'GET' ? [] : ['409']),
+      ...(['POST', 'PUT'].includes(route.method) ? ['413', '415'] : []), // every write reads a body
+      ...(['POST', 'PUT'].includes(route.method) ? ['422'] : []), '429', '503',
+    ];
+    expect(secured.map((route) => [route.method, route.path, named(route)])).toEqual(secured.map((route) => [route.method, route.path, expected(route)]));
+    expect(routes.filter((route) => route.policy?.kind === 'public').flatMap(named)).toEqual(['503']); // /health's own
+
+    // The answers themselves, each named on its route: no token, an unknown query parameter, an unknown id.
+    const unknownId = '00000000-0000-4000-8000-000000000000';
+    const url = (route: Route) => route.path.replace(':year', '2025').replace(':code', 'first-sale').replace(/:\w+/g, unknownId);
+    const probes: { route: Route; probe: string; status: string }[] = [];
+    for (const route of secured) {
+      const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+      probes.push({ route, probe: 'no token', status: String((await ledger.as()[method](url(route))).status) });
+      if (route.method !== 'GET') continue;
+      probes.push({ route, probe: '?bogus=1', status: String((await ledger.http.get(`${url(route)}?bogus=1`)).status) });
+      if (route.path.includes(':')) probes.push({ route, probe: 'unknown id', status: String((await ledger.http.get(url(route))).status) });
+    }
+    const close = secured.find((route) => route.path.endsWith('/close'))!;
+    probes.push({ route: close, probe: 'unknown id', status: String((await ledger.http.post(url(close))).status) });
+    const expectedStatus = { 'no token': '401', '?bogus=1': '400', 'unknown id': '404' } as Record<string, string>;
+    const said = (found: typeof probes) => found.map(({ route, probe, status }) => `${route.method} ${route.path} ${probe}: ${status}`);
+    expect(said(probes.filter(({ probe, status }) => status !== expectedStatus[probe]))).toEqual([]);
+    expect(said(probes.filter(({ route, status }) => !named(route).includes(status)))).toEqual([]);
+    expect(probes.length).toBe(secured.length + 2 * secured.filter((r) => r.method === 'GET' && r.path.includes(':')).length + 1);
+  });
+
   it('declares a response schema for every success an operation answers, so a generated client knows every answer', async () => {
     // Before, 18 of the 27 operations named only a status: a write's id, amounts and position, a patent, an allocation's origin.
     const operations = Object.entries(docs.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
@@ -110,7 +167,11 @@ describe('OpenAPI document', () => {
    */
   const mismatches = (schema: Schema | undefined, value: unknown, at: string): string[] => {
     if (!schema) return [`${at} has no documented schema`];
-    if (value === null && schema.nullable) return []; // a nullable $ref is {nullable, allOf: [$ref]}
+    if (schema.oneOf) {
+      const each = schema.oneOf.map((alternative) => mismatches(alternative, value, at));
+      const fitting = each.filter((found) => found.length === 0).length;
+      return fitting === 1 ? [] : fitting === 0 ? [`${at} fits none of its oneOf: ${each.flat().join('; ')}`] : [`${at} fits ${fitting} of its oneOf`];
+    }
     const resolved = schema.$ref ? docs.components.schemas[schema.$ref.split('/').pop()!] : schema.allOf ? schema.allOf[0] : schema;
     if (resolved !== schema) return mismatches(resolved, value, at);
     if (value === null) return schema.nullable ? [] : [`${at} is null`];

@@ -14,6 +14,7 @@ import { documentUnknownFieldsRefused, ledgerValidationPipe } from './http/valid
 import { documentIdempotencyKey } from './http/idempotency.interceptor';
 import { nameMalformedJson, requireJsonBodies } from './http/body-shape';
 import { routerLayers } from './http/method-not-allowed';
+import { documentPolicyTableChoice } from './revenue-sharing/revenue-sharing.dto';
 
 /** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
 export async function createApp(env: Record<string, string | undefined> = {}): Promise<INestApplication> {
@@ -51,6 +52,6 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: undefined, description: 'LEDGER_ADMIN_TOKEN, or a token from POST /api-keys' }, BEARER_SCHEME)
       .build(),
   );
-  SwaggerModule.setup('docs', app, documentProblems(documentIdempotencyKey(documentUnknownFieldsRefused(document))), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, documentProblems(documentIdempotencyKey(documentUnknownFieldsRefused(documentPolicyTableChoice(document)))), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

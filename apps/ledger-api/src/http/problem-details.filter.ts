@@ -101,16 +101,56 @@ const PROBLEM_SCHEMA = {
   required: ['type', 'title', 'status'],
 };
 
+/** Each refusal a route can answer, with when it comes; `default` covers what no client can act on (a 500). */
+const REFUSALS = {
+  400: 'the request is malformed: errors[] names each field at fault (body, path or query parameter)',
+  401: 'no bearer token, or one that is unknown or revoked',
+  403: "the token's role, or its party, may not do this",
+  404: 'no such resource (the path names one the ledger does not hold)',
+  409: 'a concurrent change to the same stream, or the thing exists already (code says which): read again, then decide',
+  413: 'the body is larger than 1 MB',
+  415: 'the body is not application/json',
+  422: 'refused by a domain rule (code names it, errors[] the fields), or the Idempotency-Key was used with another body',
+  429: 'too many requests for this token in the last minute: Retry-After says when to send again',
+  503: 'the event store or the read models are not answering: Retry-After says when to send again',
+} as const;
+type Refusal = keyof typeof REFUSALS;
+
+/** Which refusals an operation can answer, from what it is: its method, its path's parameters, its body, its token. */
+function refusalsOf(method: string, path: string, operation: { security?: unknown[]; requestBody?: unknown }): Refusal[] {
+  const secured = (operation.security?.length ?? 0) > 0;
+  const write = method !== 'get';
+  return [
+    400,
+    ...(secured ? [401, 403] as const : []),
+    ...(path.includes('{') ? [404] as const : []),
+    ...(write ? [409] as const : []),
+    ...(operation.requestBody ? [413, 415] as const : []),
+    ...(method === 'post' || method === 'put' ? [422] as const : []),
+    ...(secured ? [429] as const : []),
+    503,
+  ];
+}
+
 /**
  * Every operation of the OpenAPI document answers its errors as problem+json: said once here, where
- * they are made (routes declared only their success, so nothing told a client what a refusal holds).
+ * they are made (routes declared only their success, so nothing told a client what a refusal holds),
+ * each status it can answer by name, so a generated client has a case for each.
  */
 export function documentProblems(document: OpenAPIObject): OpenAPIObject {
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ProblemDetails: PROBLEM_SCHEMA } };
   const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
-  for (const path of Object.values(document.paths)) {
-    for (const operation of [path.get, path.put, path.post, path.delete, path.patch]) {
-      if (operation) operation.responses.default = { description: 'refused, or failed: problem details', content: problem };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      // Public routes (health, metrics) refuse nothing a client sends; /health's 503 is its own, declared on it.
+      if (operation.security?.length) {
+        for (const status of refusalsOf(method, path, operation)) {
+          operation.responses[status] ??= { description: REFUSALS[status], content: problem };
+        }
+      }
+      operation.responses.default = { description: 'refused, or failed: problem details', content: problem };
     }
   }
   return document;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Amount, POSITION } from '../http/response-formats';
 
 /** What the party-level writes and the allocation explanation answer, for the OpenAPI document. */
@@ -28,13 +28,19 @@ export class ExplainedEventDto {
 }
 
 /** GET /parties/{id}/allocations/{allocationId}: one allocation traced down to its origin. */
+@ApiExtraModels(ExplainedEventDto)
 export class AllocationExplanationDto {
   @ApiProperty({ format: 'uuid' }) allocationId!: string;
   @ApiProperty({ format: 'uuid', description: 'the party asking (the allocating party or one it paid a part to)' }) partyId!: string;
   @ApiProperty({ format: 'uuid', description: 'the licensor whose policy made the allocation' }) allocatedBy!: string;
   @ApiProperty({ type: ExplainedEventDto, description: 'the DistributionAllocated: policy version, admin fee, cost recovery, every beneficiary line' })
   allocation!: ExplainedEventDto;
-  @ApiProperty({ type: ExplainedEventDto, nullable: true, description: 'the DistributionPolicySet of the version applied; null when the party had none' })
+  // OpenAPI 3.0 has no null type: `nullable` beside a $ref is ignored by strict validators, which then refuse
+  // the null; an enum of null alone, nullable, is the 3.0.3 way to say "or null".
+  @ApiProperty({
+    oneOf: [{ $ref: getSchemaPath(ExplainedEventDto) }, { type: 'object', nullable: true, enum: [null] }],
+    description: 'the DistributionPolicySet of the version applied; null when the party had none',
+  })
   policy!: ExplainedEventDto | null;
   @ApiPropertyOptional({ type: ExplainedEventDto, description: "a license's income: the RoyaltyAssessed it came from" }) assessment?: ExplainedEventDto;
   @ApiPropertyOptional({ type: ExplainedEventDto, description: "a report's royalty: the report's figures in force when it was assessed" })

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, OpenAPIObject } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, Matches, MinLength, ValidateNested } from 'class-validator';
 import { CurrencyCode, DecimalString, IsoDate, PercentString, Text } from '../http/wire-formats';
@@ -33,6 +33,16 @@ export class DistributionPolicyDto {
   @ApiProperty({ type: [PolicyBandDto], required: false, description: 'tables by band of cumulative income per license', minItems: 1, maxItems: 20 })
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => PolicyBandDto)
   bands?: PolicyBandDto[];
+}
+
+/**
+ * The document says what the controller checks: a policy has exactly one of shares and bands. Decorators
+ * describe properties only, so the choice is added to the schema here.
+ */
+export function documentPolicyTableChoice(document: OpenAPIObject): OpenAPIObject {
+  const schema = document.components?.schemas?.[DistributionPolicyDto.name] as { oneOf?: object[] } | undefined;
+  if (schema) schema.oneOf = [{ required: ['shares'] }, { required: ['bands'] }];
+  return document;
 }
 
 export class PayoutDto {
