@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AccessQuery } from '@ledger/ledger';
 import { Request } from 'express';
 import { ProjectionFreshness } from '../http/min-position';
+import { ledgerId } from '../http/ledger-id';
 import { ACCESS_POLICY, AccessPolicy } from './access-policy';
 import { Authenticator, Principal } from './authenticator';
 
@@ -59,11 +60,14 @@ export class AccessGuard implements CanActivate {
     if (policy.kind === 'office' || !policy.roles.includes(principal.role)) {
       throw new ForbiddenException(`the ${principal.role} role may not do this`);
     }
-    const id = String(req.params[policy.param]);
+    // Read as the route's pipe will (ids in lower case); one that is no id at all names nothing of the
+    // caller's, and never reaches a query (a NUL in it was a 500 from PostgreSQL).
+    const id = ledgerId(String(req.params[policy.param]));
     if (policy.kind === 'own-party') {
-      if (principal.partyId !== id) throw new NotFoundException('not found');
+      if (id === undefined || principal.partyId !== id) throw new NotFoundException('not found');
       return true;
     }
+    if (id === undefined) throw new NotFoundException('no such license');
     const parties = await this.access.licenseParties(id);
     const allowed = principal.role === 'licensee' ? parties?.licenseeId === principal.partyId : parties?.earners.has(principal.partyId ?? '');
     if (!allowed) throw new NotFoundException(`license ${id} not found`);

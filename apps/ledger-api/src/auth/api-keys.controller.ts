@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
@@ -9,9 +9,11 @@ import { ProjectionFreshness } from '../http/min-position';
 import { RequestContext } from '../http/request-context';
 import { OfficeOnly } from './access-policy';
 import { ApiKeyIssuedDto, ApiKeyRevokedDto } from './api-key-responses.dto';
+import { ledgerIdParam } from '../http/ledger-id';
+import { LowerCaseId } from '../http/ledger-id';
 
 export class IssueApiKeyDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() partyId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() @LowerCaseId() partyId!: string;
   @ApiProperty({ enum: API_KEY_ROLES })
   @IsIn(API_KEY_ROLES, { message: `role must be one of: ${API_KEY_ROLES.join(', ')}` })
   role!: ApiKeyRole;
@@ -40,7 +42,7 @@ export class ApiKeysController {
   @OfficeOnly()
   @ApiOkResponse({ type: ApiKeyRevokedDto })
   async revoke(
-    @Param('keyId', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such api key') })) keyId: string,
+    @Param('keyId', ledgerIdParam('api key')) keyId: string,
     @RequestContext() ctx: CommandContext,
   ) {
     const { position } = await this.commands.execute(new RevokeApiKeyCommand(keyId, ctx));

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AntiDilutionTopUpIssued, DomainError, EquityAwarded, EquityEvent, EquityLiquidated, FundingRoundRecorded } from '@ledger/domain';
@@ -9,11 +9,12 @@ import { RequestContext } from '../http/request-context';
 import { BusinessCalendar } from '../http/business-calendar';
 import { queryDate } from '../http/validation';
 import { MinPositionQuery, ProjectionFreshness } from '../http/min-position';
+import { ledgerIdParam } from '../http/ledger-id';
 import {
   CapTableDto, CreateEquityDealDto, EquityDealCreatedDto, FundingRoundDto, FundingRoundRecordedDto, LiquidityEventDto, LiquidityRecordedDto,
 } from './equity.dto';
 
-const dealIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such equity deal') });
+const dealIdPipe = () => ledgerIdParam('equity deal');
 /** The event of one type among those a command decided. */
 const decided = <E extends EquityEvent>(outcome: EquityOutcome, type: E['type']) =>
   (outcome.events.find((e) => e.type === type) as E | undefined)?.data as E['data'] | undefined;

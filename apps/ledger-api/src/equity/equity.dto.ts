@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsUUID, Matches, MinLength, ValidateNested } from 'class-validator';
 import { CurrencyCode, DecimalString, IsoDate, Text } from '../http/wire-formats';
 import { Amount, POSITION } from '../http/response-formats';
+import { LowerCaseId } from '../http/ledger-id';
 
 const WholeShares = (example: string) =>
   function (target: object, key: string) {
@@ -15,9 +16,9 @@ export class AntiDilutionDto {
 }
 
 export class CreateEquityDealDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() issuerId!: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID() holderId!: string;
-  @ApiProperty({ format: 'uuid', required: false }) @IsOptional() @IsUUID() licenseId?: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() @LowerCaseId() issuerId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() @LowerCaseId() holderId!: string;
+  @ApiProperty({ format: 'uuid', required: false }) @IsOptional() @IsUUID() @LowerCaseId() licenseId?: string;
   @Text(64, 'ordinary') @MinLength(1) shareClass!: string;
   @WholeShares('500000') shares!: string;
   @WholeShares('10000000') fullyDilutedShares!: string;
@@ -35,7 +36,7 @@ export class FundingRoundDto {
 }
 
 export class LiquidityEventDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() holderId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() @LowerCaseId() holderId!: string;
   @WholeShares('100000') sharesSold!: string;
   @DecimalString('400000.00') proceeds!: string;
   @CurrencyCode() currency!: string;

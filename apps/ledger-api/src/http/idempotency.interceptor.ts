@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { Observable, from, lastValueFrom } from 'rxjs';
 import { AuthenticatedRequest } from '../auth/access.guard';
 import { RequestValidationFailed, withoutNulls } from './validation';
+import { ledgerId } from './ledger-id';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const SHOWN_ONCE = 'ledger:shown-once';
@@ -93,7 +94,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw new RequestValidationFailed([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1-200 visible ASCII characters' }]);
     }
     const key = `${req.principal?.keyId ?? 'anonymous'} ${header}`; // header has no spaces: an unambiguous join
-    const hash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${canonical(withoutNulls(req.body))}`).digest('hex');
+    // The request as the handler reads it: its route and ids (in lower case, as the pipes read them), and
+    // its body. Not the URL as spelt: `/parties/` or `?minPosition=0`, the same request, was 422 "another request".
+    const params = Object.fromEntries(Object.entries(req.params).map(([name, value]) => [name, typeof value === 'string' ? ledgerId(value) ?? value : value]));
+    const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
+    const hash = createHash('sha256').update(`${req.method} ${route} ${canonical(params)}\n${canonical(withoutNulls(req.body))}`).digest('hex');
     return from(this.run(key, hash, context, next));
   }
 

@@ -5,6 +5,7 @@ import {
 } from 'class-validator';
 import { ShareLineDto } from '../patents/patents.dto';
 import { CurrencyCode, DecimalString, IsoDate, OptionalText, PercentString, Text } from '../http/wire-formats';
+import { LowerCaseId } from '../http/ledger-id';
 
 export class TierDto {
   @DecimalString('1000000.00', { required: false }) @IsOptional() upTo?: string;
@@ -40,10 +41,10 @@ export class RoyaltyTermsDto {
 }
 
 export class GrantLicenseDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() licenseeId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() @LowerCaseId() licenseeId!: string;
 
   @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: 100 })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsUUID('all', { each: true })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsUUID('all', { each: true }) @LowerCaseId()
   patentIds!: string[];
 
   @ApiProperty({ type: [String], example: ['CN'], minItems: 1, maxItems: 250 })

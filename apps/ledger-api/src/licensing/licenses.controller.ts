@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { licenseStream } from '@ledger/domain';
@@ -16,8 +16,9 @@ import {
 } from './license-responses.dto';
 import { LicenseAccess, OfficeOnly } from '../auth/access-policy';
 import { MinPositionQuery } from '../http/min-position';
+import { ledgerIdParam } from '../http/ledger-id';
 
-export const licenseIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such license') });
+export const licenseIdPipe = () => ledgerIdParam('license');
 
 @ApiTags('licenses')
 @Controller('licenses')

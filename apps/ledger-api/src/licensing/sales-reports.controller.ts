@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, LicenseCommandMessage } from '@ledger/ledger';
@@ -10,6 +10,7 @@ import { reportAssessed, restated } from './license-responses';
 import { RestatementDto, SalesReportDto } from './sales-report.dto';
 import { RestatedDto, SalesReportAssessedDto } from './license-responses.dto';
 import { LicenseAccess } from '../auth/access-policy';
+import { ledgerIdParam } from '../http/ledger-id';
 
 /** Fresh ids for the adjustments a report or restatement may cause (the domain draws them in order). */
 const idPool = (n = 16) => Array.from({ length: n }, () => randomUUID());
@@ -35,7 +36,7 @@ export class SalesReportsController {
   @ApiCreatedResponse({ type: RestatedDto })
   async restate(
     @Param('id', licenseIdPipe()) id: string,
-    @Param('reportId', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such sales report') })) reportId: string,
+    @Param('reportId', ledgerIdParam('sales report')) reportId: string,
     @Body() body: RestatementDto,
     @RequestContext() ctx: CommandContext,
   ) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, PartiesQuery, RegisterPartyCommand } from '@ledger/ledger';
@@ -7,6 +7,7 @@ import { MinPositionQuery, ProjectionFreshness } from '../http/min-position';
 import { RequestContext } from '../http/request-context';
 import { PartyCreatedDto, PartyDto, RegisterPartyDto } from './parties.dto';
 import { OfficeOnly, OwnParty } from '../auth/access-policy';
+import { ledgerIdParam } from '../http/ledger-id';
 
 @ApiTags('parties')
 @Controller('parties')
@@ -33,7 +34,7 @@ export class PartiesController {
   @ApiOkResponse({ type: PartyDto })
   @MinPositionQuery()
   async get(
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such party') })) id: string,
+    @Param('id', ledgerIdParam('party')) id: string,
     @Query('minPosition') minPosition?: string,
   ): Promise<PartyDto> {
     await this.freshness.await(minPosition);

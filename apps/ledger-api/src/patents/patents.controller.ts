@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, PatentsQuery, RecordPatentCostCommand, RegisterPatentCommand } from '@ledger/ledger';
@@ -9,8 +9,9 @@ import { BusinessCalendar } from '../http/business-calendar';
 import { PatentCostDto, PatentCostRecordedDto, PatentDto, PatentRegisteredDto, RegisterPatentDto } from './patents.dto';
 import { OfficeOnly } from '../auth/access-policy';
 import { MinPositionQuery } from '../http/min-position';
+import { ledgerIdParam } from '../http/ledger-id';
 
-const notFound = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such patent') });
+const notFound = () => ledgerIdParam('patent');
 
 @ApiTags('patents')
 @OfficeOnly()

@@ -3,9 +3,10 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID, MinLength, ValidateNested } from 'class-validator';
 import { CurrencyCode, DecimalString, IsoDate, PercentString, Text } from '../http/wire-formats';
 import { Amount, POSITION } from '../http/response-formats';
+import { LowerCaseId } from '../http/ledger-id';
 
 export class ShareLineDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() partyId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() @LowerCaseId() partyId!: string;
   @PercentString() sharePercent!: string;
 }
 
@@ -26,7 +27,7 @@ export class RegisterPatentDto {
 }
 
 export class PatentCostDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() partyId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() @LowerCaseId() partyId!: string;
   @DecimalString('12000.00') amount!: string;
   @CurrencyCode() currency!: string;
   @IsoDate('2025-02-01') incurredOn!: string;

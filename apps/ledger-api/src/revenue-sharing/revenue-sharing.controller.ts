@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, NotAcceptableException, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotAcceptableException, NotFoundException, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import {
@@ -16,8 +16,9 @@ import { OfficeOnly, OwnParty } from '../auth/access-policy';
 import { CSV_COLUMNS, STATEMENT_DOCS, statementCsv } from './statement-csv';
 import { StatementDto } from './statement.dto';
 import { AllocationExplanationDto, PayoutRecordedDto, PolicySetDto } from './revenue-sharing-responses.dto';
+import { ledgerIdParam } from '../http/ledger-id';
 
-const partyIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such party') });
+const partyIdPipe = () => ledgerIdParam('party');
 const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 const INSTANT = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -132,7 +133,7 @@ export class RevenueSharingController {
   @ApiOkResponse({ type: AllocationExplanationDto })
   async allocation(
     @Param('id', partyIdPipe()) partyId: string,
-    @Param('allocationId', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such allocation') })) allocationId: string,
+    @Param('allocationId', ledgerIdParam('allocation')) allocationId: string,
     @Query('minPosition') minPosition?: string,
   ) {
     await this.freshness.await(minPosition);

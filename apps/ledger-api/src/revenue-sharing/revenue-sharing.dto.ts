@@ -2,12 +2,13 @@ import { ApiProperty, OpenAPIObject } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, Matches, MinLength, ValidateNested } from 'class-validator';
 import { CurrencyCode, DecimalString, IsoDate, PercentString, Text } from '../http/wire-formats';
+import { LowerCaseId } from '../http/ledger-id';
 
 const BENEFICIARY = /^(inventors|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/; // ids are lower case, as the ledger writes them
 
 export class PolicyShareDto {
   @ApiProperty({ description: '"inventors" (the patent\'s inventors by inventor share) or a party id', example: 'inventors' })
-  @Matches(BENEFICIARY, { message: 'beneficiary must be "inventors" or a party id' })
+  @LowerCaseId() @Matches(BENEFICIARY, { message: 'beneficiary must be "inventors" or a party id' })
   beneficiary!: string;
   @PercentString('50') sharePercent!: string;
 }
