@@ -6,7 +6,7 @@ import {
 } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { CommandContext } from '../command-handling/command-context';
-import { Handled, handleCommand } from '../command-handling/handle-command';
+import { Handled, handleCommand, retryingConflicts } from '../command-handling/handle-command';
 import { readModelsAt } from '../command-handling/read-models-at';
 import { registeredParties, registeredPatent } from '../command-handling/stream-facts';
 import { deciderFold, streamStatesOf } from '../command-handling/stream-states';
@@ -106,7 +106,8 @@ export class CreateEquityDealHandler implements ICommandHandler<CreateEquityDeal
 export class EquityCommandHandler implements ICommandHandler<EquityCommandMessage> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
+  /** Decided again when another write to the deal won the race (two rounds at once): see retryingConflicts. */
   execute({ dealId, command, ctx }: EquityCommandMessage): Promise<EquityOutcome> {
-    return handleCommand(this.store, equityStream(dealId), equityDecider, command, ctx);
+    return retryingConflicts(() => handleCommand(this.store, equityStream(dealId), equityDecider, command, ctx));
   }
 }

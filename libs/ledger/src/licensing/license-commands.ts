@@ -5,7 +5,7 @@ import {
 } from '@ledger/domain';
 import { EventStore, WriteQueue } from '@ledger/event-store';
 import { CommandContext } from '../command-handling/command-context';
-import { Handled, handleCommand } from '../command-handling/handle-command';
+import { Handled, handleCommand, retryingConflicts } from '../command-handling/handle-command';
 import { registeredParties, registeredPatent } from '../command-handling/stream-facts';
 import { EVENT_STORE } from '../event-store/tokens';
 import { readModelsAt } from '../command-handling/read-models-at';
@@ -73,7 +73,12 @@ export class GrantLicenseHandler implements ICommandHandler<GrantLicenseCommand>
 export class LicenseCommandHandler implements ICommandHandler<LicenseCommandMessage> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
+  /**
+   * Decided again on the stream as it now is when another write to the license won the race: a payment
+   * booked while the licensee restated was 409, though neither depends on the other. The rules are
+   * checked again each time: a second report of the same period still meets its 409 `period-already-reported`.
+   */
   execute({ licenseId, command, ctx }: LicenseCommandMessage): Promise<LicenseOutcome> {
-    return handleCommand(this.store, licenseStream(licenseId), licenseDecider, command, ctx);
+    return retryingConflicts(() => handleCommand(this.store, licenseStream(licenseId), licenseDecider, command, ctx));
   }
 }

@@ -4,7 +4,7 @@ import { PatentData, RecordPatentCost, patentDecider, patentStream } from '@ledg
 import { EventStore } from '@ledger/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import { CommandContext } from '../command-handling/command-context';
-import { handleCommand } from '../command-handling/handle-command';
+import { handleCommand, retryingConflicts } from '../command-handling/handle-command';
 import { registeredParties } from '../command-handling/stream-facts';
 import { EVENT_STORE } from '../event-store/tokens';
 
@@ -64,9 +64,10 @@ export class RecordPatentCostHandler implements ICommandHandler<RecordPatentCost
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ cost, ctx }: RecordPatentCostCommand): Promise<Appended> {
-    const { position } = await handleCommand(
+    // Two costs of one patent at once: the one that lost the race is decided again (retryingConflicts).
+    const { position } = await retryingConflicts(() => handleCommand(
       this.store, patentStream(cost.patentId), patentDecider, { type: 'RecordPatentCost', data: cost }, ctx,
-    );
+    ));
     return { id: cost.costId, position };
   }
 }
