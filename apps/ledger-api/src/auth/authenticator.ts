@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { BEARER_TOKEN } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { AccessQuery, EVENT_STORE, LedgerConfig, ProjectionRunner, apiKeysProjection, tokenHash } from '@ledger/ledger';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -48,8 +49,8 @@ export class Authenticator {
   }
 
   async resolve(authorization: string | undefined): Promise<Principal | undefined> {
-    const match = /^Bearer ([\x21-\x7e]{16,256})$/i.exec(authorization ?? '');
-    if (!match) return undefined;
+    const match = /^Bearer (\S+)$/i.exec(authorization ?? '');
+    if (!match || !BEARER_TOKEN.test(match[1])) return undefined;
     const hash = tokenHash(match[1]);
     // Compare digests in constant time: equal lengths, and no early exit on the first differing byte.
     if (timingSafeEqual(Buffer.from(hash, 'hex'), this.adminHash)) return BOOTSTRAP;

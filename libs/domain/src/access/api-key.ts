@@ -1,6 +1,9 @@
 import { Decider, DomainEvent } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 
+/** What a bearer token may be: visible ASCII (no space: `Bearer <token>` is one header), 16 to 256 characters. */
+export const BEARER_TOKEN = /^[\x21-\x7e]{16,256}$/;
+
 export const API_KEY_ROLES = ['office', 'licensee', 'partner'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 

@@ -37,6 +37,15 @@ describe('ledger configuration', () => {
     for (const m of [mysql, esdb, inQuery]) expect(m).not.toMatch(/pw-secret-99|changeit/);
   });
 
+  it('refuses an admin token no request could send: a trailing newline, a space, past 256 characters, not ASCII', () => {
+    // Before, each started the service with an office token every request was refused with (401), and nothing said why.
+    const message = (token: string) => { try { validateLedgerConfig({ LEDGER_ADMIN_TOKEN: token }); return ''; } catch (e) { return (e as Error).message; } };
+    const bad = [`${TOKEN}\n`, 'an office token with spaces in it', 'x'.repeat(257), `${TOKEN}é`];
+    expect(bad.map(message)).toEqual(bad.map((token) =>
+      `Invalid configuration: LEDGER_ADMIN_TOKEN must be 24 to 256 visible ASCII characters, with no space or newline (a bearer token is sent as one) (got ${token.length} characters, not shown)`));
+    expect(message('x'.repeat(256))).toBe('');
+  });
+
   it('accepts a server configuration', () => {
     expect(validateLedgerConfig({
       NODE_ENV: 'production', LEDGER_ADMIN_TOKEN: TOKEN, EVENT_STORE: 'eventstoredb',

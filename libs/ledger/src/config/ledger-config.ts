@@ -1,4 +1,5 @@
 import { plainToInstance, Type } from 'class-transformer';
+import { BEARER_TOKEN } from '@ledger/domain';
 import { IsIn, IsInt, IsOptional, IsString, IsTimeZone, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 /**
@@ -33,6 +34,9 @@ export class LedgerConfig {
 
   @IsOptional()
   @IsString()
+  // As a request can send it: a token with a space or a newline (a secret mounted from a file) started
+  // the service with an office token every request was refused with, 401, and nothing said why.
+  @Matches(BEARER_TOKEN, { message: 'LEDGER_ADMIN_TOKEN must be 24 to 256 visible ASCII characters, with no space or newline (a bearer token is sent as one)' })
   @MinLength(24, { message: 'LEDGER_ADMIN_TOKEN must be at least 24 characters' })
   LEDGER_ADMIN_TOKEN?: string;
 
