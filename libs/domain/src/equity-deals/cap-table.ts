@@ -1,5 +1,6 @@
 import { Big } from '../money/big';
-import { formatAmount, roundToCurrency } from '../money/money';
+import { formatAmount } from '../money/money';
+import { ZERO, toCurrency } from './ratio';
 import { EquityState, evolveEquity } from './state';
 import { EquityEvent } from './types';
 
@@ -32,9 +33,8 @@ export function capTable(events: readonly { type: string; data: unknown }[], asO
       partyId,
       shares: deal.shares[partyId],
       percent: new Big(deal.shares[partyId]).div(deal.fullyDilutedShares).times(100).round(4, Big.roundHalfUp).toFixed(4),
-      // To 8 places first: a pro-rata reduction divides, and what the division could not keep exactly
-      // (…4999… at 20 places) must not decide the rounding to the currency's unit.
-      costBasis: formatAmount(roundToCurrency(new Big(deal.costBasis[partyId] ?? '0').round(8, Big.roundHalfUp), currency, 'half-up'), currency),
+      // Exact until here (a ratio: a sale divides by the shares held), then rounded once.
+      costBasis: formatAmount(toCurrency(deal.costBasis[partyId] ?? ZERO, currency), currency),
       proceeds: formatAmount(new Big(deal.proceeds[partyId] ?? '0'), currency),
     })),
   };

@@ -91,6 +91,35 @@ describe('equity for IP', () => {
     expect([basis('KWD', '1.005'), basis('JPY', '0.6'), basis('CNY', '1.005')]).toEqual(['1.005', '1', '1.01']);
   });
 
+  it('rounds cost basis once, from the exact pro-rata figure a sale leaves', () => {
+    // 1 share at 0.01, topped up by 2,000,000; 1,000,001 sold: 0.01 × 1,000,000 / 2,000,001 = 0.0049999975 is 0.00.
+    // Before: cut at 40 places, rounded to 8 (0.00500000), then to the cent: 0.01.
+    const grant = grantCommand({ shares: '1', fullyDilutedShares: '2', pricePerShare: '0.01', inventorsSharePercent: null, antiDilution: { untilRaised: '10000000.00' } });
+    const topped = run([grant, round('r1', '2000000', '1.00', '2025-01-16')]);
+    expect(capTable(topped)!.holders[0]).toMatchObject({ shares: '2000001', costBasis: '0.01' });
+    const sold = run([sale(U, '1000001', '1.00', '2025-01-17')], topped);
+    expect(capTable(sold)!.holders[0]).toMatchObject({ shares: '1000000', costBasis: '0.00' });
+    // An exact half after an inexact step: 0.02 × 3/4 of what 2/3 left is 0.005 to the last digit, half-up 0.01.
+    const halves = run([sale(U, '1', '1.00', '2026-01-01'), sale(U, '1', '1.00', '2026-01-02')],
+      run([grantCommand({ shares: '4', fullyDilutedShares: '40', pricePerShare: '0.005', inventorsSharePercent: null, antiDilution: undefined })]));
+    expect(capTable(halves)!.holders[0]).toMatchObject({ shares: '2', costBasis: '0.01' });
+  });
+
+  it('rounds the cost basis a sale leaves as the exact pro-rata figure, half-up to the unit (property)', () => {
+    fc.assert(fc.property(
+      fc.bigInt({ min: 1n, max: 10n ** 9n }), fc.integer({ min: 0, max: 6 }), fc.bigInt({ min: 2n, max: 10n ** 7n }), fc.double({ min: 0, max: 1, noNaN: true }),
+      (priceDigits, scale, shares, part) => {
+        const pricePerShare = new Big(priceDigits.toString()).div(new Big(10).pow(scale)).toFixed();
+        const sold = 1n + BigInt(Math.floor(part * Number(shares - 2n))); // 1 … shares − 1
+        const events = run([sale(U, sold.toString(), '1.00', '2026-01-01')],
+          run([grantCommand({ shares: shares.toString(), fullyDilutedShares: (shares * 10n).toString(), pricePerShare, inventorsSharePercent: null, antiDilution: undefined })]));
+        // Independently: price × kept shares, exact (no division), rounded half-up once.
+        const expected = new Big(pricePerShare).times((shares - sold).toString()).round(2, Big.roundHalfUp).toFixed(2);
+        expect(capTable(events)!.holders[0].costBasis).toBe(expected);
+      },
+    ));
+  });
+
   it.each([
     ['a sale in another currency than the deal\'s', [{ ...sale(LIN, '1'), data: { ...sale(LIN, '1').data, currency: 'USD' } } as EquityCommand], 'currency'],
     ['selling more than held', [sale(LIN, '125001')], 'sharesSold'],

@@ -1,4 +1,5 @@
 import { Big } from '../money/big';
+import { Ratio, ZERO, exactly, minus, plus as plusRatio, ratio, scaled } from './ratio';
 import { EquityEvent, EquityTerms, ShareHolding } from './types';
 
 /** A deal's cap position. Exact decimal strings; holders keep the order they first appeared in. */
@@ -8,7 +9,8 @@ export interface GrantedDeal {
   fullyDilutedShares: string;
   holders: string[];
   shares: Record<string, string>;
-  costBasis: Record<string, string>;
+  /** What each holder paid for the shares it holds, exactly (a sale keeps the part of it its kept shares bear). */
+  costBasis: Record<string, Ratio>;
   proceeds: Record<string, string>;
   cumulativeRaised: string;
   protectionEnded: boolean;
@@ -17,18 +19,11 @@ export interface GrantedDeal {
    * (a decimal would truncate 1/3 and lose a top-up at an exact half): its share at grant, scaled down by
    * every sale to what the holders kept. Protection covers shares still held, never shares sold.
    */
-  protectedRatio: { numerator: string; denominator: string };
+  protectedRatio: Ratio;
   /** The business date of the deal's latest event: rounds and sales are recorded in date order. */
   latestOn: string;
 }
 export type EquityState = { granted: false } | GrantedDeal;
-
-const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
-/** numerator / denominator in lowest terms (whole numbers, denominator above zero). */
-function ratio(numerator: bigint, denominator: bigint) {
-  const d = gcd(numerator, denominator) || 1n;
-  return { numerator: (numerator / d).toString(), denominator: (denominator / d).toString() };
-}
 
 /** Logs recorded before rounds and sales had to come in date order may hold one dated back: keep the latest. */
 const later = (a: string, b: string) => (b > a ? b : a);
@@ -40,7 +35,7 @@ function credit(deal: GrantedDeal, holdings: ShareHolding[], costPerShare: Big):
   for (const { partyId, shares } of holdings) {
     if (!next.holders.includes(partyId)) next.holders.push(partyId);
     next.shares[partyId] = plus(next.shares[partyId], shares);
-    next.costBasis[partyId] = plus(next.costBasis[partyId], costPerShare.times(shares));
+    next.costBasis[partyId] = plusRatio(next.costBasis[partyId] ?? ZERO, exactly(costPerShare.times(shares)));
   }
   return next;
 }
@@ -67,7 +62,7 @@ export function evolveEquity(state: EquityState, event: EquityEvent): EquityStat
       return {
         ...moved,
         shares: { ...moved.shares, [from]: new Big(moved.shares[from]).minus(total).toFixed() },
-        costBasis: { ...moved.costBasis, [from]: new Big(moved.costBasis[from]).minus(price.times(total)).toFixed() },
+        costBasis: { ...moved.costBasis, [from]: minus(moved.costBasis[from] ?? ZERO, exactly(price.times(total))) },
       };
     }
     case 'FundingRoundRecorded':
@@ -79,7 +74,6 @@ export function evolveEquity(state: EquityState, event: EquityEvent): EquityStat
     case 'EquityLiquidated': {
       const { holderId, sharesSold, proceeds } = event.data;
       const held = new Big(state.shares[holderId]);
-      const basis = new Big(state.costBasis[holderId] ?? '0');
       const before = BigInt(stake(state).toFixed());
       const { numerator, denominator } = state.protectedRatio;
       return {
@@ -87,7 +81,7 @@ export function evolveEquity(state: EquityState, event: EquityEvent): EquityStat
         latestOn: later(state.latestOn, event.data.occurredOn),
         protectedRatio: ratio(BigInt(numerator) * (before - BigInt(sharesSold)), BigInt(denominator) * before),
         shares: { ...state.shares, [holderId]: held.minus(sharesSold).toFixed() },
-        costBasis: { ...state.costBasis, [holderId]: basis.minus(basis.times(sharesSold).div(held)).toFixed() },
+        costBasis: { ...state.costBasis, [holderId]: scaled(state.costBasis[holderId] ?? ZERO, BigInt(held.minus(sharesSold).toFixed()), BigInt(held.toFixed())) },
         proceeds: { ...state.proceeds, [holderId]: plus(state.proceeds[holderId], proceeds) },
       };
     }
