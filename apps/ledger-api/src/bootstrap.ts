@@ -14,6 +14,7 @@ import { documentUnknownFieldsRefused, ledgerValidationPipe } from './http/valid
 import { documentIdempotencyKey } from './http/idempotency.interceptor';
 import { nameMalformedJson, requireJsonBodies } from './http/body-shape';
 import { routerLayers } from './http/method-not-allowed';
+import { answerClientError } from './http/client-error';
 import { documentPolicyTableChoice } from './revenue-sharing/revenue-sharing.dto';
 
 /** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
@@ -29,6 +30,7 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  app.getHttpServer().on('clientError', answerClientError);
   // First of all, the latency histogram: every answer counts, a 503 of the drain, a 413 of the body parser or /docs alike.
   const httpMetrics = app.get(HttpMetricsMiddleware);
   app.use((req: Request, res: Response, next: NextFunction) => httpMetrics.use(req, res, next));

@@ -52,6 +52,12 @@ export function toProblem(error: unknown): ProblemDetails {
     const status = error.getStatus();
     const body = error.getResponse();
     const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? error.message);
+    // The router's, which Nest hands on as a BadRequestException with its words: a path whose % begins
+    // no percent-encoded byte (`/parties/%ZZ`), named as the field at fault.
+    if (status === 400 && detail.startsWith('Failed to decode param')) {
+      const message = `${detail}: a % in a path must begin a percent-encoded byte such as %20`;
+      return { type: 'urn:problem:validation', title: 'Invalid request', status: 400, detail: message, errors: [{ field: 'path', message }] };
+    }
     // An object's members that are objects themselves (terminus' health results: info, error, details)
     // travel as extension members (RFC 9457 §3.2): a 503 from /health must say which check is down.
     // Not `message`, which is `detail` already (Nest's pipes give a list there).
