@@ -19,6 +19,16 @@ describe('request details', () => {
   }, 60000);
   afterAll(() => ledger.close());
 
+  it('tells caches to keep a read only for its client and to check it again, and nothing of a write', async () => {
+    // Before, no answer said: a partner's statement could be kept by a cache between them and the ledger.
+    const statement = await ledger.http.get(`/parties/${cast.university}/statement`).expect(200);
+    const key = await ledger.http.post('/api-keys').send({ partyId: cast.lin, role: 'partner' }).expect(201); // answers the token
+    const refused = await ledger.as('rlk_not-a-real-token-at-all-000000').get(`/parties/${cast.lin}`).expect(401);
+    expect([statement, key, refused].map((res) => res.headers['cache-control'])).toEqual(['private, no-cache', 'no-store', 'private, no-cache']);
+    // The statement is still checked by its ETag, the cache's to use.
+    await ledger.http.get(`/parties/${cast.university}/statement`).set('If-None-Match', statement.headers.etag).expect(304);
+  });
+
   const problem = (status: number, field: string) => expect.objectContaining({ status, errors: [expect.objectContaining({ field })] });
 
   it.each([

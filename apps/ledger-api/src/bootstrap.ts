@@ -15,6 +15,7 @@ import { documentIdempotencyKey } from './http/idempotency.interceptor';
 import { nameMalformedJson, requireJsonBodies } from './http/body-shape';
 import { routerLayers } from './http/method-not-allowed';
 import { answerClientError } from './http/client-error';
+import { privateAnswers } from './http/cache-control';
 import { documentPolicyTableChoice } from './revenue-sharing/revenue-sharing.dto';
 
 /** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
@@ -38,6 +39,7 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
   app.use(app.get(ShutdownDrain).middleware);
   // Security headers; CORS stays off (Nest enables none unless asked). Swagger UI needs inline styles.
   app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));
+  app.use(privateAnswers);
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: '1mb' });
   app.use(nameMalformedJson);
