@@ -31,7 +31,8 @@ export class CreateEquityDealDto {
 
 export class FundingRoundDto {
   @WholeShares('2500000') newShares!: string;
-  @DecimalString('2.00') pricePerShare!: string;
+  @DecimalString('2.00', { description: "a non-negative decimal string; 0 for shares issued for nothing (a bonus issue, an option pool's growth): they raise nothing, and while anti-dilution runs all of them are protected" })
+  pricePerShare!: string;
   @IsoDate('2025-06-30') closedOn!: string;
 }
 

@@ -91,6 +91,18 @@ describe('equity for IP', () => {
     expect([basis('KWD', '1.005'), basis('JPY', '0.6'), basis('CNY', '1.005')]).toEqual(['1.005', '1', '1.01']);
   });
 
+  it('records a round of shares issued for nothing: it raises nothing, and while protection runs it is all protected', () => {
+    // Before: 422 amount-not-positive, so a bonus issue or an option pool's growth could not be recorded and the cap table drifted.
+    const events = run([grantCommand(), round('pool', '1000000', '0', '2025-03-31')]);
+    const [recorded, topUp] = events.slice(2);
+    expect(recorded.data).toMatchObject({ raised: '0.00', cumulativeRaised: '0.00', protected: true, protectedShares: '1000000', fullyDilutedShares: '11052632' });
+    // (5 % × 11,000,000 − 500,000) / 95 % = 52,631.6 → 52,632, split by holding.
+    expect(topUp.data).toMatchObject({ topUps: [{ partyId: U, shares: '26316' }, { partyId: LIN, shares: '13158' }, { partyId: CHEN, shares: '13158' }] });
+    const unprotected = run([round('pool', '1000', '0', '2025-03-31')], run([grantCommand({ antiDilution: undefined })]));
+    expect(unprotected.map((e) => e.type).slice(-1)).toEqual(['FundingRoundRecorded']);
+    expect(given(run([grantCommand()])).when(round('r', '10', '-1', '2025-03-31'))).toThrow('pricePerShare must not be negative');
+  });
+
   it('rounds cost basis once, from the exact pro-rata figure a sale leaves', () => {
     // 1 share at 0.01, topped up by 2,000,000; 1,000,001 sold: 0.01 × 1,000,000 / 2,000,001 = 0.0049999975 is 0.00.
     // Before: cut at 40 places, rounded to 8 (0.00500000), then to the cent: 0.01.

@@ -88,7 +88,9 @@ function topUpShares(deal: GrantedDeal, newShares: Big): bigint {
 function fundingRound(data: RecordFundingRound['data'], state: EquityState): EquityEvent[] {
   const deal = requireDeal(state);
   const newShares = wholeShares(data.newShares, 'newShares');
-  const price = positive(data.pricePerShare, 'pricePerShare');
+  // Shares issued for nothing (a bonus issue, an option pool's growth) dilute as much as sold ones:
+  // a round at 0 raises nothing, so while protection runs all of its shares are protected.
+  const price = parseDecimal(data.pricePerShare, 'pricePerShare'); // refuses a negative one
   const raised = price.times(newShares);
   requireInDateOrder(deal, data.closedOn, data.today, 'closedOn');
   const currency = deal.terms.currency;
@@ -99,7 +101,7 @@ function fundingRound(data: RecordFundingRound['data'], state: EquityState): Equ
   // Protection covers the money raised until the stated amount: of a round that crosses it, the first
   // shares up to the amount still missing (the one that crosses it included); the rest dilute the stake.
   const missing = isProtected ? new Big(protection.untilRaised).minus(before) : new Big(0);
-  const protectedShares = isProtected ? lesser(missing.div(price).round(0, Big.roundUp), newShares) : new Big(0);
+  const protectedShares = !isProtected ? new Big(0) : price.eq(0) ? newShares : lesser(missing.div(price).round(0, Big.roundUp), newShares);
   const topUp = isProtected ? new Big(topUpShares(deal, protectedShares).toString()) : new Big(0);
   const fullyDilutedShares = new Big(deal.fullyDilutedShares).plus(newShares).plus(topUp).toFixed();
   const events: EquityEvent[] = [{
