@@ -42,12 +42,13 @@ describeOnEveryStore('ids as the client writes them', (kind) => {
 
   it('grants a license whose licensee and patents are written in upper case', async () => {
     const terms = { ...workedLicenseTerms(w), licenseeId: w.brightpath.toUpperCase(), patentIds: [w.patent.toUpperCase()], territories: ['DE'], exclusive: false };
-    const granted = await post<{ id: string }>(ledger, '/licenses', terms);
-    const read = (await ledger.http.get(`/licenses/${granted.id}?minPosition=0`).expect(200)).body;
+    const granted = await post<{ id: string; position: string }>(ledger, '/licenses', terms);
+    const read = (await ledger.http.get(`/licenses/${granted.id}?minPosition=${granted.position}`).expect(200)).body;
     expect([read.licenseeId, read.patentIds]).toEqual([w.brightpath, [w.patent]]);
   });
 
   it('answers 404 to a licensee or partner whose path names no id at all, a NUL in it too, and appends nothing', async () => {
+    await ledger.settled(); // the allocations of the grant before
     const before = await eventCount(ledger.store);
     const refusals = [
       await ledger.as(licensee).get('/licenses/%00'),

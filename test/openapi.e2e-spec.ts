@@ -118,12 +118,12 @@ describe('OpenAPI document', () => {
   it('names each refusal a route can answer, and every refusal a route answers is named on it', async () => {
     // Before, errors were one `default` response: a generated client had no case for a 404, a 409 or a 422.
     const secured = routes.filter((route) => route.policy?.kind !== 'public');
-    const named = (route: Route) => Object.keys(operation(route)!.responses).filter((status) => /^[45]\d\d$/.test(status));
+    const named = (route: Route) => Object.keys(operation(route)!.responses).filter((status) => /^[45]\d\d$/.test(status)).sort();
     const expected = (route: Route) => [
       '400', '401', '403', ...(route.path.includes(':') ? ['404'] : []), ...(route.method === 'GET' ? [] : ['409']),
       ...(['POST', 'PUT'].includes(route.method) ? ['413', '415'] : []), // every write reads a body
       ...(['POST', 'PUT'].includes(route.method) ? ['422'] : []), '429', '503',
-    ];
+    ].concat(route.path.endsWith('/statement') ? ['406'] : []).sort();
     expect(secured.map((route) => [route.method, route.path, named(route)])).toEqual(secured.map((route) => [route.method, route.path, expected(route)]));
     expect(routes.filter((route) => route.policy?.kind === 'public').flatMap(named)).toEqual(['503']); // /health's own
 
@@ -138,13 +138,15 @@ describe('OpenAPI document', () => {
       probes.push({ route, probe: '?bogus=1', status: String((await ledger.http.get(`${url(route)}?bogus=1`)).status) });
       if (route.path.includes(':')) probes.push({ route, probe: 'unknown id', status: String((await ledger.http.get(url(route))).status) });
     }
+    const statement = secured.find((route) => route.path.endsWith('/statement'))!;
+    probes.push({ route: statement, probe: 'Accept: text/html', status: String((await ledger.http.get(url(statement)).set('Accept', 'text/html')).status) });
     const close = secured.find((route) => route.path.endsWith('/close'))!;
     probes.push({ route: close, probe: 'unknown id', status: String((await ledger.http.post(url(close))).status) });
-    const expectedStatus = { 'no token': '401', '?bogus=1': '400', 'unknown id': '404' } as Record<string, string>;
+    const expectedStatus = { 'no token': '401', '?bogus=1': '400', 'unknown id': '404', 'Accept: text/html': '406' } as Record<string, string>;
     const said = (found: typeof probes) => found.map(({ route, probe, status }) => `${route.method} ${route.path} ${probe}: ${status}`);
     expect(said(probes.filter(({ probe, status }) => status !== expectedStatus[probe]))).toEqual([]);
     expect(said(probes.filter(({ route, status }) => !named(route).includes(status)))).toEqual([]);
-    expect(probes.length).toBe(secured.length + 2 * secured.filter((r) => r.method === 'GET' && r.path.includes(':')).length + 1);
+    expect(probes.length).toBe(secured.length + 2 * secured.filter((r) => r.method === 'GET' && r.path.includes(':')).length + 2);
   });
 
   it('declares a response schema for every success an operation answers, so a generated client knows every answer', async () => {

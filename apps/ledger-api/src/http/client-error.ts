@@ -1,25 +1,31 @@
 import { Socket } from 'node:net';
 
+/** What Node's parser refuses, by its code: [status, reason phrase, detail]. Anything else is a 400. */
+const REFUSALS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'the request headers are larger than 16 KB'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'the request did not arrive whole in time'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', 'the chunk extensions of the body are too large'],
+};
+const MALFORMED: [number, string, string] = [400, 'Bad Request',
+  'the request could not be parsed as HTTP (a malformed request line, or a header with a character HTTP does not allow)'];
+
 /**
  * A request Node's parser refuses never reaches Express: headers over 16 KB (a 100 KB token), a control
- * character in a header, a malformed request line. Node answered a bare 431 or 400 with no body; this
- * answers them as every other refusal is, problem+json, and closes the connection (nothing more can be
- * read from it).
+ * character in a header, a request line that is no HTTP. Node answered a bare status with no body; this
+ * answers as every other refusal is, problem+json, then closes the connection (nothing more can be read
+ * from it). As Node does, only while no answer on the connection has begun: one written into an answer
+ * under way (a pipelined request after a slow one) would corrupt it, so that connection is only closed.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
+  const underWay = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (error.code === 'ECONNRESET' || !socket.writable || underWay) {
     socket.destroy();
     return;
   }
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? 431 : 400;
-  const title = tooLarge ? 'request header fields too large' : 'bad request';
-  const detail = tooLarge
-    ? 'the request headers are larger than 16 KB'
-    : 'the request could not be parsed as HTTP (a malformed request line, or a header with a character HTTP does not allow)';
-  const body = JSON.stringify({ type: 'about:blank', title, status, detail });
+  const [status, reason, detail] = REFUSALS[error.code ?? ''] ?? MALFORMED;
+  const body = JSON.stringify({ type: 'about:blank', title: reason.toLowerCase(), status, detail });
   socket.end(
-    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-    `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
 }

@@ -12,6 +12,8 @@ import { AuthenticatedRequest } from '../auth/access.guard';
 import { RequestValidationFailed, withoutNulls } from './validation';
 import { ledgerId } from './ledger-id';
 
+/** The path parameters that are ids (ledgerIdParam): the same id in either case. A milestone's code is not. */
+const ID_PARAMS = new Set(['id', 'reportId', 'keyId', 'allocationId']);
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const SHOWN_ONCE = 'ledger:shown-once';
 
@@ -96,13 +98,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = `${req.principal?.keyId ?? 'anonymous'} ${header}`; // header has no spaces: an unambiguous join
     // The request as the handler reads it: its route and ids (in lower case, as the pipes read them), and
     // its body. Not the URL as spelt: `/parties/` or `?minPosition=0`, the same request, was 422 "another request".
-    const params = Object.fromEntries(Object.entries(req.params).map(([name, value]) => [name, typeof value === 'string' ? ledgerId(value) ?? value : value]));
+    const params = Object.fromEntries(Object.entries(req.params).map(([name, value]) =>
+      [name, ID_PARAMS.has(name) && typeof value === 'string' ? ledgerId(value) ?? value : value]));
     const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
-    const hash = createHash('sha256').update(`${req.method} ${route} ${canonical(params)}\n${canonical(withoutNulls(req.body))}`).digest('hex');
-    return from(this.run(key, hash, context, next));
+    const body = canonical(withoutNulls(req.body));
+    const hash = createHash('sha256').update(`${req.method} ${route} ${canonical(params)}\n${body}`).digest('hex');
+    // Keys claimed before this hash (2026-12-02) hashed the URL as spelt: a retry across that deploy, the
+    // likeliest time for one, must still find its request, not 422. Keys expire after 24 h.
+    const spelt = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${body}`).digest('hex');
+    return from(this.run(key, hash, spelt, context, next));
   }
 
-  private async run(key: string, hash: string, context: ExecutionContext, next: CallHandler): Promise<unknown> {
+  private async run(key: string, hash: string, spelt: string, context: ExecutionContext, next: CallHandler): Promise<unknown> {
     const res = context.switchToHttp().getResponse<Response>();
     const req = context.switchToHttp().getRequest<AuthenticatedRequest & Request & { id?: unknown }>();
     const claimant = { requestId: typeof req.id === 'string' ? req.id : '', head: await this.events.headPosition() };
@@ -110,7 +117,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     for (;;) {
       const claim = await this.store.claim(key, hash, new Date(), claimant);
       const claimedHash = claim.kind === 'claimed' ? hash : claim.kind === 'replay' ? claim.response.requestHash : claim.requestHash;
-      if (claimedHash !== hash) {
+      if (claimedHash !== hash && claimedHash !== spelt) {
         throw new DomainError('idempotency-key-reused', 'this Idempotency-Key was used with a different request', 'rule', 'Idempotency-Key');
       }
       if (claim.kind === 'replay') {

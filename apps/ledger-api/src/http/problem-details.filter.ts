@@ -156,6 +156,10 @@ export function documentProblems(document: OpenAPIObject): OpenAPIObject {
           operation.responses[status] ??= { description: REFUSALS[status], content: problem };
         }
       }
+      // A refusal a route declares itself (a statement's 406) is problem+json as well.
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (/^[45]\d\d$/.test(status) && !(response as { content?: unknown }).content) (response as { content?: unknown }).content = problem;
+      }
       operation.responses.default = { description: 'refused, or failed: problem details', content: problem };
     }
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, NotAcceptableException, NotFoundException, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiNotAcceptableResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import {
   AllocationExplanation, CommandContext, EquityQuery, PartiesQuery, RecordPayoutCommand, SetDistributionPolicyCommand, StatementsQuery, statementJson,
 } from '@ledger/ledger';
@@ -87,6 +87,7 @@ export class RevenueSharingController {
   @ApiOperation(STATEMENT_DOCS)
   @ApiExtraModels(StatementDto)
   @ApiOkResponse({ content: { 'application/json': { schema: { $ref: getSchemaPath(StatementDto) } }, 'text/csv': { schema: { type: 'string' } } } })
+  @ApiNotAcceptableResponse({ description: 'an Accept that allows neither application/json nor text/csv' })
   @ApiQuery({ name: 'from', required: false }) @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'asOf', required: false }) @MinPositionQuery()
   async statement(

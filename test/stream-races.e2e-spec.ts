@@ -1,4 +1,4 @@
-import { licenseStream } from '@ledger/domain';
+import { equityStream, licenseStream, patentStream } from '@ledger/domain';
 import { EventStore, NewEvent } from '@ledger/event-store';
 import { EVENT_STORE } from '@ledger/ledger';
 import { describeOnEveryStore, LedgerUnderTest, startLedger } from './support/ledger-app';
@@ -9,7 +9,7 @@ import { post, registerWorkedExample, salesLine, WorkedExample } from './support
  * decided again on the stream as it now is, with every rule checked again. Before, a payment booked by
  * the office while the licensee restated was 409 (found by the license-lifecycle QA pass).
  */
-describeOnEveryStore('writes to one license racing each other', (kind) => {
+describeOnEveryStore('writes to one stream racing each other: a license, an equity deal, a patent', (kind) => {
   let ledger: LedgerUnderTest;
   let w: WorkedExample;
   let q1: string;
@@ -22,13 +22,13 @@ describeOnEveryStore('writes to one license racing each other', (kind) => {
   afterEach(() => jest.restoreAllMocks());
   afterAll(async () => { await ledger?.close(); });
 
-  /** Runs `meanwhile` once, just before the first append of an event of `type` to the license, as a race would have it land. */
-  function landingBefore(type: string, meanwhile: () => Promise<unknown>) {
+  /** Runs `meanwhile` once, just before the first append of an event of `type` to `on` (the license's stream), as a race would have it land. */
+  function landingBefore(type: string, meanwhile: () => Promise<unknown>, on = licenseStream(w.license)) {
     const store = ledger.app.get<EventStore>(EVENT_STORE);
     const append = store.append.bind(store);
     const tries = { appends: 0 };
     jest.spyOn(store, 'append').mockImplementation(async (stream: string, events: readonly NewEvent[], options) => {
-      if (stream === licenseStream(w.license) && events.some((e) => e.type === type) && tries.appends++ === 0) await meanwhile();
+      if (stream === on && events.some((e) => e.type === type) && tries.appends++ === 0) await meanwhile();
       return append(stream, events, options);
     });
     return tries;
@@ -42,6 +42,26 @@ describeOnEveryStore('writes to one license racing each other', (kind) => {
     const types = (await ledger.store.readStream(licenseStream(w.license))).map((e) => e.type);
     expect(types.lastIndexOf('SalesReportRestated')).toBeLessThan(types.indexOf('PaymentReceived'));
     expect(types.filter((t) => t === 'PaymentReceived')).toHaveLength(1);
+  });
+
+  it("records an equity deal's funding round that lost the race to another round: decided again on the cap table after it", async () => {
+    const deal = (await post<{ id: string }>(ledger, '/equity-deals', {
+      issuerId: w.brightpath, holderId: w.university, licenseId: w.license, shareClass: 'ordinary', shares: '1000',
+      fullyDilutedShares: '10000', pricePerShare: '1.00', currency: 'CNY', grantedOn: '2025-02-01' })).id;
+    const round = (newShares: string) => ({ newShares, pricePerShare: '2.00', closedOn: '2025-06-30' });
+    const tries = landingBefore('FundingRoundRecorded', () => post(ledger, `/equity-deals/${deal}/funding-rounds`, round('500')), equityStream(deal));
+    const res = await ledger.http.post(`/equity-deals/${deal}/funding-rounds`).send(round('700'));
+    // Its first append lost to the other round's (the second of 3 appends of a round), its second landed: before, 409.
+    expect([res.status, tries.appends, res.body.fullyDilutedShares]).toEqual([201, 3, '11200']); // 10,000 + 500 + 700
+  });
+
+  it("records a patent's cost that lost the race to another cost", async () => {
+    const cost = (amount: string) => ({ partyId: w.university, amount, currency: 'CNY', incurredOn: '2025-02-01', description: 'filing fees' });
+    const tries = landingBefore('PatentCostRecorded', () => post(ledger, `/patents/${w.patent}/costs`, cost('100.00')), patentStream(w.patent));
+    const res = await ledger.http.post(`/patents/${w.patent}/costs`).send(cost('250.00'));
+    expect([res.status, tries.appends]).toEqual([201, 3]); // its own, the other's, its own again; before: 409
+    const costs = (await ledger.store.readStream(patentStream(w.patent))).filter((e) => e.type === 'PatentCostRecorded');
+    expect(costs.map((e) => (e.data as { amount: string }).amount)).toEqual(['100.00', '250.00']);
   });
 
   it('decides a report again on the report that won the race for its period: the rule refuses it (409 period), once', async () => {
