@@ -60,6 +60,21 @@ describe('patent-cost recovery, whenever the process manager gets to the income'
     expect(await allocated(university)).toEqual([['inventor 500.00', 'retained 500.00']]);
   });
 
+  it("lists a patent's costs in the order recorded, past position 9 too", async () => {
+    // Before, ordered by the position's text: the cost at position 10 was listed before the one at 9.
+    const university = await party(ledger, 'Eastlake University', 'university');
+    const { id: patent } = await post<{ id: string }>(ledger, '/patents', {
+      title: 'Compliant gripper', number: 'CN2024100001.X', jurisdiction: 'CN', filedOn: '2024-01-15', expiresOn: '2044-01-15',
+      owners: [{ partyId: university, sharePercent: '100' }], inventors: [{ partyId: university, sharePercent: '100' }],
+    });
+    let last = '0';
+    for (let n = 1; n <= 12; n++) {
+      last = (await post<{ position: string }>(ledger, `/patents/${patent}/costs`, { partyId: university, amount: `${n}.00`, currency: 'CNY', incurredOn: '2024-05-01', description: `fee ${n}` })).position;
+    }
+    const read = (await ledger.http.get(`/patents/${patent}?minPosition=${last}`).expect(200)).body;
+    expect(read.costs.map((c: { amount: string }) => c.amount)).toEqual(Array.from({ length: 12 }, (_, i) => `${i + 1}.00`));
+  });
+
   it('refuses a cost dated after today (it would be recovered before it is spent), appending nothing', async () => {
     const { university, license } = await licenseWithFee();
     const patent = ((await ledger.http.get(`/licenses/${license}`).expect(200)).body as { patentIds: string[] }).patentIds[0];

@@ -2,6 +2,7 @@ import { PatentCostRecorded, PatentRegistered } from '@ledger/domain';
 import { RecordedEvent } from '@ledger/event-store';
 import { Projection } from '../projections/projection';
 import { TransactionExecutor } from '../read-model/read-model-db';
+import { sortablePosition } from '../journal/journal.projection';
 
 export const patentsProjection: Projection = {
   name: 'patents',
@@ -15,6 +16,8 @@ export const patentsProjection: Projection = {
     'CREATE INDEX IF NOT EXISTS patent_costs_by_patent ON patent_costs (patent_id, position)',
   ],
   tables: ['patents', 'patent_costs'],
+  // 2: costs' positions padded (sortablePosition), as their text is what orders them: position 10 came before 9.
+  version: 2,
   handles: new Set(['PatentRegistered', 'PatentCostRecorded']),
   async apply(event: RecordedEvent, tx: TransactionExecutor) {
     if (event.type === 'PatentRegistered') {
@@ -29,7 +32,7 @@ export const patentsProjection: Projection = {
       tx.defer(
         `INSERT INTO patent_costs (cost_id, patent_id, party_id, amount, currency, incurred_on, description, position)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (cost_id) DO NOTHING`,
-        [c.costId, c.patentId, c.partyId, c.amount, c.currency, c.incurredOn, c.description, event.position.toString()],
+        [c.costId, c.patentId, c.partyId, c.amount, c.currency, c.incurredOn, c.description, sortablePosition(event.position)],
       );
     }
   },
