@@ -43,6 +43,18 @@ describe('isStoreUnavailable', () => {
     });
   });
 
+  it("recognises EventStoreDB out of reach as its client says it: by type, and as the raw gRPC error of its feature query", async () => {
+    // Before, only UnavailableError: an append while the server was down failed with the raw {code: 14} (a 500), and so
+    // did a deadline, a timeout or a leader change.
+    const { DeadlineExceededError, ErrorType, TimeoutError, UnavailableError } = await import('@eventstore/db-client');
+    const raw = (code: number) => Object.assign(new Error(`${code} UNAVAILABLE: No connection established`), { code, details: 'No connection established', metadata: {} });
+    const { EventStoreDbNotAnswering } = await import('./eventstoredb/eventstoredb-event-store');
+    const recognised = [new UnavailableError(), new DeadlineExceededError(), new TimeoutError(), Object.assign(new Error('not leader'), { type: ErrorType.NOT_LEADER }), raw(14), raw(4), new EventStoreDbNotAnswering('no answer')];
+    expect(recognised.map(isStoreUnavailable)).toEqual(recognised.map(() => true));
+    const conflict = Object.assign(new Error('conflict'), { type: ErrorType.WRONG_EXPECTED_VERSION });
+    expect([conflict, raw(3), Object.assign(new Error('x'), { code: 14 })].map(isStoreUnavailable)).toEqual([false, false, false]); // INVALID_ARGUMENT; a 14 that is no gRPC error
+  });
+
   it('leaves everything else to be a 500: constraint violations, syntax errors, bugs', () => {
     for (const error of [withCode('23505'), withCode('42P01'), withCode('SQLITE_CONSTRAINT_UNIQUE'), new TypeError('x is undefined'), 'a string', null, undefined]) {
       expect(isStoreUnavailable(error)).toBe(false);

@@ -18,6 +18,13 @@ const PG_UNAVAILABLE = /^(08...|57P0[123]|3D000)$/;
 const SOCKET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 /** SQLite: another connection held the lock past busy_timeout (SQLITE_BUSY_SNAPSHOT and kin too). */
 const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED)(_|$)/;
+/**
+ * EventStoreDB's client, by its error `type`: the server out of reach, no answer in time (the adapter's
+ * own deadline too), or a follower node asked to write while the leader changes.
+ */
+const ESDB_UNAVAILABLE = new Set(['unavailable', 'deadline-exceeded', 'timeout', 'not-leader']);
+/** gRPC status codes UNAVAILABLE (14) and DEADLINE_EXCEEDED (4). */
+const GRPC_UNAVAILABLE = new Set([14, 4]);
 /** pg's and pg-pool's own errors, which carry no code. */
 const PG_CLIENT_MESSAGES = [
   'Connection terminated unexpectedly',
@@ -28,7 +35,9 @@ const PG_CLIENT_MESSAGES = [
 
 function isUnavailableItself(e: { code?: unknown; message?: unknown; type?: unknown }): boolean {
   if (typeof e.code === 'string' && (PG_UNAVAILABLE.test(e.code) || SOCKET_UNAVAILABLE.has(e.code) || SQLITE_UNAVAILABLE.test(e.code))) return true;
-  if (e.type === 'unavailable') return true; // EventStoreDB's client (gRPC UNAVAILABLE)
+  if (typeof e.type === 'string' && ESDB_UNAVAILABLE.has(e.type)) return true;
+  // A raw gRPC error, which the EventStoreDB client passes on from its feature query before an append.
+  if (typeof e.code === 'number' && GRPC_UNAVAILABLE.has(e.code) && 'details' in e) return true;
   return typeof e.message === 'string' && PG_CLIENT_MESSAGES.some((m) => (e.message as string).startsWith(m));
 }
 

@@ -1,14 +1,16 @@
 import { UnavailableError, excludeSystemEvents } from '@eventstore/db-client';
 import { eventStoreContract, newEvent } from '../contract/event-store.contract';
 import { RecordedEvent, WrongExpectedRevision } from '../port';
-import { EventStoreDbEventStore, decodePosition, encodePosition, toServerPosition } from './eventstoredb-event-store';
+import { EventStoreDbEventStore, EventStoreDbNotAnswering, decodePosition, encodePosition, toServerPosition } from './eventstoredb-event-store';
+import { isStoreUnavailable } from '../store-unavailable';
+import { PassThrough } from 'node:stream';
 import { FakeEventStoreDbClient, FakeOptions } from './fake-eventstoredb-client';
 
 const U64 = (1n << 64n) - 1n;
 
-function open(options: FakeOptions = {}, pageSize?: number) {
+function open(options: FakeOptions = {}, pageSize?: number, answerWithinMs?: number) {
   const fake = new FakeEventStoreDbClient(options);
-  return { fake, store: new EventStoreDbEventStore(fake.asClient(), { pageSize }) };
+  return { fake, store: new EventStoreDbEventStore(fake.asClient(), { pageSize, answerWithinMs }) };
 }
 
 const until = async (check: () => boolean, ms = 2000) => {
@@ -79,6 +81,54 @@ describe('EventStoreDbEventStore (fake client)', () => {
     const down = new UnavailableError();
     jest.spyOn(fake, 'appendToStream').mockRejectedValueOnce(down);
     await expect(store.append('s', [newEvent()], { expectedRevision: 'any' })).rejects.toBe(down);
+  });
+
+  it('fails an append, a read and a ping the server does not answer in time as not answering (503), ending the read', async () => {
+    // The client reads and appends with no deadline: a server that took connections and never answered held them for ever.
+    const { fake, store } = open({}, undefined, 50);
+    const never = () => new Promise<never>(() => undefined);
+    jest.spyOn(fake, 'appendToStream').mockImplementation(never);
+    const hung = new PassThrough({ objectMode: true }); // a read whose answer never comes
+    jest.spyOn(fake, 'readStream').mockReturnValue(hung as never);
+    jest.spyOn(fake, 'readAll').mockImplementation(() => new PassThrough({ objectMode: true }) as never);
+    const failures = await Promise.all([
+      store.append('s', [newEvent()], { expectedRevision: 'any' }).catch((e) => e),
+      store.readStream('s').catch((e) => e),
+      store.ping().catch((e) => e),
+    ]);
+    expect(failures.map((e) => [e instanceof EventStoreDbNotAnswering, isStoreUnavailable(e)])).toEqual([[true, true], [true, true], [true, true]]);
+    expect(failures[0].message).toBe('EventStoreDB did not answer an append to s within 50 ms');
+    expect(hung.destroyed).toBe(true);
+  });
+
+  it('answers a committed append with the response\'s position when reading it back fails: it is not reported as failed', async () => {
+    // Before, the read back's failure failed the append: its caller decided it again, with new event ids.
+    const { fake, store } = open();
+    jest.spyOn(fake, 'readStream').mockImplementationOnce(() => { throw new UnavailableError(); });
+    const result = await store.append('s', [newEvent()], { expectedRevision: 'no_stream' });
+    expect(result.nextRevision).toBe(0n);
+    expect(result.position).toBeGreaterThan(0n);
+    expect(fake.log).toHaveLength(1);
+  });
+
+  it('names the server\'s MaxAppendSize and the setting to raise when it refuses an append', async () => {
+    const { store } = open({ maxAppendBytes: 1000 });
+    const big = await store.append('s', [newEvent('Tested', { blob: 'x'.repeat(2000) })], { expectedRevision: 'any' }).catch((e) => e);
+    expect(big.message).toContain('larger than its MaxAppendSize (1000 bytes; 1 MiB unless set): raise EVENTSTORE_MAX_APPEND_SIZE');
+  });
+
+  it('reads a whole stream from a negative revision, as the SQL stores do (the client throws on one)', async () => {
+    const { store } = open();
+    await store.append('s', [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+    expect((await store.readStream('s', { fromRevision: -5n })).map((e) => e.revision)).toEqual([0n, 1n]);
+  });
+
+  it('refuses throwOnAppendFailure=false in a connection string, and reads the real revision of a conflict a client so told answers', async () => {
+    expect(() => new EventStoreDbEventStore('esdb://localhost:2113?tls=false&throwOnAppendFailure=false')).toThrow('throwOnAppendFailure=false is not supported');
+    const { fake, store } = open();
+    await store.append('s', [newEvent(), newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+    jest.spyOn(fake, 'appendToStream').mockResolvedValueOnce({ success: false, nextExpectedRevision: 1n } as never); // BigInt(true)
+    await expect(store.append('s', [newEvent()], { expectedRevision: 0n })).rejects.toMatchObject({ name: 'WrongExpectedRevision', actual: 2n });
   });
 
   it('returns the $all position of the last appended event, also for a batch sharing one commit and a retry', async () => {

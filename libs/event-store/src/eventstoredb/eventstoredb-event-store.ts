@@ -14,7 +14,21 @@ export { decodePosition, encodePosition, toServerPosition } from './eventstoredb
 export interface EventStoreDbOptions {
   /** Raw events per $all page; pages continue past system events until maxCount user events are found. */
   pageSize?: number;
+  /** Longest an append or read waits for the server before it fails as not answering (the client sets none). */
+  answerWithinMs?: number;
 }
+
+/**
+ * The server did not answer in time. The client reads and appends with no deadline (a server that
+ * takes connections and never answers held a request for ever, and its cached feature query every
+ * append after it): `type` is the client's own for a deadline, so isStoreUnavailable answers it 503.
+ */
+export class EventStoreDbNotAnswering extends Error {
+  readonly type = 'deadline-exceeded';
+}
+
+/** A call's stream, to end when its answer is late (a for-await over it would wait for ever). */
+type Cancellable = { destroy(error?: Error): unknown };
 
 /**
  * EventStoreDB adapter. The server enforces expected revisions and makes same-id retries idempotent;
@@ -23,13 +37,54 @@ export interface EventStoreDbOptions {
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
-  private readonly client: EventStoreDBClient;
+  private client: EventStoreDBClient;
+  private readonly connectionString?: string;
   private readonly pageSize: number;
+  private readonly answerWithinMs: number;
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(client: EventStoreDBClient | string, options: EventStoreDbOptions = {}) {
+    if (typeof client === 'string' && /[?&]throwOnAppendFailure=false(&|$)/i.test(client)) {
+      // The client then answers a conflict as a result whose revision is not the stream's (BigInt(true)).
+      throw new Error('ESDB_CONNECTION_STRING: throwOnAppendFailure=false is not supported; leave it out');
+    }
+    this.connectionString = typeof client === 'string' ? client : undefined;
     this.client = typeof client === 'string' ? EventStoreDBClient.connectionString(client) : client;
     this.pageSize = Math.max(2, options.pageSize ?? 512);
+    this.answerWithinMs = options.answerWithinMs ?? 10_000;
+  }
+
+  /**
+   * `work`, failed as EventStoreDbNotAnswering if the server has not answered within answerWithinMs;
+   * the streams it opened are ended, and a client made from a connection string is made afresh (its
+   * channel, or the feature query every append awaits, may be what hangs). Subscriptions on the old
+   * client end with it and are made again on the new one by their runner.
+   */
+  private async answered<T>(what: string, work: (opened: (stream: Cancellable) => void) => Promise<T>): Promise<T> {
+    const streams: Cancellable[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new EventStoreDbNotAnswering(`EventStoreDB did not answer ${what} within ${this.answerWithinMs} ms`);
+        for (const stream of streams) stream.destroy();
+        this.renewClient();
+        reject(error);
+      }, this.answerWithinMs);
+    });
+    const running = work((stream) => streams.push(stream));
+    running.catch(() => undefined); // settled after the deadline, it is nobody's to handle
+    try {
+      return await Promise.race([running, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private renewClient(): void {
+    if (this.connectionString === undefined) return;
+    const old = this.client;
+    this.client = EventStoreDBClient.connectionString(this.connectionString);
+    void old.dispose().catch(() => undefined);
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -37,21 +92,26 @@ export class EventStoreDbEventStore implements EventStore {
     const expected = options.expectedRevision;
     let result: EsdbAppendResult;
     try {
-      result = await this.client.appendToStream(
+      result = await this.answered(`an append to ${streamId}`, () => this.client.appendToStream(
         streamId,
         events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata: e.metadata })),
         { expectedRevision: toEsdbExpected(expected) },
-      );
+      ));
     } catch (err) {
       if (isWrongExpectedVersion(err)) {
         throw new WrongExpectedRevision(streamId, expected, err.actualVersion === NO_STREAM ? 'no_stream' : BigInt(err.actualVersion));
       }
+      if ((err as { type?: unknown })?.type === ErrorType.MAXIMUM_APPEND_SIZE_EXCEEDED) {
+        const limit = (err as { maxAppendSize?: number }).maxAppendSize;
+        throw new Error(`EventStoreDB refused an append of ${events.length} events to ${streamId}: larger than its MaxAppendSize` +
+          ` (${limit ?? 'its'} bytes; 1 MiB unless set): raise EVENTSTORE_MAX_APPEND_SIZE (docker/compose.yaml sets 16 MiB)`, { cause: err });
+      }
       throw err;
     }
     if (!result.success) {
-      // Only with throwOnAppendFailure=false in the connection string: nextExpectedRevision is the current one.
-      const current = result.nextExpectedRevision;
-      throw new WrongExpectedRevision(streamId, expected, current < 0n ? 'no_stream' : current);
+      // Only a client told throwOnAppendFailure=false (refused in a connection string), whose result's
+      // revision is not the stream's: read it.
+      throw new WrongExpectedRevision(streamId, expected, await this.currentRevision(streamId));
     }
     return { nextRevision: result.nextExpectedRevision, position: await this.positionOfLast(streamId, result) };
   }
@@ -59,29 +119,47 @@ export class EventStoreDbEventStore implements EventStore {
   /**
    * The $all position of the append's last event, read back from the stream: the append response's
    * position is the write's commit (not necessarily that event's $all position for a batch) and an
-   * idempotent retry may carry none. Falls back to the response's position on servers before 22.6.
+   * idempotent retry may carry none. Falls back to the response's position on servers before 22.6,
+   * and when the read back fails: the append is committed, and must not be reported as failed (its
+   * caller would decide it again, with new event ids).
    */
   private async positionOfLast(streamId: string, result: EsdbAppendResult): Promise<bigint> {
-    const [last] = await this.readStream(streamId, { fromRevision: result.nextExpectedRevision, maxCount: 1 });
+    const [last] = await this.readStream(streamId, { fromRevision: result.nextExpectedRevision, maxCount: 1 }).catch(() => []);
     if (last && last.position >= 0n) return last.position;
     return positionOrUnknown(result.position);
   }
 
+  private currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
+    return this.answered(`a read of ${streamId}`, async (opened) => {
+      const read = this.client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 });
+      opened(read);
+      try {
+        for await (const resolved of read) if (resolved.event) return resolved.event.revision;
+      } catch (err) {
+        if (!isStreamNotFound(err)) throw err;
+      }
+      return 'no_stream' as const;
+    });
+  }
+
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     if (options.maxCount === 0) return [];
-    const read = this.client.readStream(streamId, {
-      fromRevision: options.fromRevision ?? START,
-      direction: FORWARDS,
-      ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+    // The client refuses a negative revision outright; the SQL stores read the whole stream.
+    const fromRevision = options.fromRevision === undefined || options.fromRevision < 0n ? START : options.fromRevision;
+    return this.answered(`a read of ${streamId}`, async (opened) => {
+      const read = this.client.readStream(streamId, {
+        fromRevision, direction: FORWARDS, ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+      });
+      opened(read);
+      const events: RecordedEvent[] = [];
+      try {
+        for await (const resolved of read) if (resolved.event) events.push(toRecorded(resolved.event));
+      } catch (err) {
+        if (isStreamNotFound(err)) return [];
+        throw err;
+      }
+      return events;
     });
-    const events: RecordedEvent[] = [];
-    try {
-      for await (const resolved of read) if (resolved.event) events.push(toRecorded(resolved.event));
-    } catch (err) {
-      if (isStreamNotFound(err)) return [];
-      throw err;
-    }
-    return events;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -119,10 +197,14 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  private async readAllPage(fromPosition: Position | typeof START | typeof END, maxCount: number, direction: typeof FORWARDS | typeof BACKWARDS) {
-    const page: AllStreamResolvedEvent[] = [];
-    for await (const resolved of this.client.readAll({ fromPosition, maxCount, direction })) page.push(resolved);
-    return page;
+  private readAllPage(fromPosition: Position | typeof START | typeof END, maxCount: number, direction: typeof FORWARDS | typeof BACKWARDS) {
+    return this.answered('a read of $all', async (opened) => {
+      const read = this.client.readAll({ fromPosition, maxCount, direction });
+      opened(read);
+      const page: AllStreamResolvedEvent[] = [];
+      for await (const resolved of read) page.push(resolved);
+      return page;
+    });
   }
 
   subscribeAll(options: SubscribeAllOptions, handler: EventHandler): Subscription {

@@ -26,6 +26,8 @@ export interface FakeOptions {
   sharedCommit?: boolean;
   /** A server before 22.6: stream reads carry no $all position (ulong.MaxValue). */
   noStreamPositions?: boolean;
+  /** The server's MaxAppendSize: an append whose events' data and metadata pass it is refused whole. */
+  maxAppendBytes?: number;
 }
 
 const cmp = (a: Position, b: Position) => (a.commit !== b.commit ? (a.commit < b.commit ? -1 : 1) : a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0);
@@ -59,6 +61,10 @@ export class FakeEventStoreDbClient {
   async appendToStream(streamName: string, events: EventData[], options: { expectedRevision?: unknown } = {}) {
     this.appendCalls.push({ streamName, events, options });
     await Promise.resolve(); // let racing appends interleave like network calls would
+    const size = events.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e.data)) + Buffer.byteLength(JSON.stringify(e.metadata ?? null)), 0);
+    if (this.options.maxAppendBytes !== undefined && size > this.options.maxAppendBytes) {
+      throw Object.assign(new Error(`Maximum Append Size of ${this.options.maxAppendBytes} Exceeded.`), { type: 'maximum-append-size-exceeded', maxAppendSize: this.options.maxAppendBytes });
+    }
     const expected = options.expectedRevision ?? 'any';
     const mine = this.log.filter((r) => r.streamId === streamName);
     const current = mine.length ? mine[mine.length - 1].revision : -1n;
@@ -83,12 +89,14 @@ export class FakeEventStoreDbClient {
     return { success: true, nextExpectedRevision: last.revision, position: { commit: last.position.commit, prepare: last.position.commit } };
   }
 
-  readStream(streamName: string, o: { fromRevision?: bigint | 'start'; maxCount?: number | bigint; direction?: string } = {}) {
-    const from = o.fromRevision === undefined || o.fromRevision === 'start' ? 0n : o.fromRevision;
+  readStream(streamName: string, o: { fromRevision?: bigint | 'start' | 'end'; maxCount?: number | bigint; direction?: string } = {}) {
+    // The client checks the bounds before it calls: a negative revision throws at once.
+    if (typeof o.fromRevision === 'bigint' && o.fromRevision < 0n) throw new Error(`fromRevision ${o.fromRevision} is out of bounds`);
     const mine = this.log.filter((r) => r.streamId === streamName);
+    const backwards = o.direction === 'backwards';
+    const from = o.fromRevision === undefined || o.fromRevision === 'start' ? 0n : o.fromRevision === 'end' ? -1n : o.fromRevision;
     const hide = this.options.noStreamPositions;
-    const out = mine
-      .filter((r) => r.revision >= from)
+    const out = (backwards ? [...mine].reverse().filter((r) => from === -1n || r.revision <= from) : mine.filter((r) => r.revision >= from))
       .slice(0, Number(o.maxCount ?? Number.MAX_SAFE_INTEGER))
       .map((r) => ({ event: hide ? { ...r, position: { commit: MAX, prepare: MAX } } : r }));
     return Readable.from(

@@ -22,6 +22,23 @@ describe('importing an export', () => {
     }
   };
 
+  it("cuts one stream's run into appends of at most 512 KiB, which EventStoreDB's default MaxAppendSize (1 MiB) takes", () => withStore(async (store) => {
+    // Before, 500 events an append whatever their size: 500 events of ~4 KB each is 2 MB, refused by EventStoreDB.
+    const note = 'x'.repeat(4000);
+    const lines = Array.from({ length: 300 }, (_, r) =>
+      JSON.stringify({ position: String(r + 1), streamId: 'patent-1', revision: String(r), id: `e${r}`, type: 'PatentCostRecorded', data: { note }, metadata }));
+    const sizes: number[] = [];
+    const append = store.append.bind(store);
+    jest.spyOn(store, 'append').mockImplementation(async (stream, events, options) => {
+      sizes.push(events.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e)), 0));
+      return append(stream, events, options);
+    });
+    await importEvents(store, () => linesOf([...lines, end(300)]));
+    expect(sizes.length).toBeGreaterThan(2);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(512 * 1024);
+    expect((await store.readStream('patent-1')).length).toBe(300);
+  }));
+
   it('refuses an event of a type the ledger does not have, naming the line, with nothing appended', () => withStore(async (store) => {
     // Before, a misspelt RoyaltyAssessed was imported, and verified: no projection reads it, so its figures went missing.
     const misspelt = party(2).replace('PartyRegistered', 'PartyRegistred');

@@ -207,6 +207,7 @@ export async function importEvents(
   const { sources, events: total, checked, lastLine } = await checkExport(openLines(), endLine, next.done ? undefined : next.value);
   const landed = new Map<string, string>();
   let batch: ExportedEvent[] = [];
+  let batchBytes = 0;
   let resumedAfter = 0;
   let appended = 0;
   let begun = false;
@@ -224,6 +225,7 @@ export async function importEvents(
     appended += batch.length;
     progress?.(resumedAfter + appended, total);
     batch = [];
+    batchBytes = 0;
   };
   let lineNo = 0;
   const changed = (what: string) => new ImportRefused(`the file changed since it was checked (${what}): ` +
@@ -248,8 +250,11 @@ export async function importEvents(
     }
     const source = sourcePosition(event);
     if (source !== undefined) event = withSourcePosition(event, landed.get(source)!);
-    if (batch.length && (batch[0].streamId !== event.streamId || batch.length >= 500)) await flush();
+    // Past 500 events or 512 KiB an append is cut: EventStoreDB refuses one over its MaxAppendSize (1 MiB unless set).
+    const bytes = Buffer.byteLength(raw);
+    if (batch.length && (batch[0].streamId !== event.streamId || batch.length >= 500 || batchBytes + bytes > 512 * 1024)) await flush();
     batch.push(event);
+    batchBytes += bytes;
     if (sources.has(event.position)) await flush();
   }
   if (!next.done) throw new ImportRefused(`the target store is not empty and holds more than this file's ${total} events: import into a new store`);
