@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { AddressInfo } from 'node:net';
 import { failureInOneLine } from '@ledger/event-store';
 import { LedgerConfig, validateLedgerConfig } from '@ledger/ledger';
 import { createApp } from './bootstrap';
@@ -10,6 +12,9 @@ async function main() {
   const app = await createApp();
   stopOnSignals(app);
   await app.listen(app.get(ConfigService<LedgerConfig, true>).get('PORT', { infer: true }));
+  // Nest's "successfully started" comes before the port is bound (a port in use fails after it): say where it serves.
+  const { address, port } = app.getHttpServer().address() as AddressInfo;
+  new Logger('Bootstrap').log(`listening on http://${address.includes(':') ? `[${address}]` : address}:${port}`);
 }
 
 main().catch((error: Error) => {

@@ -65,7 +65,8 @@ export class RebuildCommand extends StrictCommand {
     const projected = Date.now();
     await this.runner.vacuum(name);
     const seconds = (Date.now() - started) / 1000;
-    process.stderr.write(`rebuilt ${label}: ${progress().events} events up to position ${head} in ${seconds.toFixed(1)} s (vacuum ${((Date.now() - projected) / 1000).toFixed(1)} s)\n`);
+    const vacuumed = this.db.dialect === 'postgres' ? ` (vacuum ${((Date.now() - projected) / 1000).toFixed(1)} s)` : ''; // SQLite's is a no-op
+    process.stderr.write(`rebuilt ${label}: ${progress().events} events up to position ${head} in ${seconds.toFixed(1)} s${vacuumed}\n`);
     await this.runner.stop();
   }
 }
