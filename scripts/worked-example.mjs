@@ -14,9 +14,11 @@ async function call(method, path, body) {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(30_000), // an API that stopped answering fails the script, not holds it
   });
-  const answer = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${JSON.stringify(answer)}`);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+  const answer = JSON.parse(text);
   if (answer.position) last = answer.position;
   return answer;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { IdempotencyStore, READ_MODEL_DB, ReadModelDb } from '@ledger/ledger';
+import { EventStore } from '@ledger/event-store';
+import { EVENT_STORE, IdempotencyStore, READ_MODEL_DB, ReadModelDb } from '@ledger/ledger';
 import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
 
 /** The read models' database drops once, on the first statement that starts with `sql`, as a connection cut just then would. */
@@ -126,6 +127,29 @@ describeOnEveryStore('Idempotency-Key on POST', (kind) => {
     expect(again.headers['idempotent-replayed']).toBeUndefined();
     expect(await eventCount(ledger.store)).toBe(count + 2);
     expect((await send('killed-before-append').expect(201)).headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('leaves the key of a request that failed with the store out of reach to the log: committed unseen, its retry does not run it twice', async () => {
+    // The append commits, and its answer is lost with the connection (or comes past EventStoreDB's deadline): 503.
+    // Before, the key was released, and the retry with it registered the party a second time.
+    const store = ledger.app.get<EventStore>(EVENT_STORE);
+    const append = store.append.bind(store);
+    const lostAnswer = jest.spyOn(store, 'append').mockImplementationOnce(async (stream, events, options) => {
+      await append(stream, events, options);
+      throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
+    });
+    const send = (key: string, name: string) => ledger.http.post('/parties').set('Idempotency-Key', key).send({ name, kind: 'university' });
+    const count = await eventCount(ledger.store);
+    expect((await send('answer-lost', 'Lakeside University')).status).toBe(503);
+    lostAnswer.mockRestore();
+    const retry = await send('answer-lost', 'Lakeside University').expect(409);
+    expect(retry.body).toMatchObject({ code: 'idempotency-key-outcome-lost' });
+    expect(await eventCount(ledger.store)).toBe(count + 1);
+    // Down before it appended anything: the retry runs, once.
+    jest.spyOn(store, 'append').mockRejectedValueOnce(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    expect((await send('store-down', 'Hillside University')).status).toBe(503);
+    await send('store-down', 'Hillside University').expect(201);
+    expect(await eventCount(ledger.store)).toBe(count + 2);
   });
 
   it('settles a key whose release failed (the database dropped a moment) from the log: the retry runs, not 409 in flight', async () => {

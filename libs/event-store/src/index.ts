@@ -5,4 +5,4 @@ export { WalCheckpointer } from './sqlite/wal-checkpointer';
 export { PostgresEventStore } from './postgres/postgres-event-store';
 export { surviveDroppedConnections } from './postgres/pool-errors';
 export { failureInOneLine, isStoreUnavailable } from './store-unavailable';
-export { EventStoreDbEventStore, decodePosition } from './eventstoredb/eventstoredb-event-store';
+export { EventStoreDbEventStore, EventStoreDbNotAnswering, decodePosition } from './eventstoredb/eventstoredb-event-store';

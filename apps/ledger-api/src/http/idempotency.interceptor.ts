@@ -3,7 +3,7 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { OpenAPIObject } from '@nestjs/swagger';
 import { DomainError } from '@ledger/domain';
-import { EventStore } from '@ledger/event-store';
+import { EventStore, isStoreUnavailable } from '@ledger/event-store';
 import { EVENT_STORE, IdempotencyStore } from '@ledger/ledger';
 import { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
@@ -143,6 +143,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       body = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (error) {
+      // The store out of reach: the append may have committed unseen (its answer lost with the
+      // connection, or late past EventStoreDB's deadline). Released, the retry ran it again; left, the
+      // retry settles it from the log, finding its events or running it.
+      if (isStoreUnavailable(error)) {
+        this.store.abandon(key);
+        throw error;
+      }
       // The request's own failure is the answer. A release that fails too (the database dropped) leaves
       // the placeholder to the next request with the key, which settles it from the log.
       await this.store.release(key).catch((released: Error) => this.logger.warn(`Idempotency-Key not released (${released.message}): its next request settles it from the log`));

@@ -3,7 +3,7 @@ import { eventStoreContract, newEvent } from '../contract/event-store.contract';
 import { RecordedEvent, WrongExpectedRevision } from '../port';
 import { EventStoreDbEventStore, EventStoreDbNotAnswering, decodePosition, encodePosition, toServerPosition } from './eventstoredb-event-store';
 import { isStoreUnavailable } from '../store-unavailable';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { FakeEventStoreDbClient, FakeOptions } from './fake-eventstoredb-client';
 
 const U64 = (1n << 64n) - 1n;
@@ -99,6 +99,17 @@ describe('EventStoreDbEventStore (fake client)', () => {
     expect(failures.map((e) => [e instanceof EventStoreDbNotAnswering, isStoreUnavailable(e)])).toEqual([[true, true], [true, true], [true, true]]);
     expect(failures[0].message).toBe('EventStoreDB did not answer an append to s within 50 ms');
     expect(hung.destroyed).toBe(true);
+  });
+
+  it('lets a long read go on while events keep coming: the deadline is for silence, not for the whole read', async () => {
+    const { fake, store } = open({}, undefined, 50);
+    await store.append('s', [newEvent(), newEvent(), newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+    const records = fake.log.map((event) => ({ event }));
+    const steady = Readable.from((async function* () {
+      for (const record of records) { await new Promise((r) => setTimeout(r, 30)); yield record; } // 120 ms in all
+    })());
+    jest.spyOn(fake, 'readStream').mockReturnValue(steady as never);
+    expect((await store.readStream('s')).map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n]);
   });
 
   it('answers a committed append with the response\'s position when reading it back fails: it is not reported as failed', async () => {

@@ -27,8 +27,8 @@ export class EventStoreDbNotAnswering extends Error {
   readonly type = 'deadline-exceeded';
 }
 
-/** A call's stream, to end when its answer is late (a for-await over it would wait for ever). */
-type Cancellable = { destroy(error?: Error): unknown };
+/** A call's stream, to cancel when its answer is late (a for-await over it would wait for ever). */
+type Cancellable = { cancel?(): Promise<void>; destroy(error?: Error): unknown };
 
 /**
  * EventStoreDB adapter. The server enforces expected revisions and makes same-id retries idempotent;
@@ -37,8 +37,7 @@ type Cancellable = { destroy(error?: Error): unknown };
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
-  private client: EventStoreDBClient;
-  private readonly connectionString?: string;
+  private readonly client: EventStoreDBClient;
   private readonly pageSize: number;
   private readonly answerWithinMs: number;
   private readonly subscriptions = new Set<Subscription>();
@@ -48,43 +47,39 @@ export class EventStoreDbEventStore implements EventStore {
       // The client then answers a conflict as a result whose revision is not the stream's (BigInt(true)).
       throw new Error('ESDB_CONNECTION_STRING: throwOnAppendFailure=false is not supported; leave it out');
     }
-    this.connectionString = typeof client === 'string' ? client : undefined;
     this.client = typeof client === 'string' ? EventStoreDBClient.connectionString(client) : client;
     this.pageSize = Math.max(2, options.pageSize ?? 512);
     this.answerWithinMs = options.answerWithinMs ?? 10_000;
   }
 
   /**
-   * `work`, failed as EventStoreDbNotAnswering if the server has not answered within answerWithinMs;
-   * the streams it opened are ended, and a client made from a connection string is made afresh (its
-   * channel, or the feature query every append awaits, may be what hangs). Subscriptions on the old
-   * client end with it and are made again on the new one by their runner.
+   * `work`, failed as EventStoreDbNotAnswering once the server has been silent for answerWithinMs: no
+   * answer to an append, no event of a read for that long (a long stream read steadily is not cut
+   * off). The late call alone is cancelled: the client stays, as do the other calls on it (disposing it
+   * ended their reads early as if they had reached the end). A hung feature query, which the client
+   * keeps for every append after it, holds them until the server answers or the API is restarted.
    */
-  private async answered<T>(what: string, work: (opened: (stream: Cancellable) => void) => Promise<T>): Promise<T> {
+  private async answered<T>(what: string, work: (call: { opened(stream: Cancellable): void; alive(): void }) => Promise<T>): Promise<T> {
     const streams: Cancellable[] = [];
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
+    let fail: (error: Error) => void = () => undefined;
+    const late = new Promise<never>((_, reject) => { fail = reject; });
+    const arm = () => {
+      clearTimeout(timer);
       timer = setTimeout(() => {
-        const error = new EventStoreDbNotAnswering(`EventStoreDB did not answer ${what} within ${this.answerWithinMs} ms`);
-        for (const stream of streams) stream.destroy();
-        this.renewClient();
-        reject(error);
+        for (const stream of streams) void Promise.resolve(stream.cancel?.() ?? stream.destroy()).catch(() => undefined);
+        fail(new EventStoreDbNotAnswering(`EventStoreDB did not answer ${what} within ${this.answerWithinMs} ms`));
       }, this.answerWithinMs);
-    });
-    const running = work((stream) => streams.push(stream));
-    running.catch(() => undefined); // settled after the deadline, it is nobody's to handle
+    };
+    arm();
     try {
+      // Started in a promise, so a work that throws at once leaves no timer armed behind it.
+      const running = Promise.resolve().then(() => work({ opened: (stream) => streams.push(stream), alive: arm }));
+      running.catch(() => undefined); // settled after the deadline, it is nobody's to handle
       return await Promise.race([running, late]);
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  private renewClient(): void {
-    if (this.connectionString === undefined) return;
-    const old = this.client;
-    this.client = EventStoreDBClient.connectionString(this.connectionString);
-    void old.dispose().catch(() => undefined);
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -130,9 +125,9 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
-    return this.answered(`a read of ${streamId}`, async (opened) => {
+    return this.answered(`a read of ${streamId}`, async (call) => {
       const read = this.client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 });
-      opened(read);
+      call.opened(read);
       try {
         for await (const resolved of read) if (resolved.event) return resolved.event.revision;
       } catch (err) {
@@ -146,14 +141,17 @@ export class EventStoreDbEventStore implements EventStore {
     if (options.maxCount === 0) return [];
     // The client refuses a negative revision outright; the SQL stores read the whole stream.
     const fromRevision = options.fromRevision === undefined || options.fromRevision < 0n ? START : options.fromRevision;
-    return this.answered(`a read of ${streamId}`, async (opened) => {
+    return this.answered(`a read of ${streamId}`, async (call) => {
       const read = this.client.readStream(streamId, {
         fromRevision, direction: FORWARDS, ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
       });
-      opened(read);
+      call.opened(read);
       const events: RecordedEvent[] = [];
       try {
-        for await (const resolved of read) if (resolved.event) events.push(toRecorded(resolved.event));
+        for await (const resolved of read) {
+          call.alive();
+          if (resolved.event) events.push(toRecorded(resolved.event));
+        }
       } catch (err) {
         if (isStreamNotFound(err)) return [];
         throw err;
@@ -198,11 +196,14 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private readAllPage(fromPosition: Position | typeof START | typeof END, maxCount: number, direction: typeof FORWARDS | typeof BACKWARDS) {
-    return this.answered('a read of $all', async (opened) => {
+    return this.answered('a read of $all', async (call) => {
       const read = this.client.readAll({ fromPosition, maxCount, direction });
-      opened(read);
+      call.opened(read);
       const page: AllStreamResolvedEvent[] = [];
-      for await (const resolved of read) page.push(resolved);
+      for await (const resolved of read) {
+        call.alive();
+        page.push(resolved);
+      }
       return page;
     });
   }

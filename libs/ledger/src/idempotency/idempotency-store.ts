@@ -118,6 +118,14 @@ export class IdempotencyStore implements OnModuleInit {
     }
   }
 
+  /**
+   * Ends the claim's run without settling it: its request failed with the store out of reach, so its
+   * append may have committed unseen. The placeholder is abandoned, and the next claim settles it from the log.
+   */
+  abandon(key: string): void {
+    this.leave(key);
+  }
+
   /** Ends the claim's run, released or not: if not, the placeholder is abandoned, and the next claim settles it. */
   async release(key: string): Promise<void> {
     try {
