@@ -1,7 +1,8 @@
 import { partyStream } from '@ledger/domain';
-import { EventStore, NewEvent } from '@ledger/event-store';
+import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, StatementsQuery } from '@ledger/ledger';
 import { describeOnEveryStore, LedgerUnderTest, startLedger } from './support/ledger-app';
+import { landingBefore } from './support/races';
 import { post, registerWorkedExample, salesLine, WorkedExample } from './support/worked-example';
 
 /**
@@ -26,16 +27,7 @@ describeOnEveryStore('payouts racing the ledger\'s own allocations', (kind) => {
   afterAll(async () => { await ledger?.close(); });
 
   /** Runs `meanwhile` once, just before the first append of a payout to the university, as a race would have it land. */
-  function landingBeforeThePayout(meanwhile: () => Promise<void>) {
-    const store = ledger.app.get<EventStore>(EVENT_STORE);
-    const append = store.append.bind(store);
-    const tries = { payoutAppends: 0 };
-    jest.spyOn(store, 'append').mockImplementation(async (stream: string, events: readonly NewEvent[], options) => {
-      if (stream === partyStream(w.university) && events.some((e) => e.type === 'PayoutRecorded') && tries.payoutAppends++ === 0) await meanwhile();
-      return append(stream, events, options);
-    });
-    return tries;
-  }
+  const landingBeforeThePayout = (meanwhile: () => Promise<void>) => landingBefore(ledger, partyStream(w.university), 'PayoutRecorded', meanwhile);
 
   const payout = (reference: string) =>
     ledger.http.post(`/parties/${w.university}/payouts`).send({ amount: '100.00', currency: 'CNY', paidOn: today, reference });
@@ -47,7 +39,7 @@ describeOnEveryStore('payouts racing the ledger\'s own allocations', (kind) => {
       await ledger.settled(); // the university's allocation of Q2 is on its stream now
     });
     const res = await payout('RACE-ALLOCATION').expect(201);
-    expect(tries.payoutAppends).toBe(2); // lost the race once, then appended after the allocation
+    expect(tries.appends).toBe(2); // lost the race once, then appended after the allocation
     expect(balances).toHaveBeenCalledTimes(1);
     const types = (await ledger.store.readStream(partyStream(w.university))).map((e) => e.type);
     expect(types.slice(-2)).toEqual(['DistributionAllocated', 'PayoutRecorded']);
@@ -61,7 +53,7 @@ describeOnEveryStore('payouts racing the ledger\'s own allocations', (kind) => {
       await ledger.settled(); // a negative allocation on the university's stream
     });
     await payout('RACE-CREDIT').expect(201);
-    expect(tries.payoutAppends).toBe(2);
+    expect(tries.appends).toBe(2);
     expect(balances).toHaveBeenCalledTimes(2); // decided again from a fresh balance, not rebased
   });
 

@@ -1,7 +1,6 @@
 import { equityStream, licenseStream, patentStream } from '@ledger/domain';
-import { EventStore, NewEvent } from '@ledger/event-store';
-import { EVENT_STORE } from '@ledger/ledger';
 import { describeOnEveryStore, LedgerUnderTest, startLedger } from './support/ledger-app';
+import { landingBefore } from './support/races';
 import { post, registerWorkedExample, salesLine, WorkedExample } from './support/worked-example';
 
 /**
@@ -22,20 +21,11 @@ describeOnEveryStore('writes to one stream racing each other: a license, an equi
   afterEach(() => jest.restoreAllMocks());
   afterAll(async () => { await ledger?.close(); });
 
-  /** Runs `meanwhile` once, just before the first append of an event of `type` to `on` (the license's stream), as a race would have it land. */
-  function landingBefore(type: string, meanwhile: () => Promise<unknown>, on = licenseStream(w.license)) {
-    const store = ledger.app.get<EventStore>(EVENT_STORE);
-    const append = store.append.bind(store);
-    const tries = { appends: 0 };
-    jest.spyOn(store, 'append').mockImplementation(async (stream: string, events: readonly NewEvent[], options) => {
-      if (stream === on && events.some((e) => e.type === type) && tries.appends++ === 0) await meanwhile();
-      return append(stream, events, options);
-    });
-    return tries;
-  }
+  /** Before the first append of `type` to `on` (the license's stream): see support/races. */
+  const landing = (type: string, meanwhile: () => Promise<unknown>, on = licenseStream(w.license)) => landingBefore(ledger, on, type, meanwhile);
 
   it('books a payment that lost the race to a restatement: decided again, after it', async () => {
-    const tries = landingBefore('PaymentReceived', () =>
+    const tries = landing('PaymentReceived', () =>
       post(ledger, `/licenses/${w.license}/sales-reports/${q1}/restatements`, { lines: [salesLine('500000.00', '40000.00')] }));
     const res = await ledger.http.post(`/licenses/${w.license}/payments`).send({ amount: '1234.56', currency: 'CNY', receivedOn: '2025-05-15', reference: 'WIRE-RACE' });
     expect([res.status, tries.appends]).toEqual([201, 2]); // before: 409 concurrency-conflict
@@ -49,7 +39,7 @@ describeOnEveryStore('writes to one stream racing each other: a license, an equi
       issuerId: w.brightpath, holderId: w.university, licenseId: w.license, shareClass: 'ordinary', shares: '1000',
       fullyDilutedShares: '10000', pricePerShare: '1.00', currency: 'CNY', grantedOn: '2025-02-01' })).id;
     const round = (newShares: string) => ({ newShares, pricePerShare: '2.00', closedOn: '2025-06-30' });
-    const tries = landingBefore('FundingRoundRecorded', () => post(ledger, `/equity-deals/${deal}/funding-rounds`, round('500')), equityStream(deal));
+    const tries = landing('FundingRoundRecorded', () => post(ledger, `/equity-deals/${deal}/funding-rounds`, round('500')), equityStream(deal));
     const res = await ledger.http.post(`/equity-deals/${deal}/funding-rounds`).send(round('700'));
     // Its first append lost to the other round's (the second of 3 appends of a round), its second landed: before, 409.
     expect([res.status, tries.appends, res.body.fullyDilutedShares]).toEqual([201, 3, '11200']); // 10,000 + 500 + 700
@@ -57,7 +47,7 @@ describeOnEveryStore('writes to one stream racing each other: a license, an equi
 
   it("records a patent's cost that lost the race to another cost", async () => {
     const cost = (amount: string) => ({ partyId: w.university, amount, currency: 'CNY', incurredOn: '2025-02-01', description: 'filing fees' });
-    const tries = landingBefore('PatentCostRecorded', () => post(ledger, `/patents/${w.patent}/costs`, cost('100.00')), patentStream(w.patent));
+    const tries = landing('PatentCostRecorded', () => post(ledger, `/patents/${w.patent}/costs`, cost('100.00')), patentStream(w.patent));
     const res = await ledger.http.post(`/patents/${w.patent}/costs`).send(cost('250.00'));
     expect([res.status, tries.appends]).toEqual([201, 3]); // its own, the other's, its own again; before: 409
     const costs = (await ledger.store.readStream(patentStream(w.patent))).filter((e) => e.type === 'PatentCostRecorded');
@@ -66,7 +56,7 @@ describeOnEveryStore('writes to one stream racing each other: a license, an equi
 
   it('decides a report again on the report that won the race for its period: the rule refuses it (409 period), once', async () => {
     const q2 = { period: '2025-Q2', lines: [salesLine('700000.00', '0.00')] };
-    const tries = landingBefore('SalesReportSubmitted', () => post(ledger, `/licenses/${w.license}/sales-reports`, q2));
+    const tries = landing('SalesReportSubmitted', () => post(ledger, `/licenses/${w.license}/sales-reports`, q2));
     const res = await ledger.http.post(`/licenses/${w.license}/sales-reports`).send(q2);
     // Its first append lost to the other's (2 appends of a report); decided again, the rule refuses it: not the stream's conflict.
     expect([res.status, res.body.code, tries.appends]).toEqual([409, 'period-already-reported', 2]);

@@ -9,8 +9,7 @@ import { ProjectionFreshness } from '../http/min-position';
 import { RequestContext } from '../http/request-context';
 import { OfficeOnly } from './access-policy';
 import { ApiKeyIssuedDto, ApiKeyRevokedDto } from './api-key-responses.dto';
-import { ledgerIdParam } from '../http/ledger-id';
-import { LowerCaseId } from '../http/ledger-id';
+import { LowerCaseId, ledgerIdParam } from '../http/ledger-id';
 
 export class IssueApiKeyDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() @LowerCaseId() partyId!: string;

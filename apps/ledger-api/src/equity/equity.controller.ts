@@ -14,7 +14,6 @@ import {
   CapTableDto, CreateEquityDealDto, EquityDealCreatedDto, FundingRoundDto, FundingRoundRecordedDto, LiquidityEventDto, LiquidityRecordedDto,
 } from './equity.dto';
 
-const dealIdPipe = () => ledgerIdParam('equity deal');
 /** The event of one type among those a command decided. */
 const decided = <E extends EquityEvent>(outcome: EquityOutcome, type: E['type']) =>
   (outcome.events.find((e) => e.type === type) as E | undefined)?.data as E['data'] | undefined;
@@ -44,7 +43,7 @@ export class EquityController {
   @ApiOperation({ summary: 'Record a funding round: new shares dilute, or top up a protected stake (office)' })
   @HttpCode(201)
   @ApiCreatedResponse({ type: FundingRoundRecordedDto })
-  async fundingRound(@Param('id', dealIdPipe()) dealId: string, @Body() body: FundingRoundDto, @RequestContext() ctx: CommandContext) {
+  async fundingRound(@Param('id', ledgerIdParam('equity deal')) dealId: string, @Body() body: FundingRoundDto, @RequestContext() ctx: CommandContext) {
     const roundId = randomUUID();
     const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordFundingRound', data: { roundId, ...body, today: this.calendar.today(ctx) } }, ctx));
     return {
@@ -62,7 +61,7 @@ export class EquityController {
   @ApiOperation({ summary: 'Record a sale of shares: proceeds are distributed like royalties (office)' })
   @HttpCode(201)
   @ApiCreatedResponse({ type: LiquidityRecordedDto })
-  async liquidity(@Param('id', dealIdPipe()) dealId: string, @Body() body: LiquidityEventDto, @RequestContext() ctx: CommandContext) {
+  async liquidity(@Param('id', ledgerIdParam('equity deal')) dealId: string, @Body() body: LiquidityEventDto, @RequestContext() ctx: CommandContext) {
     const liquidityId = randomUUID();
     const outcome = await this.commands.execute(new EquityCommandMessage(dealId, { type: 'RecordLiquidityEvent', data: { liquidityId, ...body, today: this.calendar.today(ctx) } }, ctx));
     return { ...decided<EquityLiquidated>(outcome, 'EquityLiquidated'), position: outcome.position.toString() };
@@ -73,7 +72,7 @@ export class EquityController {
   @ApiQuery({ name: 'asOf', required: false, description: 'a business date YYYY-MM-DD' })
   @MinPositionQuery()
   @ApiOkResponse({ type: CapTableDto })
-  async capTable(@Param('id', dealIdPipe()) dealId: string, @Query('asOf') asOf?: string, @Query('minPosition') minPosition?: string) {
+  async capTable(@Param('id', ledgerIdParam('equity deal')) dealId: string, @Query('asOf') asOf?: string, @Query('minPosition') minPosition?: string) {
     // Folded from the deal's stream, fresh already; the position is still checked and waited for, as on every GET.
     const date = queryDate('asOf', asOf);
     await this.freshness.await(minPosition);

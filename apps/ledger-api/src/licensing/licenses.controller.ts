@@ -18,8 +18,6 @@ import { LicenseAccess, OfficeOnly } from '../auth/access-policy';
 import { MinPositionQuery } from '../http/min-position';
 import { ledgerIdParam } from '../http/ledger-id';
 
-export const licenseIdPipe = () => ledgerIdParam('license');
-
 @ApiTags('licenses')
 @Controller('licenses')
 export class LicensesController {
@@ -46,7 +44,7 @@ export class LicensesController {
   @LicenseAccess('licensee', 'partner')
   @MinPositionQuery()
   @ApiOkResponse({ type: LicenseDto })
-  async get(@Param('id', licenseIdPipe()) id: string, @RequestContext() ctx: CommandContext, @Query('minPosition') minPosition?: string) {
+  async get(@Param('id', ledgerIdParam('license')) id: string, @RequestContext() ctx: CommandContext, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
     const license = await this.licenses.findById(id, this.calendar.today(ctx));
     if (!license) throw new NotFoundException(`license ${id} not found`);
@@ -58,7 +56,7 @@ export class LicensesController {
   @LicenseAccess('licensee', 'partner')
   @MinPositionQuery()
   @ApiOkResponse({ type: [LicenseEventDto] })
-  async events(@Param('id', licenseIdPipe()) id: string, @Query('minPosition') minPosition?: string) {
+  async events(@Param('id', ledgerIdParam('license')) id: string, @Query('minPosition') minPosition?: string) {
     // The stream is read from the store, fresh already; the position is still checked and waited for, as on every GET.
     await this.freshness.await(minPosition);
     const events = await this.store.readStream(licenseStream(id));
@@ -73,7 +71,7 @@ export class LicensesController {
   @LicenseAccess('licensee', 'partner')
   @MinPositionQuery()
   @ApiOkResponse({ type: [DiscrepancyDto] })
-  async discrepancies(@Param('id', licenseIdPipe()) id: string, @RequestContext() ctx: CommandContext, @Query('minPosition') minPosition?: string) {
+  async discrepancies(@Param('id', ledgerIdParam('license')) id: string, @RequestContext() ctx: CommandContext, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
     if (!(await this.licenses.findById(id, this.calendar.today(ctx)))) throw new NotFoundException(`license ${id} not found`);
     return this.licenses.discrepancies(id);
@@ -85,7 +83,7 @@ export class LicensesController {
   @HttpCode(201)
   @ApiCreatedResponse({ type: MilestoneAssessedDto })
   async achieve(
-    @Param('id', licenseIdPipe()) id: string, @Param('code') code: string,
+    @Param('id', ledgerIdParam('license')) id: string, @Param('code') code: string,
     @Body() body: MilestoneAchievementDto, @RequestContext() ctx: CommandContext,
   ) {
     const command = { type: 'AchieveMilestone' as const, data: { code, achievedOn: body.achievedOn, assessmentId: randomUUID(), today: this.calendar.today(ctx) } };
@@ -98,7 +96,7 @@ export class LicensesController {
   @HttpCode(200)
   @ApiOkResponse({ type: YearClosedDto })
   @ApiBody({ type: CloseYearDto, required: false, description: 'none: a year is closed without fields (any sent is refused)' })
-  async closeYear(@Param('id', licenseIdPipe()) id: string, @Param('year') year: string, @Body() _: CloseYearDto, @RequestContext() ctx: CommandContext) {
+  async closeYear(@Param('id', ledgerIdParam('license')) id: string, @Param('year') year: string, @Body() _: CloseYearDto, @RequestContext() ctx: CommandContext) {
     if (!/^[1-9]\d{3}$/.test(year)) {
       throw new RequestValidationFailed([{ field: 'year', message: 'year must be a four-digit calendar year such as 2025 (1000 to 9999, as dates)' }]);
     }
@@ -111,7 +109,7 @@ export class LicensesController {
   @OfficeOnly()
   @HttpCode(201)
   @ApiCreatedResponse({ type: PaymentRecordedDto })
-  async pay(@Param('id', licenseIdPipe()) id: string, @Body() body: PaymentDto, @RequestContext() ctx: CommandContext) {
+  async pay(@Param('id', ledgerIdParam('license')) id: string, @Body() body: PaymentDto, @RequestContext() ctx: CommandContext) {
     const command = { type: 'RecordPayment' as const, data: { paymentId: randomUUID(), ...body, today: this.calendar.today(ctx) } };
     return paymentRecorded(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)));
   }
@@ -121,7 +119,7 @@ export class LicensesController {
   @OfficeOnly()
   @HttpCode(201)
   @ApiCreatedResponse({ type: TerminatedDto })
-  async terminate(@Param('id', licenseIdPipe()) id: string, @Body() body: TerminationDto, @RequestContext() ctx: CommandContext) {
+  async terminate(@Param('id', ledgerIdParam('license')) id: string, @Body() body: TerminationDto, @RequestContext() ctx: CommandContext) {
     const command = { type: 'TerminateLicense' as const, data: { ...body } };
     return terminated(await this.commands.execute(new LicenseCommandMessage(id, command, ctx)), this.calendar.today(ctx));
   }

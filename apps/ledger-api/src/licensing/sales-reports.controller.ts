@@ -5,7 +5,6 @@ import { CommandContext, LicenseCommandMessage } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../http/request-context';
 import { BusinessCalendar } from '../http/business-calendar';
-import { licenseIdPipe } from './licenses.controller';
 import { reportAssessed, restated } from './license-responses';
 import { RestatementDto, SalesReportDto } from './sales-report.dto';
 import { RestatedDto, SalesReportAssessedDto } from './license-responses.dto';
@@ -25,7 +24,7 @@ export class SalesReportsController {
   @ApiOperation({ summary: 'Submit a sales report: its royalty is assessed and split (licensee of the license, or office)' })
   @HttpCode(201)
   @ApiCreatedResponse({ type: SalesReportAssessedDto })
-  async submit(@Param('id', licenseIdPipe()) id: string, @Body() body: SalesReportDto, @RequestContext() ctx: CommandContext) {
+  async submit(@Param('id', ledgerIdParam('license')) id: string, @Body() body: SalesReportDto, @RequestContext() ctx: CommandContext) {
     const data = { ...body, reportId: randomUUID(), assessmentId: randomUUID(), assessmentIds: idPool(), today: this.calendar.today(ctx) };
     return reportAssessed(await this.commands.execute(new LicenseCommandMessage(id, { type: 'SubmitSalesReport', data }, ctx)));
   }
@@ -35,7 +34,7 @@ export class SalesReportsController {
   @HttpCode(201)
   @ApiCreatedResponse({ type: RestatedDto })
   async restate(
-    @Param('id', licenseIdPipe()) id: string,
+    @Param('id', ledgerIdParam('license')) id: string,
     @Param('reportId', ledgerIdParam('sales report')) reportId: string,
     @Body() body: RestatementDto,
     @RequestContext() ctx: CommandContext,

@@ -11,8 +11,6 @@ import { OfficeOnly } from '../auth/access-policy';
 import { MinPositionQuery } from '../http/min-position';
 import { ledgerIdParam } from '../http/ledger-id';
 
-const notFound = () => ledgerIdParam('patent');
-
 @ApiTags('patents')
 @OfficeOnly()
 @Controller('patents')
@@ -37,7 +35,7 @@ export class PatentsController {
   @ApiOperation({ summary: 'Record a patent cost an owner bore, recoverable from income (office)' })
   @HttpCode(201)
   @ApiCreatedResponse({ type: PatentCostRecordedDto })
-  async recordCost(@Param('id', notFound()) patentId: string, @Body() body: PatentCostDto, @RequestContext() ctx: CommandContext) {
+  async recordCost(@Param('id', ledgerIdParam('patent')) patentId: string, @Body() body: PatentCostDto, @RequestContext() ctx: CommandContext) {
     const { id, position } = await this.commands.execute(new RecordPatentCostCommand({ patentId, costId: randomUUID(), ...body, today: this.calendar.today(ctx) }, ctx));
     return { costId: id, position: position.toString() };
   }
@@ -46,7 +44,7 @@ export class PatentsController {
   @ApiOperation({ summary: 'Read a patent' })
   @MinPositionQuery()
   @ApiOkResponse({ type: PatentDto })
-  async get(@Param('id', notFound()) id: string, @Query('minPosition') minPosition?: string) {
+  async get(@Param('id', ledgerIdParam('patent')) id: string, @Query('minPosition') minPosition?: string) {
     await this.freshness.await(minPosition);
     const patent = await this.patents.findById(id);
     if (!patent) throw new NotFoundException(`patent ${id} not found`);

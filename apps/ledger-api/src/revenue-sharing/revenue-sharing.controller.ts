@@ -18,7 +18,6 @@ import { StatementDto } from './statement.dto';
 import { AllocationExplanationDto, PayoutRecordedDto, PolicySetDto } from './revenue-sharing-responses.dto';
 import { ledgerIdParam } from '../http/ledger-id';
 
-const partyIdPipe = () => ledgerIdParam('party');
 const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 const INSTANT = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -53,7 +52,7 @@ export class RevenueSharingController {
   @OfficeOnly()
   @HttpCode(200)
   @ApiOkResponse({ type: PolicySetDto })
-  async setPolicy(@Param('id', partyIdPipe()) partyId: string, @Body() body: DistributionPolicyDto, @RequestContext() ctx: CommandContext) {
+  async setPolicy(@Param('id', ledgerIdParam('party')) partyId: string, @Body() body: DistributionPolicyDto, @RequestContext() ctx: CommandContext) {
     if ((body.shares === undefined) === (body.bands === undefined)) {
       throw new RequestValidationFailed([{ field: 'shares', message: 'give either shares or bands, not both or neither' }]);
     }
@@ -76,7 +75,7 @@ export class RevenueSharingController {
   @OfficeOnly()
   @HttpCode(201)
   @ApiCreatedResponse({ type: PayoutRecordedDto })
-  async payout(@Param('id', partyIdPipe()) partyId: string, @Body() body: PayoutDto, @RequestContext() ctx: CommandContext) {
+  async payout(@Param('id', ledgerIdParam('party')) partyId: string, @Body() body: PayoutDto, @RequestContext() ctx: CommandContext) {
     const payoutId = randomUUID();
     const { payout, position } = await this.commands.execute(new RecordPayoutCommand({ payoutId, partyId, ...body, today: this.calendar.today(ctx) }, ctx));
     return { ...payout, position: position.toString() }; // as recorded: "500" was answered "500", recorded "500.00"
@@ -91,7 +90,7 @@ export class RevenueSharingController {
   @ApiQuery({ name: 'from', required: false }) @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'asOf', required: false }) @MinPositionQuery()
   async statement(
-    @Param('id', partyIdPipe()) partyId: string,
+    @Param('id', ledgerIdParam('party')) partyId: string,
     // The response is sent here (a Buffer, which Nest would serialize as an object), so Express still
     // answers If-None-Match with a 304.
     @Res() res: Response,
@@ -133,7 +132,7 @@ export class RevenueSharingController {
   @MinPositionQuery()
   @ApiOkResponse({ type: AllocationExplanationDto })
   async allocation(
-    @Param('id', partyIdPipe()) partyId: string,
+    @Param('id', ledgerIdParam('party')) partyId: string,
     @Param('allocationId', ledgerIdParam('allocation')) allocationId: string,
     @Query('minPosition') minPosition?: string,
   ) {
