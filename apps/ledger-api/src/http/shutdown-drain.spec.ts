@@ -100,6 +100,22 @@ describe('ShutdownDrain', () => {
     await drained;
   });
 
+  it('answers 503 a request that came while the event loop was held past the grace, not a reset', async () => {
+    // Under load the drain's timer fired before the sockets were read: a connection that had a request
+    // waiting looked idle for longer than the grace and was destroyed with it (CI saw ECONNRESET).
+    ctx = await drainedServer();
+    const client = await rawConnection(ctx.port);
+    client.send('/before');
+    await client.nextAnswer();
+    const drained = ctx.drain.beforeApplicationShutdown();
+    client.send('/after'); // on the wire at once; the server reads it on its next turn
+    const until = performance.now() + IDLE_GRACE_MS + 200;
+    while (performance.now() < until); // the loop held: a long collection, a page of projections
+    expect(await client.nextAnswer()).toMatchObject({ status: 503, headers: { connection: 'close' } });
+    await client.closed();
+    await drained;
+  });
+
   it('refuses a request on a connection opened after the signal, before any work', async () => {
     ctx = await drainedServer();
     const drained = ctx.drain.beforeApplicationShutdown();

@@ -77,13 +77,22 @@ export class ShutdownDrain implements OnApplicationBootstrap, BeforeApplicationS
     const open = new Set(this.connections.keys());
     const started = performance.now();
     await new Promise<void>((resolve) => {
+      // Idle since its last answer or since the signal, whichever is later: a pooled connection idle
+      // for a minute gets its grace too, its client not knowing the server is stopping.
+      const idle = (c: Connection) => c.busy === 0 && performance.now() - Math.max(c.idleSince, started) >= IDLE_GRACE_MS;
       const closeIdle = () => {
-        const now = performance.now();
-        // Idle since its last answer or since the signal, whichever is later: a pooled connection idle
-        // for a minute gets its grace too, its client not knowing the server is stopping.
-        for (const [socket, c] of this.connections) if (c.busy === 0 && now - Math.max(c.idleSince, started) >= IDLE_GRACE_MS) socket.destroy();
-        for (const socket of open) if (socket.destroyed) open.delete(socket);
-        if (open.size === 0 || now - started >= DRAIN_WAIT_MS) resolve();
+        // Decided after this turn's reads (setImmediate runs after the poll phase; this timer, before it):
+        // when the event loop was held (a long collection, a page of projections), a request that came
+        // meanwhile is read first and its connection is busy, answered 503 instead of reset.
+        const candidates = [...this.connections].filter(([, c]) => idle(c)).map(([socket]) => socket);
+        setImmediate(() => {
+          for (const socket of candidates) {
+            const c = this.connections.get(socket);
+            if (c && idle(c)) socket.destroy();
+          }
+          for (const socket of open) if (socket.destroyed) open.delete(socket);
+          if (open.size === 0 || performance.now() - started >= DRAIN_WAIT_MS) resolve();
+        });
       };
       closeIdle();
       // Goes on after the wait: a connection whose answer was under way goes idle later.
