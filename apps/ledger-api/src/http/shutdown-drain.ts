@@ -84,6 +84,8 @@ export class ShutdownDrain implements OnApplicationBootstrap, BeforeApplicationS
         // Decided after this turn's reads (setImmediate runs after the poll phase; this timer, before it):
         // when the event loop was held (a long collection, a page of projections), a request that came
         // meanwhile is read first and its connection is busy, answered 503 instead of reset.
+        // Only those idle when this ran, not when the immediate runs: the first call is made outside the
+        // timers phase, and its immediate may come before the next reads.
         const candidates = [...this.connections].filter(([, c]) => idle(c)).map(([socket]) => socket);
         setImmediate(() => {
           for (const socket of candidates) {

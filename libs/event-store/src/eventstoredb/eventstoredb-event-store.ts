@@ -124,16 +124,26 @@ export class EventStoreDbEventStore implements EventStore {
     return positionOrUnknown(result.position);
   }
 
-  private currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
-    return this.answered(`a read of ${streamId}`, async (call) => {
-      const read = this.client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 });
+  private async currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
+    const [last] = await this.readWhole(`a read of ${streamId}`, () =>
+      this.client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })).catch((err) => {
+      if (isStreamNotFound(err)) return [];
+      throw err;
+    });
+    return last?.event ? last.event.revision : 'no_stream';
+  }
+
+  /** Every entry a read answers, each next one within answered()'s deadline for silence. */
+  private readWhole<E>(what: string, open: () => AsyncIterable<E> & Cancellable): Promise<E[]> {
+    return this.answered(what, async (call) => {
+      const read = open();
       call.opened(read);
-      try {
-        for await (const resolved of read) if (resolved.event) return resolved.event.revision;
-      } catch (err) {
-        if (!isStreamNotFound(err)) throw err;
+      const entries: E[] = [];
+      for await (const entry of read) {
+        call.alive();
+        entries.push(entry);
       }
-      return 'no_stream' as const;
+      return entries;
     });
   }
 
@@ -141,23 +151,13 @@ export class EventStoreDbEventStore implements EventStore {
     if (options.maxCount === 0) return [];
     // The client refuses a negative revision outright; the SQL stores read the whole stream.
     const fromRevision = options.fromRevision === undefined || options.fromRevision < 0n ? START : options.fromRevision;
-    return this.answered(`a read of ${streamId}`, async (call) => {
-      const read = this.client.readStream(streamId, {
-        fromRevision, direction: FORWARDS, ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
-      });
-      call.opened(read);
-      const events: RecordedEvent[] = [];
-      try {
-        for await (const resolved of read) {
-          call.alive();
-          if (resolved.event) events.push(toRecorded(resolved.event));
-        }
-      } catch (err) {
-        if (isStreamNotFound(err)) return [];
-        throw err;
-      }
-      return events;
+    const entries = await this.readWhole(`a read of ${streamId}`, () => this.client.readStream(streamId, {
+      fromRevision, direction: FORWARDS, ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+    })).catch((err) => {
+      if (isStreamNotFound(err)) return [];
+      throw err;
     });
+    return entries.flatMap((resolved) => (resolved.event ? [toRecorded(resolved.event)] : []));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -196,16 +196,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private readAllPage(fromPosition: Position | typeof START | typeof END, maxCount: number, direction: typeof FORWARDS | typeof BACKWARDS) {
-    return this.answered('a read of $all', async (call) => {
-      const read = this.client.readAll({ fromPosition, maxCount, direction });
-      call.opened(read);
-      const page: AllStreamResolvedEvent[] = [];
-      for await (const resolved of read) {
-        call.alive();
-        page.push(resolved);
-      }
-      return page;
-    });
+    return this.readWhole('a read of $all', () => this.client.readAll({ fromPosition, maxCount, direction }));
   }
 
   subscribeAll(options: SubscribeAllOptions, handler: EventHandler): Subscription {
