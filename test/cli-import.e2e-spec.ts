@@ -48,6 +48,32 @@ describe('ledger-cli import: the store it writes into', () => {
     }
   }, 60000);
 
+  it('takes away the new store a refused import made, and nothing that was there before', () => {
+    const cutShort = join(dir, 'cut-short.ndjson'); // no end line
+    writeFileSync(cutShort, `${partiesExport(2).trim().split('\n').slice(0, -1).join('\n')}\n`);
+    const parent = join(dir, 'kept');
+    mkdirSync(parent);
+    writeFileSync(join(parent, 'notes.txt'), 'mine');
+    const path = join(parent, 'made', 'deeper', 'ledger.sqlite');
+    const refused = cli({ SQLITE_PATH: path }, 'import', cutShort);
+    expect(refused.status).toBe(1);
+    // before: ledger.sqlite, its read models, -wal and -shm files, in two new directories, all empty
+    expect(refused.stderr).toBe("ledger-cli: the file ends after 2 events without the export's end line: it was cut short " +
+      '(or written by a ledger-cli that wrote none: export the store again, or import it with --without-end-line)\n' +
+      `ledger-cli: nothing imported: removed the new store it had made at ${path}\n`);
+    expect(readdirSync(parent)).toEqual(['notes.txt']);
+    // A refusal by commander comes after the store was opened too.
+    const usage = cli({ SQLITE_PATH: path }, 'import', file, 'more.ndjson');
+    expect(usage.status).toBe(1);
+    expect(usage.stderr).toContain(`ledger-cli: nothing imported: removed the new store it had made at ${path}`);
+    expect(readdirSync(parent)).toEqual(['notes.txt']);
+    // An existing file, even an empty one, is the operator's: kept, with the schema the import made.
+    const empty = join(parent, 'empty.sqlite');
+    writeFileSync(empty, '');
+    expect(cli({ SQLITE_PATH: empty }, 'import', cutShort)).toMatchObject({ status: 1, stderr: expect.not.stringContaining('nothing imported') });
+    expect(readdirSync(parent).sort()).toEqual(['empty.read-models.sqlite', 'empty.read-models.sqlite.lease', 'empty.sqlite', 'notes.txt']);
+  }, 60000);
+
   it('names the file of an import cut short by its full path, for whoever runs it again from elsewhere', async () => {
     const target = join(dir, 'cut.sqlite');
     await new SqliteEventStore(target).close();
@@ -78,7 +104,19 @@ describe('ledger-cli import: the store it writes into', () => {
       expect(await onPostgres(database.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ tablename: 'events' }]);
       const fresh = (await createTestDatabase('cli_import_new'))!;
       try {
+        // A refused import drops the tables it made, and only those.
+        await onPostgres(fresh.url, 'CREATE TABLE notes (body text)');
+        const cutShort = join(dir, 'pg-cut-short.ndjson');
+        writeFileSync(cutShort, `${partiesExport(2).trim().split('\n').slice(0, -1).join('\n')}\n`);
+        const cut = cli({ EVENT_STORE: 'postgres', DATABASE_URL: fresh.url }, 'import', cutShort);
+        expect(cut.status).toBe(1);
+        expect(cut.stderr).toMatch(/^ledger-cli: the file ends after 2 events without the export's end line.*\nledger-cli: nothing imported: removed the \d+ tables it had made in the database at DATABASE_URL\n$/);
+        expect(await onPostgres(fresh.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ tablename: 'notes' }]);
         expect(cli({ EVENT_STORE: 'postgres', DATABASE_URL: fresh.url }, 'import', file)).toMatchObject({ status: 0 });
+        // Once a ledger, a refusal takes nothing away.
+        const again = cli({ EVENT_STORE: 'postgres', DATABASE_URL: fresh.url }, 'import', cutShort);
+        expect(again).toMatchObject({ status: 1, stderr: expect.not.stringContaining('nothing imported') });
+        expect(await onPostgres(fresh.url, 'SELECT count(*)::int AS n FROM events')).toEqual([{ n: 2 }]);
       } finally {
         await fresh.drop();
       }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { LedgerConfig } from '@ledger/ledger';
 import { existsSync, statSync } from 'node:fs';
-import { connectPostgres } from './servers-answer';
+import { Client } from 'pg';
 
 type StoreConfig = Pick<LedgerConfig, 'EVENT_STORE' | 'SQLITE_PATH' | 'DATABASE_URL'>;
 
@@ -21,7 +21,7 @@ const NOT_A_LEDGER = `no events table with the ledger's columns (${LEDGER_COLUMN
  * database with another `events` table created the ledger's tables there, then failed on 'column
  * "position" does not exist'.
  */
-export async function missingLedger(config: StoreConfig, { orNothing = false } = {}): Promise<string | undefined> {
+export async function missingLedger(config: StoreConfig, postgres: Client | undefined, { orNothing = false } = {}): Promise<string | undefined> {
   if (config.EVENT_STORE === 'sqlite') {
     const path = config.SQLITE_PATH;
     if (!existsSync(path)) return orNothing ? undefined : `no event store at ${path} (SQLITE_PATH)`;
@@ -39,18 +39,13 @@ export async function missingLedger(config: StoreConfig, { orNothing = false } =
       db?.close();
     }
   }
-  if (config.EVENT_STORE === 'postgres' && config.DATABASE_URL) {
-    const client = await connectPostgres(config.DATABASE_URL); // unreachable: its error is the one line the CLI prints
-    try {
-      const { rows } = await client.query<{ name: string }>(
-        "SELECT attname AS name FROM pg_attribute WHERE attrelid = to_regclass('events') AND attnum > 0 AND NOT attisdropped",
-      );
-      const columns = rows.map((c) => c.name);
-      if (orNothing && columns.length === 0) return undefined;
-      return LEDGER_COLUMNS.every((c) => columns.includes(c)) ? undefined : `no event store in the database at DATABASE_URL: it holds ${NOT_A_LEDGER}`;
-    } finally {
-      await client.end();
-    }
+  if (config.EVENT_STORE === 'postgres' && postgres) {
+    const { rows } = await postgres.query<{ name: string }>(
+      "SELECT attname AS name FROM pg_attribute WHERE attrelid = to_regclass('events') AND attnum > 0 AND NOT attisdropped",
+    );
+    const columns = rows.map((c) => c.name);
+    if (orNothing && columns.length === 0) return undefined;
+    return LEDGER_COLUMNS.every((c) => columns.includes(c)) ? undefined : `no event store in the database at DATABASE_URL: it holds ${NOT_A_LEDGER}`;
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import { CommandFactory } from 'nest-commander';
 import { Commander } from 'nest-commander/src/constants';
 import { CliModule } from './cli.module';
 import { missingLedger } from './existing-ledger';
+import { MadeByImport, madeByImport } from './made-by-import';
 import { unreadableExport } from './import.command';
 import { ensureServersAnswer } from './servers-answer';
 
@@ -19,16 +20,22 @@ async function main() {
   const config = validateLedgerConfig(process.env);
   const command = process.argv[2];
   const asksForHelp = process.argv.some((arg) => arg === '--help' || arg === '-h');
+  let made: MadeByImport | undefined;
   if (COMMANDS.has(command) && !asksForHelp) {
-    await ensureServersAnswer(config);
     const importing = command === 'import';
     // Before the store is opened, which makes one: a mistyped file left a new, empty store behind.
     const file = importing ? process.argv.slice(3).find((arg) => !arg.startsWith('-')) : undefined;
     if (importing && file === undefined) fail(new Error('import needs the file an export wrote: ledger-cli import <file>'));
     const unreadable = file === undefined ? undefined : unreadableExport(file);
     if (unreadable) fail(new Error(unreadable));
-    const missing = await missingLedger(config, { orNothing: importing });
-    if (missing) fail(new Error(`${missing}: ${importing ? 'import writes into a new store or a ledger' : `${command} works on an existing ledger`}`));
+    const postgres = await ensureServersAnswer(config);
+    try {
+      const missing = await missingLedger(config, postgres, { orNothing: importing });
+      if (missing) fail(new Error(`${missing}: ${importing ? 'import writes into a new store or a ledger' : `${command} works on an existing ledger`}`));
+      if (importing) made = await madeByImport(config, postgres);
+    } finally {
+      await postgres?.end();
+    }
   }
   let failed: Error | undefined;
   let usage: number | undefined;
@@ -57,14 +64,22 @@ async function main() {
   let bound: NodeJS.Timeout | undefined;
   await Promise.race([app.close().catch(() => undefined), new Promise((resolve) => { bound = setTimeout(resolve, CLOSE_MS); })]);
   clearTimeout(bound);
-  if (usage !== undefined) process.exit(usage);
-  if (failed) fail(failed);
+  // Commander's refusals (too many arguments, say) come after the store was opened too.
+  const removed = (failed || usage !== undefined) && made
+    ? await made.undo().catch((error: Error) => `could not remove the new store it had made: ${error.message}`)
+    : undefined;
+  const undone = removed ? `ledger-cli: nothing imported: ${removed}\n` : ''; // after the refusal, which commander has printed
+  if (usage !== undefined) {
+    process.stderr.write(undone);
+    process.exit(usage);
+  }
+  if (failed) fail(failed, undone);
 }
 
 const CLOSE_MS = 10_000;
 
-function fail(error: Error): never {
-  process.stderr.write(`ledger-cli: ${error.message}\n`);
+function fail(error: Error, then = ''): never {
+  process.stderr.write(`ledger-cli: ${error.message}\n${then}`);
   process.exit(1);
 }
 

@@ -65,10 +65,18 @@ async function eventStoreDbAnswers(connectionString: string): Promise<void> {
  * Throws, naming the server, unless every database server the configuration names answers within
  * ANSWER_WITHIN_MS: before, `import` waited for ever on a server that accepted connections and never
  * answered, and the other commands waited for ever on such an EventStoreDB. SQLite has no server.
+ * Returns the PostgreSQL connection that answered, for the caller's look at the database (one
+ * connection for the whole look, not one per question), which the caller ends.
  */
-export async function ensureServersAnswer(config: StoreConfig): Promise<void> {
-  if (config.EVENT_STORE === 'sqlite') return;
+export async function ensureServersAnswer(config: StoreConfig): Promise<Client | undefined> {
+  if (config.EVENT_STORE === 'sqlite') return undefined;
   // Read models live in PostgreSQL whenever the events do not live in SQLite.
-  if (config.DATABASE_URL) await (await connectPostgres(config.DATABASE_URL)).end();
-  if (config.EVENT_STORE === 'eventstoredb' && config.ESDB_CONNECTION_STRING) await eventStoreDbAnswers(config.ESDB_CONNECTION_STRING);
+  const postgres = config.DATABASE_URL ? await connectPostgres(config.DATABASE_URL) : undefined;
+  try {
+    if (config.EVENT_STORE === 'eventstoredb' && config.ESDB_CONNECTION_STRING) await eventStoreDbAnswers(config.ESDB_CONNECTION_STRING);
+  } catch (error) {
+    await postgres?.end();
+    throw error;
+  }
+  return postgres;
 }
