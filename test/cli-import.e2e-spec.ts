@@ -38,6 +38,22 @@ describe('ledger-cli import: the store it writes into', () => {
     after.close();
   }, 60000);
 
+  it("leaves nothing beside another application's WAL-mode file it looked at", () => {
+    const foreign = join(dir, 'wal');
+    mkdirSync(foreign);
+    const path = join(foreign, 'app.sqlite');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL'); // kept in the file
+    db.exec("CREATE TABLE events (id INTEGER PRIMARY KEY, title TEXT); INSERT INTO events (title) VALUES ('dentist')");
+    db.close();
+    expect(readdirSync(foreign)).toEqual(['app.sqlite']);
+    for (const args of [['import', file], ['export'], ['verify']]) {
+      const refused = cli({ SQLITE_PATH: path }, ...args);
+      expect(refused).toMatchObject({ status: 1, stderr: expect.stringContaining(`no event store at ${path} (SQLITE_PATH): the file holds ${NOT_A_LEDGER}`) });
+      expect(readdirSync(foreign)).toEqual(['app.sqlite']); // before: app.sqlite-shm and app.sqlite-wal too
+    }
+  }, 60000);
+
   it('imports into a new file, and into an empty one', () => {
     const empty = join(dir, 'empty.sqlite');
     writeFileSync(empty, '');

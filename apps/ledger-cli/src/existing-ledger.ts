@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { LedgerConfig } from '@ledger/ledger';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { Client } from 'pg';
 
 type StoreConfig = Pick<LedgerConfig, 'EVENT_STORE' | 'SQLITE_PATH' | 'DATABASE_URL'>;
@@ -27,6 +27,7 @@ export async function missingLedger(config: StoreConfig, postgres: Client | unde
     if (!existsSync(path)) return orNothing ? undefined : `no event store at ${path} (SQLITE_PATH)`;
     if (statSync(path).isDirectory()) return `no event store at ${path} (SQLITE_PATH): it is a directory; name the ledger's file in it`; // SQLite said "disk I/O error"
     let db: Database.Database | undefined;
+    const companions = [`${path}-wal`, `${path}-shm`].filter((file) => !existsSync(file));
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
       const columns = (db.prepare("SELECT name FROM pragma_table_info('events')").all() as { name: string }[]).map((c) => c.name);
@@ -37,6 +38,7 @@ export async function missingLedger(config: StoreConfig, postgres: Client | unde
       return `no event store at ${path} (SQLITE_PATH): ${(error as Error).message}`;
     } finally {
       db?.close();
+      leaveNoCompanions(path, companions);
     }
   }
   if (config.EVENT_STORE === 'postgres' && postgres) {
@@ -48,4 +50,16 @@ export async function missingLedger(config: StoreConfig, postgres: Client | unde
     return LEDGER_COLUMNS.every((c) => columns.includes(c)) ? undefined : `no event store in the database at DATABASE_URL: it holds ${NOT_A_LEDGER}`;
   }
   return undefined;
+}
+
+/**
+ * A read-only connection to a WAL-mode file makes its -wal and -shm and, unable to checkpoint, leaves
+ * them on close: looking at another application's file by mistake left two files beside it. Those
+ * this look made are removed while the log is empty (nothing written meanwhile; no one had the file
+ * open, or they would have been there already).
+ */
+function leaveNoCompanions(path: string, madeByTheLook: string[]): void {
+  const wal = `${path}-wal`;
+  if (!madeByTheLook.includes(wal) || !existsSync(wal) || statSync(wal).size > 0) return;
+  for (const file of madeByTheLook) rmSync(file, { force: true });
 }
