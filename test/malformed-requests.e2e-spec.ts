@@ -31,7 +31,7 @@ describe('requests refused before any route', () => {
     const huge = await raw(`GET /parties HTTP/1.1\r\nHost: ledger\r\nAuthorization: Bearer ${'a'.repeat(100_000)}\r\n\r\n`);
     expect(huge).toEqual({ status: 431, type: 'application/problem+json', body: expect.objectContaining({ status: 431, detail: 'the request headers are larger than 16 KB' }) });
     const control = await raw('GET /parties HTTP/1.1\r\nHost: ledger\r\nX-Note: a\u0001b\r\n\r\n');
-    expect(control).toEqual({ status: 400, type: 'application/problem+json', body: expect.objectContaining({ status: 400, title: 'bad request' }) });
+    expect(control).toEqual({ status: 400, type: 'application/problem+json', body: expect.objectContaining({ status: 400, title: 'Bad Request' }) });
   });
 
   it('names the path when a path parameter cannot be decoded', async () => {

@@ -17,7 +17,7 @@ describe('a method the path does not take: 405 with Allow (RFC 9110 §15.5.6)', 
     expect({ status: res.status, allow: res.headers.allow }).toEqual({ status: 405, allow });
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toEqual({
-      type: 'about:blank', title: 'method not allowed', status: 405,
+      type: 'about:blank', title: 'Method Not Allowed', status: 405,
       detail: `${method} is not a method of this path: it takes ${allow}`, instance: new URL(res.request.url).pathname,
     });
   };

@@ -165,19 +165,21 @@ describe('request details', () => {
     const deep = `{"name":"a","kind":"company","x":${'['.repeat(100)}${']'.repeat(100)}}`;
     await ledger.http.post('/parties').set('Authorization', junk).set('Content-Type', 'application/json').send(deep).expect(401);
     const malformed = await ledger.http.post('/parties').set('Content-Type', 'application/json').send('{"name": ').expect(400);
-    expect(malformed.body).toMatchObject({ title: 'Malformed JSON', detail: 'the request body is not valid JSON' }); // "bad request" before
+    // "bad request" at first, then "Malformed JSON" under about:blank: now a field problem naming the body
+    expect(malformed.body).toMatchObject({ type: 'urn:problem:validation', title: 'Invalid request', detail: 'the request body is not valid JSON',
+      errors: [{ field: 'body', message: 'the request body is not valid JSON' }] });
   });
 
   it('titles a body too large by its status', async () => {
     const res = await ledger.http.post('/parties').set('Content-Type', 'application/json').send(`{"name":"${'x'.repeat(1_100_000)}","kind":"company"}`).expect(413);
-    expect(res.body).toMatchObject({ status: 413, title: 'payload too large' });
+    expect(res.body).toMatchObject({ status: 413, title: 'Payload Too Large' });
   });
   it('takes JSON bodies only: a form-encoded or merge-patch body is refused with 415, appending nothing', async () => {
     // Before, `name=Form&kind=company` made a party, and merge-patch JSON was read as no body at all.
     const before = await eventCount(ledger.store);
     const form = await ledger.http.post('/parties').type('form').send('name=Form&kind=company').expect(415);
     expect(form.headers['content-type']).toMatch(/problem\+json/);
-    expect(form.body).toMatchObject({ status: 415, title: 'unsupported media type', detail: expect.stringContaining('application/json') });
+    expect(form.body).toMatchObject({ status: 415, title: 'Unsupported Media Type', detail: expect.stringContaining('application/json') });
     await ledger.http.put(`/parties/${cast.university}/distribution-policy`).set('Content-Type', 'application/merge-patch+json')
       .send(JSON.stringify({ adminFeePercent: '5' })).expect(415);
     await ledger.http.post('/parties').set('Content-Type', 'application/json; charset=utf-8').send('{"name":"Typed","kind":"company"}').expect(201);

@@ -141,7 +141,7 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     varies(await ledger.http.get(url).set('Accept', 'text/csv').set('If-None-Match', csv.headers.etag).expect(304));
     const refused = await ledger.http.get(url).set('Accept', 'application/xml').expect(406);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(JSON.parse(refused.text)).toMatchObject({ type: 'about:blank', title: 'not acceptable', status: 406, detail: expect.stringContaining('text/csv') });
+    expect(JSON.parse(refused.text)).toMatchObject({ type: 'about:blank', title: 'Not Acceptable', status: 406, detail: expect.stringContaining('text/csv') });
     varies(refused);
   });
 

@@ -75,7 +75,7 @@ export function requireJsonBodies(req: Request, _res: Response, next: NextFuncti
 /**
  * After the body parser: its JSON error is a SyntaxError, which Nest turns into a bare 400 "bad request"
  * with the parser's message; passed on as a plain error it reaches the one error mapper (toProblem) as
- * what it is, "Malformed JSON".
+ * what it is: a validation problem naming the body.
  */
 export function nameMalformedJson(error: Error & { type?: string }, _req: Request, _res: Response, next: NextFunction) {
   if (error.type !== 'entity.parse.failed') return next(error);

@@ -1,12 +1,13 @@
 import { Socket } from 'node:net';
+import { statusTitle } from './problem-details.filter';
 
-/** What Node's parser refuses, by its code: [status, reason phrase, detail]. Anything else is a 400. */
-const REFUSALS: Record<string, [number, string, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'the request headers are larger than 16 KB'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'the request did not arrive whole in time'],
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', 'the chunk extensions of the body are too large'],
+/** What Node's parser refuses, by its code: [status, detail]. Anything else is a 400. */
+const REFUSALS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'the request headers are larger than 16 KB'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'the request did not arrive whole in time'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'the chunk extensions of the body are too large'],
 };
-const MALFORMED: [number, string, string] = [400, 'Bad Request',
+const MALFORMED: [number, string] = [400,
   'the request could not be parsed as HTTP (a malformed request line, or a header with a character HTTP does not allow)'];
 
 /**
@@ -22,8 +23,9 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     socket.destroy();
     return;
   }
-  const [status, reason, detail] = REFUSALS[error.code ?? ''] ?? MALFORMED;
-  const body = JSON.stringify({ type: 'about:blank', title: reason.toLowerCase(), status, detail });
+  const [status, detail] = REFUSALS[error.code ?? ''] ?? MALFORMED;
+  const reason = statusTitle(status);
+  const body = JSON.stringify({ type: 'about:blank', title: reason, status, detail });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     () => socket.destroy(),

@@ -10,16 +10,16 @@ describe('toProblem: HTTP exceptions', () => {
       details: { eventStore: { status: 'up', kind: 'postgres' }, readModels: { status: 'down', dialect: 'postgres', message: 'the lease ended' } },
     };
     expect(toProblem(new ServiceUnavailableException(results))).toEqual({
-      type: 'about:blank', title: 'service unavailable', status: 503, detail: 'down: readModels', // it said 'Service Unavailable Exception'
+      type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'down: readModels', // it said 'Service Unavailable Exception'
       info: results.info, error: results.error, details: results.details,
     });
   });
 
   it("adds nothing to Nest's own bodies: their message is the detail, their strings are not extensions", () => {
     expect(toProblem(new BadRequestException(['a must be a string', 'b is required']))).toEqual({
-      type: 'about:blank', title: 'bad request', status: 400, detail: 'a must be a string,b is required',
+      type: 'about:blank', title: 'Bad Request', status: 400, detail: 'a must be a string,b is required',
     });
-    expect(toProblem(new NotFoundException('no such license'))).toEqual({ type: 'about:blank', title: 'not found', status: 404, detail: 'no such license' });
+    expect(toProblem(new NotFoundException('no such license'))).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such license' });
   });
 });
 

@@ -1,4 +1,5 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
 import { OpenAPIObject } from '@nestjs/swagger';
 import { DomainError, InvalidDecimal } from '@ledger/domain';
 import { IdempotencyViolation, WrongExpectedRevision, failureInOneLine, isStoreUnavailable } from '@ledger/event-store';
@@ -20,8 +21,11 @@ export interface ProblemDetails {
 }
 
 const DOMAIN_STATUS = { rule: 422, conflict: 409, 'not-found': 404 } as const;
-/** The status's own name: 413 → "payload too large". */
-const statusTitle = (status: number) => HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error';
+/**
+ * A refusal with no type of its own is `about:blank`, titled with its status's reason phrase as HTTP
+ * gives it (RFC 9457 §4.2.1): 413 → "Payload Too Large" (it was lower-cased, "payload too large").
+ */
+export const statusTitle = (status: number) => STATUS_CODES[status] ?? 'Error';
 /** A database out of reach: its restart or failover takes seconds, so clients are asked to wait a few. */
 export const STORE_UNAVAILABLE = 'urn:problem:store-unavailable';
 const LEASE_LOST = 'urn:problem:read-models-lease-lost';
@@ -71,9 +75,12 @@ export function toProblem(error: unknown): ProblemDetails {
   // body-parser failures (malformed JSON, body too large) carry the client's status.
   const status = (error as { status?: unknown; type?: unknown })?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const parse = (error as { type?: string }).type === 'entity.parse.failed';
-    return { type: 'about:blank', title: parse ? 'Malformed JSON' : statusTitle(status), status,
-      detail: parse ? 'the request body is not valid JSON' : (error as Error).message };
+    if ((error as { type?: string }).type === 'entity.parse.failed') {
+      // A field problem like any other, the field being the whole body: it had its own "Malformed JSON" title under about:blank.
+      const message = 'the request body is not valid JSON';
+      return { type: 'urn:problem:validation', title: 'Invalid request', status: 400, detail: message, errors: [{ field: 'body', message }] };
+    }
+    return { type: 'about:blank', title: statusTitle(status), status, detail: (error as Error).message };
   }
   if (error instanceof ReadModelLeaseLost) {
     // This process may no longer write the read models (another took them over): no request it takes

@@ -80,7 +80,7 @@ describe('ShutdownDrain', () => {
     const late = await client.nextAnswer();
     expect(late.status).toBe(503);
     expect(late.headers).toMatchObject({ connection: 'close', 'retry-after': '1', 'content-type': expect.stringMatching(/^application\/problem\+json/) });
-    expect(JSON.parse(late.body)).toEqual({ type: 'about:blank', title: 'service unavailable', status: 503, detail: expect.stringContaining('shutting down'), instance: '/after' });
+    expect(JSON.parse(late.body)).toEqual({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: expect.stringContaining('shutting down'), instance: '/after' });
     expect(ctx.handled).toEqual(['/before']);
     await client.closed();
     await drained; // every connection ended
