@@ -113,6 +113,35 @@ describe('equity for IP', () => {
     expect(capTable(sold)!.holders[0]).toMatchObject({ shares: '1000000', costBasis: '0.00' });
   });
 
+  it("splits the stake's cost between its holders so that their cost bases add up to it", () => {
+    // 3 shares at 0.005: the stake cost 0.015, shown 0.02; rounded each on its own, the three showed 0.01 each (0.03).
+    const events = run([grantCommand({ shares: '3', fullyDilutedShares: '100', pricePerShare: '0.005', inventorsSharePercent: '66.67', antiDilution: undefined })]);
+    expect(holdings(events)).toEqual([[U, '1', '1.0000'], [LIN, '1', '1.0000'], [CHEN, '1', '1.0000']]);
+    expect(capTable(events)!.holders.map((h) => h.costBasis)).toEqual(['0.01', '0.01', '0.00']); // ties to the listed order
+  });
+
+  it("shows cost bases that add up to the stake's cost rounded once, each within a unit of its share of it (property)", () => {
+    fc.assert(fc.property(
+      fc.bigInt({ min: 1n, max: 10n ** 9n }), fc.integer({ min: 0, max: 6 }), fc.bigInt({ min: 1n, max: 10n ** 7n }),
+      fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 99 }),
+      (priceDigits, scale, shares, inventorsPercent, linPercent) => {
+        const pricePerShare = new Big(priceDigits.toString()).div(new Big(10).pow(scale)).toFixed();
+        const events = run([grantCommand({
+          shares: shares.toString(), fullyDilutedShares: (shares * 10n).toString(), pricePerShare, antiDilution: undefined,
+          inventorsSharePercent: String(inventorsPercent),
+          inventors: [{ partyId: LIN, sharePercent: String(linPercent) }, { partyId: CHEN, sharePercent: String(100 - linPercent) }],
+        })]);
+        const holders = capTable(events)!.holders;
+        const sum = holders.reduce((s, h) => s.plus(h.costBasis), new Big(0));
+        // Independently: price × the stake's shares, exact, rounded half-up once.
+        const whole = new Big(pricePerShare).times(shares.toString()).round(2, Big.roundHalfUp);
+        expect(sum.toFixed(2)).toBe(whole.toFixed(2));
+        // Largest remainder: each part within a unit of its exact share of that whole (its shares' part of the stake).
+        for (const h of holders) expect(new Big(h.costBasis).minus(whole.times(h.shares).div(shares.toString())).abs().lt('0.01')).toBe(true);
+      },
+    ));
+  });
+
   it('rounds the cost basis a sale leaves as the exact pro-rata figure, half-up to the unit (property)', () => {
     fc.assert(fc.property(
       fc.bigInt({ min: 1n, max: 10n ** 9n }), fc.integer({ min: 0, max: 6 }), fc.bigInt({ min: 2n, max: 10n ** 7n }), fc.double({ min: 0, max: 1, noNaN: true }),

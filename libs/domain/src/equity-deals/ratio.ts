@@ -49,3 +49,9 @@ export function toCurrency(a: Ratio, currency: string): Big {
   if (2n * abs(units % d) >= d) whole += units < 0n ? -1n : 1n;
   return new Big(whole.toString()).div(new Big(10).pow(digits));
 }
+
+/** The ratios' numerators over their least common denominator: whole weights in the ratios' proportions, exactly. */
+export function commonNumerators(ratios: readonly Ratio[]): bigint[] {
+  const common = ratios.reduce((l, r) => { const d = BigInt(r.denominator); return (l / gcd(l, d)) * d; }, 1n);
+  return ratios.map((r) => BigInt(r.numerator) * (common / BigInt(r.denominator)));
+}
