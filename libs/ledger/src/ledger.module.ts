@@ -46,6 +46,7 @@ export const storeConfig = (c: ConfigService<LedgerConfig, true>) => ({
   SQLITE_PATH: c.get('SQLITE_PATH', { infer: true }),
   DATABASE_URL: c.get('DATABASE_URL', { infer: true }),
   ESDB_CONNECTION_STRING: c.get('ESDB_CONNECTION_STRING', { infer: true }),
+  ESDB_ANSWER_WITHIN_MS: c.get('ESDB_ANSWER_WITHIN_MS', { infer: true }),
 });
 
 /**

@@ -26,6 +26,17 @@ export class LedgerConfig {
   @Matches(/^esdb(\+discover)?:\/\/\S+$/, { message: 'ESDB_CONNECTION_STRING must be an esdb:// connection string (required when EVENT_STORE=eventstoredb)' })
   ESDB_CONNECTION_STRING?: string;
 
+  /**
+   * How long the EventStoreDB adapter waits for the server's answer to an append, or for a read's next
+   * event, before it fails as not answering (503): the client itself has no deadline. A server under a
+   * long election or a slow disk may need more than the default; a tight service-level objective less.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'ESDB_ANSWER_WITHIN_MS must be an integer from 100 to 600000' })
+  @Min(100, { message: 'ESDB_ANSWER_WITHIN_MS must be an integer from 100 to 600000' })
+  @Max(600000, { message: 'ESDB_ANSWER_WITHIN_MS must be an integer from 100 to 600000' })
+  ESDB_ANSWER_WITHIN_MS = 10000;
+
   @Type(() => Number)
   @IsInt({ message: 'PORT must be an integer from 0 to 65535' })
   @Min(0, { message: 'PORT must be an integer from 0 to 65535' })

@@ -15,7 +15,7 @@ function openingSqlite<T>(what: string, path: string, open: () => T): T {
   }
 }
 
-type StoreConfig = Pick<LedgerConfig, 'EVENT_STORE' | 'SQLITE_PATH' | 'DATABASE_URL' | 'ESDB_CONNECTION_STRING'>;
+type StoreConfig = Pick<LedgerConfig, 'EVENT_STORE' | 'SQLITE_PATH' | 'DATABASE_URL' | 'ESDB_CONNECTION_STRING'> & Partial<Pick<LedgerConfig, 'ESDB_ANSWER_WITHIN_MS'>>;
 
 /** The adapter named by EVENT_STORE. */
 export async function openEventStore(config: StoreConfig): Promise<EventStore> {
@@ -27,7 +27,7 @@ export async function openEventStore(config: StoreConfig): Promise<EventStore> {
       return PostgresEventStore.open(config.DATABASE_URL);
     case 'eventstoredb':
       if (!config.ESDB_CONNECTION_STRING) throw new Error('ESDB_CONNECTION_STRING is required when EVENT_STORE=eventstoredb');
-      return new EventStoreDbEventStore(config.ESDB_CONNECTION_STRING);
+      return new EventStoreDbEventStore(config.ESDB_CONNECTION_STRING, { answerWithinMs: config.ESDB_ANSWER_WITHIN_MS });
   }
 }
 
