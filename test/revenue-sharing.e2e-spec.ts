@@ -232,6 +232,10 @@ describeOnEveryStore('revenue sharing and statements', (kind) => {
     expect(q2.causedBy).toMatchObject({ type: 'SalesReportRestated', data: { reportId: q1, netSales: '450000.00', previousNetSales: '480000.00' } });
     const royalty = await ledger.http.get(`/parties/${w.lin}/allocations/${lines.find((l) => l.kind === 'royalty')!.allocationId}`).expect(200);
     expect(royalty.body.causedBy).toBeUndefined(); // a report's own royalty is explained by its report
+    // A shortfall by its year's close: the royalties that counted and the minimum they fell short of (before: the amount alone).
+    const shortfall = await explain('shortfall', '2025-12-31');
+    expect(shortfall.assessment.data).toMatchObject({ kind: 'shortfall', year: 2025, amount: '14000.00' });
+    expect(shortfall.causedBy).toMatchObject({ type: 'RoyaltyYearClosed', data: { year: 2025, runningRoyalties: '36000.00', minimumAnnual: '50000.00', shortfall: '14000.00' } });
   });
 
   it('applies a new policy version only to income after it; history keeps version 1', async () => {

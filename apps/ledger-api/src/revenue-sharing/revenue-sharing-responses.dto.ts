@@ -45,7 +45,7 @@ export class AllocationExplanationDto {
   @ApiPropertyOptional({ type: ExplainedEventDto, description: "a license's income: the RoyaltyAssessed it came from" }) assessment?: ExplainedEventDto;
   @ApiPropertyOptional({ type: ExplainedEventDto, description: "a report's royalty: the report's figures in force when it was assessed" })
   salesReport?: ExplainedEventDto;
-  @ApiPropertyOptional({ type: ExplainedEventDto, description: "an adjustment's cause: the SalesReportRestated, the late SalesReportSubmitted (with the figures that moved it) or the RoyaltyYearClosed, recorded in the same request" })
+  @ApiPropertyOptional({ type: ExplainedEventDto, description: "an adjustment's cause: the SalesReportRestated, the late SalesReportSubmitted (with the figures that moved it) or the RoyaltyYearClosed, recorded in the same request; a shortfall's: the RoyaltyYearClosed of its year (runningRoyalties, minimumAnnual)" })
   causedBy?: ExplainedEventDto;
   @ApiPropertyOptional({ type: ExplainedEventDto, description: 'equity proceeds: the EquityLiquidated they came from' }) liquidityEvent?: ExplainedEventDto;
 }

@@ -13,12 +13,15 @@ type Cause = { kind: 'restatement' | 'late-report'; reportId: string } | { kind:
 /**
  * An adjustment's own report figures do not explain it: the write that moved it does (a restatement or
  * a late report, with their figures, or a year's close), the last such write before it that its `cause`
- * names. A shortfall adjustment recorded before it kept a cause is matched by the request that wrote
+ * names; a shortfall's is the close of its year. A shortfall adjustment recorded before it kept a cause is matched by the request that wrote
  * both, nearest first (a client's reused X-Request-Id was once the causation of older requests too).
  */
 function causeOf(events: readonly RecordedEvent[], assessed: RecordedEvent): RecordedEvent | undefined {
-  const { kind, cause } = assessed.data as { kind?: string; cause?: Cause };
-  if (kind !== 'adjustment' && kind !== 'shortfall-adjustment') return undefined;
+  const { kind, cause: stated, year } = assessed.data as { kind?: string; cause?: Cause; year?: number };
+  // A shortfall is the year's close: its running royalties and the minimum they fell short of (the
+  // assessment alone says only the amount).
+  const cause: Cause | undefined = kind === 'shortfall' && year !== undefined ? { kind: 'year-closed', year } : stated;
+  if (kind !== 'adjustment' && kind !== 'shortfall-adjustment' && kind !== 'shortfall') return undefined;
   const before = events.filter((e) => e.revision < assessed.revision && CAUSES.has(e.type)).reverse();
   if (cause === undefined) return before.find((e) => e.metadata.causationId === assessed.metadata.causationId);
   return before.find((e) => {
