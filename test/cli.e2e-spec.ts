@@ -30,7 +30,11 @@ function exportLines(file: string): { events: string[]; end: string } {
   const lines = readFileSync(file, 'utf8').trim().split('\n');
   return { events: lines.slice(0, -1), end: lines[lines.length - 1] };
 }
+/** An end line as exports wrote it before they stated a digest: the count alone. */
 const endLine = (events: number) => JSON.stringify({ endOfExport: { events } });
+/** The end line an export writes after these event lines: their count and SHA-256, each line with its newline. */
+const sealed = (events: string[]) =>
+  JSON.stringify({ endOfExport: { events: events.length, sha256: createHash('sha256').update(events.map((line) => `${line}\n`).join('')).digest('hex') } });
 
 const comparable = async (store: EventStore) =>
   (await store.readAll()).map((e) => ({ id: e.id, type: e.type, streamId: e.streamId, revision: e.revision, data: e.data, metadata: e.metadata }));
@@ -63,7 +67,7 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     expect(out).toMatchObject({ status: 0 });
     const { events, end } = exportLines(exported);
     expect(out.stderr).toContain(`exported ${events.length} events`);
-    expect(end).toBe(endLine(events.length)); // the last line says how many came before it
+    expect(end).toBe(sealed(events)); // the last line says how many came before it, and their digest
     const imported = cli({ SQLITE_PATH: target }, 'import', exported);
     expect(imported).toMatchObject({ status: 0 });
     expect(imported.stderr).toContain(`imported ${events.length} events into the sqlite store`);
@@ -99,11 +103,13 @@ describe('ledger-cli: export, import, verify, rebuild', () => {
     const shifted = join(dir, 'shifted.ndjson');
     const up = (position: string) => (BigInt(position) + 1000n).toString();
     const { events: original, end } = exportLines(exported);
-    writeFileSync(shifted, [...original.map((line) => {
+    const lines = original.map((line) => {
       const e = JSON.parse(line) as { position: string; type: string; data: { source?: { position: string } } };
       if (e.type === 'DistributionAllocated') e.data.source!.position = up(e.data.source!.position);
       return JSON.stringify({ ...e, position: up(e.position) });
-    }), end].join('\n'));
+    });
+    expect(end).not.toBe(sealed(lines)); // as the other store's export would end: with its own lines' digest
+    writeFileSync(shifted, [...lines, sealed(lines)].join('\n'));
     const moved = join(dir, 'moved.sqlite');
     expect(cli({ SQLITE_PATH: moved }, 'import', shifted)).toMatchObject({ status: 0 });
 

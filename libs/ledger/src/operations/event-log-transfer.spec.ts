@@ -1,7 +1,7 @@
 import { SqliteEventStore } from '@ledger/event-store';
 import { useTempDir } from '@ledger/event-store/testing/temp-files';
 import { join } from 'node:path';
-import { ImportRefused, importEvents } from './event-log-transfer';
+import { ImportRefused, exportEvents, importEvents } from './event-log-transfer';
 
 const metadata = { actor: { id: 'office', role: 'office' }, correlationId: 'c', causationId: 'c', recordedAt: '2026-11-30T00:00:00.000Z' };
 const party = (n: number, name = `Party ${n}`) =>
@@ -69,5 +69,36 @@ describe('importing an export', () => {
     await expect(importEvents(store, () => linesOf(cut.shift()!))).rejects.toThrow('(it ends at line 3, line 5 when checked): 1 event appended');
     expect(await importEvents(store, () => linesOf(right))).toEqual({ resumedAfter: 3, appended: 1 });
     expect((await store.readAll()).map((e) => (e.data as { name: string }).name)).toEqual(['Party 1', 'Party 2', 'Party 3', 'Party 4']);
+  }));
+
+  it("refuses an export whose events do not hash to its end line's sha256, with nothing appended", () => withStore(async (source) => {
+    await source.append('party-1', [{ id: 'e1', type: 'PartyRegistered', data: { partyId: '1', name: 'Party 1', kind: 'company' }, metadata }], { expectedRevision: 'no_stream' });
+    await source.append('party-2', [{ id: 'e2', type: 'PayoutRecorded', data: { partyId: '2', amount: '100.00', currency: 'CNY' }, metadata }], { expectedRevision: 'no_stream' });
+    const lines: string[] = [];
+    await exportEvents(source, (line) => void lines.push(line));
+    expect(JSON.parse(lines[2])).toEqual({ endOfExport: { events: 2, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    const target = new SqliteEventStore(join(dir(), 'target.sqlite'));
+    try {
+      // Before: an amount edited by hand imported whole (and one that unbalanced the journal stopped every projection for good).
+      const edited = [lines[0], lines[1].replace('"100.00"', '"100000.00"'), lines[2]];
+      await expect(importEvents(target, () => linesOf(edited))).rejects.toThrow(new ImportRefused(
+        "the file's events do not hash to its end line's sha256: a line was changed after the export (edited, or corrupted in a copy); export the store again"));
+      expect(await target.headPosition()).toBe(-1n);
+      const notHex = [lines[0], lines[1], JSON.stringify({ endOfExport: { events: 2, sha256: 'abc' } })];
+      await expect(importEvents(target, () => linesOf(notHex))).rejects.toThrow("line 3: the end line's endOfExport.sha256 is not a SHA-256 in hex");
+      // Blank lines between the events are no events: the same lines with them hash alike.
+      expect(await importEvents(target, () => linesOf([lines[0], '', lines[1], lines[2]]))).toEqual({ resumedAfter: 0, appended: 2 });
+    } finally {
+      await target.close();
+    }
+  }));
+
+  it('takes an export written before end lines had a sha256, and refuses a store that holds its ids with other contents', () => withStore(async (store) => {
+    expect(await importEvents(store, () => linesOf([party(1), party(2), end(2)]))).toEqual({ resumedAfter: 0, appended: 2 });
+    // Before: "already holds this file's 2 events: nothing to import", the store keeping Party 2 as it was.
+    await expect(importEvents(store, () => linesOf([party(1), party(2, 'Edited'), end(2)]))).rejects.toThrow(new ImportRefused(
+      'line 2: the store holds event e2 (party-2@0) with other contents than the file\'s: this file is not the one imported into it; import into a new store'));
+    await expect(importEvents(store, () => linesOf([party(1, 'Edited'), party(2), end(2)]))).rejects.toThrow('line 1: the store holds event e1');
+    expect(await importEvents(store, () => linesOf([party(1), party(2), party(3), end(3)]))).toEqual({ resumedAfter: 2, appended: 1 });
   }));
 });

@@ -1,5 +1,7 @@
 import { LEDGER_EVENT_TYPES } from '@ledger/domain';
 import { EventStore, NewEvent, RecordedEvent } from '@ledger/event-store';
+import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { CheckedLines } from './checked-lines';
 
 /** One line of an NDJSON export: an event with its stream, revision and original position. */
@@ -31,7 +33,23 @@ async function* logOf(store: EventStore): AsyncGenerator<RecordedEvent> {
  * smaller ledger.
  */
 export interface ExportEnd {
-  endOfExport: { events: number };
+  /**
+   * `sha256`: of the event lines, each with its newline, as written. Without it an export edited by
+   * hand or corrupted in transit (an amount changed, a journal then unbalanced) imported whole and
+   * left projections that could never apply it. Exports written before it have none.
+   */
+  endOfExport: { events: number; sha256?: string };
+}
+
+/** The digest an end line states: every event line, each followed by its newline. */
+class ExportDigest {
+  private readonly hash = createHash('sha256');
+  add(line: string): void {
+    this.hash.update(line).update('\n');
+  }
+  hex(): string {
+    return this.hash.digest('hex');
+  }
 }
 
 const isEndLine = (value: object): value is ExportEnd => 'endOfExport' in value;
@@ -42,14 +60,17 @@ export type EndLine = 'required' | 'absent-allowed';
 /** Writes every event in global order, one JSON object a line, then the end line; returns the count. */
 export async function exportEvents(store: EventStore, write: (line: string) => Promise<void> | void): Promise<number> {
   let count = 0;
+  const digest = new ExportDigest();
   for await (const e of logOf(store)) {
     const line: ExportedEvent = {
       position: e.position.toString(), streamId: e.streamId, revision: e.revision.toString(), id: e.id, type: e.type, data: e.data, metadata: e.metadata,
     };
-    await write(JSON.stringify(line));
+    const text = JSON.stringify(line);
+    digest.add(text);
+    await write(text);
     count++;
   }
-  const end: ExportEnd = { endOfExport: { events: count } };
+  const end: ExportEnd = { endOfExport: { events: count, sha256: digest.hex() } };
   await write(JSON.stringify(end));
   return count;
 }
@@ -86,6 +107,10 @@ function parseLine(raw: string, lineNo: number): ExportedEvent | ExportEnd {
   if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new ImportRefused(`line ${lineNo} is not an event object`);
   if (isEndLine(event)) {
     if (!Number.isSafeInteger(event.endOfExport?.events)) throw new ImportRefused(`line ${lineNo}: the end line's endOfExport.events is not a count`);
+    const { sha256 } = event.endOfExport;
+    if (sha256 !== undefined && (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256))) {
+      throw new ImportRefused(`line ${lineNo}: the end line's endOfExport.sha256 is not a SHA-256 in hex`);
+    }
     return event;
   }
   for (const field of ['position', 'streamId', 'revision', 'id', 'type'] as const) {
@@ -135,6 +160,7 @@ async function checkExport(
   let lineNo = 0;
   let end: ExportEnd | undefined;
   const checked = new CheckedLines();
+  const digest = new ExportDigest();
   let lastLine = 0;
   for await (const raw of lines) {
     lineNo++;
@@ -147,6 +173,7 @@ async function checkExport(
       end = event;
       continue;
     }
+    digest.add(raw);
     // A store holding another ledger is refused at once, not once a million lines are checked (36 s, 470 MB).
     if (positions.size === 0 && heldFirst) mustHold(heldFirst, event, lineNo);
     const position = BigInt(event.position);
@@ -173,13 +200,27 @@ async function checkExport(
   if (end && end.endOfExport.events !== positions.size) {
     throw new ImportRefused(`the end line counts ${end.endOfExport.events} events, the file holds ${positions.size}`);
   }
+  if (end?.endOfExport.sha256 !== undefined && end.endOfExport.sha256 !== digest.hex()) {
+    throw new ImportRefused("the file's events do not hash to its end line's sha256: a line was changed after the export " +
+      '(edited, or corrupted in a copy); export the store again');
+  }
   return { sources, events: positions.size, checked, lastLine };
 }
 
-/** Refuses a store whose event at this line is not the file's: it holds another ledger, not an import of this file cut short. */
+/**
+ * Refuses a store whose event at this line is not the file's: it holds another ledger, not an import of
+ * this file cut short. The same event is the same id, place, type and data (an allocation's source
+ * position already translated to the store's): with the id alone, an edited file was said to be held
+ * already, "nothing to import", while the store kept other figures.
+ */
 function mustHold(had: RecordedEvent, event: ExportedEvent, lineNo: number): void {
-  if (had.id === event.id && had.streamId === event.streamId && had.revision.toString() === event.revision) return;
-  throw new ImportRefused(`the target store is not empty and does not begin with this file (line ${lineNo}: it holds ${had.streamId}@${had.revision} there): import into a new store`);
+  if (had.id !== event.id || had.streamId !== event.streamId || had.revision.toString() !== event.revision) {
+    throw new ImportRefused(`the target store is not empty and does not begin with this file (line ${lineNo}: it holds ${had.streamId}@${had.revision} there): import into a new store`);
+  }
+  if (had.type !== event.type || !isDeepStrictEqual(had.data, event.data)) {
+    throw new ImportRefused(`line ${lineNo}: the store holds event ${had.id} (${had.streamId}@${had.revision}) with other contents than the file's: ` +
+      'this file is not the one imported into it; import into a new store');
+  }
 }
 
 export interface Imported {
@@ -242,7 +283,8 @@ export async function importEvents(
     let event = line;
     if (!next.done) {
       const had = next.value;
-      mustHold(had, event, lineNo);
+      const source = sourcePosition(event);
+      mustHold(had, source === undefined ? event : withSourcePosition(event, landed.get(source)!), lineNo);
       if (sources.has(event.position)) landed.set(event.position, had.position.toString());
       resumedAfter++;
       next = await held.next();
