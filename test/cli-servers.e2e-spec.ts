@@ -1,6 +1,10 @@
 import { createTestDatabase, describePostgres, TestDatabase } from '@ledger/event-store/testing/postgres-test-db';
-import { AddressInfo, Server, createServer } from 'node:net';
-import { cli } from './support/cli';
+import { PostgresEventStore } from '@ledger/event-store';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { AddressInfo, Server, Socket, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, cliInBackground } from './support/cli';
 
 /** ledger-cli against database servers that refuse or do not answer: one line naming the server, exit 1. */
 describePostgres('ledger-cli: database servers it cannot reach', () => {
@@ -39,4 +43,47 @@ describePostgres('ledger-cli: database servers it cannot reach', () => {
     expect(exporting.status).toBe(1); // before: waited for ever too (EventStoreDB's reads of $all have no deadline)
     expect(exporting.stderr).toBe(`ledger-cli: EventStoreDB at ESDB_CONNECTION_STRING (127.0.0.1:${silentPort}) did not answer within 10 s\n`);
   }, 300000);
+
+  it('gives up on a PostgreSQL that stops answering part-way through an export, leaving nothing at --out', async () => {
+    const ledger = (await createTestDatabase('cli_export_silent'))!;
+    const store = await PostgresEventStore.open(ledger.url);
+    const metadata = { actor: { id: 'office', role: 'office' }, correlationId: 'c', causationId: 'c', recordedAt: '2026-12-02T00:00:00.000Z' };
+    for (let batch = 0; batch < 5; batch++) { // 2,500 events: three pages of the log
+      await store.append(`party-${batch}`, Array.from({ length: 500 }, (_, i) => ({
+        id: `00000000-0000-4000-8000-${String(batch * 500 + i).padStart(12, '0')}`, type: 'PartyRegistered', data: { partyId: `${batch}-${i}`, name: 'P', kind: 'company' }, metadata,
+      })), { expectedRevision: 'no_stream' });
+    }
+    await store.close();
+    // Forwards to PostgreSQL until the first page of the log has gone through, then drops everything, both ways, keeping the connections open.
+    const sockets = new Set<Socket>();
+    let answered = 0;
+    const proxy = createServer((client) => {
+      const server = connect(5432, '127.0.0.1');
+      for (const socket of [client, server]) sockets.add(socket.on('error', () => undefined));
+      client.on('data', (chunk) => answered < 150_000 && server.write(chunk));
+      server.on('data', (chunk) => {
+        if (answered >= 150_000) return;
+        answered += chunk.length;
+        client.write(chunk);
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const url = new URL(ledger.url);
+    url.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const dir = mkdtempSync(join(tmpdir(), 'cli-export-silent-'));
+    try {
+      const out = join(dir, 'events.ndjson');
+      const exporting = await cliInBackground({ EVENT_STORE: 'postgres', DATABASE_URL: url.toString() }, 'export', '--out', out);
+      expect(answered).toBeGreaterThanOrEqual(150_000); // it went silent part-way through
+      expect(exporting.status).toBe(1); // before: no answer, no end
+      expect(exporting.stderr).toContain('ledger-cli: PostgreSQL at DATABASE_URL stopped answering: no page of the log within 10 s\n');
+      expect(existsSync(out)).toBe(false);
+      expect(readdirSync(dir)).toEqual([]); // nor its partial file
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+      await ledger.drop();
+    }
+  }, 120000);
 });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { OFFICE_TOKEN } from './tokens';
@@ -11,6 +11,16 @@ const spawning = (env: Record<string, string>) =>
 export function cli(env: Record<string, string>, ...args: string[]) {
   const run = spawnSync(process.execPath, ['-r', '@swc-node/register', CLI, ...args], spawning(env));
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** As cli(), without blocking this process (a server the test runs must answer meanwhile). */
+export function cliInBackground(env: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', CLI, ...args], { env: spawning(env).env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
 }
 
 /**

@@ -5,7 +5,31 @@ import { Command, Option } from 'nest-commander';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { ExportFile } from './export-file';
+import { ANSWER_WITHIN_MS } from './servers-answer';
 import { StrictCommand } from './strict-command';
+
+const SERVER: Record<EventStore['kind'], string> = { sqlite: 'SQLite', postgres: 'PostgreSQL at DATABASE_URL', eventstoredb: 'EventStoreDB at ESDB_CONNECTION_STRING' };
+
+/**
+ * The store's pages of the log, each within `ms`. Export takes no lease, whose heartbeat stops the other
+ * commands when their database stops answering: a PostgreSQL that went silent part-way through held
+ * an export for ever, with nothing said (the first connection's check covers only the start).
+ */
+function answeringWithin(store: EventStore, ms: number): Pick<EventStore, 'readAll'> {
+  return {
+    async readAll(options) {
+      let timer: NodeJS.Timeout | undefined;
+      const silent = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${SERVER[store.kind]} stopped answering: no page of the log within ${ms / 1000} s`)), ms);
+      });
+      try {
+        return await Promise.race([store.readAll(options), silent]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
 
 @Command({ name: 'export', description: 'write every event, in global order, as NDJSON (stdout, or --out file)' })
 export class ExportCommand extends StrictCommand {
@@ -24,7 +48,7 @@ export class ExportCommand extends StrictCommand {
       // A write error arrives as an event, later (a full disk, a reader that closed the pipe: `| head`).
       let failed: Error | undefined;
       out.on('error', (error) => (failed ??= error));
-      const count = await exportEvents(this.store, async (line) => {
+      const count = await exportEvents(answeringWithin(this.store, ANSWER_WITHIN_MS), async (line) => {
         if (failed) throw new Error(`export stopped: ${failed.message}`);
         if (!out.write(`${line}\n`)) await once(out, 'drain');
       });

@@ -18,7 +18,7 @@ export interface ExportedEvent {
 const PAGE = 1000;
 
 /** The store's whole log in global order, read a page at a time. */
-async function* logOf(store: EventStore): AsyncGenerator<RecordedEvent> {
+async function* logOf(store: Pick<EventStore, 'readAll'>): AsyncGenerator<RecordedEvent> {
   for (let from = 0n; ; ) {
     const page = await store.readAll({ fromPosition: from, maxCount: PAGE });
     if (page.length === 0) return;
@@ -58,7 +58,7 @@ const isEndLine = (value: object): value is ExportEnd => 'endOfExport' in value;
 export type EndLine = 'required' | 'absent-allowed';
 
 /** Writes every event in global order, one JSON object a line, then the end line; returns the count. */
-export async function exportEvents(store: EventStore, write: (line: string) => Promise<void> | void): Promise<number> {
+export async function exportEvents(store: Pick<EventStore, 'readAll'>, write: (line: string) => Promise<void> | void): Promise<number> {
   let count = 0;
   const digest = new ExportDigest();
   for await (const e of logOf(store)) {
