@@ -58,6 +58,12 @@ describe('ExportFile (export --out)', () => {
     expect(readdirSync(dir).sort()).toEqual(['.ledger.ndjson.partial', 'late.ndjson', 'ledger.ndjson']);
   });
 
+  it("names --out and its directory when the export cannot be written there, not the partial file beside it", () => {
+    // Before: "ENOENT: no such file or directory, open '/proc/.x.ndjson.<host>.<pid>.partial'", a file the operator never named.
+    expect(() => new ExportFile('/proc/x.ndjson')).toThrow(
+      new Error('cannot write in /proc for --out /proc/x.ndjson: the directory takes no new files'));
+  });
+
   it('names the directory that is not there, not its own file beside the export', () => {
     const missing = join(dir, 'nowhere');
     expect(() => new ExportFile(join(missing, 'ledger.ndjson'))).toThrow(`${missing} is not a directory: --out names a new file in one`);

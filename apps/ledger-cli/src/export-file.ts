@@ -31,7 +31,7 @@ export class ExportFile {
     this.removedParts = removeAbandonedParts(path);
     this.partial = join(dirname(path), `.${basename(path)}.${hostname()}.${process.pid}.partial`);
     // Opened here, not by the stream later: a file abandoned at once must exist to be removed.
-    this.stream = createWriteStream(this.partial, { fd: openSync(this.partial, 'wx') });
+    this.stream = createWriteStream(this.partial, { fd: openBeside(this.partial, path) });
     for (const signal of SIGNALS) process.once(signal, this.onSignal);
   }
 
@@ -129,3 +129,23 @@ function sync(path: string): void {
 function alreadyThere(path: string): Error {
   return new Error(`${path} already exists: export writes a new file, never over one; remove it or name another`);
 }
+
+const WHY_NOT_WRITTEN: Record<string, string> = {
+  EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'a read-only file system', ENOSPC: 'no space left on the device',
+  ENOENT: 'the directory takes no new files', EDQUOT: 'the disk quota is used up',
+};
+
+/**
+ * The partial file, opened for writing; refused, said of `--out`'s directory, where the operator looks:
+ * "EACCES: permission denied, open '…/.e.ndjson.host.123.partial'" named a file they never gave.
+ */
+function openBeside(partial: string, path: string): number {
+  try {
+    return openSync(partial, 'wx');
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    const why = WHY_NOT_WRITTEN[code ?? ''] ?? code ?? (error as Error).message;
+    throw new Error(`cannot write in ${dirname(path)} for --out ${path}: ${why}`); // the export is written beside its path first
+  }
+}
+
