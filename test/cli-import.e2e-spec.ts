@@ -1,10 +1,10 @@
 import { createTestDatabase, describePostgres } from '@ledger/event-store/testing/postgres-test-db';
 import { SqliteEventStore } from '@ledger/event-store';
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { cli, onPostgres } from './support/cli';
+import { cli, cliAsUser, onPostgres } from './support/cli';
 import { partiesExport } from './support/export-lines';
 
 const NOT_A_LEDGER = "no events table with the ledger's columns (position, stream_id, revision, event_id, type, data, metadata)";
@@ -52,6 +52,19 @@ describe('ledger-cli import: the store it writes into', () => {
       expect(refused).toMatchObject({ status: 1, stderr: expect.stringContaining(`no event store at ${path} (SQLITE_PATH): the file holds ${NOT_A_LEDGER}`) });
       expect(readdirSync(foreign)).toEqual(['app.sqlite']); // before: app.sqlite-shm and app.sqlite-wal too
     }
+  }, 60000);
+
+  it('says a ledger this user may not write is one, naming the directory, instead of "no event store"', () => {
+    chmodSync(dir, 0o755); // mkdtemp's 700 would hide the ledger from the other user altogether
+    const owned = join(dir, 'owned');
+    mkdirSync(owned, { mode: 0o755 });
+    const path = join(owned, 'ledger.sqlite');
+    expect(cli({ SQLITE_PATH: path }, 'import', file)).toMatchObject({ status: 0 });
+    const exported = cliAsUser('nobody', { SQLITE_PATH: path }, 'export');
+    if (!exported) return console.log('skipped: not root, or no runuser, so no other user to run ledger-cli as'); // eslint-disable-line no-console
+    // Before: "no event store at …/ledger.sqlite (SQLITE_PATH): attempt to write a readonly database: export works on an existing ledger"
+    expect(exported).toMatchObject({ status: 1, stderr: `ledger-cli: the ledger at ${path} (SQLITE_PATH) cannot be opened by this user: SQLite writes in ${owned} ` +
+      '(the ledger and its -wal and -shm files beside it), which it may not write; run as its owner, or copy the ledger somewhere writable\n' });
   }, 60000);
 
   it('imports into a new file, and into an empty one', () => {

@@ -13,6 +13,13 @@ export function cli(env: Record<string, string>, ...args: string[]) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+/** As cli(), run as another user by `runuser` (root only): undefined where it cannot be. */
+export function cliAsUser(user: string, env: Record<string, string>, ...args: string[]) {
+  if (process.getuid?.() !== 0) return undefined;
+  const run = spawnSync('runuser', ['-u', user, '--', process.execPath, '-r', '@swc-node/register', CLI, ...args], spawning(env));
+  return run.error ? undefined : { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
 /** As cli(), without blocking this process (a server the test runs must answer meanwhile). */
 export function cliInBackground(env: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', CLI, ...args], { env: spawning(env).env });

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { LedgerConfig } from '@ledger/ledger';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Client } from 'pg';
 
 type StoreConfig = Pick<LedgerConfig, 'EVENT_STORE' | 'SQLITE_PATH' | 'DATABASE_URL'>;
@@ -35,6 +36,13 @@ export async function missingLedger(config: StoreConfig, postgres: Client | unde
       if (orNothing && tables === 0) return undefined;
       return LEDGER_COLUMNS.every((c) => columns.includes(c)) ? undefined : `no event store at ${path} (SQLITE_PATH): the file holds ${NOT_A_LEDGER}`;
     } catch (error) {
+      const unwritable = [dirname(path), path].find((where) => !writable(where));
+      // A ledger this user may only read (a read-only mount, another user's directory) is a ledger all the
+      // same: said as "no event store at …: attempt to write a readonly database", it blamed the path.
+      if (unwritable) { // thrown: no "works on an existing ledger" after it
+        throw new Error(`the ledger at ${path} (SQLITE_PATH) cannot be opened by this user: SQLite writes in ${unwritable} ` +
+          '(the ledger and its -wal and -shm files beside it), which it may not write; run as its owner, or copy the ledger somewhere writable');
+      }
       return `no event store at ${path} (SQLITE_PATH): ${(error as Error).message}`;
     } finally {
       db?.close();
@@ -63,3 +71,13 @@ function leaveNoCompanions(path: string, madeByTheLook: string[]): void {
   if (!madeByTheLook.includes(wal) || !existsSync(wal) || statSync(wal).size > 0) return;
   for (const file of madeByTheLook) rmSync(file, { force: true });
 }
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
