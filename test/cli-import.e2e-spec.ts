@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { cli, cliAsUser, onPostgres } from './support/cli';
+import { cli, cliAsUser, cliInBackground, onPostgres } from './support/cli';
 import { partiesExport } from './support/export-lines';
 
 const NOT_A_LEDGER = "no events table with the ledger's columns (position, stream_id, revision, event_id, type, data, metadata)";
@@ -101,7 +101,32 @@ describe('ledger-cli import: the store it writes into', () => {
     writeFileSync(empty, '');
     expect(cli({ SQLITE_PATH: empty }, 'import', cutShort)).toMatchObject({ status: 1, stderr: expect.not.stringContaining('nothing imported') });
     expect(readdirSync(parent).sort()).toEqual(['empty.read-models.sqlite', 'empty.read-models.sqlite.lease', 'empty.sqlite', 'notes.txt']);
+    // An empty ledger verifies, said as such (before: "the log up to position -1").
+    expect(cli({ SQLITE_PATH: empty }, 'verify')).toMatchObject({ status: 0, stderr: expect.stringMatching(/^verified: the log, which is empty, trial balance zero/) });
   }, 60000);
+
+  it('says, when interrupted, how many events the store holds and that running it again resumes', async () => {
+    const many = join(dir, 'many.ndjson');
+    writeFileSync(many, partiesExport(20000)); // an append each: long enough to interrupt
+    const path = join(dir, 'interrupted.sqlite');
+    let signalled = false;
+    const run = await cliInBackground({ SQLITE_PATH: path }, ['import', many], (stderr, child) => {
+      // The bar's first line comes with the first append.
+      if (!signalled && stderr.includes('import ')) child.kill('SIGTERM');
+      signalled ||= stderr.includes('import ');
+    });
+    // Before: exit 143 with the progress bar's last line the last thing said.
+    expect(run.status).toBe(143);
+    const said = /\nledger-cli: interrupted \(SIGTERM\): the sqlite store holds at least (\d+) of the file's 20000 events \(an append under way may have landed too\); run the same import again: it resumes after what is there\n$/.exec(run.stderr);
+    expect(said).not.toBeNull();
+    const store = new SqliteEventStore(path);
+    const held = (await store.readAll()).length;
+    await store.close();
+    expect(held).toBeGreaterThanOrEqual(Number(said![1]));
+    expect(held).toBeLessThan(20000);
+    const resumed = cli({ SQLITE_PATH: path }, 'import', many);
+    expect(resumed).toMatchObject({ status: 0, stderr: expect.stringContaining(`imported ${20000 - held} events into the sqlite store, after the ${held} the store already held from an import cut short`) });
+  }, 120000);
 
   it('names the file of an import cut short by its full path, for whoever runs it again from elsewhere', async () => {
     const target = join(dir, 'cut.sqlite');

@@ -73,7 +73,7 @@ describePostgres('ledger-cli: database servers it cannot reach', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-export-silent-'));
     try {
       const out = join(dir, 'events.ndjson');
-      const exporting = await cliInBackground({ EVENT_STORE: 'postgres', DATABASE_URL: url.toString() }, 'export', '--out', out);
+      const exporting = await cliInBackground({ EVENT_STORE: 'postgres', DATABASE_URL: url.toString() }, ['export', '--out', out]);
       expect(answered).toBeGreaterThanOrEqual(150_000); // it went silent part-way through
       expect(exporting.status).toBe(1); // before: no answer, no end
       expect(exporting.stderr).toContain('ledger-cli: PostgreSQL at DATABASE_URL stopped answering: no page of the log within 10 s\n');

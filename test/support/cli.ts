@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { OFFICE_TOKEN } from './tokens';
@@ -20,13 +20,21 @@ export function cliAsUser(user: string, env: Record<string, string>, ...args: st
   return run.error ? undefined : { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** As cli(), without blocking this process (a server the test runs must answer meanwhile). */
-export function cliInBackground(env: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/**
+ * As cli(), without blocking this process (a server the test runs must answer meanwhile). `whenWritten`
+ * is called with stderr so far as it grows, and the child to signal.
+ */
+export function cliInBackground(
+  env: Record<string, string>, args: string[], whenWritten?: (stderr: string, child: ChildProcess) => void,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', CLI, ...args], { env: spawning(env).env });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    whenWritten?.(stderr, child);
+  });
   return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
 }
 

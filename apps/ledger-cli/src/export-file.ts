@@ -2,10 +2,7 @@ import { once } from 'node:events';
 import { WriteStream, closeSync, constants, copyFileSync, createWriteStream, existsSync, fsyncSync, linkSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-/** What a shell reports for a process ended by the signal: 128 + its number. */
-const SIGNAL_STATUS = { SIGINT: 130, SIGTERM: 143 } as const;
+import { SIGNALS, SIGNAL_STATUS, StopSignal } from './interruption';
 
 /**
  * `export --out`: the export is written to a file of its own beside `path` and linked to `path` once
@@ -19,7 +16,7 @@ export class ExportFile {
   readonly removedParts: string[];
   private readonly partial: string;
   private done = false;
-  private readonly onSignal = (signal: (typeof SIGNALS)[number]) => {
+  private readonly onSignal = (signal: StopSignal) => {
     this.abandon();
     this.exit(SIGNAL_STATUS[signal]);
   };

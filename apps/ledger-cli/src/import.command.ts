@@ -6,6 +6,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { claimForCommand } from './lease';
+import { sayIfInterrupted } from './interruption';
 import { progressBar } from './progress-bar';
 import { StrictCommand } from './strict-command';
 
@@ -29,12 +30,20 @@ export class ImportCommand extends StrictCommand {
     const cutShort = (await unfinishedImport(this.db)) !== undefined;
     const bar = progressBar('import {bar} {percentage}% | {value}/{total} events');
     let started = false;
+    let reached: { done: number; total: number } | undefined;
+    const quiet = sayIfInterrupted(() => (reached
+      ? `the ${this.store.kind} store holds at least ${reached.done} of the file's ${reached.total} events (an append under way may have landed too); run the same import again: it resumes after what is there`
+      : 'stopped before this run appended any event; run the same import again'));
     const { resumedAfter, appended } = await importEvents(
       this.store, () => createInterface({ input: createReadStream(file), crlfDelay: Infinity }),
-      (done, total) => (started ? bar.update(done) : (bar.start(total, done), (started = true))),
+      (done, total) => {
+        reached = { done, total };
+        if (started) bar.update(done);
+        else (bar.start(total, done), (started = true));
+      },
       options.withoutEndLine ? 'absent-allowed' : 'required',
       () => beginImport(this.db, resolve(file), new Date()), // named to whoever runs it again, from wherever they are
-    ).finally(() => bar.stop()); // also when the import fails: its error then starts a line of its own
+    ).finally(() => (bar.stop(), quiet())); // also when the import fails: its error then starts a line of its own
     await finishImport(this.db);
     if (appended === 0 && resumedAfter > 0) {
       process.stderr.write(`the ${this.store.kind} store already holds this file's ${resumedAfter} events: nothing to import\n`);

@@ -5,6 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import { Command } from 'nest-commander';
 import { catchUp } from './catch-up';
 import { claimForCommand } from './lease';
+import { sayIfInterrupted } from './interruption';
 import { progressBar } from './progress-bar';
 import { StrictCommand } from './strict-command';
 
@@ -51,6 +52,8 @@ export class RebuildCommand extends StrictCommand {
     };
     const reached = () => (name !== undefined ? this.runner.positions()[name] : this.runner.position());
     bar.start(Number(head < 0n ? 0n : head), 0, progress()); // Number: for display only
+    // Each page is projected with its checkpoint in one transaction: what was rebuilt stands, and the rest follows from there.
+    const quiet = sayIfInterrupted(() => `the rebuild of ${label} had reached position ${reached()} of ${head}; run it again`);
     try {
       if (name !== undefined) await this.runner.rebuild(name);
       else await this.runner.rebuildAll();
@@ -61,6 +64,7 @@ export class RebuildCommand extends StrictCommand {
       bar.update(Number(head < 0n ? 0n : head), progress());
     } finally {
       bar.stop(); // also when the rebuild fails: its error then starts a line of its own
+      quiet();
     }
     const projected = Date.now();
     await this.runner.vacuum(name);

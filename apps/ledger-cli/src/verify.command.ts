@@ -44,7 +44,7 @@ export class VerifyCommand extends StrictCommand {
       await this.runner.stop();
     }
     if (problems.length) throw new Error(`verify failed:\n  ${problems.join('\n  ')}`);
-    process.stderr.write(`verified: the log up to position ${head}, trial balance zero, revisions contiguous, ${PROJECTIONS.length} read models equal to a rebuild, ` +
+    process.stderr.write(`verified: ${head < 0n ? 'the log, which is empty' : `the log up to position ${head}`}, trial balance zero, revisions contiguous, ${PROJECTIONS.length} read models equal to a rebuild, ` +
       `${snapshots.checked} saved snapshots of long streams equal to a fold of the log\n`);
   }
 
