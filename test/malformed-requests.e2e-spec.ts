@@ -32,6 +32,10 @@ describe('requests refused before any route', () => {
     expect(huge).toEqual({ status: 431, type: 'application/problem+json', body: expect.objectContaining({ status: 431, detail: 'the request headers are larger than 16 KB' }) });
     const control = await raw('GET /parties HTTP/1.1\r\nHost: ledger\r\nX-Note: a\u0001b\r\n\r\n');
     expect(control).toEqual({ status: 400, type: 'application/problem+json', body: expect.objectContaining({ status: 400, title: 'Bad Request' }) });
+    // Counted on /metrics, apart from the latency histogram (no request exists to time); before, nowhere.
+    const metrics = (await ledger.http.get('/metrics').expect(200)).text;
+    expect(metrics).toContain('ledger_http_unparsed_requests_total{status="431"} 1');
+    expect(metrics).toContain('ledger_http_unparsed_requests_total{status="400"} 1');
   });
 
   it('names the path when a path parameter cannot be decoded', async () => {

@@ -15,6 +15,7 @@ import { documentIdempotencyKey } from './http/idempotency.interceptor';
 import { nameMalformedJson, requireJsonBodies } from './http/body-shape';
 import { routerLayers } from './http/method-not-allowed';
 import { answerClientError } from './http/client-error';
+import { Socket } from 'node:net';
 import { privateAnswers } from './http/cache-control';
 import { documentPolicyTableChoice } from './revenue-sharing/revenue-sharing.dto';
 
@@ -31,9 +32,10 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  app.getHttpServer().on('clientError', answerClientError);
   // First of all, the latency histogram: every answer counts, a 503 of the drain, a 413 of the body parser or /docs alike.
   const httpMetrics = app.get(HttpMetricsMiddleware);
+  // Requests Node's parser refuses never reach Express: counted apart, with no latency to time.
+  app.getHttpServer().on('clientError', (error: Error, socket: Socket) => answerClientError(error, socket, (status) => httpMetrics.unparsed(status)));
   app.use((req: Request, res: Response, next: NextFunction) => httpMetrics.use(req, res, next));
   // Then, once shutdown begins, a request on a kept-alive connection is refused before any work.
   app.use(app.get(ShutdownDrain).middleware);

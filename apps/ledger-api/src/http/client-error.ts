@@ -17,7 +17,7 @@ const MALFORMED: [number, string] = [400,
  * from it). As Node does, only while no answer on the connection has begun: one written into an answer
  * under way (a pipelined request after a slow one) would corrupt it, so that connection is only closed.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+export function answerClientError(error: Error & { code?: string }, socket: Socket, answered: (status: number) => void = () => undefined): void {
   const underWay = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
   if (error.code === 'ECONNRESET' || !socket.writable || underWay) {
     socket.destroy();
@@ -26,6 +26,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   const [status, detail] = REFUSALS[error.code ?? ''] ?? MALFORMED;
   const reason = statusTitle(status);
   const body = JSON.stringify({ type: 'about:blank', title: reason, status, detail });
+  answered(status);
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     () => socket.destroy(),

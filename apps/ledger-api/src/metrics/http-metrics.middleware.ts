@@ -21,4 +21,9 @@ export class HttpMetricsMiddleware implements NestMiddleware {
     });
     next();
   }
+
+  /** A request Node's HTTP parser refused, answered `status` before any route (client-error.ts). */
+  unparsed(status: number) {
+    this.metrics.unparsedRequests.inc({ status: String(status) });
+  }
 }

@@ -12,7 +12,8 @@ import { DatabaseProbes } from '../health/database-probes';
  */
 export function lag(kind: EventStore['kind'], head: bigint, position: bigint): number {
   if (head <= position) return 0;
-  if (kind !== 'eventstoredb') return Number(head - position);
+  // Nothing consumed is -1, and the SQL stores number their events from 1: a head of 54 is 54 behind, not 55.
+  if (kind !== 'eventstoredb') return Number(head - (position < 0n ? 0n : position));
   return Number(decodePosition(head).commit - (position < 0n ? 0n : decodePosition(position).commit));
 }
 

@@ -1,4 +1,4 @@
-import { Histogram, Registry, Gauge, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, Gauge, collectDefaultMetrics } from 'prom-client';
 
 /**
  * The ledger's Prometheus series, on one registry per application instance (tests start several).
@@ -13,6 +13,14 @@ export class LedgerMetrics {
     help: 'HTTP request latency by method, route and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  /** Node's parser refuses these before any request exists to time: counted apart, by the status answered. */
+  readonly unparsedRequests = new Counter({
+    name: 'ledger_http_unparsed_requests_total',
+    help: "Requests Node's HTTP parser refused before routing (431: headers over 16 KB; 400: not HTTP; 408, 413), answered with problem+json, by status",
+    labelNames: ['status'] as const,
     registers: [this.registry],
   });
 
@@ -55,7 +63,7 @@ export class LedgerMetrics {
 
   readonly eventStoreUp = new Gauge({
     name: 'ledger_event_store_up',
-    help: 'Whether the event store answered the last scrape\'s head query in time (1) or not (0: the lag gauges keep their last values)',
+    help: 'Whether the event store answered the last scrape\'s head query in time (1) or not (0: the lag gauges keep their last values, and have none before the first answer)',
     registers: [this.registry],
   });
 
