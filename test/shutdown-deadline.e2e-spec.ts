@@ -50,7 +50,7 @@ describe('a graceful stop', () => {
     const lines = api.output().split('\n').filter((line) => line.includes('"context":"Shutdown"')).map((line) => JSON.parse(line).msg as string);
     expect(lines).toEqual([
       expect.stringMatching(new RegExp(`^shutting down \\(${signal}\\)`)),
-      'stopped: in-flight requests answered, checkpoints saved, stores closed',
+      'stopped: in-flight requests answered, projections stopped at their last committed checkpoints, stores closed',
     ]);
   }, 60000);
 });

@@ -18,14 +18,15 @@ export function stopOnSignals(app: INestApplication): void {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return; // a second signal while stopping (a double Ctrl-C): the deadline still holds
     stopping = true;
-    logger.log(`shutting down (${signal}): no new requests; answering those in flight, then saving checkpoints`, 'Shutdown');
+    logger.log(`shutting down (${signal}): no new requests; answering those in flight, then stopping the projections`, 'Shutdown');
     setTimeout(() => {
       logger.error(`shutdown did not finish within ${timeoutMs} ms (SHUTDOWN_TIMEOUT_MS): requests in flight or a database not answering; exiting`, 'Shutdown');
       process.exit(1);
     }, timeoutMs).unref();
     app.close().then(
       () => {
-        logger.log('stopped: in-flight requests answered, checkpoints saved, stores closed', 'Shutdown');
+        // Checkpoints commit with each page: none is saved at the stop, which a lost read-model lease or database may not allow.
+        logger.log('stopped: in-flight requests answered, projections stopped at their last committed checkpoints, stores closed', 'Shutdown');
         process.exit(0);
       },
       (error: Error) => {
