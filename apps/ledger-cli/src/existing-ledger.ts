@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { LedgerConfig } from '@ledger/ledger';
-import { accessSync, constants, existsSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Client } from 'pg';
 
@@ -28,7 +28,6 @@ export async function missingLedger(config: StoreConfig, postgres: Client | unde
     if (!existsSync(path)) return orNothing ? undefined : `no event store at ${path} (SQLITE_PATH)`;
     if (statSync(path).isDirectory()) return `no event store at ${path} (SQLITE_PATH): it is a directory; name the ledger's file in it`; // SQLite said "disk I/O error"
     let db: Database.Database | undefined;
-    const companions = [`${path}-wal`, `${path}-shm`].filter((file) => !existsSync(file));
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
       const columns = (db.prepare("SELECT name FROM pragma_table_info('events')").all() as { name: string }[]).map((c) => c.name);
@@ -36,7 +35,8 @@ export async function missingLedger(config: StoreConfig, postgres: Client | unde
       if (orNothing && tables === 0) return undefined;
       return LEDGER_COLUMNS.every((c) => columns.includes(c)) ? undefined : `no event store at ${path} (SQLITE_PATH): the file holds ${NOT_A_LEDGER}`;
     } catch (error) {
-      const unwritable = [dirname(path), path].find((where) => !writable(where));
+      const refusedWrite = /^SQLITE_(READONLY|CANTOPEN)/.test((error as { code?: string }).code ?? '');
+      const unwritable = refusedWrite ? [dirname(path), path].find((where) => !writable(where)) : undefined;
       // A ledger this user may only read (a read-only mount, another user's directory) is a ledger all the
       // same: said as "no event store at …: attempt to write a readonly database", it blamed the path.
       if (unwritable) { // thrown: no "works on an existing ledger" after it
@@ -46,7 +46,6 @@ export async function missingLedger(config: StoreConfig, postgres: Client | unde
       return `no event store at ${path} (SQLITE_PATH): ${(error as Error).message}`;
     } finally {
       db?.close();
-      leaveNoCompanions(path, companions);
     }
   }
   if (config.EVENT_STORE === 'postgres' && postgres) {
@@ -60,18 +59,6 @@ export async function missingLedger(config: StoreConfig, postgres: Client | unde
   return undefined;
 }
 
-/**
- * A read-only connection to a WAL-mode file makes its -wal and -shm and, unable to checkpoint, leaves
- * them on close: looking at another application's file by mistake left two files beside it. Those
- * this look made are removed while the log is empty (nothing written meanwhile; no one had the file
- * open, or they would have been there already).
- */
-function leaveNoCompanions(path: string, madeByTheLook: string[]): void {
-  const wal = `${path}-wal`;
-  if (!madeByTheLook.includes(wal) || !existsSync(wal) || statSync(wal).size > 0) return;
-  for (const file of madeByTheLook) rmSync(file, { force: true });
-}
-
 function writable(path: string): boolean {
   try {
     accessSync(path, constants.W_OK);
@@ -79,5 +66,24 @@ function writable(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether `import` would make the store: no SQLite file, or one without tables; a PostgreSQL database
+ * without an events table. Such an import checks its file before the store is opened, which makes it:
+ * a refused file left an empty store behind. EventStoreDB: not known without reading its log.
+ */
+export async function storeToBeMade(config: StoreConfig, postgres: Client | undefined): Promise<boolean> {
+  if (config.EVENT_STORE === 'sqlite') {
+    if (config.SQLITE_PATH === ':memory:' || !existsSync(config.SQLITE_PATH)) return true;
+    const db = new Database(config.SQLITE_PATH, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get() === 0;
+    } finally {
+      db.close();
+    }
+  }
+  if (config.EVENT_STORE === 'postgres' && postgres) return (await postgres.query("SELECT to_regclass('events') IS NULL AS made")).rows[0].made === true;
+  return false;
 }
 

@@ -35,7 +35,7 @@ export class ImportCommand extends StrictCommand {
       ? `the ${this.store.kind} store holds at least ${reached.done} of the file's ${reached.total} events (an append under way may have landed too); run the same import again: it resumes after what is there`
       : 'stopped before this run appended any event; run the same import again'));
     const { resumedAfter, appended } = await importEvents(
-      this.store, () => createInterface({ input: createReadStream(file), crlfDelay: Infinity }),
+      this.store, () => linesOf(file),
       (done, total) => {
         reached = { done, total };
         if (started) bar.update(done);
@@ -71,3 +71,6 @@ export function unreadableExport(file: string): string | undefined {
   if (!found.isFile()) return `${file} is not a regular file: import reads it twice (a check, then the appends); save the export to a file first`;
   return undefined;
 }
+
+/** An export's lines, as import reads them (CRLF or LF). */
+export const linesOf = (file: string) => createInterface({ input: createReadStream(file), crlfDelay: Infinity });

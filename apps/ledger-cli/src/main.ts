@@ -1,11 +1,10 @@
 import 'reflect-metadata';
-import { validateLedgerConfig } from '@ledger/ledger';
+import { ImportRefused, checkExportLines, validateLedgerConfig } from '@ledger/ledger';
 import { CommandFactory } from 'nest-commander';
 import { Commander } from 'nest-commander/src/constants';
 import { CliModule } from './cli.module';
-import { missingLedger } from './existing-ledger';
-import { MadeByImport, madeByImport } from './made-by-import';
-import { unreadableExport } from './import.command';
+import { missingLedger, storeToBeMade } from './existing-ledger';
+import { linesOf, unreadableExport } from './import.command';
 import { ensureServersAnswer } from './servers-answer';
 
 /**
@@ -20,7 +19,6 @@ async function main() {
   const config = validateLedgerConfig(process.env);
   const command = process.argv[2];
   const asksForHelp = process.argv.some((arg) => arg === '--help' || arg === '-h');
-  let made: MadeByImport | undefined;
   if (COMMANDS.has(command) && !asksForHelp) {
     const importing = command === 'import';
     // Before the store is opened, which makes one: a mistyped file left a new, empty store behind.
@@ -32,7 +30,14 @@ async function main() {
     try {
       const missing = await missingLedger(config, postgres, { orNothing: importing });
       if (missing) fail(new Error(`${missing}: ${importing ? 'import writes into a new store or a ledger' : `${command} works on an existing ledger`}`));
-      if (importing) made = await madeByImport(config, postgres);
+      // A new store is made by opening it: a file refused once it was open left it behind, empty. Checked
+      // here first, the file is read once more (a store that holds a ledger is checked against it, later).
+      if (importing && (await storeToBeMade(config, postgres))) {
+        await checkExportLines(linesOf(file!), process.argv.includes('--without-end-line') ? 'absent-allowed' : 'required').catch((error: Error) => {
+          if (error instanceof ImportRefused) fail(error);
+          throw error;
+        });
+      }
     } finally {
       await postgres?.end();
     }
@@ -64,22 +69,14 @@ async function main() {
   let bound: NodeJS.Timeout | undefined;
   await Promise.race([app.close().catch(() => undefined), new Promise((resolve) => { bound = setTimeout(resolve, CLOSE_MS); })]);
   clearTimeout(bound);
-  // Commander's refusals (too many arguments, say) come after the store was opened too.
-  const removed = (failed || usage !== undefined) && made
-    ? await made.undo().catch((error: Error) => `could not remove the new store it had made: ${error.message}`)
-    : undefined;
-  const undone = removed ? `ledger-cli: nothing imported: ${removed}\n` : ''; // after the refusal, which commander has printed
-  if (usage !== undefined) {
-    process.stderr.write(undone);
-    process.exit(usage);
-  }
-  if (failed) fail(failed, undone);
+  if (usage !== undefined) process.exit(usage);
+  if (failed) fail(failed);
 }
 
 const CLOSE_MS = 10_000;
 
-function fail(error: Error, then = ''): never {
-  process.stderr.write(`ledger-cli: ${error.message}\n${then}`);
+function fail(error: Error): never {
+  process.stderr.write(`ledger-cli: ${error.message}\n`);
   process.exit(1);
 }
 

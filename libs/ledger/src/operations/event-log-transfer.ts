@@ -208,6 +208,14 @@ async function checkExport(
 }
 
 /**
+ * Checks a whole export as `importEvents` does before its first append, for a store that holds nothing
+ * yet, so a file it refuses is refused before the store is made (ImportRefused). Returns its events.
+ */
+export async function checkExportLines(lines: AsyncIterable<string>, endLine: EndLine = 'required'): Promise<number> {
+  return (await checkExport(lines, endLine, undefined)).events;
+}
+
+/**
  * Refuses a store whose event at this line is not the file's: it holds another ledger, not an import of
  * this file cut short. The same event is the same id, place, type and data (an allocation's source
  * position already translated to the store's): with the id alone, an edited file was said to be held
