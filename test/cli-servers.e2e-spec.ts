@@ -12,14 +12,17 @@ describePostgres('ledger-cli: database servers it cannot reach', () => {
   // Accepts connections and never answers, as a wrong port behind a proxy does (the kernel accepts
   // them even while spawnSync blocks this process).
   let silent: Server;
+  const accepted = new Set<Socket>();
   let silentPort: number;
   beforeAll(async () => {
     readModels = (await createTestDatabase('cli_servers'))!;
-    silent = createServer((socket) => socket.on('error', () => undefined));
+    silent = createServer((socket) => accepted.add(socket.on('error', () => undefined)));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     silentPort = (silent.address() as AddressInfo).port;
   });
   afterAll(async () => {
+    // Never read, a socket whose client has gone never sees its end: close() would wait on it for ever.
+    for (const socket of accepted) socket.destroy();
     await new Promise((resolve) => silent.close(resolve));
     await readModels.drop();
   });

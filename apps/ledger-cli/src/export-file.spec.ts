@@ -61,7 +61,7 @@ describe('ExportFile (export --out)', () => {
   it("names --out and its directory when the export cannot be written there, not the partial file beside it", () => {
     // Before: "ENOENT: no such file or directory, open '/proc/.x.ndjson.<host>.<pid>.partial'", a file the operator never named.
     expect(() => new ExportFile('/proc/x.ndjson')).toThrow(
-      new Error('cannot write in /proc for --out /proc/x.ndjson: the directory takes no new files'));
+      new Error('cannot write in /proc for --out /proc/x.ndjson: the directory is gone, or takes no new files'));
   });
 
   it('names the directory that is not there, not its own file beside the export', () => {

@@ -129,7 +129,7 @@ function alreadyThere(path: string): Error {
 
 const WHY_NOT_WRITTEN: Record<string, string> = {
   EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'a read-only file system', ENOSPC: 'no space left on the device',
-  ENOENT: 'the directory takes no new files', EDQUOT: 'the disk quota is used up',
+  ENOENT: 'the directory is gone, or takes no new files', EDQUOT: 'the disk quota is used up',
 };
 
 /**
@@ -141,7 +141,8 @@ function openBeside(partial: string, path: string): number {
     return openSync(partial, 'wx');
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException;
-    const why = WHY_NOT_WRITTEN[code ?? ''] ?? code ?? (error as Error).message;
+    // EEXIST: a partial file of this very process id, left by an export killed before a restart reused the pid.
+    const why = code === 'EEXIST' ? `${partial} is in the way, left by an export killed outright: remove it` : WHY_NOT_WRITTEN[code ?? ''] ?? code ?? (error as Error).message;
     throw new Error(`cannot write in ${dirname(path)} for --out ${path}: ${why}`); // the export is written beside its path first
   }
 }

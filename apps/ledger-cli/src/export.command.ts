@@ -8,10 +8,8 @@ import { ExportFile } from './export-file';
 import { ANSWER_WITHIN_MS } from './servers-answer';
 import { StrictCommand } from './strict-command';
 
-const SERVER: Record<EventStore['kind'], string> = { sqlite: 'SQLite', postgres: 'PostgreSQL at DATABASE_URL', eventstoredb: 'EventStoreDB at ESDB_CONNECTION_STRING' };
-
 /**
- * The store's pages of the log, each within `ms`. Export takes no lease, whose heartbeat stops the other
+ * PostgreSQL's pages of the log, each within `ms`. Export takes no lease, whose heartbeat stops the other
  * commands when their database stops answering: a PostgreSQL that went silent part-way through held
  * an export for ever, with nothing said (the first connection's check covers only the start).
  */
@@ -20,7 +18,7 @@ function answeringWithin(store: EventStore, ms: number): Pick<EventStore, 'readA
     async readAll(options) {
       let timer: NodeJS.Timeout | undefined;
       const silent = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${SERVER[store.kind]} stopped answering: no page of the log within ${ms / 1000} s`)), ms);
+        timer = setTimeout(() => reject(new Error(`PostgreSQL at DATABASE_URL stopped answering: no page of the log within ${ms / 1000} s`)), ms);
       });
       try {
         return await Promise.race([store.readAll(options), silent]);
@@ -48,7 +46,9 @@ export class ExportCommand extends StrictCommand {
       // A write error arrives as an event, later (a full disk, a reader that closed the pipe: `| head`).
       let failed: Error | undefined;
       out.on('error', (error) => (failed ??= error));
-      const count = await exportEvents(answeringWithin(this.store, ANSWER_WITHIN_MS), async (line) => {
+      // EventStoreDB's adapter has its own deadline for silence (ESDB_ANSWER_WITHIN_MS); SQLite's reads cannot go silent.
+      const reading = this.store.kind === 'postgres' ? answeringWithin(this.store, ANSWER_WITHIN_MS) : this.store;
+      const count = await exportEvents(reading, async (line) => {
         if (failed) throw new Error(`export stopped: ${failed.message}`);
         if (!out.write(`${line}\n`)) await once(out, 'drain');
       });

@@ -53,7 +53,9 @@ export class RebuildCommand extends StrictCommand {
     const reached = () => (name !== undefined ? this.runner.positions()[name] : this.runner.position());
     bar.start(Number(head < 0n ? 0n : head), 0, progress()); // Number: for display only
     // Each page is projected with its checkpoint in one transaction: what was rebuilt stands, and the rest follows from there.
-    const quiet = sayIfInterrupted(() => `the rebuild of ${label} had reached position ${reached()} of ${head}; run it again`);
+    const quiet = sayIfInterrupted(() => (reached() < 0n
+      ? `the rebuild of ${label} had not finished its first page; run it again`
+      : `the rebuild of ${label} had reached position ${reached()} of ${head}; run it again`));
     try {
       if (name !== undefined) await this.runner.rebuild(name);
       else await this.runner.rebuildAll();

@@ -92,7 +92,7 @@ export function toProblem(error: unknown): ProblemDetails {
     return { type: STORE_UNAVAILABLE, title: 'Database unavailable', status: 503,
       detail: 'the event store or the read models\' database is not answering; send the request again shortly (a POST with the same Idempotency-Key runs at most once)' };
   }
-  return { type: 'about:blank', title: 'Internal server error', status: 500, detail: 'an unexpected error occurred' };
+  return { type: 'about:blank', title: statusTitle(500), status: 500, detail: 'an unexpected error occurred' };
 }
 
 /** What toProblem answers, as an OpenAPI schema: every route's `default` response (4xx and 5xx alike). */

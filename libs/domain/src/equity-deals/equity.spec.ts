@@ -123,21 +123,29 @@ describe('equity for IP', () => {
   it("shows cost bases that add up to the stake's cost rounded once, each within a unit of its share of it (property)", () => {
     fc.assert(fc.property(
       fc.bigInt({ min: 1n, max: 10n ** 9n }), fc.integer({ min: 0, max: 6 }), fc.bigInt({ min: 1n, max: 10n ** 7n }),
-      fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 99 }),
-      (priceDigits, scale, shares, inventorsPercent, linPercent) => {
+      fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 99 }), fc.constantFrom(['CNY', 2], ['JPY', 0], ['KWD', 3]), fc.double({ min: 0, max: 1, noNaN: true }),
+      (priceDigits, scale, shares, inventorsPercent, linPercent, [currency, digits], sold) => {
         const pricePerShare = new Big(priceDigits.toString()).div(new Big(10).pow(scale)).toFixed();
-        const events = run([grantCommand({
-          shares: shares.toString(), fullyDilutedShares: (shares * 10n).toString(), pricePerShare, antiDilution: undefined,
+        let events = run([grantCommand({
+          shares: shares.toString(), fullyDilutedShares: (shares * 10n).toString(), pricePerShare, antiDilution: undefined, currency,
           inventorsSharePercent: String(inventorsPercent),
           inventors: [{ partyId: LIN, sharePercent: String(linPercent) }, { partyId: CHEN, sharePercent: String(100 - linPercent) }],
         })]);
+        // Then, some of the time, the university sells part of what it kept: its basis keeps the part its kept shares bear.
+        const kept = BigInt(capTable(events)!.holders[0].shares);
+        if (sold > 0.5 && kept >= 2n) {
+          const sharesSold = (1n + BigInt(Math.floor((sold - 0.5) * 2 * Number(kept - 2n)))).toString();
+          events = run([{ type: 'RecordLiquidityEvent', data: { liquidityId: 's', holderId: U, sharesSold, proceeds: '1', currency, occurredOn: '2026-01-01', today: TODAY } }], events);
+        }
         const holders = capTable(events)!.holders;
+        const held = holders.reduce((s, h) => s.plus(h.shares), new Big(0));
         const sum = holders.reduce((s, h) => s.plus(h.costBasis), new Big(0));
-        // Independently: price × the stake's shares, exact, rounded half-up once.
-        const whole = new Big(pricePerShare).times(shares.toString()).round(2, Big.roundHalfUp);
-        expect(sum.toFixed(2)).toBe(whole.toFixed(2));
-        // Largest remainder: each part within a unit of its exact share of that whole (its shares' part of the stake).
-        for (const h of holders) expect(new Big(h.costBasis).minus(whole.times(h.shares).div(shares.toString())).abs().lt('0.01')).toBe(true);
+        // Independently: price × the shares held, exact, rounded half-up once at the currency's unit.
+        const whole = new Big(pricePerShare).times(held).round(digits as number, Big.roundHalfUp);
+        expect(sum.eq(whole)).toBe(true);
+        // Largest remainder: each part within a unit of its exact share of that whole (its shares' part of those held).
+        const unit = new Big(10).pow(-(digits as number));
+        for (const h of holders) expect(new Big(h.costBasis).minus(whole.times(h.shares).div(held)).abs().lt(unit)).toBe(true);
       },
     ));
   });

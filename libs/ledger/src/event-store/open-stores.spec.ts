@@ -1,6 +1,8 @@
 import { EventStoreDbNotAnswering } from '@ledger/event-store';
 import { AddressInfo, Server, Socket, createServer } from 'node:net';
-import { validateLedgerConfig } from '../config/ledger-config';
+import { ConfigService } from '@nestjs/config';
+import { LedgerConfig, validateLedgerConfig } from '../config/ledger-config';
+import { storeConfig } from '../ledger.module';
 import { openEventStore } from './open-stores';
 
 describe('openEventStore: EventStoreDB', () => {
@@ -23,7 +25,8 @@ describe('openEventStore: EventStoreDB', () => {
     const port = (silent.address() as AddressInfo).port;
     const config = validateLedgerConfig({ EVENT_STORE: 'eventstoredb', ESDB_CONNECTION_STRING: `esdb://127.0.0.1:${port}?tls=false`,
       DATABASE_URL: 'postgres://unused/ledger', ESDB_ANSWER_WITHIN_MS: '300' });
-    const store = await openEventStore(config);
+    // As the module opens it: through the configuration service and storeConfig.
+    const store = await openEventStore(storeConfig(new ConfigService<LedgerConfig, true>(config as unknown as Record<string, unknown>)));
     try {
       await expect(store.headPosition()).rejects.toBeInstanceOf(EventStoreDbNotAnswering);
     } finally {
