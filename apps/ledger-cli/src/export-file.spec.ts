@@ -91,6 +91,14 @@ describe('ExportFile (export --out)', () => {
     expect(readdirSync(dir).sort()).toEqual(names.slice(1).sort());
   });
 
+  it("removes a partial file of this process's own id, left by a killed export whose id was given again (pid 1 in a container)", () => {
+    const path = join(dir, 'ledger.ndjson');
+    writeFileSync(join(dir, `.ledger.ndjson.h1.${process.pid}.partial`), '{"a":1}\n');
+    // Before: kept as another export's, still running; every export to the path then failed on it.
+    expect(removeAbandonedParts(path, () => true, 'h1')).toEqual([`removed .ledger.ndjson.h1.${process.pid}.partial, left by an export that was killed`]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('asks the system whether the process that wrote a partial file still runs', async () => {
     const path = join(dir, 'ledger[1].ndjson'); // a name with a pattern's characters
     writeFileSync(join(dir, `.ledger[1].ndjson.${hostname()}.${process.ppid}.partial`), 'the parent process: still running');

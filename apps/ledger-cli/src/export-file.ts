@@ -67,7 +67,8 @@ export function removeAbandonedParts(path: string, running: (pid: number) => boo
   const said: string[] = [];
   for (const name of readdirSync(dirname(path))) {
     const pid = pattern.exec(name)?.[1];
-    if (pid === undefined || running(Number(pid))) continue;
+    // This process's own id is not another export's: a killed one whose id was given again (pid 1 in a container).
+    if (pid === undefined || (Number(pid) !== process.pid && running(Number(pid)))) continue;
     try {
       rmSync(join(dirname(path), name), { force: true });
       said.push(`removed ${name}, left by an export that was killed`);
@@ -141,8 +142,7 @@ function openBeside(partial: string, path: string): number {
     return openSync(partial, 'wx');
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException;
-    // EEXIST: a partial file of this very process id, left by an export killed before a restart reused the pid.
-    const why = code === 'EEXIST' ? `${partial} is in the way, left by an export killed outright: remove it` : WHY_NOT_WRITTEN[code ?? ''] ?? code ?? (error as Error).message;
+    const why = WHY_NOT_WRITTEN[code ?? ''] ?? code ?? (error as Error).message;
     throw new Error(`cannot write in ${dirname(path)} for --out ${path}: ${why}`); // the export is written beside its path first
   }
 }

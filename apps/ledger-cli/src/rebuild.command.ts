@@ -61,7 +61,8 @@ export class RebuildCommand extends StrictCommand {
       else await this.runner.rebuildAll();
       await catchUp(this.runner, reached, head, this.config.get('CATCH_UP_GIVE_UP_MS', { infer: true }), (at) => bar.update(Number(at < 0n ? 0n : at), progress())).catch(async (error: Error) => {
         await this.runner.stop();
-        throw new Error(`rebuild of ${label} stopped at position ${reached()} of ${head}: ${error.message}`);
+        const at = reached() < 0n ? 'before its first page' : `at position ${reached()} of ${head}`;
+        throw new Error(`rebuild of ${label} stopped ${at}: ${error.message}`);
       });
       bar.update(Number(head < 0n ? 0n : head), progress());
     } finally {
