@@ -68,7 +68,7 @@ export function unreadableExport(file: string): string | undefined {
   const found = statSync(file, { throwIfNoEntry: false });
   if (!found) return `${file}: no such file (import reads a file written by ledger-cli export)`; // before: ENOENT and a stat call
   // The file is read twice, checked whole before the first append: a pipe would be empty the second time.
-  if (!found.isFile()) return `${file} is not a regular file: import reads it twice (a check, then the appends); save the export to a file first`;
+  if (!found.isFile()) return `${file} is not a regular file: import reads it more than once (a check, then the appends); save the export to a file first`;
   return undefined;
 }
 

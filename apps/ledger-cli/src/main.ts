@@ -3,7 +3,7 @@ import { ImportRefused, checkExportLines, validateLedgerConfig } from '@ledger/l
 import { CommandFactory } from 'nest-commander';
 import { Commander } from 'nest-commander/src/constants';
 import { CliModule } from './cli.module';
-import { missingLedger, storeToBeMade } from './existing-ledger';
+import { lookAtStore } from './existing-ledger';
 import { linesOf, unreadableExport } from './import.command';
 import { sayIfInterrupted } from './interruption';
 import { ensureServersAnswer } from './servers-answer';
@@ -28,17 +28,11 @@ async function main() {
     const unreadable = file === undefined ? undefined : unreadableExport(file);
     if (unreadable) fail(new Error(unreadable));
     const postgres = await ensureServersAnswer(config);
-    let toBeMade = false;
-    try {
-      const missing = await missingLedger(config, postgres, { orNothing: importing });
-      if (missing) fail(new Error(`${missing}: ${importing ? 'import writes into a new store or a ledger' : `${command} works on an existing ledger`}`));
-      toBeMade = importing && (await storeToBeMade(config, postgres));
-    } finally {
-      await postgres?.end(); // not held open while a long file is read
-    }
+    const look = await lookAtStore(config, postgres, { orNothing: importing }).finally(() => postgres?.end()); // not held open while a file is read
+    if (look.missing) fail(new Error(`${look.missing}: ${importing ? 'import writes into a new store or a ledger' : `${command} works on an existing ledger`}`));
     // A new store is made by opening it: a file refused once it was open left it behind, empty. Checked
     // here first, the file is read once more (a store that holds a ledger is checked against it, later).
-    if (toBeMade) {
+    if (importing && look.nothing) {
       const quiet = sayIfInterrupted(() => 'stopped while checking the file, before any store was made; run the same import again');
       await checkExportLines(linesOf(file!), process.argv.includes('--without-end-line') ? 'absent-allowed' : 'required').catch((error: Error) => {
         if (error instanceof ImportRefused) fail(error);
