@@ -4,6 +4,7 @@ import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
+import { within } from './deadline';
 import { ExportFile } from './export-file';
 import { ANSWER_WITHIN_MS } from './servers-answer';
 import { StrictCommand } from './strict-command';
@@ -15,17 +16,9 @@ import { StrictCommand } from './strict-command';
  */
 function answeringWithin(store: EventStore, ms: number): Pick<EventStore, 'readAll'> {
   return {
-    async readAll(options) {
-      let timer: NodeJS.Timeout | undefined;
-      const silent = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`PostgreSQL at DATABASE_URL stopped answering: no page of the log within ${ms / 1000} s`)), ms);
-      });
-      try {
-        return await Promise.race([store.readAll(options), silent]);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    readAll: (options) => within(ms, store.readAll(options), () => {
+      throw new Error(`PostgreSQL at DATABASE_URL stopped answering: no page of the log within ${ms / 1000} s`);
+    }),
   };
 }
 

@@ -3,6 +3,7 @@ import { ImportRefused, checkExportLines, validateLedgerConfig } from '@ledger/l
 import { CommandFactory } from 'nest-commander';
 import { Commander } from 'nest-commander/src/constants';
 import { CliModule } from './cli.module';
+import { within } from './deadline';
 import { lookAtStore } from './existing-ledger';
 import { linesOf, unreadableExport } from './import.command';
 import { sayIfInterrupted } from './interruption';
@@ -65,9 +66,7 @@ async function main() {
   await CommandFactory.runApplication(app).catch(record);
   // A failed command closes its stores too (SQLite's -wal and -shm files were left beside them), within
   // a bound: a database that stopped answering must not hold the exit.
-  let bound: NodeJS.Timeout | undefined;
-  await Promise.race([app.close().catch(() => undefined), new Promise((resolve) => { bound = setTimeout(resolve, CLOSE_MS); })]);
-  clearTimeout(bound);
+  await within(CLOSE_MS, app.close().catch(() => undefined), () => undefined);
   if (usage !== undefined) process.exit(usage);
   if (failed) fail(failed);
 }

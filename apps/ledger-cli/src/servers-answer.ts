@@ -1,13 +1,14 @@
 import { EventStoreDbEventStore, EventStoreDbNotAnswering, failureInOneLine } from '@ledger/event-store';
 import { LedgerConfig } from '@ledger/ledger';
 import { Client } from 'pg';
+import { within } from './deadline';
 
 type StoreConfig = Pick<LedgerConfig, 'EVENT_STORE' | 'DATABASE_URL' | 'ESDB_CONNECTION_STRING'>;
 
 /** How long an operator command waits for a database server's first answer before it gives up on it. */
 export const ANSWER_WITHIN_MS = 10_000;
 
-const within = `within ${ANSWER_WITHIN_MS / 1000} s`;
+const inTime = `within ${ANSWER_WITHIN_MS / 1000} s`;
 
 /** host:port only: a URL can carry a password. */
 function hostOf(url: string): string {
@@ -32,7 +33,7 @@ export async function connectPostgres(url: string): Promise<Client> {
   } catch (error) {
     // Refused, an unknown host, no such database: pg's own words, after which setting they come from.
     if (Date.now() - started < ANSWER_WITHIN_MS) throw new Error(`cannot connect to PostgreSQL at DATABASE_URL (${hostOf(url)}): ${failureInOneLine(error)}`);
-    throw new Error(`PostgreSQL at DATABASE_URL (${hostOf(url)}) did not answer ${within}`);
+    throw new Error(`PostgreSQL at DATABASE_URL (${hostOf(url)}) did not answer ${inTime}`);
   }
   return client;
 }
@@ -40,7 +41,6 @@ export async function connectPostgres(url: string): Promise<Client> {
 /** EventStoreDB's reads of $all have no deadline: one to a server that never answers waits for ever. */
 async function eventStoreDbAnswers(connectionString: string): Promise<void> {
   const store = new EventStoreDbEventStore(connectionString);
-  let timer: NodeJS.Timeout | undefined;
   const answered = store.ping().then(
     () => true,
     // The adapter's own deadline (as long as this one) is the same silence: said the same way.
@@ -48,15 +48,12 @@ async function eventStoreDbAnswers(connectionString: string): Promise<void> {
   );
   answered.catch(() => undefined); // settled after the bound, it is nobody's to handle
   try {
-    const silent = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ANSWER_WITHIN_MS)));
-    if (!(await Promise.race([answered, silent]))) {
-      throw new Error(`EventStoreDB at ESDB_CONNECTION_STRING (${hostOf(connectionString)}) did not answer ${within}`);
+    if (!(await within(ANSWER_WITHIN_MS, answered, () => false))) {
+      throw new Error(`EventStoreDB at ESDB_CONNECTION_STRING (${hostOf(connectionString)}) did not answer ${inTime}`);
     }
   } catch (error) {
     void store.close().catch(() => undefined); // not awaited: closing waits for the read a silent server never answers
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
   await store.close();
 }
