@@ -1,7 +1,8 @@
 import { createTestDatabase, describePostgres, TestDatabase } from '@ledger/event-store/testing/postgres-test-db';
 import { PostgresEventStore } from '@ledger/event-store';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { AddressInfo, Server, Socket, connect, createServer } from 'node:net';
+import { partitionableProxy } from '@ledger/event-store/testing/partitionable-proxy';
+import { silentServer } from '@ledger/event-store/testing/silent-server';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, cliInBackground } from './support/cli';
@@ -9,21 +10,15 @@ import { cli, cliInBackground } from './support/cli';
 /** ledger-cli against database servers that refuse or do not answer: one line naming the server, exit 1. */
 describePostgres('ledger-cli: database servers it cannot reach', () => {
   let readModels: TestDatabase;
-  // Accepts connections and never answers, as a wrong port behind a proxy does (the kernel accepts
-  // them even while spawnSync blocks this process).
-  let silent: Server;
-  const accepted = new Set<Socket>();
+  let silent: Awaited<ReturnType<typeof silentServer>>;
   let silentPort: number;
   beforeAll(async () => {
     readModels = (await createTestDatabase('cli_servers'))!;
-    silent = createServer((socket) => accepted.add(socket.on('error', () => undefined)));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    silentPort = (silent.address() as AddressInfo).port;
+    silent = await silentServer();
+    silentPort = silent.port;
   });
   afterAll(async () => {
-    // Never read, a socket whose client has gone never sees its end: close() would wait on it for ever.
-    for (const socket of accepted) socket.destroy();
-    await new Promise((resolve) => silent.close(resolve));
+    await silent.close();
     await readModels.drop();
   });
 
@@ -57,34 +52,20 @@ describePostgres('ledger-cli: database servers it cannot reach', () => {
       })), { expectedRevision: 'no_stream' });
     }
     await store.close();
-    // Forwards to PostgreSQL until the first page of the log has gone through, then drops everything, both ways, keeping the connections open.
-    const sockets = new Set<Socket>();
-    let answered = 0;
-    const proxy = createServer((client) => {
-      const server = connect(5432, '127.0.0.1');
-      for (const socket of [client, server]) sockets.add(socket.on('error', () => undefined));
-      client.on('data', (chunk) => answered < 150_000 && server.write(chunk));
-      server.on('data', (chunk) => {
-        if (answered >= 150_000) return;
-        answered += chunk.length;
-        client.write(chunk);
-      });
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const url = new URL(ledger.url);
-    url.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    // Passes to PostgreSQL until the first page of the log has gone through, then nothing, both ways, keeping the connections open.
+    const proxy = await partitionableProxy(new URL(ledger.url));
+    proxy.partitionAfter(150_000);
     const dir = mkdtempSync(join(tmpdir(), 'cli-export-silent-'));
     try {
       const out = join(dir, 'events.ndjson');
-      const exporting = await cliInBackground({ EVENT_STORE: 'postgres', DATABASE_URL: url.toString() }, ['export', '--out', out]);
-      expect(answered).toBeGreaterThanOrEqual(150_000); // it went silent part-way through
+      const exporting = await cliInBackground({ EVENT_STORE: 'postgres', DATABASE_URL: proxy.url(ledger.url) }, ['export', '--out', out]);
+      expect(proxy.answered()).toBeGreaterThanOrEqual(150_000); // it went silent part-way through
       expect(exporting.status).toBe(1); // before: no answer, no end
       expect(exporting.stderr).toContain('ledger-cli: PostgreSQL at DATABASE_URL stopped answering: no page of the log within 10 s\n');
       expect(existsSync(out)).toBe(false);
       expect(readdirSync(dir)).toEqual([]); // nor its partial file
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => proxy.close(resolve));
+      proxy.close();
       rmSync(dir, { recursive: true, force: true });
       await ledger.drop();
     }

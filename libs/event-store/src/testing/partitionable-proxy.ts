@@ -9,14 +9,22 @@ import { AddressInfo, Socket, connect, createServer } from 'node:net';
 export async function partitionableProxy(target: URL) {
   const sockets: Socket[] = [];
   let parted = false;
+  /** Parts once the server has sent this many bytes through (a partition in the middle of an answer). */
+  let partAt = Infinity;
+  let answered = 0;
   const held: (() => void)[] = [];
   const pass = (to: Socket) => (chunk: Buffer) => (parted ? held.push(() => to.write(chunk)) : to.write(chunk));
+  const passAnswer = (to: Socket) => (chunk: Buffer) => {
+    pass(to)(chunk);
+    answered += chunk.length;
+    if (answered >= partAt) parted = true;
+  };
   const passEnd = (to: Socket) => () => (parted ? held.push(() => to.end()) : to.end());
   const server = createServer({ allowHalfOpen: true }, (client) => {
     const upstream = connect({ port: Number(target.port || 5432), host: target.hostname, allowHalfOpen: true });
     sockets.push(client, upstream);
     client.on('data', pass(upstream));
-    upstream.on('data', pass(client));
+    upstream.on('data', passAnswer(client));
     client.on('end', passEnd(upstream));
     upstream.on('end', passEnd(client));
     client.on('error', () => undefined);
@@ -27,6 +35,10 @@ export async function partitionableProxy(target: URL) {
   return {
     url: (url: string) => Object.assign(new URL(url), { hostname: '127.0.0.1', port: String(port) }).toString(),
     partition: () => void (parted = true),
+    /** Parts once the server has sent `bytes` in all through the proxy. */
+    partitionAfter: (bytes: number) => void (partAt = bytes),
+    /** Bytes the server has sent through the proxy. */
+    answered: () => answered,
     heal: () => {
       parted = false;
       held.splice(0).forEach((deliver) => deliver());

@@ -1,28 +1,17 @@
 import { EventStoreDbNotAnswering } from '@ledger/event-store';
-import { AddressInfo, Server, Socket, createServer } from 'node:net';
+import { silentServer } from '@ledger/event-store/testing/silent-server';
 import { ConfigService } from '@nestjs/config';
 import { LedgerConfig, validateLedgerConfig } from '../config/ledger-config';
 import { storeConfig } from '../ledger.module';
 import { openEventStore } from './open-stores';
 
 describe('openEventStore: EventStoreDB', () => {
-  // Accepts connections and never answers, as a wrong port behind a proxy does.
-  let silent: Server;
-  const sockets = new Set<Socket>();
-  beforeAll(async () => {
-    silent = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => silent.close(resolve));
-  });
+  let silent: Awaited<ReturnType<typeof silentServer>>;
+  beforeAll(async () => (silent = await silentServer()));
+  afterAll(() => silent.close());
 
   it('gives up on a silent server after ESDB_ANSWER_WITHIN_MS, not the 10 s default', async () => {
-    const port = (silent.address() as AddressInfo).port;
+    const { port } = silent;
     const config = validateLedgerConfig({ EVENT_STORE: 'eventstoredb', ESDB_CONNECTION_STRING: `esdb://127.0.0.1:${port}?tls=false`,
       DATABASE_URL: 'postgres://unused/ledger', ESDB_ANSWER_WITHIN_MS: '300' });
     // As the module opens it: through the configuration service and storeConfig.
