@@ -2,12 +2,12 @@ import { allocate } from '../../money/allocate';
 import { Big } from '../../money/big';
 import { minorUnit } from '../../money/currency';
 import { formatAmount } from '../../money/money';
-import { periodEnd, yearEnd } from '../calendar';
+import { lastDayInTerm, periodEnd, yearEnd, yearStart } from '../calendar';
 import { ReportAssessment } from '../royalty/assess';
 import { RestatementAdjustment } from '../royalty/restatement';
 import { AdjustmentAssessment, AdjustmentLine, AllocationLine, LicenseEvent, LicenseTerms, ReportRoyaltyAssessment } from './events';
 import { ShortfallChange } from './reassess';
-import { GrantedLicense } from './state';
+import { GrantedLicense, termEnd } from './state';
 
 /** Splits an assessed amount (possibly negative) between the licensors by the revenue shares. */
 export function allocateToLicensors(amount: Big, terms: Pick<LicenseTerms, 'revenueShares' | 'currency'>): AllocationLine[] {
@@ -109,6 +109,13 @@ export function adjustmentEvents(
     }));
 }
 
+/**
+ * A year's shortfall is owed once the year's sales are over: on its last day, or on the term's last day
+ * when the term ends within it. Dated 31 December, a terminated license's final shortfall (closed from
+ * the day after the termination) sat in partners' future, where no payout could reach it until then.
+ */
+export const shortfallDate = (license: GrantedLicense, year: number) => lastDayInTerm(yearStart(year), yearEnd(year), termEnd(license));
+
 export function shortfallAdjustmentEvents(
   license: GrantedLicense,
   changes: readonly ShortfallChange[],
@@ -119,7 +126,7 @@ export function shortfallAdjustmentEvents(
   return changes.map((c) => ({
     type: 'RoyaltyAssessed',
     data: {
-      assessmentId: nextId(), kind: 'shortfall-adjustment', year: c.year, date: yearEnd(c.year),
+      assessmentId: nextId(), kind: 'shortfall-adjustment', year: c.year, date: shortfallDate(license, c.year),
       amount: formatAmount(c.delta, currency), currency,
       previous: formatAmount(c.previous, currency), restated: formatAmount(c.restated, currency),
       cause, allocations: allocateChange(c.previous, c.restated, license.terms),

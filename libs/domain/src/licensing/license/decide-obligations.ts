@@ -95,7 +95,7 @@ export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseSt
     events.push({
       type: 'RoyaltyAssessed',
       data: {
-        assessmentId: nextId(), kind: 'shortfall', year, date: yearEnd(year), amount: fmt(shortfall), currency,
+        assessmentId: nextId(), kind: 'shortfall', year, date: last, amount: fmt(shortfall), currency,
         allocations: allocateToLicensors(shortfall, license.terms),
       },
     });

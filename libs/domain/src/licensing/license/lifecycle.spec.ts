@@ -149,6 +149,21 @@ describe('CloseRoyaltyYear', () => {
     expect(refusal(given(granted).when(close(2025, '2025-12-31')))).toMatchObject({ message: 'royalty year 2025 has not ended yet: close it from 2026-01-01' });
   });
 
+  it('dates the shortfall of the year the term ends in on the term\'s last day, and its later corrections too', () => {
+    // Dated 2026-12-31, a shortfall closed from 2026-10-16 stood in partners' future: no payout could reach it.
+    const terminated = history(grant(), submit('r1', '2026-Q3', [line('100000.00')], { today: '2026-10-05' }), terminate('2026-10-15'));
+    const closed = given(terminated).when(close(2026, '2026-10-16'))();
+    expect(closed[1]).toMatchObject({ type: 'RoyaltyAssessed', data: { kind: 'shortfall', year: 2026, date: '2026-10-15', amount: '47000.00' } });
+    const restated = given([...terminated, ...closed]).when({
+      type: 'RestateSalesReport', data: { reportId: 'r1', lines: [line('200000.00')], assessmentIds: ['x1', 'x2'], today: '2026-10-20' },
+    })();
+    expect(restated.find((e) => e.type === 'RoyaltyAssessed' && e.data.kind === 'shortfall-adjustment')).toMatchObject({
+      data: { year: 2026, date: '2026-10-15', amount: '-3000.00', previous: '47000.00', restated: '44000.00' },
+    });
+    // A year the term outlasts keeps its own last day.
+    expect(given(granted).when(close(2025))()[1]).toMatchObject({ data: { kind: 'shortfall', date: '2025-12-31' } });
+  });
+
   it('refuses a year closed twice (409)', () => {
     expect(refusal(given(history(grant(), close(2025))).when(close(2025, '2026-02-01')))).toMatchObject({ code: 'year-already-closed', kind: 'conflict' });
   });
