@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventStore } from '@ledger/event-store';
 import { EVENT_STORE, IdempotencyStore, READ_MODEL_DB, ReadModelDb } from '@ledger/ledger';
 import { describeOnEveryStore, eventCount, LedgerUnderTest, startLedger } from './support/ledger-app';
+import { registerWorkedExample } from './support/worked-example';
 
 /** The read models' database drops once, on the first statement that starts with `sql`, as a connection cut just then would. */
 function dropOnce(db: ReadModelDb, sql: string): () => void {
@@ -64,6 +65,29 @@ describeOnEveryStore('Idempotency-Key on POST', (kind) => {
     const res = await ledger.http.post('/parties').set('Idempotency-Key', 'reg-northwind').send({ name: 'Southwind', kind: 'company' }).expect(422);
     expect(res.body.errors).toEqual([{ field: 'Idempotency-Key', message: expect.any(String) }]);
     expect(await eventCount(ledger.store)).toBe(count);
+  });
+
+  it('honours the key on the policy PUT: a late retry of an old policy does not put it back over a newer one', async () => {
+    const id = (await ledger.http.post('/parties').send({ name: 'Policy University', kind: 'university' }).expect(201)).body.id as string;
+    const policy = (percent: string) => ({ adminFeePercent: percent, recoverPatentCosts: false, shares: [{ beneficiary: 'inventors', sharePercent: '50' }] });
+    const first = await ledger.http.put(`/parties/${id}/distribution-policy`).set('Idempotency-Key', 'policy-a').send(policy('10')).expect(200);
+    await ledger.http.put(`/parties/${id}/distribution-policy`).send(policy('15')).expect(200);
+    const count = await eventCount(ledger.store);
+    const retry = await ledger.http.put(`/parties/${id}/distribution-policy`).set('Idempotency-Key', 'policy-a').send(policy('10')).expect(200);
+    expect([retry.headers['idempotent-replayed'], retry.body]).toEqual(['true', first.body]);
+    await ledger.http.put(`/parties/${id}/distribution-policy`).set('Idempotency-Key', 'policy-a').send(policy('20')).expect(422);
+    expect(await eventCount(ledger.store)).toBe(count);
+    const docs = (await ledger.http.get('/docs-json').expect(200)).body as { paths: Record<string, { put?: { parameters?: { name: string }[] } }> };
+    expect(docs.paths['/parties/{id}/distribution-policy'].put?.parameters?.map((p) => p.name)).toContain('Idempotency-Key');
+  });
+
+  it('takes a request sent with no body as the same request sent with {}', async () => {
+    // A year's close takes either: under one key, the second was 422 "another request".
+    const { license } = await registerWorkedExample(ledger, 'CN2024100099.X');
+    const close = () => ledger.http.post(`/licenses/${license}/royalty-years/2025/close`).set('Idempotency-Key', 'close-2025');
+    const first = await close().expect(200);
+    const again = await close().send({}).expect(200);
+    expect([again.headers['idempotent-replayed'], again.body]).toEqual(['true', first.body]);
   });
 
   it('runs 20 concurrent requests with one key once: one set of events, one answer', async () => {

@@ -51,8 +51,8 @@ export async function registerCast(ledger: LedgerUnderTest, patentNumber = 'CN20
 }
 
 /** The worked example's parties and patent, the university's policy (admin fee 10 %, inventors 50 %, School 20 %) and L1. */
-export async function registerWorkedExample(ledger: LedgerUnderTest): Promise<WorkedExample> {
-  const cast = await registerCast(ledger);
+export async function registerWorkedExample(ledger: LedgerUnderTest, patentNumber?: string): Promise<WorkedExample> {
+  const cast = await registerCast(ledger, patentNumber);
   await ledger.http.put(`/parties/${cast.university}/distribution-policy`).send({
     adminFeePercent: '10', recoverPatentCosts: false,
     shares: [{ beneficiary: 'inventors', sharePercent: '50' }, { beneficiary: cast.school, sharePercent: '20' }],

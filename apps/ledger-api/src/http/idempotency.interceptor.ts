@@ -24,15 +24,23 @@ const SHOWN_ONCE = 'ledger:shown-once';
 export const ShownOnce = (...fields: string[]) => SetMetadata(SHOWN_ONCE, fields);
 
 /**
- * The header on every POST of the OpenAPI document: the interceptor is global, so no route declares it
- * and the document named it nowhere (a generated client could not send it).
+ * The writes a key makes safe to retry: every POST, and the policy PUT (a late retry of an old policy
+ * put it back over a newer one, as a new version).
+ */
+const KEYED_METHODS = new Set(['POST', 'PUT']);
+
+/**
+ * The header on every POST and PUT of the OpenAPI document: the interceptor is global, so no route
+ * declares it and the document named it nowhere (a generated client could not send it).
  */
 export function documentIdempotencyKey(document: OpenAPIObject): OpenAPIObject {
-  for (const { post } of Object.values(document.paths)) {
-    if (post) (post.parameters ??= []).push({
-      name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: KEY.source },
-      description: 'same key and body: the stored response, no new events; same key, another body: 422 (keys expire after 24 h)',
-    });
+  for (const { post, put } of Object.values(document.paths)) {
+    for (const write of [post, put]) {
+      if (write) (write.parameters ??= []).push({
+        name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: KEY.source },
+        description: 'same key and body: the stored response, no new events; same key, another body: 422 (keys expire after 24 h)',
+      });
+    }
   }
   return document;
 }
@@ -73,7 +81,7 @@ async function requestInLog(
 }
 
 /**
- * Idempotency-Key on every POST: the first successful response is stored with a hash of the request
+ * Idempotency-Key on every POST and PUT: the first successful response is stored with a hash of the request
  * and replayed for the same key and body (no new events); the same key with another body is refused
  * (422); a request arriving while the first is still running waits for its outcome. A replay leaves out
  * what the route marks @ShownOnce.
@@ -91,7 +99,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest & Request>();
     const header = req.header('idempotency-key');
-    if (req.method !== 'POST' || header === undefined) return next.handle();
+    if (!KEYED_METHODS.has(req.method) || header === undefined) return next.handle();
     if (!KEY.test(header)) {
       throw new RequestValidationFailed([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1-200 visible ASCII characters' }]);
     }
@@ -101,7 +109,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const params = Object.fromEntries(Object.entries(req.params).map(([name, value]) =>
       [name, ID_PARAMS.has(name) && typeof value === 'string' ? ledgerId(value) ?? value : value]));
     const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
-    const body = canonical(withoutNulls(req.body));
+    // No body is `{}`, as the routes read it (a close sent with no body, then with `{}`, was 422 "another request").
+    const body = canonical(withoutNulls(req.body ?? {}));
     const hash = createHash('sha256').update(`${req.method} ${route} ${canonical(params)}\n${body}`).digest('hex');
     // Keys claimed before this hash (2026-12-02) hashed the URL as spelt: a retry across that deploy, the
     // likeliest time for one, must still find its request, not 422. Keys expire after 24 h.
@@ -156,7 +165,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw error;
     }
     // Nest applies @HttpCode after interceptors: take the status from the route, as it will.
-    const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
+    const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
     const secrets = this.reflector.get<string[]>(SHOWN_ONCE, context.getHandler()) ?? [];
     const kept = secrets.length && body && typeof body === 'object'
       ? Object.fromEntries(Object.entries(body).filter(([field]) => !secrets.includes(field))) : body;
