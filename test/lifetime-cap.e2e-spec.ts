@@ -37,7 +37,7 @@ describeOnEveryStore('a lifetime cap with a minimum annual royalty, through HTTP
     track(await post<{ royalty: string; capped: boolean; position: string }>(ledger, `/licenses/${id}/sales-reports`, { period, lines: [salesLine(net, '0.00')] }));
   const close = async (id: string, year: number) =>
     track((await ledger.http.post(`/licenses/${id}/royalty-years/${year}/close`).send({}).expect(200)).body as {
-      shortfall: string; adjustments?: { kind: string; reportId?: string; year?: number; amount: string; cause?: object }[]; position: string;
+      shortfall: string; adjustments?: { kind: string; reportId?: string; year?: number; amount: string; delta: string; cause?: object }[]; position: string;
     });
   const assessed = async (id: string) =>
     ((await ledger.http.get(`/licenses/${id}?minPosition=${position}`).expect(200)).body as { totals: { royaltiesAssessed: string } }).totals.royaltiesAssessed;
@@ -59,7 +59,7 @@ describeOnEveryStore('a lifetime cap with a minimum annual royalty, through HTTP
     const closed = await close(id, 2023);
     expect(closed.shortfall).toBe('790.00');
     expect(closed.adjustments).toEqual([expect.objectContaining({
-      kind: 'adjustment', reportId, previous: '500.00', restated: '200.00', amount: '-300.00', cause: { kind: 'year-closed', year: 2023 },
+      kind: 'adjustment', reportId, previous: '500.00', restated: '200.00', amount: '-300.00', delta: '-300.00', cause: { kind: 'year-closed', year: 2023 },
     })]);
     expect(await assessed(id)).toBe('1000.00');
     const statement = (await ledger.http.get(`/parties/${university}/statement?minPosition=${position}`).expect(200)).body as {

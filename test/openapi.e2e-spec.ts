@@ -206,7 +206,8 @@ describe('OpenAPI document', () => {
     const restated = await post(ledger, `/licenses/${license}/sales-reports/${q1.reportId}/restatements`, { lines: [salesLine('450000.00', '0.00')] });
     const closed = (await ledger.http.post(`/licenses/${license}/royalty-years/2025/close`).expect(200)).body;
     const late = await report('2025-Q3', '100000.00'); // into the closed year: its shortfall moves
-    expect(late.adjustments).toEqual([expect.objectContaining({ kind: 'shortfall-adjustment' })]);
+    // `delta`, as a restatement's adjustments name it: one field, read one way, whichever write moved it.
+    expect(late.adjustments).toEqual([expect.objectContaining({ kind: 'shortfall-adjustment', delta: '-4000.00', amount: '-4000.00' })]);
     const statement = (await ledger.http.get(`/parties/${cast.lin}/statement?minPosition=${late.position}`).expect(200)).body;
     expect(statement.lines.length).toBeGreaterThan(3);
     const reports = '/licenses/{id}/sales-reports';

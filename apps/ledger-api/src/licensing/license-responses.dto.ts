@@ -39,6 +39,7 @@ export class KnockOnAssessmentDto {
   @ApiProperty({ example: 'CNY' }) currency!: string;
   @Amount('22800.00') previous!: string;
   @Amount('22500.00') restated!: string;
+  @Amount('-300.00', 'restated − previous: the amount, named as in a restatement\'s adjustments') delta!: string;
   @ApiPropertyOptional({ type: Object, description: "what moved it: {kind: 'restatement' | 'late-report', reportId} or {kind: 'year-closed', year}" })
   cause?: object;
   @ApiProperty({ type: [AllocationLineDto] }) allocations!: AllocationLineDto[];

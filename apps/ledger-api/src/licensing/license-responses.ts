@@ -10,6 +10,14 @@ const only = <T extends LicenseEvent['type']>(events: LicenseEvent[], type: T) =
 
 const position = (outcome: LicenseOutcome) => outcome.position.toString();
 
+/**
+ * The assessments a write moved besides its own (a report's royalty, a closed year's shortfall), each
+ * with its `delta` as a restatement's `adjustments[]` name it: the same field read the same way
+ * whichever write caused the move (it was `amount` here, and `delta` there).
+ */
+const knockOn = (events: LicenseEvent[], kinds: readonly RoyaltyAssessment['kind'][] = ['adjustment', 'shortfall-adjustment']) =>
+  assessments(events).filter((a) => kinds.includes(a.kind)).map((a) => ({ ...a, delta: a.amount }));
+
 export function granted(outcome: LicenseOutcome) {
   const terms = only(outcome.events, 'LicenseGranted')!.data;
   const upfront = assessments(outcome.events).find((a) => a.kind === 'upfront');
@@ -26,7 +34,7 @@ export function reportAssessed(outcome: LicenseOutcome) {
   const all = assessments(outcome.events);
   const royalty = all.find((a) => a.kind === 'royalty' && a.reportId === report.reportId);
   if (!royalty || royalty.kind !== 'royalty') throw new Error('a submitted report is always assessed');
-  const knockOn = all.filter((a) => a.kind === 'adjustment' || a.kind === 'shortfall-adjustment');
+  const moved = knockOn(outcome.events);
   return {
     reportId: report.reportId,
     period: report.period,
@@ -40,14 +48,14 @@ export function reportAssessed(outcome: LicenseOutcome) {
     allocations: royalty.allocations,
     ...(royalty.royaltyReported !== undefined ? { royaltyReported: royalty.royaltyReported } : {}),
     ...(royalty.discrepancy !== undefined ? { discrepancy: royalty.discrepancy } : {}),
-    ...(knockOn.length ? { adjustments: knockOn } : {}),
+    ...(moved.length ? { adjustments: moved } : {}),
     position: position(outcome),
   };
 }
 
 export function restated(outcome: LicenseOutcome) {
   const restatement = only(outcome.events, 'SalesReportRestated')!.data;
-  const shortfall = assessments(outcome.events).filter((a) => a.kind === 'shortfall-adjustment');
+  const shortfall = knockOn(outcome.events, ['shortfall-adjustment']);
   return {
     reportId: restatement.reportId,
     netSales: restatement.netSales,
@@ -71,9 +79,9 @@ export function yearClosed(outcome: LicenseOutcome) {
   const all = assessments(outcome.events);
   const assessment = all.find((a) => a.kind === 'shortfall');
   // A shortfall the lifetime cap counts leaves later years' reports and shortfalls less room: what it moved.
-  const knockOn = all.filter((a) => a.kind === 'adjustment' || a.kind === 'shortfall-adjustment');
+  const moved = knockOn(outcome.events);
   return { year: closed.year, runningRoyalties: closed.runningRoyalties, minimumAnnual: closed.minimumAnnual,
-    shortfall: closed.shortfall, allocations: assessment?.allocations ?? [], ...(knockOn.length ? { adjustments: knockOn } : {}), position: position(outcome) };
+    shortfall: closed.shortfall, allocations: assessment?.allocations ?? [], ...(moved.length ? { adjustments: moved } : {}), position: position(outcome) };
 }
 
 export function paymentRecorded(outcome: LicenseOutcome) {
