@@ -170,6 +170,17 @@ describe('request details', () => {
       errors: [{ field: 'body', message: 'the request body is not valid JSON' }] });
   });
 
+  it('says what is wrong with a body that is JSON but no object, or not encoded as it says', async () => {
+    // Both were 400s that misled: `null` was "not valid JSON"; a plain body sent as gzip was zlib's bare "incorrect header check".
+    for (const body of ['null', '42', 'true', '"party"']) {
+      const res = await ledger.http.post('/parties').set('Content-Type', 'application/json').send(body).expect(400);
+      expect(res.body).toMatchObject({ type: 'urn:problem:validation', errors: [{ field: 'body', message: 'the request body must be a JSON object' }] });
+    }
+    const gzip = await ledger.http.post('/parties').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip')
+      .send('{"name":"Plain","kind":"company"}').expect(400);
+    expect(gzip.body).toMatchObject({ type: 'urn:problem:validation', errors: [{ field: 'body', message: expect.stringContaining('Content-Encoding') }] });
+  });
+
   it('titles a body too large by its status', async () => {
     const res = await ledger.http.post('/parties').set('Content-Type', 'application/json').send(`{"name":"${'x'.repeat(1_100_000)}","kind":"company"}`).expect(413);
     expect(res.body).toMatchObject({ status: 413, title: 'Payload Too Large' });

@@ -72,14 +72,31 @@ export function requireJsonBodies(req: Request, _res: Response, next: NextFuncti
 }
 
 
+/** The type of a body the client sent wrong, which the one error mapper answers as a problem with the field `body`. */
+export const BODY_REFUSED = 'body.refused';
+
 /**
  * After the body parser: its JSON error is a SyntaxError, which Nest turns into a bare 400 "bad request"
  * with the parser's message; passed on as a plain error it reaches the one error mapper (toProblem) as
- * what it is: a validation problem naming the body.
+ * what it is: a validation problem naming the body, saying what is wrong with it. The parser takes
+ * objects and arrays only, and JSON such as `null` or `42` was said to be "not valid JSON"; a plain body
+ * sent as gzip was zlib's bare "incorrect header check".
  */
-export function nameMalformedJson(error: Error & { type?: string }, _req: Request, _res: Response, next: NextFunction) {
-  if (error.type !== 'entity.parse.failed') return next(error);
-  next(Object.assign(new Error(error.message), { status: 400, type: error.type }));
+export function nameMalformedJson(error: Error & { type?: string; body?: unknown; code?: unknown }, _req: Request, _res: Response, next: NextFunction) {
+  let message: string;
+  if (error.type === 'entity.parse.failed') message = parsesAsJson(error.body) ? 'the request body must be a JSON object' : 'the request body is not valid JSON';
+  else if (typeof error.code === 'string' && error.code.startsWith('Z_')) message = `the request body is not encoded as its Content-Encoding says (${error.message})`;
+  else return next(error);
+  next(Object.assign(new Error(message), { status: 400, type: BODY_REFUSED }));
+}
+
+function parsesAsJson(body: unknown): boolean {
+  try {
+    JSON.parse(String(body));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

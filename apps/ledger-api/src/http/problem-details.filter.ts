@@ -7,6 +7,7 @@ import { ReadModelLeaseLost } from '@ledger/ledger';
 import { Request, Response } from 'express';
 import { FieldProblem, RequestValidationFailed } from './validation';
 import { MethodNotAllowed, RouteLayer, asMethodNotAllowed } from './method-not-allowed';
+import { BODY_REFUSED } from './body-shape';
 
 export interface ProblemDetails {
   type: string;
@@ -75,9 +76,9 @@ export function toProblem(error: unknown): ProblemDetails {
   // body-parser failures (malformed JSON, body too large) carry the client's status.
   const status = (error as { status?: unknown; type?: unknown })?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    if ((error as { type?: string }).type === 'entity.parse.failed') {
+    if ((error as { type?: string }).type === BODY_REFUSED) {
       // A field problem like any other, the field being the whole body: it had its own "Malformed JSON" title under about:blank.
-      const message = 'the request body is not valid JSON';
+      const { message } = error as Error;
       return { type: 'urn:problem:validation', title: 'Invalid request', status: 400, detail: message, errors: [{ field: 'body', message }] };
     }
     return { type: 'about:blank', title: statusTitle(status), status, detail: (error as Error).message };
