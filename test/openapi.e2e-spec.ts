@@ -52,6 +52,19 @@ describe('OpenAPI document', () => {
     expect(res.body.errors).toEqual([{ field: 'email', message: expect.any(String) }]);
   });
 
+  it("says how long a request's strings may be and what shape its codes take, as the pipe checks them", async () => {
+    // Before, a party's name was documented as any string, and 201 characters came back 400.
+    const schema = (name: string) => docs.components.schemas[name] as Schema & { properties: Record<string, Schema & Record<string, unknown>> };
+    expect(schema('RegisterPartyDto').properties.name).toMatchObject({ minLength: 1, maxLength: 200 });
+    expect(schema('RegisterPatentDto').properties.title).toMatchObject({ maxLength: 300 });
+    expect(schema('MilestoneDto').properties.code).toMatchObject({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+    expect(schema('GrantLicenseDto').properties.territories.items).toMatchObject({ pattern: '^[A-Z]{2}$' });
+    expect(schema('SalesLineDto').properties.product).toMatchObject({ maxLength: 200 });
+    expect(schema('CreateEquityDealDto').properties.shareClass).toMatchObject({ minLength: 1, maxLength: 64 });
+    await ledger.http.post('/parties').send({ name: 'x'.repeat(200), kind: 'company' }).expect(201);
+    await ledger.http.post('/parties').send({ name: 'x'.repeat(201), kind: 'company' }).expect(400);
+  });
+
   it('says "or null" as OpenAPI 3.0 validators read it: never `nullable` beside a reference, which they ignore', async () => {
     // Before, an allocation explanation's policy was {nullable, allOf: [$ref]}: strict validators refused its null.
     const nullableRefs: string[] = [];
@@ -99,9 +112,9 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('declares the optional Idempotency-Key header on every POST, which the API honours', async () => {
+  it('declares the optional Idempotency-Key header on every POST and PUT, which the API honours', async () => {
     // Before, no operation named it: a client generated from the document could not send it.
-    const posts = routes.filter((route) => route.method === 'POST');
+    const posts = routes.filter((route) => route.method === 'POST' || route.method === 'PUT');
     const declared = posts.map((route) => [route.path, operation(route)?.parameters?.find((p) => p.name === 'Idempotency-Key') ?? null]);
     expect(declared).toEqual(posts.map((route) => [route.path, expect.objectContaining({ in: 'header', required: false })]));
   });

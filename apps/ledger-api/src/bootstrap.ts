@@ -12,6 +12,7 @@ import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { NextFunction, Request, Response } from 'express';
 import { documentUnknownFieldsRefused, ledgerValidationPipe } from './http/validation';
 import { documentIdempotencyKey } from './http/idempotency.interceptor';
+import { documentValidationLimits } from './http/validation-limits';
 import { nameMalformedJson, requireJsonBodies } from './http/body-shape';
 import { routerLayers } from './http/method-not-allowed';
 import { answerClientError } from './http/client-error';
@@ -58,6 +59,6 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: undefined, description: 'LEDGER_ADMIN_TOKEN, or a token from POST /api-keys' }, BEARER_SCHEME)
       .build(),
   );
-  SwaggerModule.setup('docs', app, documentProblems(documentIdempotencyKey(documentUnknownFieldsRefused(documentPolicyTableChoice(document)))), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, documentProblems(documentIdempotencyKey(documentValidationLimits(documentUnknownFieldsRefused(documentPolicyTableChoice(document))))), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
