@@ -119,6 +119,19 @@ describe('OpenAPI document', () => {
     expect(declared).toEqual(posts.map((route) => [route.path, expect.objectContaining({ in: 'header', required: false })]));
   });
 
+  it('names the headers the API answers: the request ids everywhere, Idempotent-Replayed on writes, ETag on reads', async () => {
+    // Before, every response's headers were {}: a generated client could not read them.
+    type Answer = { headers?: Record<string, unknown> };
+    const answer = (path: string, method: string, status: string) => (docs.paths[path][method].responses[status] as Answer).headers ?? {};
+    expect(Object.keys(answer('/parties', 'post', '201'))).toEqual(expect.arrayContaining(['Idempotent-Replayed', 'X-Request-Id', 'X-Correlation-Id']));
+    expect(Object.keys(answer('/parties/{id}/distribution-policy', 'put', '200'))).toContain('Idempotent-Replayed');
+    expect(Object.keys(answer('/parties/{id}/statement', 'get', '200'))).toEqual(expect.arrayContaining(['ETag', 'Cache-Control', 'X-Request-Id']));
+    expect(Object.keys(answer('/parties', 'post', '400'))).toContain('X-Request-Id');
+    expect(docs.paths['/parties/{id}/statement'].get.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['X-Request-Id', 'X-Correlation-Id']));
+    const res = await ledger.http.get('/health').expect(200);
+    expect(res.headers['x-request-id']).toEqual(expect.any(String));
+  });
+
   it('describes the errors every route answers: application/problem+json with errors[] naming fields', async () => {
     // Before, each operation listed only its success: nothing said a refusal was problem+json, or what it held.
     const described = routes.map((route) => [route.method, route.path, operation(route)?.responses.default?.content ?? null]);

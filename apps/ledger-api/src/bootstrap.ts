@@ -13,6 +13,7 @@ import { NextFunction, Request, Response } from 'express';
 import { documentUnknownFieldsRefused, ledgerValidationPipe } from './http/validation';
 import { documentIdempotencyKey } from './http/idempotency.interceptor';
 import { documentValidationLimits } from './http/validation-limits';
+import { documentRequestHeaders } from './http/request-context';
 import { nameMalformedJson, requireJsonBodies } from './http/body-shape';
 import { routerLayers } from './http/method-not-allowed';
 import { answerClientError } from './http/client-error';
@@ -59,6 +60,8 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: undefined, description: 'LEDGER_ADMIN_TOKEN, or a token from POST /api-keys' }, BEARER_SCHEME)
       .build(),
   );
-  SwaggerModule.setup('docs', app, documentProblems(documentIdempotencyKey(documentValidationLimits(documentUnknownFieldsRefused(documentPolicyTableChoice(document))))), { jsonDocumentUrl: 'docs-json' });
+  // What the decorators cannot say, each written in by the part of the API that does it.
+  const completions = [documentPolicyTableChoice, documentUnknownFieldsRefused, documentValidationLimits, documentIdempotencyKey, documentProblems, documentRequestHeaders];
+  SwaggerModule.setup('docs', app, completions.reduce((doc, complete) => complete(doc), document), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -36,10 +36,14 @@ const KEYED_METHODS = new Set(['POST', 'PUT']);
 export function documentIdempotencyKey(document: OpenAPIObject): OpenAPIObject {
   for (const { post, put } of Object.values(document.paths)) {
     for (const write of [post, put]) {
-      if (write) (write.parameters ??= []).push({
+      if (!write) continue;
+      (write.parameters ??= []).push({
         name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: KEY.source },
         description: 'same key and body: the stored response, no new events; same key, another body: 422 (keys expire after 24 h)',
       });
+      for (const [status, answer] of Object.entries(write.responses ?? {}) as [string, { headers?: Record<string, unknown> }][]) {
+        if (status.startsWith('2')) answer.headers = { ...answer.headers, 'Idempotent-Replayed': { schema: { type: 'string', enum: ['true'] }, description: 'the stored response of an earlier request with this Idempotency-Key: nothing ran again' } };
+      }
     }
   }
   return document;

@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { OpenAPIObject } from '@nestjs/swagger';
 import { CommandContext } from '@ledger/ledger';
 import { randomUUID } from 'node:crypto';
 import { Request } from 'express';
@@ -32,3 +33,35 @@ export const RequestContext = createParamDecorator((_: unknown, ctx: ExecutionCo
     now: new Date().toISOString(),
   };
 });
+
+type Answer = { headers?: Record<string, unknown> };
+
+/**
+ * The headers every operation takes and answers, which the document named nowhere: the ids a client
+ * may send (X-Request-Id, X-Correlation-Id) and the ids every answer carries, and, on a read's 200, the
+ * ETag to send back as If-None-Match (a 304 if nothing changed) and Cache-Control.
+ */
+export function documentRequestHeaders(document: OpenAPIObject): OpenAPIObject {
+  const id = { type: 'string', pattern: CLIENT_ID.source };
+  for (const path of Object.values(document.paths)) {
+    for (const [method, operation] of Object.entries(path) as [string, { parameters?: object[]; responses?: Record<string, Answer> }][]) {
+      if (!operation?.responses) continue;
+      (operation.parameters ??= []).push(
+        { name: 'X-Request-Id', in: 'header', required: false, schema: id, description: "the client's name for the request; the correlation id when no X-Correlation-Id is sent" },
+        { name: 'X-Correlation-Id', in: 'header', required: false, schema: id, description: 'recorded as the correlation id of every event the request appends' },
+      );
+      for (const [status, answer] of Object.entries(operation.responses)) {
+        answer.headers = {
+          ...answer.headers,
+          'X-Request-Id': { schema: { type: 'string' }, description: "the server's id for the request: the causation id of the events it appends" },
+          'X-Correlation-Id': { schema: { type: 'string' }, description: 'the correlation id the request ran under' },
+          ...(method === 'get' && status === '200' ? {
+            ETag: { schema: { type: 'string' }, description: 'send as If-None-Match: 304 while the answer is unchanged' },
+            'Cache-Control': { schema: { type: 'string' }, description: 'private, no-cache (with a bearer token)' },
+          } : {}),
+        };
+      }
+    }
+  }
+  return document;
+}
