@@ -76,6 +76,8 @@ export const yearEnd = (year: number) => `${year}-12-31`;
 
 /** The earlier of two dates. */
 export const earlierDate = (a: string, b: string) => (a <= b ? a : b);
+/** The later of two dates. */
+export const laterDate = (a: string, b: string) => (a >= b ? a : b);
 
 /**
  * The last day of a span (a period, a year) on which sales can be made: its end, or the term's end when

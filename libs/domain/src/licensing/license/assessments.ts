@@ -2,7 +2,8 @@ import { allocate } from '../../money/allocate';
 import { Big } from '../../money/big';
 import { minorUnit } from '../../money/currency';
 import { formatAmount } from '../../money/money';
-import { lastDayInTerm, periodEnd, yearEnd, yearStart } from '../calendar';
+import { lastDayInTerm, laterDate, periodEnd, periodStart, yearEnd, yearStart } from '../calendar';
+import { periodYear } from '../royalty/period';
 import { ReportAssessment } from '../royalty/assess';
 import { RestatementAdjustment } from '../royalty/restatement';
 import { AdjustmentAssessment, AdjustmentLine, AllocationLine, LicenseEvent, LicenseTerms, ReportRoyaltyAssessment } from './events';
@@ -65,7 +66,7 @@ export function reportRoyaltyEvent(
     kind: 'royalty',
     reportId: a.reportId,
     period: a.period,
-    date: periodEnd(a.period),
+    date: royaltyDate(license, a.period),
     amount: fmt(a.royalty),
     currency,
     netSales: fmt(a.netSales),
@@ -101,7 +102,7 @@ export function adjustmentEvents(
     .map((a) => ({
       type: 'RoyaltyAssessed',
       data: {
-        assessmentId: nextId(), kind: 'adjustment', reportId: a.reportId, period: a.period, date: periodEnd(a.period),
+        assessmentId: nextId(), kind: 'adjustment', reportId: a.reportId, period: a.period, date: license.reports[a.reportId]?.dated ?? royaltyDate(license, a.period),
         amount: formatAmount(a.delta, currency), currency,
         previous: formatAmount(a.previous, currency), restated: formatAmount(a.restated, currency),
         cause, allocations: allocateChange(a.previous, a.restated, license.terms),
@@ -109,12 +110,22 @@ export function adjustmentEvents(
     }));
 }
 
-/**
- * A year's shortfall is owed once the year's sales are over: on its last day, or on the term's last day
- * when the term ends within it. Dated 31 December, a terminated license's final shortfall (closed from
- * the day after the termination) sat in partners' future, where no payout could reach it until then.
+/*
+ * Business dates. Money is owed once its sales are over: a royalty on its period's last day, or the
+ * term's when the term ends within the period (the last day of the period the license covers); a year's
+ * shortfall on the year's last day in the term, or on its latest royalty's date if later (one recorded
+ * before a termination dated back). Dated on the calendar's 31 December, a terminated license's final
+ * royalties and shortfall, reported and closed from the day after the termination, sat in partners'
+ * future, where no payout could reach them. A correction keeps the date of what it corrects, so a
+ * shortfall's correction is never dated before a royalty it offsets (the partner is never owed less
+ * between the two) and never moves with a termination recorded later.
  */
-export const shortfallDate = (license: GrantedLicense, year: number) => lastDayInTerm(yearStart(year), yearEnd(year), termEnd(license));
+export const royaltyDate = (license: GrantedLicense, period: string) => lastDayInTerm(periodStart(period), periodEnd(period), termEnd(license));
+
+export function shortfallDate(license: GrantedLicense, year: number): string {
+  const royalties = Object.values(license.reports).flatMap((r) => (r.dated !== undefined && periodYear(r.period) === year ? [r.dated] : []));
+  return royalties.reduce(laterDate, lastDayInTerm(yearStart(year), yearEnd(year), termEnd(license)));
+}
 
 export function shortfallAdjustmentEvents(
   license: GrantedLicense,
@@ -126,7 +137,7 @@ export function shortfallAdjustmentEvents(
   return changes.map((c) => ({
     type: 'RoyaltyAssessed',
     data: {
-      assessmentId: nextId(), kind: 'shortfall-adjustment', year: c.year, date: shortfallDate(license, c.year),
+      assessmentId: nextId(), kind: 'shortfall-adjustment', year: c.year, date: license.closedYears[String(c.year)]?.shortfallDated ?? shortfallDate(license, c.year),
       amount: formatAmount(c.delta, currency), currency,
       previous: formatAmount(c.previous, currency), restated: formatAmount(c.restated, currency),
       cause, allocations: allocateChange(c.previous, c.restated, license.terms),

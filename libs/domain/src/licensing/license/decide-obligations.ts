@@ -2,7 +2,7 @@ import { Big } from '../../money/big';
 import { formatAmount } from '../../money/money';
 import { DomainError } from '../../shared/domain-error';
 import { dayAfter, lastDayInTerm, requireDate, requireDateByToday, yearEnd, yearStart } from '../calendar';
-import { adjustmentEvents, allocateToLicensors, idSupply, shortfallAdjustmentEvents } from './assessments';
+import { adjustmentEvents, allocateToLicensors, idSupply, shortfallAdjustmentEvents, shortfallDate } from './assessments';
 import { AchieveMilestone, CloseRoyaltyYear } from './commands';
 import { LicenseEvent } from './events';
 import { countsTowardLifetimeCap, hasCap, reassess, royaltyAdjustments, shortfallChanges, windowReportsOf } from './reassess';
@@ -95,7 +95,7 @@ export function decideCloseYear(data: CloseRoyaltyYear['data'], state: LicenseSt
     events.push({
       type: 'RoyaltyAssessed',
       data: {
-        assessmentId: nextId(), kind: 'shortfall', year, date: last, amount: fmt(shortfall), currency,
+        assessmentId: nextId(), kind: 'shortfall', year, date: shortfallDate(license, year), amount: fmt(shortfall), currency,
         allocations: allocateToLicensors(shortfall, license.terms),
       },
     });

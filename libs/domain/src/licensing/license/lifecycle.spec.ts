@@ -149,19 +149,39 @@ describe('CloseRoyaltyYear', () => {
     expect(refusal(given(granted).when(close(2025, '2025-12-31')))).toMatchObject({ message: 'royalty year 2025 has not ended yet: close it from 2026-01-01' });
   });
 
-  it('dates the shortfall of the year the term ends in on the term\'s last day, and its later corrections too', () => {
-    // Dated 2026-12-31, a shortfall closed from 2026-10-16 stood in partners' future: no payout could reach it.
-    const terminated = history(grant(), submit('r1', '2026-Q3', [line('100000.00')], { today: '2026-10-05' }), terminate('2026-10-15'));
-    const closed = given(terminated).when(close(2026, '2026-10-16'))();
-    expect(closed[1]).toMatchObject({ type: 'RoyaltyAssessed', data: { kind: 'shortfall', year: 2026, date: '2026-10-15', amount: '47000.00' } });
-    const restated = given([...terminated, ...closed]).when({
-      type: 'RestateSalesReport', data: { reportId: 'r1', lines: [line('200000.00')], assessmentIds: ['x1', 'x2'], today: '2026-10-20' },
-    })();
-    expect(restated.find((e) => e.type === 'RoyaltyAssessed' && e.data.kind === 'shortfall-adjustment')).toMatchObject({
-      data: { year: 2026, date: '2026-10-15', amount: '-3000.00', previous: '47000.00', restated: '44000.00' },
+  describe('business dates when the term ends within a year', () => {
+    // Dated on the calendar, a terminated license's final royalties and shortfall, reported and closed
+    // from the day after the termination, stood in partners' future: no payout could reach them.
+    const dateOf = (events: ReturnType<typeof history>, kind: string) =>
+      events.flatMap((e) => (e.type === 'RoyaltyAssessed' && e.data.kind === kind ? [e.data.date] : []));
+    const restate = (reportId: string, gross: string, today: string) => ({
+      type: 'RestateSalesReport' as const, data: { reportId, lines: [line(gross)], assessmentIds: ['x1', 'x2'], today },
     });
-    // A year the term outlasts keeps its own last day.
-    expect(given(granted).when(close(2025))()[1]).toMatchObject({ data: { kind: 'shortfall', date: '2025-12-31' } });
+    const terminated = history(grant(), submit('r1', '2026-Q3', [line('100000.00')], { today: '2026-10-05' }), terminate('2026-10-15'));
+
+    it("dates the year's shortfall, and the royalty of the period the term cuts short, on the term's last day", () => {
+      const closed = given(terminated).when(close(2026, '2026-10-16'))();
+      expect(closed[1]).toMatchObject({ type: 'RoyaltyAssessed', data: { kind: 'shortfall', year: 2026, date: '2026-10-15', amount: '47000.00' } });
+      // Q4 reported late, into the closed year: its royalty and the shortfall it takes back share the date.
+      const late = given([...terminated, ...closed]).when(submit('r2', '2026-Q4', [line('300000.00')], { today: '2026-10-20' }))();
+      expect([dateOf(late, 'royalty'), dateOf(late, 'shortfall-adjustment')]).toEqual([['2026-10-15'], ['2026-10-15']]);
+      // A year the term outlasts keeps its own last day.
+      expect(given(granted).when(close(2025))()[1]).toMatchObject({ data: { kind: 'shortfall', date: '2025-12-31' } });
+    });
+
+    it('keeps the date of what a correction corrects, whatever termination is recorded after it', () => {
+      // Closed, then terminated back into the year: the shortfall's correction was dated on the new term end, months before the shortfall.
+      const closedFirst = history(grant(), submit('r1', '2026-Q3', [line('100000.00')], { today: '2026-10-05' }), close(2026, '2027-01-05'), terminate('2026-10-15'));
+      expect(dateOf(closedFirst, 'shortfall')).toEqual(['2026-12-31']);
+      const restated = given(closedFirst).when(restate('r1', '200000.00', '2027-01-10'))();
+      expect([dateOf(restated, 'adjustment'), dateOf(restated, 'shortfall-adjustment')]).toEqual([['2026-09-30'], ['2026-12-31']]);
+      // A report assessed before the termination keeps its period's last day through its restatements.
+      const reportedFirst = history(grant(), submit('r4', '2026-Q4', [line('100000.00')], { today: '2027-01-05' }), terminate('2026-10-15'));
+      expect(dateOf(reportedFirst, 'royalty')).toEqual(['2026-12-31']);
+      expect(dateOf(given(reportedFirst).when(restate('r4', '150000.00', '2027-01-10'))(), 'adjustment')).toEqual(['2026-12-31']);
+      // ...and the year's shortfall is dated no earlier than that royalty, so its corrections never come before what they offset.
+      expect(dateOf(given(reportedFirst).when(close(2026, '2027-01-10'))(), 'shortfall')).toEqual(['2026-12-31']);
+    });
   });
 
   it('refuses a year closed twice (409)', () => {

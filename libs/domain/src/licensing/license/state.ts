@@ -10,6 +10,8 @@ import { LicenseEvent, LicenseTerms, ReportedFigures, RoyaltyAssessment } from '
 export interface ReportRecord extends ReportedFigures {
   /** Royalty assessed for the report so far: its first assessment plus every adjustment. */
   royalty: string;
+  /** Its royalty's business date, as first assessed (royaltyDate): its adjustments keep it. */
+  dated?: string;
   submittedOn: string;
   restatements: number;
 }
@@ -19,6 +21,8 @@ export interface ClosedYear {
   minimumAnnual: string;
   /** The shortfall assessed so far: the closing one plus shortfall adjustments. */
   shortfall: string;
+  /** The business date of its first non-zero shortfall (shortfallDate): its corrections keep it. */
+  shortfallDated?: string;
   /** Closed under the rule that caps bound the shortfall (reassess.ts yearFigures). */
   withinCaps?: true;
   /** Its shortfall counts toward the lifetime cap (reassess.ts reassess). */
@@ -89,14 +93,18 @@ function withAssessment(license: GrantedLicense, a: RoyaltyAssessment): GrantedL
   const next = { ...license, totals: { ...license.totals, royaltiesAssessed: add(license, license.totals.royaltiesAssessed, a.amount) } };
   const setReport = (reportId: string, royalty: string) => {
     const report = next.reports[reportId];
-    if (report !== undefined) next.reports = { ...next.reports, [reportId]: { ...report, royalty } };
+    if (report !== undefined) next.reports = { ...next.reports, [reportId]: { ...report, royalty, dated: report.dated ?? a.date } };
+  };
+  const setShortfall = (year: number, shortfall: string | undefined) => {
+    const closed = next.closedYears[String(year)];
+    if (closed !== undefined) {
+      next.closedYears = { ...next.closedYears, [String(year)]: { ...closed, shortfall: shortfall ?? closed.shortfall, shortfallDated: closed.shortfallDated ?? a.date } };
+    }
   };
   if (a.kind === 'royalty') setReport(a.reportId, a.amount);
   if (a.kind === 'adjustment') setReport(a.reportId, a.restated);
-  if (a.kind === 'shortfall-adjustment') {
-    const closed = next.closedYears[String(a.year)];
-    if (closed !== undefined) next.closedYears = { ...next.closedYears, [String(a.year)]: { ...closed, shortfall: a.restated } };
-  }
+  if (a.kind === 'shortfall') setShortfall(a.year, undefined);
+  if (a.kind === 'shortfall-adjustment') setShortfall(a.year, a.restated);
   return next;
 }
 

@@ -117,7 +117,7 @@ describe('license L1: the worked example', () => {
     expect(state.reports['r-q1']).toMatchObject({ netSales: '450000.00', royalty: '13500.00', restatements: 1 });
     expect(state.reports['r-q2']).toMatchObject({ netSales: '700000.00', royalty: '22500.00' });
     expect(state.windows).toEqual({ '2025': ['r-q1', 'r-q2'] });
-    expect(state.closedYears['2025']).toEqual({ runningRoyalties: '36000.00', minimumAnnual: '50000.00', shortfall: '14000.00' });
+    expect(state.closedYears['2025']).toEqual({ runningRoyalties: '36000.00', minimumAnnual: '50000.00', shortfall: '14000.00', shortfallDated: '2025-12-31' });
     expect(licenseSummary(state)).toEqual({
       licenseId: 'l1', status: 'active', currency: 'CNY',
       // 100,000 upfront + 14,400 + 22,800 − 900 − 300 + 14,000 shortfall
