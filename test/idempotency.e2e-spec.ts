@@ -88,6 +88,14 @@ describeOnEveryStore('Idempotency-Key on POST', (kind) => {
     const first = await close().expect(200);
     const again = await close().send({}).expect(200);
     expect([again.headers['idempotent-replayed'], again.body]).toEqual(['true', first.body]);
+    // A key claimed with no body before, which hashed it as null, is still the same request.
+    const store = ledger.app.get(IdempotencyStore);
+    const url = `/licenses/${license}/royalty-years/2024/close`;
+    const before = createHash('sha256').update(`POST ${url}\nnull`).digest('hex');
+    expect((await store.claim('bootstrap-admin close-2024', before, new Date())).kind).toBe('claimed');
+    await store.complete('bootstrap-admin close-2024', 200, JSON.stringify({ year: 2024 }));
+    const retried = await ledger.http.post(url).set('Idempotency-Key', 'close-2024').expect(200);
+    expect([retried.headers['idempotent-replayed'], retried.body]).toEqual(['true', { year: 2024 }]);
   });
 
   it('runs 20 concurrent requests with one key once: one set of events, one answer', async () => {

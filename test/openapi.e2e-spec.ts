@@ -61,6 +61,12 @@ describe('OpenAPI document', () => {
     expect(schema('GrantLicenseDto').properties.territories.items).toMatchObject({ pattern: '^[A-Z]{2}$' });
     expect(schema('SalesLineDto').properties.product).toMatchObject({ maxLength: 200 });
     expect(schema('CreateEquityDealDto').properties.shareClass).toMatchObject({ minLength: 1, maxLength: 64 });
+    // A value lower-cased before it is checked takes upper case: no pattern of the lower-cased one.
+    expect(schema('PolicyShareDto').properties.beneficiary.pattern).toBeUndefined();
+    const inventor = (await ledger.http.post('/parties').send({ name: 'Dr Upper', kind: 'person' }).expect(201)).body.id as string;
+    const university = (await ledger.http.post('/parties').send({ name: 'Upper University', kind: 'university' }).expect(201)).body.id as string;
+    await ledger.http.put(`/parties/${university}/distribution-policy`)
+      .send({ adminFeePercent: '0', recoverPatentCosts: false, shares: [{ beneficiary: inventor.toUpperCase(), sharePercent: '10' }] }).expect(200);
     await ledger.http.post('/parties').send({ name: 'x'.repeat(200), kind: 'company' }).expect(201);
     await ledger.http.post('/parties').send({ name: 'x'.repeat(201), kind: 'company' }).expect(400);
   });
@@ -128,8 +134,13 @@ describe('OpenAPI document', () => {
     expect(Object.keys(answer('/parties/{id}/statement', 'get', '200'))).toEqual(expect.arrayContaining(['ETag', 'Cache-Control', 'X-Request-Id']));
     expect(Object.keys(answer('/parties', 'post', '400'))).toContain('X-Request-Id');
     expect(docs.paths['/parties/{id}/statement'].get.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['X-Request-Id', 'X-Correlation-Id']));
-    const res = await ledger.http.get('/health').expect(200);
-    expect(res.headers['x-request-id']).toEqual(expect.any(String));
+    expect(Object.keys(docs.paths['/parties/{id}/statement'].get.responses)).toContain('304');
+    // ...and the API answers them.
+    const party = await ledger.http.post('/parties').send({ name: 'Headed Ltd', kind: 'company' }).expect(201);
+    expect([party.headers['x-request-id'], party.headers['x-correlation-id'], party.headers['cache-control']]).toEqual([expect.any(String), expect.any(String), 'no-store']);
+    const read = await ledger.http.get(`/parties/${party.body.id}/statement`).expect(200);
+    expect([read.headers.etag, read.headers['cache-control']]).toEqual([expect.any(String), 'private, no-cache']);
+    await ledger.http.get(`/parties/${party.body.id}/statement`).set('If-None-Match', read.headers.etag).expect(304);
   });
 
   it('describes the errors every route answers: application/problem+json with errors[] naming fields', async () => {

@@ -172,7 +172,7 @@ describe('request details', () => {
 
   it('says what is wrong with a body that is JSON but no object, or not encoded as it says', async () => {
     // Both were 400s that misled: `null` was "not valid JSON"; a plain body sent as gzip was zlib's bare "incorrect header check".
-    for (const body of ['null', '42', 'true', '"party"']) {
+    for (const body of ['null', '42', 'true', '"party"', '[1]', '[{"name":"Listed","kind":"company"}]']) {
       const res = await ledger.http.post('/parties').set('Content-Type', 'application/json').send(body).expect(400);
       expect(res.body).toMatchObject({ type: 'urn:problem:validation', errors: [{ field: 'body', message: 'the request body must be a JSON object' }] });
     }

@@ -36,6 +36,8 @@ function wellShaped(body: unknown): boolean {
  * fields are named in a second walk, only for a body that has a problem.
  */
 export function bodyShapeProblems(body: unknown): FieldProblem[] {
+  // No route takes a list: `[1]` was answered field by field ("[0] should not exist", "name must be a string").
+  if (Array.isArray(body)) return [{ field: 'body', message: NOT_AN_OBJECT }];
   if (wellShaped(body)) return [];
   const problems: FieldProblem[] = [];
   const pending: { value: unknown; field: string; depth: number }[] = [{ value: body, field: '', depth: 0 }];
@@ -56,6 +58,7 @@ export function bodyShapeProblems(body: unknown): FieldProblem[] {
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const NOT_AN_OBJECT = 'the request body must be a JSON object';
 
 /**
  * Bodies are JSON, and only JSON: a form-encoded body was parsed and taken (`name=X&kind=company` made
@@ -84,7 +87,7 @@ export const BODY_REFUSED = 'body.refused';
  */
 export function nameMalformedJson(error: Error & { type?: string; body?: unknown; code?: unknown }, _req: Request, _res: Response, next: NextFunction) {
   let message: string;
-  if (error.type === 'entity.parse.failed') message = parsesAsJson(error.body) ? 'the request body must be a JSON object' : 'the request body is not valid JSON';
+  if (error.type === 'entity.parse.failed') message = parsesAsJson(error.body) ? NOT_AN_OBJECT : 'the request body is not valid JSON';
   else if (typeof error.code === 'string' && error.code.startsWith('Z_')) message = `the request body is not encoded as its Content-Encoding says (${error.message})`;
   else return next(error);
   next(Object.assign(new Error(message), { status: 400, type: BODY_REFUSED }));

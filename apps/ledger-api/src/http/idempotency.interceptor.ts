@@ -113,16 +113,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const params = Object.fromEntries(Object.entries(req.params).map(([name, value]) =>
       [name, ID_PARAMS.has(name) && typeof value === 'string' ? ledgerId(value) ?? value : value]));
     const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
-    // No body is `{}`, as the routes read it (a close sent with no body, then with `{}`, was 422 "another request").
-    const body = canonical(withoutNulls(req.body ?? {}));
-    const hash = createHash('sha256').update(`${req.method} ${route} ${canonical(params)}\n${body}`).digest('hex');
-    // Keys claimed before this hash (2026-12-02) hashed the URL as spelt: a retry across that deploy, the
-    // likeliest time for one, must still find its request, not 422. Keys expire after 24 h.
-    const spelt = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${body}`).digest('hex');
-    return from(this.run(key, hash, spelt, context, next));
+    const hashOf = (body: string) => ({
+      hash: createHash('sha256').update(`${req.method} ${route} ${canonical(params)}\n${body}`).digest('hex'),
+      // Keys claimed before the route-and-ids hash (2026-12-02) hashed the URL as spelt: a retry across
+      // that deploy, the likeliest time for one, must still find its request, not 422. Keys expire after 24 h.
+      spelt: createHash('sha256').update(`${req.method} ${req.originalUrl}\n${body}`).digest('hex'),
+    });
+    // No body is `{}`, as the routes read it (a close sent with no body, then with `{}`, was 422 "another
+    // request"); a key claimed with no body before that hashed it as `null`, also taken.
+    const { hash, spelt } = hashOf(canonical(withoutNulls(req.body ?? {})));
+    const earlier = req.body === undefined ? Object.values(hashOf('null')) : [];
+    return from(this.run(key, hash, [hash, spelt, ...earlier], context, next));
   }
 
-  private async run(key: string, hash: string, spelt: string, context: ExecutionContext, next: CallHandler): Promise<unknown> {
+  /** `same`: the hashes a request the key was claimed for may have had (this hash, and earlier ways of making it). */
+  private async run(key: string, hash: string, same: readonly string[], context: ExecutionContext, next: CallHandler): Promise<unknown> {
     const res = context.switchToHttp().getResponse<Response>();
     const req = context.switchToHttp().getRequest<AuthenticatedRequest & Request & { id?: unknown }>();
     const claimant = { requestId: typeof req.id === 'string' ? req.id : '', head: await this.events.headPosition() };
@@ -130,7 +135,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     for (;;) {
       const claim = await this.store.claim(key, hash, new Date(), claimant);
       const claimedHash = claim.kind === 'claimed' ? hash : claim.kind === 'replay' ? claim.response.requestHash : claim.requestHash;
-      if (claimedHash !== hash && claimedHash !== spelt) {
+      if (!same.includes(claimedHash)) {
         throw new DomainError('idempotency-key-reused', 'this Idempotency-Key was used with a different request', 'rule', 'Idempotency-Key');
       }
       if (claim.kind === 'replay') {

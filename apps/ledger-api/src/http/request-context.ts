@@ -50,6 +50,10 @@ export function documentRequestHeaders(document: OpenAPIObject): OpenAPIObject {
         { name: 'X-Request-Id', in: 'header', required: false, schema: id, description: "the client's name for the request; the correlation id when no X-Correlation-Id is sent" },
         { name: 'X-Correlation-Id', in: 'header', required: false, schema: id, description: 'recorded as the correlation id of every event the request appends' },
       );
+      if (method === 'get' && operation.responses['200']) {
+        operation.parameters.push({ name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'an ETag this read answered: 304 if the answer is the same' });
+        operation.responses['304'] = { description: 'Not Modified: the ETag sent in If-None-Match is still the answer' } as Answer;
+      }
       for (const [status, answer] of Object.entries(operation.responses)) {
         answer.headers = {
           ...answer.headers,
@@ -58,6 +62,9 @@ export function documentRequestHeaders(document: OpenAPIObject): OpenAPIObject {
           ...(method === 'get' && status === '200' ? {
             ETag: { schema: { type: 'string' }, description: 'send as If-None-Match: 304 while the answer is unchanged' },
             'Cache-Control': { schema: { type: 'string' }, description: 'private, no-cache (with a bearer token)' },
+          } : {}),
+          ...(method !== 'get' && status.startsWith('2') ? {
+            'Cache-Control': { schema: { type: 'string' }, description: 'no-store (with a bearer token)' },
           } : {}),
         };
       }
