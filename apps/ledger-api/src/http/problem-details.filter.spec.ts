@@ -1,3 +1,4 @@
+import { DomainError } from '@ledger/domain';
 import { ArgumentsHost, BadRequestException, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { ProblemDetailsFilter, toProblem } from './problem-details.filter';
 
@@ -20,6 +21,13 @@ describe('toProblem: HTTP exceptions', () => {
       type: 'about:blank', title: 'Bad Request', status: 400, detail: 'a must be a string,b is required',
     });
     expect(toProblem(new NotFoundException('no such license'))).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such license' });
+  });
+
+  it("titles a domain refusal of a missing thing or a conflict as HTTP names its status, and a rule's as a rule's", () => {
+    // A POST to an unknown license was "Refused by a domain rule" where a GET of it was "Not Found".
+    const titled = (kind: 'rule' | 'conflict' | 'not-found') => toProblem(new DomainError('x', 'refused', kind));
+    expect([titled('not-found'), titled('conflict'), titled('rule')].map((p) => [p.status, p.title]))
+      .toEqual([[404, 'Not Found'], [409, 'Conflict'], [422, 'Refused by a domain rule']]);
   });
 });
 

@@ -43,7 +43,10 @@ export function toProblem(error: unknown): ProblemDetails {
   }
   if (error instanceof DomainError) {
     const errors = error.problems ? [...error.problems] : error.field ? [{ field: error.field, message: error.message }] : undefined;
-    return { type: `urn:problem:${error.code}`, title: 'Refused by a domain rule', status: DOMAIN_STATUS[error.kind],
+    // A missing thing or a conflict is titled as HTTP names it, as the same status is elsewhere ("Refused
+    // by a domain rule" titled a POST's unknown license, where a GET's was "Not Found").
+    const status = DOMAIN_STATUS[error.kind];
+    return { type: `urn:problem:${error.code}`, title: error.kind === 'rule' ? 'Refused by a domain rule' : statusTitle(status), status,
       code: error.code, detail: error.message, ...(errors ? { errors } : {}) };
   }
   if (error instanceof MethodNotAllowed) {
