@@ -181,6 +181,11 @@ describe('CloseRoyaltyYear', () => {
       expect(dateOf(given(reportedFirst).when(restate('r4', '150000.00', '2027-01-10'))(), 'adjustment')).toEqual(['2026-12-31']);
       // ...and the year's shortfall is dated no earlier than that royalty, so its corrections never come before what they offset.
       expect(dateOf(given(reportedFirst).when(close(2026, '2027-01-10'))(), 'shortfall')).toEqual(['2026-12-31']);
+      // A restatement that leaves the royalty where it was keeps the report's date (the fold dropped it).
+      const unchanged = history(grant(), submit('r4', '2026-Q4', [line('100000.00')], { today: '2027-01-05' }),
+        restate('r4', '100000.00', '2027-01-06'), terminate('2026-10-15'));
+      expect(dateOf(given(unchanged).when(close(2026, '2027-01-10'))(), 'shortfall')).toEqual(['2026-12-31']);
+      expect(dateOf(given(unchanged).when(restate('r4', '50000.00', '2027-01-10'))(), 'adjustment')).toEqual(['2026-12-31']);
     });
   });
 

@@ -129,7 +129,8 @@ export function evolveLicense(state: LicenseState, event: LicenseEvent): License
       // The restated figures replace the report's wholesale: no reported royalty now means none.
       const restated: ReportRecord = {
         reportId, period, lines, sublicenseIncome, netSales, units, ...(royaltyReported === undefined ? {} : { royaltyReported }),
-        royalty: report.royalty, submittedOn: report.submittedOn, restatements: report.restatements + 1,
+        royalty: report.royalty, ...(report.dated === undefined ? {} : { dated: report.dated }),
+        submittedOn: report.submittedOn, restatements: report.restatements + 1,
       };
       const total = add(state, state.totals.netSales, new Big(netSales).minus(previousNetSales));
       return { ...state, reports: { ...state.reports, [reportId]: restated }, totals: { ...state.totals, netSales: total } };
