@@ -13,12 +13,12 @@ import { NextFunction, Request, Response } from 'express';
 import { documentUnknownFieldsRefused, ledgerValidationPipe } from './http/validation';
 import { documentIdempotencyKey } from './http/idempotency.interceptor';
 import { documentValidationLimits } from './http/validation-limits';
-import { documentRequestHeaders } from './http/request-context';
+import { documentRequestIds } from './http/request-context';
 import { nameMalformedJson, requireJsonBodies } from './http/body-shape';
 import { routerLayers } from './http/method-not-allowed';
 import { answerClientError } from './http/client-error';
 import { Socket } from 'node:net';
-import { privateAnswers } from './http/cache-control';
+import { documentCaching, privateAnswers } from './http/cache-control';
 import { documentPolicyTableChoice } from './revenue-sharing/revenue-sharing.dto';
 
 /** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
@@ -61,7 +61,7 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
       .build(),
   );
   // What the decorators cannot say, each written in by the part of the API that does it.
-  const completions = [documentPolicyTableChoice, documentUnknownFieldsRefused, documentValidationLimits, documentIdempotencyKey, documentProblems, documentRequestHeaders];
+  const completions = [documentPolicyTableChoice, documentUnknownFieldsRefused, documentValidationLimits, documentIdempotencyKey, documentProblems, documentRequestIds, documentCaching];
   SwaggerModule.setup('docs', app, completions.reduce((doc, complete) => complete(doc), document), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -37,35 +37,23 @@ export const RequestContext = createParamDecorator((_: unknown, ctx: ExecutionCo
 type Answer = { headers?: Record<string, unknown> };
 
 /**
- * The headers every operation takes and answers, which the document named nowhere: the ids a client
- * may send (X-Request-Id, X-Correlation-Id) and the ids every answer carries, and, on a read's 200, the
- * ETag to send back as If-None-Match (a 304 if nothing changed) and Cache-Control.
+ * The ids every operation takes and answers, which the document named nowhere: what a client may send
+ * (X-Request-Id, X-Correlation-Id) and what every answer carries.
  */
-export function documentRequestHeaders(document: OpenAPIObject): OpenAPIObject {
+export function documentRequestIds(document: OpenAPIObject): OpenAPIObject {
   const id = { type: 'string', pattern: CLIENT_ID.source };
   for (const path of Object.values(document.paths)) {
-    for (const [method, operation] of Object.entries(path) as [string, { parameters?: object[]; responses?: Record<string, Answer> }][]) {
+    for (const operation of Object.values(path) as { parameters?: object[]; responses?: Record<string, Answer> }[]) {
       if (!operation?.responses) continue;
       (operation.parameters ??= []).push(
         { name: 'X-Request-Id', in: 'header', required: false, schema: id, description: "the client's name for the request; the correlation id when no X-Correlation-Id is sent" },
         { name: 'X-Correlation-Id', in: 'header', required: false, schema: id, description: 'recorded as the correlation id of every event the request appends' },
       );
-      if (method === 'get' && operation.responses['200']) {
-        operation.parameters.push({ name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'an ETag this read answered: 304 if the answer is the same' });
-        operation.responses['304'] = { description: 'Not Modified: the ETag sent in If-None-Match is still the answer' } as Answer;
-      }
-      for (const [status, answer] of Object.entries(operation.responses)) {
+      for (const answer of Object.values(operation.responses)) {
         answer.headers = {
           ...answer.headers,
           'X-Request-Id': { schema: { type: 'string' }, description: "the server's id for the request: the causation id of the events it appends" },
           'X-Correlation-Id': { schema: { type: 'string' }, description: 'the correlation id the request ran under' },
-          ...(method === 'get' && status === '200' ? {
-            ETag: { schema: { type: 'string' }, description: 'send as If-None-Match: 304 while the answer is unchanged' },
-            'Cache-Control': { schema: { type: 'string' }, description: 'private, no-cache (with a bearer token)' },
-          } : {}),
-          ...(method !== 'get' && status.startsWith('2') ? {
-            'Cache-Control': { schema: { type: 'string' }, description: 'no-store (with a bearer token)' },
-          } : {}),
         };
       }
     }
