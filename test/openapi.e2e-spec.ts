@@ -55,7 +55,7 @@ describe('OpenAPI document', () => {
   it("says how long a request's strings may be and what shape its codes take, as the pipe checks them", async () => {
     // Before, a party's name was documented as any string, and 201 characters came back 400.
     const schema = (name: string) => docs.components.schemas[name] as Schema & { properties: Record<string, Schema & Record<string, unknown>> };
-    expect(schema('RegisterPartyDto').properties.name).toMatchObject({ minLength: 1, maxLength: 200 });
+    expect(schema('RegisterPartyDto').properties.name).toMatchObject({ minLength: 1, maxLength: 200, pattern: '\\S' });
     expect(schema('RegisterPatentDto').properties.title).toMatchObject({ maxLength: 300 });
     expect(schema('MilestoneDto').properties.code).toMatchObject({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
     expect(schema('GrantLicenseDto').properties.territories.items).toMatchObject({ pattern: '^[A-Z]{2}$' });

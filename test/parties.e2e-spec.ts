@@ -49,6 +49,22 @@ describeOnEveryStore('parties through HTTP', (kind) => {
     expect(await eventCount(ledger.store)).toBe(before);
   });
 
+  it('refuses a required text of spaces as it refuses an empty one: 400 naming the field (it was 422 party-name-empty)', async () => {
+    const before = await eventCount(ledger.store);
+    for (const name of ['', '   ', '\t\n']) {
+      const res = await ledger.http.post('/parties').send({ name, kind: 'company' }).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'name', message: 'name must not be blank' }]);
+    }
+    const nested = await ledger.http.post('/licenses/00000000-0000-4000-8000-000000000000/sales-reports')
+      .send({ period: '2025-Q1', lines: [{ product: '  ', territory: 'CN', units: '1', grossSales: '1.00', deductions: '0.00' }] }).expect(400);
+    expect(nested.body.errors).toEqual([{ field: 'lines[0].product', message: 'lines[0].product must not be blank' }]);
+    const patent = await ledger.http.post('/patents').send({ title: ' ', number: ' ', jurisdiction: ' ', filedOn: '2024-01-01', expiresOn: '2044-01-01', owners: [], inventors: [] }).expect(400);
+    expect(patent.body.errors).toEqual(expect.arrayContaining(['title', 'number', 'jurisdiction'].map((field) => ({ field, message: `${field} must not be blank` }))));
+    const spaced = await ledger.http.post('/parties').send({ name: '  Eastlake  ', kind: 'company' }).expect(201); // text around spaces is text
+    expect((await ledger.http.get(`/parties/${spaced.body.id}?minPosition=${spaced.body.position}`).expect(200)).body.name).toBe('Eastlake');
+    expect(await eventCount(ledger.store)).toBe(before + 1);
+  });
+
   it('refuses a NUL character in any string, naming the field, so no read model is stalled by an event it cannot store', async () => {
     const before = await eventCount(ledger.store);
     const res = await ledger.http.post('/parties').send({ name: 'Evil\u0000Corp', kind: 'company' }).expect(400);

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsUUID, Matches, MinLength, ValidateNested } from 'class-validator';
-import { CurrencyCode, DecimalString, IsoDate, Text } from '../http/wire-formats';
+import { IsObject, IsOptional, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { CurrencyCode, DecimalString, IsoDate, RequiredText } from '../http/wire-formats';
 import { Amount, POSITION } from '../http/response-formats';
 import { LowerCaseId } from '../http/ledger-id';
 
@@ -19,7 +19,7 @@ export class CreateEquityDealDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() @LowerCaseId() issuerId!: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() @LowerCaseId() holderId!: string;
   @ApiProperty({ format: 'uuid', required: false }) @IsOptional() @IsUUID() @LowerCaseId() licenseId?: string;
-  @Text(64, 'ordinary') @MinLength(1) shareClass!: string;
+  @RequiredText(64, 'ordinary') shareClass!: string;
   @WholeShares('500000') shares!: string;
   @WholeShares('10000000') fullyDilutedShares!: string;
   @DecimalString('1.00') pricePerShare!: string;

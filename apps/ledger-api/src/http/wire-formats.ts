@@ -34,8 +34,12 @@ export const IsoDate = (example = '2025-01-01', opts: ApiPropertyOptions = {}) =
 export const Period = () => wire(PERIOD, 'a period such as "2026-Q1" or "2026-03", in years 1000 to 9999', '2025-Q1');
 export const CurrencyCode = (opts?: ApiPropertyOptions) => wire(/^[A-Z]{3}$/, 'an ISO 4217 currency code such as "CNY"', 'CNY', opts);
 
-export const Text = (max = 200, example?: string) =>
-  applyDecorators(ApiProperty({ example }), IsString(), MaxLength(max));
+/**
+ * A text that must say something: empty and whitespace-only are the same mistake, refused here (400)
+ * naming the field, not one as a format error and the other later by a domain rule (422).
+ */
+export const RequiredText = (max = 200, example?: string) =>
+  applyDecorators(ApiProperty({ example, minLength: 1 }), IsString(), MaxLength(max), Matches(/\S/, { message: '$property must not be blank' }));
 
 export const OptionalText = (max = 500) =>
   applyDecorators(ApiProperty({ required: false }), IsOptional(), IsString(), MaxLength(max));

@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsUUID, Matches, MaxLength, MinLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsUUID, Matches, ValidateNested,
 } from 'class-validator';
 import { ShareLineDto } from '../patents/patents.dto';
-import { CurrencyCode, DecimalString, IsoDate, OptionalText, PercentString, Text } from '../http/wire-formats';
+import { CurrencyCode, DecimalString, IsoDate, OptionalText, PercentString, RequiredText } from '../http/wire-formats';
 import { LowerCaseId } from '../http/ledger-id';
 
 export class TierDto {
@@ -52,7 +52,7 @@ export class GrantLicenseDto {
   @Matches(/^[A-Z]{2}$/, { each: true, message: 'territories must be ISO 3166 alpha-2 codes such as "CN"' })
   territories!: string[];
 
-  @ApiProperty({ example: 'surgical robotics' }) @MinLength(1) @MaxLength(200) fieldOfUse!: string;
+  @RequiredText(200, 'surgical robotics') fieldOfUse!: string;
   @ApiProperty() @IsBoolean() exclusive!: boolean;
   @IsoDate('2025-01-01') effectiveOn!: string;
   @IsoDate('2034-12-31') expiresOn!: string;
@@ -74,12 +74,12 @@ export class PaymentDto {
   @DecimalString('36900.00') amount!: string;
   @CurrencyCode() currency!: string;
   @IsoDate('2025-05-15') receivedOn!: string;
-  @Text(200, 'WIRE-2025-0042') @MinLength(1) reference!: string;
+  @RequiredText(200, 'WIRE-2025-0042') reference!: string;
 }
 
 export class TerminationDto {
   @IsoDate('2027-06-30') effectiveOn!: string;
-  @Text(1000, 'breach of reporting obligations') @MinLength(1) reason!: string;
+  @RequiredText(1000, 'breach of reporting obligations') reason!: string;
 }
 
 /** A year's close takes no fields: any sent is refused (400 naming it), not ignored (a `shortfall` sent was). */

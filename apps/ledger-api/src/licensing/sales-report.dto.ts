@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches, ValidateNested } from 'class-validator';
-import { CurrencyCode, DecimalString, Period, Text } from '../http/wire-formats';
+import { CurrencyCode, DecimalString, Period, RequiredText } from '../http/wire-formats';
 
 export class SalesLineDto {
-  @Text(200, 'BP-Gripper') product!: string;
+  @RequiredText(200, 'BP-Gripper') product!: string;
   @ApiProperty({ example: 'CN' }) @Matches(/^[A-Z]{2}$/, { message: 'territory must be an ISO 3166 alpha-2 code such as "CN"' })
   territory!: string;
   @DecimalString('1200') units!: string;

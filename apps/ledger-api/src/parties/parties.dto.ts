@@ -1,12 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { RequiredText } from '../http/wire-formats';
 import { PARTY_KINDS, PartyKind } from '@ledger/domain';
 
 export class RegisterPartyDto {
-  @ApiProperty({ example: 'Eastlake University' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @RequiredText(200, 'Eastlake University')
   name!: string;
 
   @ApiProperty({ enum: PARTY_KINDS })

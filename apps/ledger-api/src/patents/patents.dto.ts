@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID, MinLength, ValidateNested } from 'class-validator';
-import { CurrencyCode, DecimalString, IsoDate, PercentString, Text } from '../http/wire-formats';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID, ValidateNested } from 'class-validator';
+import { CurrencyCode, DecimalString, IsoDate, PercentString, RequiredText } from '../http/wire-formats';
 import { Amount, POSITION } from '../http/response-formats';
 import { LowerCaseId } from '../http/ledger-id';
 
@@ -11,9 +11,9 @@ export class ShareLineDto {
 }
 
 export class RegisterPatentDto {
-  @Text(300, 'Compliant gripper for surgical robots') @MinLength(1) title!: string;
-  @Text(64, 'CN202510001234.5') @MinLength(1) number!: string;
-  @Text(32, 'CN') @MinLength(1) jurisdiction!: string;
+  @RequiredText(300, 'Compliant gripper for surgical robots') title!: string;
+  @RequiredText(64, 'CN202510001234.5') number!: string;
+  @RequiredText(32, 'CN') jurisdiction!: string;
   @IsoDate('2024-03-01') filedOn!: string;
   @IsoDate('2044-03-01') expiresOn!: string;
 
@@ -31,7 +31,7 @@ export class PatentCostDto {
   @DecimalString('12000.00') amount!: string;
   @CurrencyCode() currency!: string;
   @IsoDate('2025-02-01') incurredOn!: string;
-  @Text(500, 'filing fees') description!: string;
+  @RequiredText(500, 'filing fees') description!: string;
 }
 
 /** What the patent routes answer, for the OpenAPI document (amounts decimal strings, positions decimal strings). */

@@ -1,7 +1,7 @@
 import { ApiProperty, OpenAPIObject } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, Matches, MinLength, ValidateNested } from 'class-validator';
-import { CurrencyCode, DecimalString, IsoDate, PercentString, Text } from '../http/wire-formats';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { CurrencyCode, DecimalString, IsoDate, PercentString, RequiredText } from '../http/wire-formats';
 import { LowerCaseId } from '../http/ledger-id';
 
 const BENEFICIARY = /^(inventors|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/; // ids are lower case, as the ledger writes them
@@ -50,5 +50,5 @@ export class PayoutDto {
   @DecimalString('5000.00') amount!: string;
   @CurrencyCode() currency!: string;
   @IsoDate('2026-01-15') paidOn!: string;
-  @Text(200, 'PAYROLL-2026-01') @MinLength(1) reference!: string;
+  @RequiredText(200, 'PAYROLL-2026-01') reference!: string;
 }
