@@ -60,6 +60,23 @@ describe('authorization matrix, generated from the route table', () => {
   it('finds every route, and every route declares an access policy', () => {
     expect(routes.length).toBeGreaterThanOrEqual(20);
     expect(routes.filter((r) => !r.policy).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    // Writes are authenticated before their body is read (authenticateBeforeBody), so none may be public.
+    expect(routes.filter((r) => r.policy?.kind === 'public' && r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+
+  it('refuses a write without a valid token before reading its body: 401 for malformed JSON, a wrong type or a large body', async () => {
+    const raw = () => ledger.http.post('/parties').unset('Authorization');
+    for (const auth of [undefined, `Bearer ${tokens['bad token']}`]) {
+      const send = (req: ReturnType<typeof raw>) => (auth ? req.set('Authorization', auth) : req);
+      // Before: 400 (the parser's), 415 and 400 (validation): the body was read and judged for anyone.
+      await send(raw()).set('Content-Type', 'application/json').send('{"name": ').expect(401).expect('Content-Type', /problem\+json/);
+      await send(raw()).set('Content-Type', 'text/plain').send('name=X').expect(401);
+      await send(raw()).send({ name: 'x'.repeat(900_000), kind: 'company' }).expect(401);
+      await send(ledger.http.put(`/parties/${w.lin}/distribution-policy`).unset('Authorization')).send({}).expect(401);
+    }
+    // With a token the body is read as before.
+    await ledger.http.post('/parties').set('Content-Type', 'application/json').send('{"name": ').expect(400);
+    await ledger.http.post('/parties').set('Authorization', `Bearer ${tokens['partner of it']}`).send('{"name": ').set('Content-Type', 'application/json').expect(400);
   });
 
   /** The :id a persona addresses: for own-party routes its own party ("of it") or someone else's. */

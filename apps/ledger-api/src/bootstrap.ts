@@ -20,6 +20,8 @@ import { answerClientError } from './http/client-error';
 import { Socket } from 'node:net';
 import { documentCaching, privateAnswers } from './http/cache-control';
 import { documentPolicyTableChoice } from './revenue-sharing/revenue-sharing.dto';
+import { authenticateBeforeBody } from './auth/authenticate-before-body';
+import { Authenticator } from './auth/authenticator';
 
 /** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
 export async function createApp(env: Record<string, string | undefined> = {}): Promise<INestApplication> {
@@ -44,6 +46,7 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
   // Security headers; CORS stays off (Nest enables none unless asked). Swagger UI needs inline styles.
   app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));
   app.use(privateAnswers);
+  app.use(authenticateBeforeBody(app.get(Authenticator), routerLayers(app)));
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: '1mb' });
   app.use(nameMalformedJson);
