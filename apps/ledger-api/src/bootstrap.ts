@@ -22,6 +22,7 @@ import { documentCaching, privateAnswers } from './http/cache-control';
 import { documentPolicyTableChoice } from './revenue-sharing/revenue-sharing.dto';
 import { authenticateBeforeBody } from './auth/authenticate-before-body';
 import { Authenticator } from './auth/authenticator';
+import { ProjectionFreshness } from './http/min-position';
 
 /** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
 export async function createApp(env: Record<string, string | undefined> = {}): Promise<INestApplication> {
@@ -46,7 +47,7 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
   // Security headers; CORS stays off (Nest enables none unless asked). Swagger UI needs inline styles.
   app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));
   app.use(privateAnswers);
-  app.use(authenticateBeforeBody(app.get(Authenticator), routerLayers(app)));
+  app.use(authenticateBeforeBody(app.get(Authenticator), app.get(ProjectionFreshness), routerLayers(app)));
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: '1mb' });
   app.use(nameMalformedJson);
