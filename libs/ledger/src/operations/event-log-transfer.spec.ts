@@ -1,7 +1,7 @@
 import { SqliteEventStore } from '@ledger/event-store';
 import { useTempDir } from '@ledger/event-store/testing/temp-files';
 import { join } from 'node:path';
-import { ImportRefused, exportEvents, importEvents } from './event-log-transfer';
+import { ImportRefused, checkExportLines, exportEvents, importEvents } from './event-log-transfer';
 
 const metadata = { actor: { id: 'office', role: 'office' }, correlationId: 'c', causationId: 'c', recordedAt: '2026-11-30T00:00:00.000Z' };
 const party = (n: number, name = `Party ${n}`) =>
@@ -48,6 +48,16 @@ describe('importing an export', () => {
     expect(await store.headPosition()).toBe(-1n);
     expect(beginning).not.toHaveBeenCalled(); // no unfinished import is recorded for a file refused whole
   }));
+
+  it('says what a line that is not JSON looks like, where it can tell: cut short, or npm\'s banner', async () => {
+    // Before, both were a bare "line N is not JSON" (operator QA: a file cut mid-line, an export saved without `npm run -s`).
+    const refusal = (lines: string[]) => checkExportLines(linesOf(lines)).then(() => '', (error: Error) => error.message);
+    const cut = party(2).slice(0, 40);
+    expect(await refusal([party(1), cut])).toBe('line 2 is not JSON: it ends inside its JSON, as a file cut short there does; export again, or copy the whole file');
+    expect(await refusal([party(1), '{"position": '])).toContain('line 2 is not JSON: it ends inside its JSON');
+    expect(await refusal(['', '> royalty-ledger@0.1.0 cli', party(1)])).toBe("line 2 is not JSON: it looks like npm's banner; export with `npm run -s cli -- export` or with `--out <file>`");
+    expect(await refusal([party(1), '{"position": 1} trailing', end(1)])).toBe('line 2 is not JSON'); // nothing more to say of it
+  });
 
   it('refuses a store holding another ledger at the first line, before checking the rest of the file', () => withStore(async (store) => {
     // Before, the whole file was checked first: a million lines took 36 s and 470 MB before the refusal, and a bad line was reported instead.

@@ -96,13 +96,24 @@ const withSourcePosition = (event: ExportedEvent, position: string): ExportedEve
 
 const DIGITS = /^\d+$/;
 
+/**
+ * What an operator can do about a line that is not JSON, where it can be told: one that stops inside
+ * its JSON was cut (a copy or a download cut short), and npm's banner is what `npm run cli -- export`
+ * without `-s` writes to stdout ahead of the export.
+ */
+function whyNotJson(raw: string, parserSays: string): string {
+  if (raw.startsWith('> ')) return ": it looks like npm's banner; export with `npm run -s cli -- export` or with `--out <file>`";
+  const cut = parserSays.includes('end of JSON input') || parserSays.endsWith(`at position ${raw.length}`);
+  return cut ? ': it ends inside its JSON, as a file cut short there does; export again, or copy the whole file' : '';
+}
+
 /** One line as an event or the end line, or why it is neither. */
 function parseLine(raw: string, lineNo: number): ExportedEvent | ExportEnd {
   let event: ExportedEvent;
   try {
     event = JSON.parse(raw) as ExportedEvent;
-  } catch {
-    throw new ImportRefused(`line ${lineNo} is not JSON`);
+  } catch (error) {
+    throw new ImportRefused(`line ${lineNo} is not JSON${whyNotJson(raw, (error as Error).message)}`);
   }
   if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new ImportRefused(`line ${lineNo} is not an event object`);
   if (isEndLine(event)) {
