@@ -81,6 +81,33 @@ describe('ExportFile (export --out)', () => {
     expect(process.listeners(signal)).not.toContain(onSignal); // the default action is back
   });
 
+  it('exits 0 when interrupted once the whole export is in place (as the command closes its stores), and keeps it', async () => {
+    // Before, a signal in that moment exited 143 with the export complete: a script retried, and was refused ("already exists").
+    const once = jest.spyOn(process, 'once');
+    const said = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const exit = jest.fn();
+    const path = join(dir, 'ledger.ndjson');
+    const file = new ExportFile(path, exit);
+    const [, onSignal] = once.mock.calls.find(([name]) => name === 'SIGTERM')!;
+    file.stream.write('{"endOfExport":{"events":0}}\n');
+    await file.complete();
+    file.abandon(); // the command's own way out, after
+    try {
+      (onSignal as (s: string) => void)('SIGTERM');
+      expect(exit).toHaveBeenCalledWith(0);
+      expect(said).toHaveBeenCalledWith(`\nledger-cli: SIGTERM after the export was complete: ${path} holds all of it\n`);
+      expect(readdirSync(dir)).toEqual(['ledger.ndjson']);
+    } finally {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal as () => void);
+      for (const [name, handler] of once.mock.calls) process.off(name as 'SIGINT', handler as () => void);
+    }
+  });
+
+  it('refuses an --out that names no file (`--out "$OUT"` with OUT unset), which wrote the export to stdout', () => {
+    expect(() => new ExportFile('', jest.fn())).toThrow('--out names no file: give the path of a new file, or leave --out out to write to stdout');
+    expect(() => new ExportFile('  ', jest.fn())).toThrow('--out names no file');
+  });
+
   it("removes the partial files of this host's killed exports to the same path, and only those", () => {
     const path = join(dir, 'ledger.ndjson');
     const names = ['.ledger.ndjson.h1.111.partial', '.ledger.ndjson.h1.222.partial', '.ledger.ndjson.h2.111.partial', '.other.ndjson.h1.111.partial', '.ledger.ndjson.h1.x.partial', 'ledger.ndjson.h1.111.partial'];

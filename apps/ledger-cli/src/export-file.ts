@@ -16,13 +16,24 @@ export class ExportFile {
   readonly removedParts: string[];
   private readonly partial: string;
   private done = false;
+  /** Whether the whole export is at its path: from then on the export has succeeded, whatever stops the process. */
+  private placed = false;
   private readonly onSignal = (signal: StopSignal) => {
+    if (this.placed) {
+      // Before, a signal while the command closed its stores ended it with 143 and the whole export in place,
+      // so a script retried, and was refused: "already exists".
+      process.stderr.write(`\nledger-cli: ${signal} after the export was complete: ${this.path} holds all of it\n`);
+      this.exit(0);
+      return;
+    }
     this.abandon();
     this.exit(SIGNAL_STATUS[signal]);
   };
 
   /** `exit` ends the process when it is interrupted (after the part written is removed). */
   constructor(private readonly path: string, private readonly exit: (status: number) => void = (status) => process.exit(status)) {
+    // `--out "$OUT"` with OUT unset: the export went to stdout, and the command said it succeeded.
+    if (path.trim() === '') throw new Error('--out names no file: give the path of a new file, or leave --out out to write to stdout');
     if (existsSync(path)) throw alreadyThere(path);
     if (!statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${dirname(path)} is not a directory: --out names a new file in one`);
     this.removedParts = removeAbandonedParts(path);
@@ -40,16 +51,20 @@ export class ExportFile {
     try {
       placeOnce(this.partial, this.path);
       sync(dirname(this.path)); // the new name itself, after a crash
+      this.placed = true;
     } finally {
       this.abandon(); // the whole export is at its path now, or nowhere
     }
   }
 
-  /** Removes what was written (a failed or interrupted export). */
+  /**
+   * Removes what was written (a failed or interrupted export); once the export is in place, only the
+   * name it was written under, and a signal until the process ends says the export is complete.
+   */
   abandon(): void {
     if (this.done) return;
     this.done = true;
-    for (const signal of SIGNALS) process.off(signal, this.onSignal);
+    if (!this.placed) for (const signal of SIGNALS) process.off(signal, this.onSignal);
     this.stream.destroy(); // closes its descriptor
     rmSync(this.partial, { force: true });
   }

@@ -32,7 +32,7 @@ export class ExportCommand extends StrictCommand {
     // Exported, the start of a ledger would import and verify elsewhere as a whole one.
     const unfinished = await unfinishedImport(this.db);
     if (unfinished) throw new Error(unfinished);
-    const file = options.out ? new ExportFile(options.out) : undefined;
+    const file = options.out !== undefined ? new ExportFile(options.out) : undefined;
     for (const line of file?.removedParts ?? []) process.stderr.write(`${line}\n`);
     try {
       const out: Writable = file?.stream ?? process.stdout;
