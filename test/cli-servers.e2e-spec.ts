@@ -58,10 +58,14 @@ describePostgres('ledger-cli: database servers it cannot reach', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-export-silent-'));
     try {
       const out = join(dir, 'events.ndjson');
-      const exporting = await cliInBackground({ EVENT_STORE: 'postgres', DATABASE_URL: proxy.url(ledger.url) }, ['export', '--out', out]);
+      let saidAt: number | undefined;
+      const exporting = await cliInBackground({ EVENT_STORE: 'postgres', DATABASE_URL: proxy.url(ledger.url) }, ['export', '--out', out],
+        (stderr) => void (stderr.includes('stopped answering') && (saidAt ??= Date.now())));
       expect(proxy.answered()).toBeGreaterThanOrEqual(150_000); // it went silent part-way through
       expect(exporting.status).toBe(1); // before: no answer, no end
       expect(exporting.stderr).toContain('ledger-cli: PostgreSQL at DATABASE_URL stopped answering: no page of the log within 10 s\n');
+      // Said when it gave up, not once its stores had closed: that waited 10 s more on the silent connection (QA: said after 20 s).
+      expect(saidAt! - proxy.partedAt()!).toBeLessThan(15_000);
       expect(existsSync(out)).toBe(false);
       expect(readdirSync(dir)).toEqual([]); // nor its partial file
     } finally {

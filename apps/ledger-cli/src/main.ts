@@ -64,17 +64,24 @@ async function main() {
   // command is reachable only by its DI token, which its index does not export.
   app.get<{ name(name: string): unknown }>(Commander).name('ledger-cli');
   await CommandFactory.runApplication(app).catch(record);
+  // Said at once: closing can wait CLOSE_MS more on a database that stopped answering (an export gave
+  // up on a silent PostgreSQL after 10 s and said so after 20).
+  if (failed) say(failed);
   // A failed command closes its stores too (SQLite's -wal and -shm files were left beside them), within
   // a bound: a database that stopped answering must not hold the exit.
   await within(CLOSE_MS, app.close().catch(() => undefined), () => undefined);
   if (usage !== undefined) process.exit(usage);
-  if (failed) fail(failed);
+  if (failed) process.exit(1);
 }
 
 const CLOSE_MS = 10_000;
 
-function fail(error: Error): never {
+function say(error: Error): void {
   process.stderr.write(`ledger-cli: ${error.message}\n`);
+}
+
+function fail(error: Error): never {
+  say(error);
   process.exit(1);
 }
 

@@ -12,12 +12,13 @@ export async function partitionableProxy(target: URL) {
   /** Parts once the server has sent this many bytes through (a partition in the middle of an answer). */
   let partAt = Infinity;
   let answered = 0;
+  let partedAt: number | undefined;
   const held: (() => void)[] = [];
   const pass = (to: Socket) => (chunk: Buffer) => (parted ? held.push(() => to.write(chunk)) : to.write(chunk));
   const passAnswer = (to: Socket) => (chunk: Buffer) => {
     pass(to)(chunk);
     answered += chunk.length;
-    if (answered >= partAt) parted = true;
+    if (answered >= partAt && !parted) (parted = true), (partedAt = Date.now());
   };
   const passEnd = (to: Socket) => () => (parted ? held.push(() => to.end()) : to.end());
   const server = createServer({ allowHalfOpen: true }, (client) => {
@@ -39,6 +40,8 @@ export async function partitionableProxy(target: URL) {
     partitionAfter: (bytes: number) => void (partAt = bytes),
     /** Bytes the server has sent through the proxy. */
     answered: () => answered,
+    /** When partitionAfter's bytes had gone through (Date.now()), if they have. */
+    partedAt: () => partedAt,
     heal: () => {
       parted = false;
       held.splice(0).forEach((deliver) => deliver());
