@@ -87,8 +87,22 @@ describe('ledger-cli import: the store it writes into', () => {
     // An empty ledger verifies, said as such (before: "the log up to position -1").
     const blank = join(parent, 'blank.sqlite');
     await new SqliteEventStore(blank).close();
-    expect(cli({ SQLITE_PATH: blank }, 'verify')).toMatchObject({ status: 0, stderr: expect.stringMatching(/^verified: the log, which is empty, trial balance zero/) });
+    expect(cli({ SQLITE_PATH: blank }, 'verify')).toMatchObject({ status: 0, stderr: expect.stringMatching(/^verifying the log, which is empty: [^\n]*\nverified: the log, which is empty, trial balance zero/) });
   }, 60000);
+
+  it('says, when verify is interrupted, that it reached no verdict and what it leaves', async () => {
+    const parties = join(dir, 'parties.ndjson');
+    writeFileSync(parties, partiesExport(3000));
+    const path = join(dir, 'verify-interrupted.sqlite');
+    expect(cli({ SQLITE_PATH: path }, 'import', parties).status).toBe(0);
+    let signalled = false;
+    const run = await cliInBackground({ SQLITE_PATH: path }, ['verify'], (stderr, child) => {
+      if (!signalled && stderr.includes('verifying ')) (child.kill('SIGTERM'), (signalled = true));
+    });
+    // Before: exit 143 and not a word (operator QA).
+    expect(run).toMatchObject({ status: 143, stderr: expect.stringMatching(/^verifying the log up to position 3000: [^\n]*\n\nledger-cli: interrupted \(SIGTERM\): verify stopped before its verdict: [^\n]*; run verify again\n$/) });
+    expect(cli({ SQLITE_PATH: path }, 'verify')).toMatchObject({ status: 0, stderr: expect.stringContaining('verified: the log up to position 3000') });
+  }, 120000);
 
   it('says, when interrupted, how many events the store holds and that running it again resumes', async () => {
     const many = join(dir, 'many.ndjson');

@@ -6,6 +6,7 @@ import { Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Command } from 'nest-commander';
 import { catchUp } from './catch-up';
+import { sayIfInterrupted } from './interruption';
 import { claimForCommand } from './lease';
 import { StrictCommand } from './strict-command';
 
@@ -24,7 +25,20 @@ export class VerifyCommand extends StrictCommand {
 
   async run(): Promise<void> {
     await claimForCommand(this.db, 'verify');
+    // Ended without a word before (operator QA), where the other commands say what they leave.
+    const quiet = sayIfInterrupted(() => 'verify stopped before its verdict: nothing was found wrong or right; the log is as it was ' +
+      '(the read models may have caught up with it); a fresh rebuild it had begun beside them is removed by the next verify; run verify again');
+    try {
+      await this.verify();
+    } finally {
+      quiet();
+    }
+  }
+
+  private async verify(): Promise<void> {
     const head = await this.store.headPosition();
+    const log = head < 0n ? 'the log, which is empty' : `the log up to position ${head}`;
+    process.stderr.write(`verifying ${log}: revisions, trial balance, every read model against a fresh rebuild\n`); // minutes on a large ledger
     const problems = await revisionGaps(this.store);
     // Checkpoints past the log's end pass for caught up and would skip what is appended up to them.
     const foreign = await checkpointsBeyond(this.db, head);
@@ -44,7 +58,7 @@ export class VerifyCommand extends StrictCommand {
       await this.runner.stop();
     }
     if (problems.length) throw new Error(`verify failed:\n  ${problems.join('\n  ')}`);
-    process.stderr.write(`verified: ${head < 0n ? 'the log, which is empty' : `the log up to position ${head}`}, trial balance zero, revisions contiguous, ${PROJECTIONS.length} read models equal to a rebuild, ` +
+    process.stderr.write(`verified: ${log}, trial balance zero, revisions contiguous, ${PROJECTIONS.length} read models equal to a rebuild, ` +
       `${snapshots.checked} saved snapshots of long streams equal to a fold of the log\n`);
   }
 
