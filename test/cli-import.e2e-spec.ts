@@ -88,6 +88,8 @@ describe('ledger-cli import: the store it writes into', () => {
     const blank = join(parent, 'blank.sqlite');
     await new SqliteEventStore(blank).close();
     expect(cli({ SQLITE_PATH: blank }, 'verify')).toMatchObject({ status: 0, stderr: expect.stringMatching(/^verifying the log, which is empty: [^\n]*\nverified: the log, which is empty, trial balance zero/) });
+    // In production too, with no admin token: the CLI authenticates no one (it refused to start without one).
+    expect(cli({ SQLITE_PATH: blank, NODE_ENV: 'production', LEDGER_ADMIN_TOKEN: '' }, 'verify')).toMatchObject({ status: 0 });
   }, 60000);
 
   it('says, when verify is interrupted, that it reached no verdict and what it leaves', async () => {

@@ -8,7 +8,7 @@ import { VerifyCommand } from './verify.command';
 
 /** The operator's tools over the same application layer as the API, configured by the same variables. */
 @Module({
-  imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateLedgerConfig }), LedgerModule.forOperators()],
+  imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: (env) => validateLedgerConfig(env, 'operator-cli') }), LedgerModule.forOperators()],
   providers: [RebuildCommand, ExportCommand, ImportCommand, VerifyCommand],
 })
 export class CliModule {}

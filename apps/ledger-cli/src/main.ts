@@ -18,7 +18,7 @@ const COMMANDS = new Set(['export', 'verify', 'rebuild', 'import']);
 
 /** ledger-cli rebuild [projection] | export [--out file] | import <file> | verify — exits non-zero on failure. */
 async function main() {
-  const config = validateLedgerConfig(process.env);
+  const config = validateLedgerConfig(process.env, 'operator-cli');
   const command = process.argv[2];
   const asksForHelp = process.argv.some((arg) => arg === '--help' || arg === '-h');
   if (COMMANDS.has(command) && !asksForHelp) {

@@ -9,7 +9,10 @@ import { sayIfInterrupted } from './interruption';
 import { progressBar } from './progress-bar';
 import { StrictCommand } from './strict-command';
 
-@Command({ name: 'rebuild', arguments: '[projection]', description: 'rebuild one projection (or all, reading the log once) from the start of the log' })
+@Command({
+  name: 'rebuild', arguments: '[projection]',
+  description: `rebuild one projection (${PROJECTIONS.map((p) => p.name).join(', ')}), or all reading the log once, from the start of the log`,
+})
 export class RebuildCommand extends StrictCommand {
   constructor(
     private readonly runner: ProjectionRunner,

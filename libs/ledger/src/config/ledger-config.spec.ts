@@ -23,6 +23,11 @@ describe('ledger configuration', () => {
     expect(error?.message).not.toContain('\n');
   });
 
+  it('asks the operator CLI for no admin token in production (it authenticates no one), and still checks one given', () => {
+    expect(validateLedgerConfig({ NODE_ENV: 'production' }, 'operator-cli')).toMatchObject({ NODE_ENV: 'production' });
+    expect(() => validateLedgerConfig({ NODE_ENV: 'production', LEDGER_ADMIN_TOKEN: 'short' }, 'operator-cli')).toThrow('LEDGER_ADMIN_TOKEN must be at least 24 characters');
+  });
+
   it('never shows the admin token, nor a password in a connection string, in the message it logs', () => {
     const message = (env: Record<string, string>) => { try { validateLedgerConfig(env); return ''; } catch (e) { return (e as Error).message; } };
     expect(message({ LEDGER_ADMIN_TOKEN: 'abcdefghijklmnopqrstuvw' })).toBe('Invalid configuration: LEDGER_ADMIN_TOKEN must be at least 24 characters (got 23 characters, not shown)');

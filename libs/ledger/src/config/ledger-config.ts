@@ -122,12 +122,16 @@ export class InvalidConfiguration extends Error {
   override readonly name = 'InvalidConfiguration';
 }
 
-/** For ConfigModule.forRoot({ validate }): unknown variables pass through untouched. */
-export function validateLedgerConfig(env: Record<string, unknown>): LedgerConfig {
+/**
+ * For ConfigModule.forRoot({ validate }): unknown variables pass through untouched. The API needs the admin
+ * token outside development; the operator CLI never authenticates anyone, so it is not asked for one
+ * (it was: `NODE_ENV=production ledger-cli verify` refused to start without a token it never used).
+ */
+export function validateLedgerConfig(env: Record<string, unknown>, by: 'api' | 'operator-cli' = 'api'): LedgerConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const config = plainToInstance(LedgerConfig, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { skipMissingProperties: false });
-  if (errors.length === 0 && config.NODE_ENV !== 'development' && !config.LEDGER_ADMIN_TOKEN) {
+  if (errors.length === 0 && by === 'api' && config.NODE_ENV !== 'development' && !config.LEDGER_ADMIN_TOKEN) {
     throw new InvalidConfiguration(`Invalid configuration: LEDGER_ADMIN_TOKEN (24+ characters) is required when NODE_ENV=${config.NODE_ENV}`);
   }
   if (errors.length > 0) {
