@@ -14,15 +14,11 @@ import { documentUnknownFieldsRefused, ledgerValidationPipe } from './http/valid
 import { documentIdempotencyKey } from './http/idempotency.interceptor';
 import { documentValidationLimits } from './http/validation-limits';
 import { documentRequestIds } from './http/request-context';
-import { nameMalformedJson, requireJsonBodies } from './http/body-shape';
 import { routerLayers } from './http/method-not-allowed';
 import { answerClientError } from './http/client-error';
 import { Socket } from 'node:net';
 import { documentCaching, privateAnswers } from './http/cache-control';
 import { documentPolicyTableChoice } from './revenue-sharing/revenue-sharing.dto';
-import { authenticateBeforeBody } from './auth/authenticate-before-body';
-import { Authenticator } from './auth/authenticator';
-import { ProjectionFreshness } from './http/min-position';
 
 /** Builds the HTTP app exactly as production runs it; e2e tests use the same function. */
 export async function createApp(env: Record<string, string | undefined> = {}): Promise<INestApplication> {
@@ -33,7 +29,7 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
     // ahead of main's one line.
     autoFlushLogs: false,
     abortOnError: false,
-    bodyParser: false, // JSON only, below: Nest's default parsers take form-encoded bodies too
+    bodyParser: false, // JSON only, and read by JsonBodyGuard once the caller is admitted
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
@@ -47,10 +43,6 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
   // Security headers; CORS stays off (Nest enables none unless asked). Swagger UI needs inline styles.
   app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));
   app.use(privateAnswers);
-  app.use(authenticateBeforeBody(app.get(Authenticator), app.get(ProjectionFreshness), routerLayers(app)));
-  app.use(requireJsonBodies);
-  app.useBodyParser('json', { limit: '1mb' });
-  app.use(nameMalformedJson);
   app.useGlobalPipes(ledgerValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(routerLayers(app)));
   // No enableShutdownHooks: it re-raises the signal after closing (exit 143); stopOnSignals closes and exits 0.

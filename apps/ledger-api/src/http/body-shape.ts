@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { NextFunction, Request, Response } from 'express';
+import { NextFunction, Request, Response, json } from 'express';
 import { FieldProblem, RequestValidationFailed } from './validation';
 
 /** Deeper than any body the API takes (a policy's bands[i].shares[j] is four levels). */
@@ -62,11 +62,11 @@ const NOT_AN_OBJECT = 'the request body must be a JSON object';
 
 /**
  * Bodies are JSON, and only JSON: a form-encoded body was parsed and taken (`name=X&kind=company` made
- * a party), and `application/merge-patch+json` read as no body at all. Runs before the body parser.
+ * a party), and `application/merge-patch+json` read as no body at all. Checked before the JSON is read.
  * Only the methods the API reads bodies of; and an empty body needs no type (`fetch` sends a bodyless
  * POST, a year's close, with `Content-Length: 0` and no Content-Type).
  */
-export function requireJsonBodies(req: Request, _res: Response, next: NextFunction) {
+function requireJsonBodies(req: Request, _res: Response, next: NextFunction) {
   if (!BODY_METHODS.has(req.method) || req.headers['content-length'] === '0') return next();
   // `is` answers null for a request without a body, false for one of another type.
   if (req.is('application/json') !== false) return next();
@@ -79,13 +79,13 @@ export function requireJsonBodies(req: Request, _res: Response, next: NextFuncti
 export const BODY_REFUSED = 'body.refused';
 
 /**
- * After the body parser: its JSON error is a SyntaxError, which Nest turns into a bare 400 "bad request"
+ * The JSON reader's errors: its JSON error is a SyntaxError, which Nest turns into a bare 400 "bad request"
  * with the parser's message; passed on as a plain error it reaches the one error mapper (toProblem) as
  * what it is: a validation problem naming the body, saying what is wrong with it. The parser takes
  * objects and arrays only, and JSON such as `null` or `42` was said to be "not valid JSON"; a plain body
  * sent as gzip was zlib's bare "incorrect header check".
  */
-export function nameMalformedJson(error: Error & { type?: string; body?: unknown; code?: unknown }, _req: Request, _res: Response, next: NextFunction) {
+function nameMalformedJson(error: Error & { type?: string; body?: unknown; code?: unknown }, _req: Request, _res: Response, next: NextFunction) {
   let message: string;
   if (error.type === 'entity.parse.failed') message = parsesAsJson(error.body) ? NOT_AN_OBJECT : 'the request body is not valid JSON';
   else if (typeof error.code === 'string' && error.code.startsWith('Z_')) message = `the request body is not encoded as its Content-Encoding says (${error.message})`;
@@ -102,8 +102,29 @@ function parsesAsJson(body: unknown): boolean {
   }
 }
 
+const readJson = json({ limit: '1mb' });
+
 /**
- * A guard, after the rate limit and the access guard: a client refused 401 or 429 never has its body
+ * The body is read here, a guard after the rate limit and the access guard, not by middleware before
+ * them: a caller refused 401 or 429 has none of it parsed (up to 1 MB of JSON for anyone, and a 400 or
+ * 415 told how the API reads bodies before the 401), and that refusal is counted, logged and named like
+ * any other. A path no route takes never has its body read at all (404, 405).
+ */
+@Injectable()
+export class JsonBodyGuard implements CanActivate {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const res = context.switchToHttp().getResponse<Response>();
+    await new Promise<void>((resolve, reject) => requireJsonBodies(req, res, (refused?: unknown) => {
+      if (refused) return reject(refused);
+      readJson(req, res, (failed?: unknown) => (failed ? nameMalformedJson(failed as Error, req, res, reject) : resolve()));
+    }));
+    return true;
+  }
+}
+
+/**
+ * A guard, after JsonBodyGuard: a client refused 401 or 429 never has its body
  * walked (a 680 KB body of 170,000 nodes took ~140 ms of the event loop when every request paid for it).
  */
 @Injectable()
