@@ -50,8 +50,8 @@ export class ExportFile {
     sync(this.partial);
     try {
       placeOnce(this.partial, this.path);
+      this.placed = true; // whole at its path from here: a failure to sync the directory is no reason to retry
       sync(dirname(this.path)); // the new name itself, after a crash
-      this.placed = true;
     } finally {
       this.abandon(); // the whole export is at its path now, or nowhere
     }

@@ -24,11 +24,11 @@ export class VerifyCommand extends StrictCommand {
   }
 
   async run(): Promise<void> {
-    await claimForCommand(this.db, 'verify');
     // Ended without a word before (operator QA), where the other commands say what they leave.
     const quiet = sayIfInterrupted(() => 'verify stopped before its verdict: nothing was found wrong or right; the log is as it was ' +
       '(the read models may have caught up with it); a fresh rebuild it had begun beside them is removed by the next verify; run verify again');
     try {
+      await claimForCommand(this.db, 'verify');
       await this.verify();
     } finally {
       quiet();

@@ -103,7 +103,8 @@ const DIGITS = /^\d+$/;
  */
 function whyNotJson(raw: string, parserSays: string): string {
   if (raw.startsWith('> ')) return ": it looks like npm's banner; export with `npm run -s cli -- export` or with `--out <file>`";
-  const cut = parserSays.includes('end of JSON input') || parserSays.endsWith(`at position ${raw.length}`);
+  // Node 20 ends its message "at position N"; later ones add "(line 1 column N+1)".
+  const cut = parserSays.includes('end of JSON input') || /at position (\d+)/.exec(parserSays)?.[1] === String(raw.length);
   return cut ? ': it ends inside its JSON, as a file cut short there does; export again, or copy the whole file' : '';
 }
 
