@@ -99,12 +99,14 @@ describeOnEveryStore('Idempotency-Key on POST', (kind) => {
   });
 
   it('runs 20 concurrent requests with one key once: one set of events, one answer', async () => {
-    const count = await eventCount(ledger.store);
+    // Parties registered, not every event: the process manager may still be allocating an earlier test's close (CI: 2 more).
+    const parties = async () => (await ledger.store.readAll()).filter((e) => e.type === 'PartyRegistered').length;
+    const count = await parties();
     const responses = await Promise.all(Array.from({ length: 20 }, () =>
       ledger.http.post('/parties').set('Idempotency-Key', 'burst-1').send({ name: 'Dr Lin', kind: 'person' })));
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(201));
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
-    expect(await eventCount(ledger.store)).toBe(count + 1);
+    expect(await parties()).toBe(count + 1);
   });
 
   it('does not store failures: a refused request can be retried with the same key', async () => {
