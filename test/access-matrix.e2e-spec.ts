@@ -60,7 +60,7 @@ describe('authorization matrix, generated from the route table', () => {
   it('finds every route, and every route declares an access policy', () => {
     expect(routes.length).toBeGreaterThanOrEqual(20);
     expect(routes.filter((r) => !r.policy).map((r) => `${r.method} ${r.path}`)).toEqual([]);
-    // Writes are authenticated before their body is read (authenticateBeforeBody), so none may be public.
+    // A public write would have its body read for anyone (JsonBodyGuard reads once the caller is admitted): none may be.
     expect(routes.filter((r) => r.policy?.kind === 'public' && r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 

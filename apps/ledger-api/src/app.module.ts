@@ -23,7 +23,7 @@ import { SalesReportsController } from './licensing/sales-reports.controller';
 import { PartiesController } from './parties/parties.controller';
 import { PatentsController } from './patents/patents.controller';
 import { RevenueSharingController } from './revenue-sharing/revenue-sharing.controller';
-import { BodyShapeGuard, JsonBodyGuard } from './http/body-shape';
+import { JsonBodyGuard } from './http/body-shape';
 import { KnownQueryGuard } from './http/known-query';
 import { correlationIdOf } from './http/request-context';
 
@@ -73,7 +73,6 @@ export class AppModule {
         { provide: APP_GUARD, useClass: PerTokenThrottlerGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: JsonBodyGuard }, // after both: see JsonBodyGuard
-        { provide: APP_GUARD, useClass: BodyShapeGuard },
         { provide: APP_GUARD, useClass: KnownQueryGuard }, // after both too: a client refused 401 learns nothing of the route
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
